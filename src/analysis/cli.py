@@ -1,0 +1,130 @@
+"""Command line: `analysis resolve|clean|ingest|extract|accept|reports`.
+
+Errors in the input end as one clear line and exit code 2; no traceback reaches the user
+unless --debug is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from analysis import config
+from analysis.errors import AnalysisError
+
+
+def _cmd_resolve(args: argparse.Namespace) -> int:
+    from analysis.provinces import resolve
+
+    status = 0
+    for name in args.names:
+        try:
+            print(json.dumps(resolve(name, args.year).to_dict(), ensure_ascii=False))
+        except AnalysisError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            status = 2
+    return status
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    from analysis.clean import run_clean
+
+    result = run_clean(Path(args.raw), Path(args.out))
+    return 0 if result.ok else 1
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from analysis.ingest import ingest_to_csv
+
+    return ingest_to_csv([Path(f) for f in args.files], Path(args.out))
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from analysis.extract import extract_to_csv
+
+    return extract_to_csv([Path(f) for f in args.files], Path(args.out))
+
+
+def _cmd_accept(args: argparse.Namespace) -> int:
+    from analysis.extract import accept_to_sheet
+
+    return accept_to_sheet(Path(args.candidates), Path(args.out_dir))
+
+
+def _cmd_reports(args: argparse.Namespace) -> int:
+    from analysis.build import BuildRequest, run_reports
+
+    request = BuildRequest.from_cli(
+        provinces=args.provinces,
+        years=args.years,
+        langs=args.lang,
+        jobs=args.jobs,
+        force=args.force,
+        clean_dir=Path(args.clean),
+        out_dir=Path(args.out),
+    )
+    return run_reports(request)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="analysis", description=__doc__.splitlines()[0])
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("resolve", help="resolve province names to codes (one JSON line each)")
+    p.add_argument("names", nargs="+", metavar="NAME")
+    p.add_argument("--year", type=int, default=None, help="assessment year (>= 2025: the 34 provinces)")
+    p.set_defaults(func=_cmd_resolve)
+
+    p = sub.add_parser("clean", help="clean data/raw into data/clean")
+    p.add_argument("--raw", default=str(config.RAW_DIR))
+    p.add_argument("--out", default=str(config.CLEAN_DIR))
+    p.set_defaults(func=_cmd_clean)
+
+    p = sub.add_parser("ingest", help="import official index workbooks to one CSV (for checking)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("extract", help="find figures in report texts, for review")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("accept", help="turn accepted candidate figures into a figure sheet")
+    p.add_argument("candidates")
+    p.add_argument("--out-dir", default=str(config.FIGURES_DIR))
+    p.set_defaults(func=_cmd_accept)
+
+    p = sub.add_parser("reports", help="build HTML + PDF briefings")
+    p.add_argument("--provinces", default="", help="comma-separated names (default: all)")
+    p.add_argument("--years", default="", help="comma-separated years (default: latest with data)")
+    p.add_argument("--lang", default="vi", help="vi, en or vi,en")
+    p.add_argument("--jobs", type=int, default=0, help="parallel workers (default: all cores)")
+    p.add_argument("--force", action="store_true", help="rebuild even when inputs are unchanged")
+    p.add_argument("--clean", default=str(config.CLEAN_DIR), help="clean data directory")
+    p.add_argument("--out", default=str(config.REPORTS_DIR), help="output directory")
+    p.set_defaults(func=_cmd_reports)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except AnalysisError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

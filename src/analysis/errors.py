@@ -1,0 +1,56 @@
+"""Typed errors: each names the bad input so an analyst can find and fix it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class AnalysisError(Exception):
+    """Base of every error the library raises on bad input or configuration."""
+
+
+class UnknownProvinceError(AnalysisError, LookupError):
+    """A province name that matches nothing in the registry."""
+
+    def __init__(self, name: str, year: int | None = None, suggestions: Sequence[str] = ()):
+        self.name, self.year, self.suggestions = name, year, list(suggestions)
+        when = f" (year {year})" if year is not None else ""
+        hint = f"; closest: {', '.join(self.suggestions)}" if self.suggestions else ""
+        super().__init__(f"unknown province {name!r}{when}{hint}")
+
+
+class NumberParseError(AnalysisError, ValueError):
+    """Text that is not a number in the stated (or inferred) locale, or is ambiguous."""
+
+    def __init__(self, text: str, reason: str):
+        self.text, self.reason = text, reason
+        super().__init__(f"cannot read {text!r} as a number: {reason}")
+
+
+class UnknownIndicatorError(AnalysisError, LookupError):
+    """An indicator key or name that is not in the catalogue."""
+
+    def __init__(self, key: str, suggestions: Sequence[str] = ()):
+        self.key, self.suggestions = key, list(suggestions)
+        hint = f"; closest: {', '.join(self.suggestions)}" if self.suggestions else ""
+        super().__init__(f"unknown indicator {key!r}{hint}")
+
+
+class UnitMismatchError(AnalysisError, ValueError):
+    """A unit that does not fit the indicator's catalogue unit."""
+
+    def __init__(self, key: str, unit: str, expected: str):
+        self.key, self.unit, self.expected = key, unit, expected
+        super().__init__(f"indicator {key!r} is measured in {expected!r}, not {unit!r}")
+
+
+class InputFileError(AnalysisError):
+    """A raw file that cannot be read at all (empty, corrupt, undecodable)."""
+
+    def __init__(self, path: object, reason: str):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class BriefingError(AnalysisError):
+    """A briefing that failed to build; names the province, year, language and the failing step."""
