@@ -1,0 +1,107 @@
+"""Validate parsed figures with pandera, collecting every failure rather than stopping at the first.
+
+Each check carries the sentence an analyst reads in rejects.csv; the row-level failures pandera
+reports are turned into {row index: reasons}.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis import indicators, provinces
+
+
+def _catalogue_column(df: pd.DataFrame, attr: str) -> pd.Series:
+    cat = indicators.catalogue()
+    return df["indicator"].map(lambda k: getattr(cat[k], attr) if k in cat else None)
+
+
+def _known_in_regime(df: pd.DataFrame) -> pd.Series:
+    codes = {r: {p.code for p in provinces.all_provinces(r)} for r in ("63", "34")}
+    in_force = df["year"].map(provinces.regime_for_year)
+    known = [c in codes.get(r, set()) for c, r in zip(df["province_code"], df["regime"], strict=True)]
+    return pd.Series(known, index=df.index) & (df["regime"] == in_force)
+
+
+def _unit_matches(df: pd.DataFrame) -> pd.Series:
+    return df["unit"] == _catalogue_column(df, "unit")
+
+
+def _within_indicator_range(df: pd.DataFrame) -> pd.Series:
+    """Scores within their scale (PCI sub-index 0–10, DTI 0–1 …), counts not negative; ranks apart."""
+    lo = pd.to_numeric(_catalogue_column(df, "min"), errors="coerce")
+    hi = pd.to_numeric(_catalogue_column(df, "max"), errors="coerce")
+    ok = (lo.isna() | (df["value"] >= lo)) & (hi.isna() | (df["value"] <= hi))
+    return ok | (df["unit"] == "rank")
+
+
+def _percent_in_range(df: pd.DataFrame) -> pd.Series:
+    return (df["unit"] != "percent") | df["value"].between(0, 100)
+
+
+def _rank_in_range(df: pd.DataFrame) -> pd.Series:
+    n_regime = df["regime"].map({r: len(provinces.all_provinces(r)) for r in ("63", "34")})
+    stated = pd.to_numeric(df["rank_of"], errors="coerce") if "rank_of" in df else pd.Series(pd.NA, df.index)
+    n = stated.fillna(n_regime)
+    whole = df["value"] == df["value"].round()
+    return (df["unit"] != "rank") | (whole & (df["value"] >= 1) & (df["value"] <= n))
+
+
+CHECKS = {
+    "province_in_regime": (
+        _known_in_regime,
+        "province is not one of the provinces in force that year (63 before 2025, 34 from 2025)",
+    ),
+    "unit_matches": (_unit_matches, "unit does not match the indicator's catalogue unit"),
+    "percent_range": (_percent_in_range, "percent outside 0–100"),
+    "rank_range": (_rank_in_range, "rank is not a whole number within 1–N (N provinces ranked that year)"),
+    "indicator_range": (_within_indicator_range, "value outside the indicator's possible range"),
+}
+
+
+def schema() -> pa.DataFrameSchema:
+    """The clean table's schema; the catalogue and the province registry give the allowed values."""
+    return pa.DataFrameSchema(
+        {
+            "province_code": pa.Column(str, pa.Check.str_matches(r"^\d{2}$"), nullable=False),
+            "regime": pa.Column(str, pa.Check.isin(["63", "34"])),
+            "year": pa.Column(int, pa.Check.in_range(1990, 2100)),
+            "indicator": pa.Column(str, pa.Check.isin(list(indicators.catalogue()))),
+            "value": pa.Column(float, pa.Check(lambda s: s.notna() & s.abs().lt(float("inf")))),
+            "unit": pa.Column(str, pa.Check.isin(list(indicators.UNITS))),
+            "qualifier": pa.Column(str, pa.Check.isin(["exact", "over", "under", "approx"])),
+            "source": pa.Column(str, pa.Check.str_length(min_value=1)),
+        },
+        checks=[pa.Check(fn, name=name, error=msg) for name, (fn, msg) in CHECKS.items()],
+        strict=False,
+        coerce=True,
+    )
+
+
+def validate_figures(df: pd.DataFrame) -> dict[int, str]:
+    """Row index → every reason it fails the schema (empty when all rows pass)."""
+    try:
+        schema().validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return _reasons(exc.failure_cases, df)
+    return {}
+
+
+def _reasons(cases: pd.DataFrame, df: pd.DataFrame) -> dict[int, str]:
+    messages = {name: msg for name, (_, msg) in CHECKS.items()}
+    out: dict[int, list[str]] = {}
+    for case in cases.to_dict("records"):
+        idx = case.get("index")
+        if idx is None or pd.isna(idx):
+            continue
+        check = str(case.get("check", ""))
+        column = case.get("column")
+        text = messages.get(check)
+        if text is None:
+            column_name = column if isinstance(column, str) else "row"
+            text = f"{column_name} {case.get('failure_case')!r} fails {check}"
+        out.setdefault(int(idx), [])
+        if text not in out[int(idx)]:
+            out[int(idx)].append(text)
+    return {i: "; ".join(r) + f" (value {df.at[i, 'value']:g})" for i, r in out.items()}
