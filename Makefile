@@ -1,6 +1,9 @@
 # cchc-briefings: the front door. `make` alone lists the targets.
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+# pip on some machines warns about local mirror folders that do not exist; that noise hides real errors.
+PIPQUIET := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
 PYTHON   ?= python3
 VENV     := .venv
@@ -29,9 +32,9 @@ help: ## List the targets
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@echo "==> building $(VENV) (first run only; about a minute)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	@$(BIN)/python -m pip install --quiet --no-deps -e .
+	@$(BIN)/python -m pip install --quiet --upgrade pip $(PIPQUIET)
+	@$(BIN)/python -m pip install --quiet -r requirements-dev.txt $(PIPQUIET)
+	@$(BIN)/python -m pip install --quiet --no-deps -e . $(PIPQUIET)
 	@touch $(STAMP)
 
 setup: $(STAMP) ## Create .venv and install the pinned packages (only when requirements change)

@@ -93,7 +93,7 @@ def test_bad_rows_are_rejected_each_with_its_reason(tmp_path):
     assert "abc" in rej["Hà Nội"]
     assert "percent outside 0–100" in rej["Hà Giang"]
     assert "rank" in rej["Hà Nam"]
-    assert "merged into Lào Cai" in rej["Yên Bái"]
+    assert "not one of the 34 provinces of 2025" in rej["Yên Bái"] and "Lào Cai" in rej["Yên Bái"]
     assert "unknown indicator" in rej["Bắc Ninh"]
     assert "points (0-10)" in rej["Bắc Giang"]
     assert "no source" in rej["Cà Mau"]

@@ -162,10 +162,11 @@ def parse_row(row: dict, locale: str, max_year: int) -> dict:
     if not 1990 <= year <= max_year:
         raise ValueError(f"year {year} is not plausible (1990–{max_year})")
     resolution = provinces.resolve(row["province"], year)
-    if resolution.successor_of is not None:
+    if resolution.successor_of is not None:  # Hà Tây after 2008, Yên Bái from 2025 …
         raise ValueError(
-            f"{row['province']!r} did not exist in {year} (merged into {resolution.province.name} on "
-            "2025-07-01): a figure for the old province cannot stand for the new one"
+            f"{row['province']!r} is not one of the {resolution.province.regime} provinces "
+            f"of {year} ({resolution.note}): "
+            "a figure for the former province cannot stand for its successor"
         )
     prov = resolution.province
     ind = indicators.lookup(row["indicator"])
