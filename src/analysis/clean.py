@@ -146,8 +146,8 @@ def parse_value(text: str, locale: str) -> tuple[float, str, int]:
     try:
         return numbers.parse_number(text, locale), "exact", _decimals(text, locale)
     except AnalysisError:
-        figure = numbers.parse_figure(text)  # "trên 80%", "hơn 02 triệu": qualifier words allowed
-        return figure.value, figure.qualifier, _decimals(text, "vi")
+        figure = numbers.parse_figure(text, locale)  # "trên 80%", "hơn 02 triệu": qualifier words allowed
+        return figure.value, figure.qualifier, _decimals(text, locale)
 
 
 def parse_row(row: dict, locale: str, max_year: int) -> dict:

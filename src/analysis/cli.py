@@ -51,7 +51,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 def _cmd_accept(args: argparse.Namespace) -> int:
     from analysis.extract import accept_to_sheet
 
-    return accept_to_sheet(Path(args.candidates), Path(args.out_dir))
+    decisions = Path(args.decisions) if args.decisions else None
+    return accept_to_sheet(Path(args.candidates), Path(args.out_dir), decisions)
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
@@ -97,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("accept", help="turn accepted candidate figures into a figure sheet")
     p.add_argument("candidates")
     p.add_argument("--out-dir", default=str(config.FIGURES_DIR))
+    p.add_argument(
+        "--decisions", default=None, help="CSV (source,start,end,accept) overriding the accept column"
+    )
     p.set_defaults(func=_cmd_accept)
 
     p = sub.add_parser("reports", help="build HTML + PDF briefings")

@@ -1,0 +1,314 @@
+"""Figures as Vietnamese reports and spreadsheets write them, and as the briefings print them.
+
+Vietnamese writes `1.923` for one thousand nine hundred twenty-three and `90,2` for ninety point two;
+international files write the opposite. A string like `1.923` is therefore *ambiguous* on its own, so
+the locale is a property of a column (stated by the caller or inferred from all its values by
+`infer_locale`), never guessed cell by cell. Anything that cannot be read for certain raises
+`NumberParseError` naming the text.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+from analysis.errors import NumberParseError
+
+Locale = Literal["vi", "intl"]
+Unit = Literal["percent", "vnd", "count", "per_100", "score"]
+Qualifier = Literal["exact", "over", "under", "approx"]
+
+# Separators per locale: (thousands, decimal).
+_SEPARATORS: dict[str, tuple[str, str]] = {"vi": (".", ","), "intl": (",", ".")}
+_LANG_LOCALE = {"vi": "vi", "en": "intl", "intl": "intl"}
+_SPACES = "\u00a0\u202f\u2009 "  # thin/narrow/no-break spaces some spreadsheets use for grouping
+_MINUS = "-\u2212\u2013"  # ASCII hyphen, minus sign, en dash used as a minus
+
+# Scale words multiply the number before them ("4,57 triệu" = 4 570 000).
+SCALE_WORDS: dict[str, float] = {
+    "nghìn": 1e3,
+    "ngàn": 1e3,
+    "triệu": 1e6,
+    "tỷ": 1e9,
+    "tỉ": 1e9,
+}
+CURRENCY_WORDS = ("đồng", "vnđ", "vnd", "đ")
+PERCENT_WORDS = ("%", "phần trăm")
+
+# Qualifier words before a figure; longest phrases first so "ước đạt" wins over "đạt".
+QUALIFIER_WORDS: dict[str, Qualifier] = {
+    "xấp xỉ": "approx",
+    "ước tính": "approx",
+    "ước đạt": "approx",
+    "khoảng": "approx",
+    "gần": "approx",
+    "ước": "approx",
+    "chừng": "approx",
+    "ít nhất": "over",
+    "tối thiểu": "over",
+    "trên": "over",
+    "hơn": "over",
+    "vượt": "over",
+    "chưa đến": "under",
+    "chưa tới": "under",
+    "không quá": "under",
+    "tối đa": "under",
+    "dưới": "under",
+    "đạt": "exact",
+}
+_QUALIFIER_RE = re.compile(
+    r"^(?:(" + "|".join(sorted(map(re.escape, QUALIFIER_WORDS), key=len, reverse=True)) + r")\s+)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure read from text: value after scale words, its unit, how exact the text says it is."""
+
+    value: float
+    unit: Unit | None = None
+    qualifier: Qualifier = "exact"
+    denominator: float | None = None
+
+
+# --------------------------------------------------------------------------- plain numbers
+
+
+def _split_sign(text: str) -> tuple[int, str]:
+    if text and text[0] in _MINUS:
+        return -1, text[1:].lstrip()
+    if text.startswith("+"):
+        return 1, text[1:].lstrip()
+    return 1, text
+
+
+def _normalise_spaces(body: str, original: str) -> str:
+    """Accept spaces as thousands grouping ("1 923 456") only when every group has three digits."""
+    if not any(c in body for c in _SPACES):
+        return body
+    parts = re.split(f"[{_SPACES}]+", body)
+    if not (
+        parts[0].isdigit()
+        and len(parts[0]) <= 3
+        and all(re.fullmatch(r"\d{3}([.,]\d+)?", p) for p in parts[1:])
+    ):
+        raise NumberParseError(
+            original, "spaces inside a number are only allowed between groups of three digits"
+        )
+    return "".join(parts)
+
+
+def parse_number(text: str | int | float, locale: Locale = "vi") -> float:
+    """Read one number written in `locale` ("vi": `1.923,5`; "intl": `1,923.5`).
+
+    Thousands separators must group exactly three digits (`1.92` is not a Vietnamese number);
+    leading zeros are fine (`02`). Units, scale words and qualifiers belong to `parse_figure`.
+    Numbers that are already numbers pass through (spreadsheet cells), booleans do not.
+    """
+    if isinstance(text, bool):
+        raise NumberParseError(str(text), "a boolean is not a number")
+    if not isinstance(text, str):  # int, float, numpy scalars from a spreadsheet reader
+        try:
+            value = float(text)
+        except (TypeError, ValueError):
+            raise NumberParseError(str(text), "not a number") from None
+        if not math.isfinite(value):
+            raise NumberParseError(str(text), "not a finite number")
+        return value
+    if locale not in _SEPARATORS:
+        raise NumberParseError(str(text), f"unknown locale {locale!r} (use 'vi' or 'intl')")
+    original = text
+    sign, body = _split_sign(str(text).strip())
+    body = _normalise_spaces(body, original)
+    if not body:
+        raise NumberParseError(original, "empty")
+    thousands, decimal = _SEPARATORS[locale]
+    pattern = rf"(\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+|\d+)(?:{re.escape(decimal)}(\d+))?"
+    match = re.fullmatch(pattern, body)
+    if not match:
+        reason = f"not a number in the {locale!r} locale"
+        if re.fullmatch(r"[\d.,]+", body):
+            reason += f" (thousands {thousands!r} must group three digits, decimal mark {decimal!r} once)"
+        raise NumberParseError(original, reason)
+    integer = match.group(1).replace(thousands, "")
+    fraction = match.group(2) or "0"
+    return sign * float(f"{integer}.{fraction}")
+
+
+def _evidence(text: str) -> Locale | Literal["ambiguous"] | None:
+    """What one written number says about its locale: "vi", "intl", None (no separator) or ambiguous."""
+    _, body = _split_sign(text.strip().rstrip("%").strip())
+    body = re.sub(f"[{_SPACES}]", "", body)
+    if not re.fullmatch(r"\d[\d.,]*", body) or re.search(r"[.,]$", body):
+        return None  # not a number at all: parse_number will name it
+    dots, commas = body.count("."), body.count(",")
+    if dots == 0 and commas == 0:
+        return None
+    if dots and commas:  # the last separator is the decimal mark
+        return "vi" if body.rfind(",") > body.rfind(".") else "intl"
+    sep = "." if dots else ","
+    if body.count(sep) > 1:  # repeated: it must be the thousands separator
+        return "vi" if sep == "." else "intl"
+    head, tail = body.split(sep)
+    # One separator: a decimal mark unless it could be a thousands group (1-3 digits, no leading
+    # zero before it, exactly three digits after).
+    if len(tail) == 3 and 1 <= len(head) <= 3 and not head.startswith("0"):
+        return "ambiguous"
+    return "intl" if sep == "." else "vi"
+
+
+def infer_locale(values: Iterable[object]) -> Locale:
+    """The locale of a whole column, from the evidence its values give.
+
+    Rule: each written value is evidence for "vi" (`90,2`, `1.923.456`, `1.923,5`), for "intl"
+    (`76.818965`, `1,923,456`, `0.923`), ambiguous (one separator followed by exactly three digits,
+    like `1.923` or `1,923`) or neutral (plain integers, numbers that are already numbers, blanks).
+    One-sided evidence decides; evidence both ways is an error; a column with ambiguous values and
+    no evidence is an error (the caller must state the locale); a column of plain integers is "vi"
+    because both locales read it the same.
+    """
+    seen: dict[str, list[str]] = {"vi": [], "intl": [], "ambiguous": []}
+    for value in values:
+        if value is None or isinstance(value, int | float) or not isinstance(value, str):
+            continue
+        kind = _evidence(value)
+        if kind is not None:
+            seen[kind].append(value)
+    if seen["vi"] and seen["intl"]:
+        raise NumberParseError(
+            f"{seen['vi'][0]} / {seen['intl'][0]}",
+            "column mixes Vietnamese and international number formats; state the locale per column",
+        )
+    if seen["vi"]:
+        return "vi"
+    if seen["intl"]:
+        return "intl"
+    if seen["ambiguous"]:
+        raise NumberParseError(
+            seen["ambiguous"][0],
+            "ambiguous: could be thousands (vi) or a decimal (intl); the caller must state the locale",
+        )
+    return "vi"
+
+
+# --------------------------------------------------------------------------- figures with units
+
+_NUM = r"[+\-\u2212]?\d[\d.,]*"
+_SCALE = "|".join(sorted(SCALE_WORDS, key=len, reverse=True))
+_CURRENCY = "|".join(map(re.escape, sorted(CURRENCY_WORDS, key=len, reverse=True)))
+_FIGURE_RE = re.compile(
+    rf"""^(?P<num>{_NUM})
+    (?:\s*/\s*(?P<den>{_NUM}))?
+    (?:\s*(?P<pct>%|phần\s+trăm))?
+    (?:\s+(?P<scale>{_SCALE})\b)?
+    (?:\s*(?P<cur>{_CURRENCY})\b)?
+    (?:\s+(?P<score>điểm)\b)?
+    (?P<rest>.*)$""",
+    re.IGNORECASE | re.VERBOSE | re.DOTALL,
+)
+_PER_100_RE = re.compile(r"^(?P<head>.*?\S)\s*/\s*100\s+(?:người\s+)?dân\s*$", re.IGNORECASE)
+
+
+def read_qualifier(text: str) -> tuple[Qualifier, str]:
+    """Strip qualifier words from the front ("đạt trên 80%" → over, "80%"); the strongest one counts."""
+    qualifier: Qualifier = "exact"
+    rest = text.strip()
+    while match := _QUALIFIER_RE.match(rest):
+        word = QUALIFIER_WORDS[match.group(1).lower()]
+        if word != "exact":
+            qualifier = word
+        rest = rest[match.end() :].lstrip()
+    return qualifier, rest
+
+
+def parse_figure(text: str, locale: Locale = "vi") -> Figure:
+    """Read a figure as a report writes it: "trên 35,5 tỷ đồng", "90,2%", "13/53 nhiệm vụ",
+    "91 thuê bao/100 dân".
+
+    Units: "%"/"phần trăm" → percent; "đồng/VNĐ/VND" → vnd; "/100 dân" → per_100; "điểm" → score;
+    a number followed by words (the thing counted) → count; a bare number → None.
+    """
+    qualifier, rest = read_qualifier(text)
+    per_100 = _PER_100_RE.match(rest)
+    if per_100:
+        rest = per_100.group("head")
+    match = _FIGURE_RE.match(rest)
+    if not match:
+        raise NumberParseError(text, "no number found")
+    try:
+        value = parse_number(match.group("num"), locale)
+        denominator = parse_number(match.group("den"), locale) if match.group("den") else None
+    except NumberParseError as exc:
+        raise NumberParseError(text, exc.reason) from None
+    if match.group("scale"):
+        value *= SCALE_WORDS[match.group("scale").lower()]
+    rest_words = match.group("rest").strip()
+    unit: Unit | None
+    if per_100:
+        unit = "per_100"
+    elif match.group("pct"):
+        unit = "percent"
+    elif match.group("cur"):
+        unit = "vnd"
+    elif match.group("score"):
+        unit = "score"
+    elif rest_words:
+        if not re.match(r"^\s+[^\W\d_]", match.group("rest")):
+            raise NumberParseError(text, f"unexpected {rest_words!r} after the number")
+        unit = "count"
+    else:
+        unit = None
+    if match.group("pct") and (match.group("cur") or match.group("scale")):
+        raise NumberParseError(text, "a percentage cannot also carry a scale word or currency")
+    return Figure(value=value, unit=unit, qualifier=qualifier, denominator=denominator)
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _decimal(x: float) -> Decimal:
+    """Exact digits of x: integers (also numpy's) as they are, floats by their shortest repr."""
+    if isinstance(x, bool):
+        raise ValueError(f"cannot format {x!r}: not a number")
+    if hasattr(x, "__index__"):
+        return Decimal(operator.index(x))
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"cannot format {x!r}: not a number") from None
+    if not math.isfinite(f):
+        raise ValueError(f"cannot format {x!r}: not a finite number")
+    return Decimal(repr(f))
+
+
+def format_number(x: float, lang: str = "vi", decimals: int | None = None) -> str:
+    """`1923.5` → "1.923,5" (vi) or "1,923.5" (en). decimals=None prints every digit the float holds
+    (so parse_number reads the very same number back); otherwise rounds half up to `decimals`."""
+    locale = _LANG_LOCALE.get(lang)
+    if locale is None:
+        raise ValueError(f"unknown language {lang!r} (use 'vi' or 'en')")
+    thousands, decimal_mark = _SEPARATORS[locale]
+    d = _decimal(x)
+    if decimals is not None:
+        d = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if d == 0:
+        d = abs(d)  # no "-0"
+    text = format(d, "f")
+    sign = "-" if text.startswith("-") else ""
+    integer, _, fraction = text.lstrip("-").partition(".")
+    if decimals is None:
+        fraction = fraction.rstrip("0")
+    grouped = f"{int(integer):,}".replace(",", thousands)
+    return sign + grouped + (decimal_mark + fraction if fraction else "")
+
+
+def format_percent(x: float, lang: str = "vi", decimals: int = 1) -> str:
+    """A share already in percent (90.2, not 0.902): "90,2 %" in Vietnamese, "90.2%" in English."""
+    number = format_number(x, lang, decimals)
+    return f"{number} %" if _LANG_LOCALE.get(lang) == "vi" else f"{number}%"
