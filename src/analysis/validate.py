@@ -42,6 +42,8 @@ def _percent_in_range(df: pd.DataFrame) -> pd.Series:
 
 def _rank_in_range(df: pd.DataFrame) -> pd.Series:
     n_regime = df["regime"].map({r: len(provinces.all_provinces(r)) for r in ("63", "34")})
+    # Until Hà Tây joined Hà Nội (2008-08-01) there were 64 provinces, and PCI 2006–2008 ranked 64.
+    n_regime = n_regime.where(~((df["regime"] == "63") & (df["year"] <= 2008)), 64)
     stated = pd.to_numeric(df["rank_of"], errors="coerce") if "rank_of" in df else pd.Series(pd.NA, df.index)
     n = stated.fillna(n_regime)
     whole = df["value"] == df["value"].round()

@@ -1,0 +1,1 @@
+"""Readers for publishers' workbooks: cells (grid), header words (names), province tables (tables)."""
