@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis import config
-from analysis.clean import run_clean
+from analysis.clean import CLEAN_COLUMNS, run_clean
 
 HEADER = "province,year,indicator,value,unit,source,note\n"
 
@@ -57,18 +57,11 @@ def test_good_rows_are_kept_with_codes_units_and_refs(tmp_path):
     assert fig.loc["online_payment_rate", ["province_code", "regime"]].tolist() == ["15", "34"]
     assert fig.loc["pci", "source_ref"] == "sheet.csv:row 2"
     written = pd.read_parquet(tmp_path / "clean" / "figures.parquet")
-    assert list(written.columns)[:10] == [
-        "province_code",
-        "province_name",
-        "regime",
-        "year",
-        "indicator",
-        "value",
-        "unit",
-        "qualifier",
-        "source",
-        "source_ref",
-    ]
+    assert list(written.columns) == CLEAN_COLUMNS
+    assert CLEAN_COLUMNS[:10] == [
+        "province_code", "province_name", "regime", "year", "indicator",
+        "value", "unit", "qualifier", "source", "source_ref",
+    ]  # fmt: skip
     assert (tmp_path / "clean" / "figures.csv").exists()
 
 

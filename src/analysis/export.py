@@ -1,0 +1,284 @@
+"""Executed notebook -> self-contained HTML -> A4 PDF, in-process, plus atomic file writes.
+
+Why in-process: the nbconvert and WeasyPrint command lines cost about 0.6 s and 1.0 s per briefing,
+almost all of it start-up (perf_baseline.md §1); a worker keeps one exporter and one font setup.
+Why our own template: nbconvert's `lab` template loads require.js and MathJax from a CDN, so its
+HTML neither opens offline nor is free of scripts. Ours extends `classic/base.html.j2` (the cell
+markup only), drops every script-producing block and inlines a small stylesheet.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy as copy_module
+import logging
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from analysis.errors import BriefingError
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "briefing"
+SCREEN_CSS = TEMPLATES_DIR / "briefing.css"
+PRINT_CSS = TEMPLATES_DIR / "print.css"
+FONT_FAMILY = "Briefing Sans"
+REMOVE_TAGS = frozenset({"remove", "remove_cell", "remove-cell", "hide"})
+
+_SCRIPT = re.compile(r"<\s*script\b", re.IGNORECASE)
+# A resource the page would LOAD from outside: src/srcset/poster/data attributes, <link href>,
+# CSS url() and @import with an http(s) or protocol-relative address. A plain <a href> to a source is a
+# citation the reader may follow, not a load, and is allowed.
+_EXTERNAL = re.compile(
+    r"""(?:\b(?:src|srcset|poster|data|background)\s*=\s*["']?\s*(?:https?:)?//)"""
+    r"""|(?:<link\b[^>]*\bhref\s*=\s*["']?\s*(?:https?:)?//)"""
+    r"""|(?:url\(\s*["']?\s*(?:https?:)?//)|(?:@import\s+["']?\s*(?:https?:)?//)""",
+    re.IGNORECASE,
+)
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write via a temp file in the same directory + os.replace: readers see the old file or the new one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def unsafe_html(html: str) -> str | None:
+    """Why `html` must not be published (a script or an outside resource), or None when it is clean."""
+    if m := _SCRIPT.search(html):
+        return f"contains a <script> element near {html[max(0, m.start() - 40) : m.end() + 40]!r}"
+    if m := _EXTERNAL.search(html):
+        return f"loads an outside resource near {html[max(0, m.start() - 40) : m.end() + 60]!r}"
+    return None
+
+
+def prune(nb: NotebookNode) -> NotebookNode:
+    """Drop what a reader must not see: cells tagged remove/hide, stderr (warnings) and script outputs."""
+    cells = []
+    for cell in nb.cells:
+        if REMOVE_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        if cell.cell_type == "code":
+            kept = []
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                    continue
+                data = out.get("data")
+                if data is not None:
+                    for mime in [m for m in data if "javascript" in m or "widget" in m]:
+                        del data[mime]
+                    if not data:
+                        continue
+                kept.append(out)
+            cell.outputs = kept
+            if not kept:  # with inputs hidden, an output-less code cell is an empty box
+                continue
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def print_variant(nb: NotebookNode) -> NotebookNode | None:
+    """A copy of `nb` whose SVG figures are PNG, for the PDF; None when it has no SVG figure.
+
+    WeasyPrint draws SVG in Python: a matplotlib figure with its text as paths took 1-2 s per figure,
+    more than the notebook itself. An output that also carries a PNG keeps that PNG; an SVG-only
+    output is rasterised with librsvg (analysis.svgraster); if that is unavailable or fails, the
+    SVG stays (slower, same look). The HTML always keeps the vector SVG.
+    """
+    from analysis import svgraster
+
+    outputs = [
+        out
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        if "image/svg+xml" in out.get("data", {})
+        and ("image/png" in out.get("data", {}) or svgraster.available())
+    ]
+    if not outputs:
+        return None
+    copy = nbformat.from_dict(copy_module.deepcopy(nb))
+    for cell in copy.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "image/svg+xml" not in data:
+                continue
+            if "image/png" not in data:
+                svg = data["image/svg+xml"]
+                try:
+                    png, width, _ = svgraster.svg_to_png(svg.encode("utf-8") if isinstance(svg, str) else svg)
+                except (OSError, ValueError):
+                    continue
+                data["image/png"] = base64.b64encode(png).decode("ascii")
+                meta = out.setdefault("metadata", {})
+                meta["image/png"] = dict(meta.get("image/svg+xml", {})) | {"width": round(width)}
+            del data["image/svg+xml"]
+    return copy
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal (for @page content), so a title can never break out of the rule."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ")
+    return f'"{escaped}"'
+
+
+def font_files() -> dict[tuple[str, str], Path]:
+    """DejaVu Sans as shipped inside matplotlib: Vietnamese never depends on the system's fonts."""
+    import matplotlib
+
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    files = {
+        ("normal", "normal"): ttf / "DejaVuSans.ttf",
+        ("bold", "normal"): ttf / "DejaVuSans-Bold.ttf",
+        ("normal", "italic"): ttf / "DejaVuSans-Oblique.ttf",
+        ("bold", "italic"): ttf / "DejaVuSans-BoldOblique.ttf",
+        ("mono", "normal"): ttf / "DejaVuSansMono.ttf",
+    }
+    missing = [str(p) for p in files.values() if not p.exists()]
+    if missing:
+        raise BriefingError(f"font files missing from matplotlib: {', '.join(missing)}")
+    return files
+
+
+# Unicode blocks kept in the embedded fonts: Latin (with Vietnamese: ơ ư in Latin Extended-B, ạ…ỹ in
+# Latin Extended Additional), combining marks, punctuation, currency (₫), arrows, maths, shapes.
+_SUBSET_RANGES = (
+    (0x20, 0x7E), (0xA0, 0x24F), (0x2B0, 0x36F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20A0, 0x20CF),
+    (0x2100, 0x214F), (0x2190, 0x21FF), (0x2200, 0x22FF), (0x25A0, 0x25FF),
+)  # fmt: skip
+_SUBSET_VERSION = b"3"
+# Layout tables are dropped too: WeasyPrint's per-PDF subsetting (fontTools, as this image has no
+# HarfBuzz-subset library) spends most of its time decompiling them. Vietnamese needs none of them
+# once text is NFC (every Vietnamese letter is one precomposed code point): `Exporter.html` normalises.
+_DROP_TABLES = ("GSUB", "GPOS", "GDEF", "MATH", "FFTM")
+
+
+def font_cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cchc-briefings" / "fonts"
+
+
+def subset_font(src: Path, cache_dir: Path) -> Path:
+    """DejaVu Sans cut down once to the blocks above (kept in a cache dir, keyed by content).
+
+    WeasyPrint subsets every font for every PDF; on the full DejaVu Sans (6,000 glyphs, large
+    GSUB/GPOS tables) that took about 0.5 s per font face per PDF, more than the layout itself.
+    """
+    import hashlib
+
+    digest = hashlib.sha256(src.read_bytes() + _SUBSET_VERSION).hexdigest()[:16]
+    out = cache_dir / f"{src.stem}-{digest}.ttf"
+    if out.exists():
+        return out
+    from fontTools import subset
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    opts = subset.Options()
+    opts.name_IDs, opts.notdef_outline, opts.hinting = ["*"], True, False
+    opts.drop_tables += list(_DROP_TABLES)
+    font = subset.load_font(str(src), opts)
+    subsetter = subset.Subsetter(opts)
+    subsetter.populate(unicodes=[c for a, b in _SUBSET_RANGES for c in range(a, b + 1)])
+    subsetter.subset(font)
+    tmp = cache_dir / f".{out.name}.{os.getpid()}.tmp"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    subset.save_font(font, str(tmp), opts)
+    os.replace(tmp, out)
+    return out
+
+
+def font_face_css(cache_dir: Path | None = None) -> str:
+    """@font-face rules for "Briefing Sans" (+ Mono), from the subset DejaVu files."""
+    cache_dir = cache_dir or font_cache_dir()
+    rules = []
+    for (weight, style), path in font_files().items():
+        family = f"{FONT_FAMILY} Mono" if weight == "mono" else FONT_FAMILY
+        w = "normal" if weight == "mono" else weight
+        rules.append(
+            f'@font-face {{ font-family: "{family}"; src: url("{subset_font(path, cache_dir).as_uri()}"); '
+            f"font-weight: {w}; font-style: {style}; }}"
+        )
+    return "\n".join(rules)
+
+
+class _Collect(logging.Handler):
+    """Keeps WeasyPrint's ERROR records (e.g. an image that failed to load) for the briefing's report."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@dataclass
+class Exporter:
+    """HTML and PDF exporters loaded once per worker process (templates, fonts, print stylesheet)."""
+
+    _html: object = field(default=None, init=False, repr=False)
+    _pdf_css: object = field(default=None, init=False, repr=False)
+    _fonts: object = field(default=None, init=False, repr=False)
+    _errors: _Collect = field(default_factory=_Collect, init=False, repr=False)
+
+    def html(self, nb: NotebookNode, title: str, lang: str) -> str:
+        """Self-contained HTML: no code, images as data: URIs, inline CSS, no script, nothing fetched."""
+        if self._html is None:
+            from nbconvert import HTMLExporter
+
+            self._html = HTMLExporter(
+                template_name=TEMPLATE_NAME,
+                extra_template_basedirs=[str(TEMPLATES_DIR)],
+                exclude_input=True,
+                exclude_input_prompt=True,
+                exclude_output_prompt=True,
+                embed_images=True,
+            )
+            self._screen_css = SCREEN_CSS.read_text(encoding="utf-8")
+        resources = {"briefing": {"title": title, "lang": lang, "css": self._screen_css}}
+        body, _ = self._html.from_notebook_node(prune(nb), resources=resources)
+        body = unicodedata.normalize("NFC", body)
+        if reason := unsafe_html(body):
+            raise BriefingError(f"HTML {reason}")
+        return body
+
+    def pdf(self, html: str, title: str, base_dir: Path) -> bytes:
+        """A4 PDF with DejaVu Sans embedded, the title on top of every page and 'page/pages' below."""
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        if self._pdf_css is None:
+            # CSS warnings (selectors WeasyPrint does not support) are noise; errors are kept and reported.
+            for name in ("weasyprint", "weasyprint.progress"):
+                logger = logging.getLogger(name)
+                logger.setLevel(logging.ERROR)
+                logger.propagate = False
+                logger.addHandler(self._errors)
+            self._fonts = FontConfiguration()
+            text = font_face_css() + "\n" + PRINT_CSS.read_text(encoding="utf-8")
+            self._pdf_css = CSS(string=text, font_config=self._fonts)
+        self._errors.messages.clear()
+        page = CSS(string=f"@page {{ @top-center {{ content: {css_string(title)}; }} }}")
+        pdf = HTML(string=html, base_url=str(base_dir)).write_pdf(
+            stylesheets=[self._pdf_css, page], font_config=self._fonts
+        )
+        if self._errors.messages:
+            raise BriefingError("WeasyPrint: " + "; ".join(self._errors.messages[:3]))
+        return pdf

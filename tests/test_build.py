@@ -1,0 +1,340 @@
+"""Build orchestration: incremental keys, atomic writes, failure reporting, index page, HTML safety."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import build, export
+from analysis.build import BuildRequest, Job, Result
+from analysis.errors import AnalysisError, UnknownProvinceError
+
+DATA = Path(__file__).parent / "data"
+MINI = DATA / "mini.ipynb"
+FAILING = DATA / "failing.ipynb"
+
+
+def figures(codes=("40", "10"), value=60.0) -> pd.DataFrame:
+    rows = [
+        {
+            "province_code": code,
+            "province_name": name,
+            "regime": "63",
+            "year": 2018,
+            "indicator": "pci",
+            "value": value if code == "40" else 55.0,
+            "unit": "points",
+            "qualifier": "exact",
+            "source": "test",
+            "source_ref": "fixture",
+        }
+        for code, name in zip(codes, ("Nghệ An", "Lào Cai"), strict=False)
+    ]
+    return pd.DataFrame(rows)
+
+
+def own_rows(df: pd.DataFrame, code: str, regime: str, year: int) -> pd.DataFrame:
+    return df[(df["province_code"] == code) & (df["regime"] == regime) & (df["year"] <= year)]
+
+
+def request(tmp_path: Path, notebook: Path = MINI, langs: str = "vi", **kw) -> BuildRequest:
+    return BuildRequest.from_cli(
+        provinces="Nghệ An,lao cai",
+        years="2018",
+        langs=langs,
+        jobs=kw.pop("jobs", 1),
+        force=kw.pop("force", False),
+        clean_dir=tmp_path / "clean",
+        out_dir=tmp_path / "out",
+        notebook=notebook,
+        progress=False,
+        **kw,
+    )
+
+
+def keys(req: BuildRequest, df: pd.DataFrame) -> dict[str, str]:
+    return {job.rel: job.key for job in build.plan(req, df, inputs=own_rows)}
+
+
+# ---------------------------------------------------------------- request parsing
+
+
+def test_from_cli_parses_lists_and_rejects_bad_values(tmp_path):
+    req = request(tmp_path, langs="VI, en,vi")
+    assert req.provinces == ("Nghệ An", "lao cai")
+    assert req.years == (2018,)
+    assert req.langs == ("vi", "en")
+    with pytest.raises(AnalysisError, match="fr"):
+        request(tmp_path, langs="vi,fr")
+    with pytest.raises(AnalysisError, match="20x8"):
+        BuildRequest.from_cli("", "20x8", "vi", 0, False, tmp_path, tmp_path)
+
+
+def test_unknown_province_is_a_clear_error(tmp_path):
+    req = BuildRequest.from_cli("Atlantis", "2018", "vi", 1, False, tmp_path, tmp_path)
+    with pytest.raises(UnknownProvinceError, match="Atlantis"):
+        build.select(req, figures())
+
+
+def test_cli_exits_2_on_unknown_province(tmp_path, capsys):
+    from analysis.cli import main
+
+    (tmp_path / "clean").mkdir()
+    figures().to_parquet(tmp_path / "clean" / "figures.parquet")
+    argv = ["reports", "--provinces", "Atlantis", "--years", "2018"]
+    code = main([*argv, "--clean", str(tmp_path / "clean"), "--out", str(tmp_path / "out")])
+    assert code == 2
+    assert "Atlantis" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- incremental keys
+
+
+def test_keys_are_stable_when_nothing_changes(tmp_path):
+    df = figures()
+    assert keys(request(tmp_path), df) == keys(request(tmp_path), df.copy())
+
+
+def test_key_changes_with_the_briefings_own_data_only(tmp_path):
+    before = keys(request(tmp_path), figures(value=60.0))
+    after = keys(request(tmp_path), figures(value=61.5))
+    assert before["2018/vi/nghe-an"] != after["2018/vi/nghe-an"]  # Nghệ An's figure changed
+    assert before["2018/vi/lao-cai"] == after["2018/vi/lao-cai"]  # Lào Cai's rows did not
+
+
+def test_key_changes_with_template_notebook(tmp_path):
+    df = figures()
+    copy = tmp_path / "briefing.ipynb"
+    copy.write_bytes(MINI.read_bytes())
+    before = keys(request(tmp_path, notebook=copy), df)
+    copy.write_bytes(MINI.read_bytes().replace(b"Fixture briefing", b"Fixture  briefing"))
+    after = keys(request(tmp_path, notebook=copy), df)
+    assert all(before[k] != after[k] for k in before)
+
+
+def test_key_changes_with_language(tmp_path):
+    both = keys(request(tmp_path, langs="vi,en"), figures())
+    assert both["2018/vi/nghe-an"] != both["2018/en/nghe-an"]
+    assert keys(request(tmp_path, langs="vi"), figures())["2018/vi/nghe-an"] == both["2018/vi/nghe-an"]
+
+
+def test_key_changes_with_library_source(tmp_path, monkeypatch):
+    before = keys(request(tmp_path), figures())
+    monkeypatch.setattr(build, "library_hash", lambda: "another version of src/analysis")
+    assert keys(request(tmp_path), figures())["2018/vi/nghe-an"] != before["2018/vi/nghe-an"]
+
+
+def test_library_hash_follows_source_files(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "a.py").write_text("x = 1\n")
+    first = build.library_hash(pkg)
+    (pkg / "a.py").write_text("x = 2\n")
+    assert build.library_hash(pkg) != first
+
+
+# ---------------------------------------------------------------- atomic writes
+
+
+def test_atomic_write_keeps_old_file_when_replace_fails(tmp_path, monkeypatch):
+    target = tmp_path / "b.html"
+    target.write_text("old good briefing")
+
+    def boom(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError, match="disk full"):
+        export.atomic_write(target, "new half briefing")
+    assert target.read_text() == "old good briefing"
+    assert [p.name for p in tmp_path.iterdir()] == ["b.html"]  # no temp file left behind
+
+
+class _Kernel:
+    def run(self, nb):
+        return nb
+
+
+class _FailingPdf:
+    def html(self, nb, title, lang):
+        return "<html><body>ok</body></html>"
+
+    def pdf(self, html, title, base_dir):
+        raise RuntimeError("layout exploded")
+
+
+def test_export_failure_leaves_no_partial_file(tmp_path, monkeypatch):
+    import nbformat
+
+    monkeypatch.setitem(build._WORKER, "kernel", _Kernel())
+    monkeypatch.setitem(build._WORKER, "exporter", _FailingPdf())
+    monkeypatch.setitem(build._WORKER, "template", nbformat.read(MINI, as_version=4))
+    job = Job("Nghệ An", "40", "nghe-an", "63", 2018, "vi", "k", str(tmp_path))
+    result = build.build_one(job, str(tmp_path / "out"))
+    assert not result.ok and result.step == "pdf" and "layout exploded" in result.error
+    leftovers = (
+        [p for p in (tmp_path / "out").rglob("*") if p.is_file()] if (tmp_path / "out").exists() else []
+    )
+    assert leftovers == []
+
+
+# ---------------------------------------------------------------- HTML safety and index page
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>x</p><SCRIPT>alert(1)</SCRIPT>",
+        '<img src="https://cdn.example.org/a.png">',
+        "<link rel=stylesheet href=//cdn.example.org/a.css>",
+        "<style>@import 'http://example.org/a.css';</style>",
+        "<div style=\"background: url('https://example.org/x.png')\"></div>",
+    ],
+)
+def test_unsafe_html_is_detected(html):
+    assert export.unsafe_html(html) is not None
+
+
+def test_embedded_and_relative_resources_and_citation_links_are_fine():
+    page = (
+        '<img src="data:image/png;base64,iVBOR"><a href="2018/vi/nghe-an.pdf">PDF</a><p>&lt;script&gt;</p>'
+        '<a href="https://example.org/report">source</a>'
+    )
+    assert export.unsafe_html(page) is None
+
+
+def test_index_lists_built_briefings_with_relative_links_and_escapes(tmp_path):
+    out = tmp_path / "reports"
+    evil = '<script>alert("x")</script> & Tỉnh'
+    cache = {}
+    for rel, name, slug in [("2018/vi/evil", evil, "evil"), ("2018/vi/nghe-an", "Nghệ An", "nghe-an")]:
+        for ext in ("html", "pdf"):
+            (out / f"{rel}.{ext}").parent.mkdir(parents=True, exist_ok=True)
+            (out / f"{rel}.{ext}").write_text("x")
+        cache[rel] = {"name": name, "slug": slug, "year": 2018, "lang": "vi", "key": "k"}
+    cache["2017/vi/gone"] = {
+        "name": "Missing Province",
+        "slug": "gone",
+        "year": 2017,
+        "lang": "vi",
+        "key": "k",
+    }
+    failure = Result(
+        Job("<b>Lào Cai</b>", "10", "lao-cai", "63", 2018, "en", "k", ""), False, "execute", "x<y"
+    )
+    page = build.write_index(out, cache, "abc123def456", [failure]).read_text(encoding="utf-8")
+    assert 'href="2018/vi/nghe-an.html"' in page and 'href="2018/vi/nghe-an.pdf"' in page
+    assert "Nghệ An" in page and "abc123def456" in page
+    assert "<script" not in page and "&lt;script&gt;" in page and "&amp; Tỉnh" in page
+    assert "&lt;b&gt;Lào Cai&lt;/b&gt;" in page and "x&lt;y" in page
+    assert "Missing Province" not in page  # listed only when its files exist
+
+
+def test_summary_table_names_every_failure():
+    job = Job("Lào Cai", "10", "lao-cai", "63", 2018, "en", "k", "")
+    table = build.summary_table([Result(job, False, "execute", "cell 6 ('x'): ValueError: boom")])
+    header, _, row = table.splitlines()
+    assert header.split() == ["province", "year", "lang", "step", "error"]
+    assert all(part in row for part in ("Lào Cai", "2018", "en", "execute", "cell 6", "ValueError: boom"))
+
+
+# ---------------------------------------------------------------- a real (small) build with kernels
+
+
+def test_build_incremental_then_failure_keeps_others(tmp_path, capsys, monkeypatch):
+    # Other work may edit src/analysis while this runs; the library's own key is tested above.
+    monkeypatch.setattr(build, "library_hash", lambda: "fixed")
+    (tmp_path / "clean").mkdir()
+    figures().to_parquet(tmp_path / "clean" / "figures.parquet")
+    out = tmp_path / "out"
+
+    assert build.run_reports(request(tmp_path)) == 0
+    built = {p.relative_to(out).as_posix() for p in out.glob("*/*/*.*")}
+    assert built == {f"2018/vi/{s}.{e}" for s in ("nghe-an", "lao-cai") for e in ("html", "pdf")}
+    html = (out / "2018/vi/nghe-an.html").read_text(encoding="utf-8")
+    assert "Nghệ An (2018)" in html and "1 234,5" in html and "<script" not in html.lower()
+    assert "stderr only" not in html  # warnings are not part of a briefing
+    for slug in ("nghe-an", "lao-cai"):  # same warm kernel, yet no variable leaks into the next briefing
+        assert '<p class="leak">False</p>' in (out / f"2018/vi/{slug}.html").read_text(encoding="utf-8")
+    mtime = (out / "2018/vi/nghe-an.pdf").stat().st_mtime_ns
+    capsys.readouterr()
+
+    # No change: nothing is rebuilt.
+    assert build.run_reports(request(tmp_path)) == 0
+    assert "2 unchanged, 0 to build" in capsys.readouterr().err
+    assert (out / "2018/vi/nghe-an.pdf").stat().st_mtime_ns == mtime
+
+    # A notebook that fails for Lào Cai: reported with cell and error, Nghệ An still built, exit 1.
+    assert build.run_reports(request(tmp_path, notebook=FAILING)) == 1
+    err = capsys.readouterr().err
+    assert "2 to build" in err
+    assert "cell 6" in err and 'if province == "Lào Cai":' in err
+    assert "ValueError: no data for Lào Cai" in err
+    assert (out / "2018/vi/nghe-an.pdf").stat().st_mtime_ns != mtime
+    assert not (out / "2018/vi/lao-cai.html").exists() and not (out / "2018/vi/lao-cai.pdf").exists()
+    cache = json.loads((out / ".build-cache.json").read_text(encoding="utf-8"))["entries"]
+    assert set(cache) == {"2018/vi/nghe-an"}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "2018/vi/nghe-an.html" in index and "2018/vi/lao-cai.html" not in index
+    assert not list(out.rglob("*.tmp"))
+
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+    '<rect width="20" height="20" fill="red"/></svg>'
+)
+
+
+def test_print_variant_gives_the_pdf_png_figures_and_keeps_svg_on_screen():
+    import nbformat
+
+    from analysis import svgraster
+
+    both = nbformat.v4.new_output("display_data", data={"image/svg+xml": SVG, "image/png": "iVBOR"})
+    svg_only = nbformat.v4.new_output("display_data", data={"image/svg+xml": SVG})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=[both, svg_only])])
+    variant = export.print_variant(nb)
+    outs = variant.cells[0].outputs
+    assert outs[0].data == {"image/png": "iVBOR"}  # the notebook's own PNG wins
+    if svgraster.available():
+        assert list(outs[1].data) == ["image/png"] and outs[1].metadata["image/png"]["width"] == 40
+    assert sorted(nb.cells[0].outputs[0].data) == ["image/png", "image/svg+xml"]  # the screen copy keeps SVG
+    assert export.print_variant(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x")])) is None
+
+
+def test_svg_rasterises_at_twice_its_size():
+    import io
+
+    from analysis import svgraster
+
+    if not svgraster.available():
+        pytest.skip("librsvg/cairo not on this machine")
+    png, width, height = svgraster.svg_to_png(SVG.encode(), scale=2.0)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and (width, height) == (40, 20)
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    assert img.size == (80, 40)
+    assert img.getpixel((5, 5)) == (255, 0, 0) and img.getpixel((75, 35)) == (255, 255, 255)
+    with pytest.raises(ValueError):
+        svgraster.svg_to_png(b"not an svg")
+
+
+def test_input_hash_memo_is_used_only_for_the_same_figures_and_library(tmp_path):
+    df = figures()
+    memo: dict[str, str] = {}
+    first = {j.rel: j.key for j in build.plan(request(tmp_path), df, inputs=own_rows, memo=memo)}
+    assert set(memo) == {"40/63/2018", "10/63/2018"}
+
+    def must_not_run(*args):
+        raise AssertionError("briefing_inputs called although memoised")
+
+    again = {j.rel: j.key for j in build.plan(request(tmp_path), df, inputs=must_not_run, memo=dict(memo))}
+    assert again == first
+    build.save_cache(tmp_path, {}, memo, scope="figures-v1+lib-v1")
+    assert build.load_memo(tmp_path, "figures-v1+lib-v1") == memo
+    assert build.load_memo(tmp_path, "figures-v2+lib-v1") == {}  # new figures file: hash again

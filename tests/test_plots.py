@@ -1,0 +1,94 @@
+"""Plots: valid SVG, the province named, labels in the language asked, text drawn as paths.
+
+Text is drawn as glyph paths (svg.fonttype = "path"), so there are no <text> elements; matplotlib
+writes each string as an XML comment next to its glyphs, which is what these tests read.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from analysis import provinces
+from analysis.briefing import compute
+from briefing_fixtures import MERGED, NGHE_AN, figures_frame
+
+
+@pytest.fixture(scope="module")
+def df():
+    return figures_frame(with_2025=True)
+
+
+@pytest.fixture(scope="module")
+def vi(df):
+    return compute(df, provinces.get(NGHE_AN, "63"), 2018, "vi")
+
+
+@pytest.fixture(scope="module")
+def en(df):
+    return compute(df, provinces.get(NGHE_AN, "63"), 2018, "en")
+
+
+def strings(svg: str) -> list[str]:
+    """The texts drawn in a path-mode SVG (from the comments matplotlib writes beside the glyphs)."""
+    return [s.strip() for s in re.findall(r"<!-- (.*?) -->", svg, flags=re.S)]
+
+
+def check_svg(svg: str) -> None:
+    root = ET.fromstring(svg.encode("utf-8"))
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    # glyphs as paths: the same look on every machine and in the PDF, no font needed
+    assert not list(root.iter("{http://www.w3.org/2000/svg}text"))
+
+
+def test_ranking_names_the_province_in_vi_and_en(vi, en):
+    svg_vi, svg_en = vi.figure("ranking"), en.figure("ranking")
+    check_svg(svg_vi)
+    drawn = strings(svg_vi)
+    assert "Nghệ An" in drawn
+    assert any("xếp hạng" in s for s in drawn) and not any("ranking" in s for s in drawn)
+    assert any(s.startswith("Trung vị cả nước") for s in drawn)
+    drawn_en = strings(svg_en)
+    assert "Nghe An" in drawn_en and any("ranking" in s for s in drawn_en)
+    assert any(s.startswith("National median") for s in drawn_en)
+
+
+def test_subindex_figure_labels_strongest(vi, en):
+    svg = vi.figure("subindices:0")
+    check_svg(svg)
+    drawn = " ".join(strings(svg))
+    assert "Dịch vụ hỗ trợ doanh nghiệp (mạnh nhất)" in drawn
+    assert "Trung vị vùng" in drawn and "Nghệ An" in drawn
+    assert "Business support services (strongest)" in " ".join(strings(en.figure("subindices:0")))
+
+
+def test_numbers_on_figures_use_the_language(vi, en):
+    assert re.search(r"\d,\d\d", " ".join(strings(vi.figure("subindices:0"))))
+    assert re.search(r"\d\.\d\d", " ".join(strings(en.figure("subindices:0"))))
+
+
+def test_trend_of_a_merged_province_names_each_former_province(df):
+    p34 = provinces.get(MERGED, "34")
+    b = compute(df, p34, 2025, "vi")
+    svg = b.figure("trend")
+    check_svg(svg)
+    drawn = strings(svg)
+    for p in provinces.predecessors(p34):
+        assert p.name in drawn
+    assert any("đổi phương pháp" in s for s in drawn)  # PAPI 2018 break marked
+
+
+def test_online_figure_marks_targets_or_is_absent(vi, df):
+    svg = vi.figure("online")
+    check_svg(svg)
+    drawn = strings(svg)
+    assert "Mục tiêu quốc gia" in drawn and "Nghệ An" in drawn
+    other = compute(df, provinces.get("01", "63"), 2018, "vi")
+    assert other.figure("online") is None
+
+
+def test_same_data_same_svg(vi, df):
+    again = compute(df, provinces.get(NGHE_AN, "63"), 2018, "vi")
+    assert again.figure("trend") == vi.figure("trend")

@@ -1,0 +1,144 @@
+"""Text: numbers in the reader's format, labels in vi/en, escaping of data, the generated summary."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis import provinces, text
+from analysis.briefing import compute
+from analysis.numbers import format_number
+from briefing_fixtures import EVIL_SOURCE, MERGED, NGHE_AN, figures_frame
+
+
+@pytest.fixture(scope="module")
+def df():
+    return figures_frame(with_2025=True)
+
+
+@pytest.fixture(scope="module")
+def vi(df):
+    return compute(df, provinces.get(NGHE_AN, "63"), 2018, "vi")
+
+
+@pytest.fixture(scope="module")
+def en(df):
+    return compute(df, provinces.get(NGHE_AN, "63"), 2018, "en")
+
+
+def test_numbers_follow_the_language():
+    assert text.fmt_value(90.2, "par_index", "vi") == "90,2 %"
+    assert text.fmt_value(90.2, "par_index", "en") == "90.2%"
+    assert text.fmt_value(65.4, "pci", "vi") == "65,40 điểm"
+    assert text.fmt_value(65.4, "pci", "en") == "65.40 points"
+    assert text.fmt_value(None, "pci", "en") == "—"
+    assert text.fmt_delta(-1.254, "pci", "vi") == "−1,25"
+    assert text.fmt_delta(0.001, "pci", "en") == "±0"
+
+
+def test_unknown_language_is_named():
+    with pytest.raises(ValueError, match="'fr'"):
+        text.t("title", "fr")
+
+
+def test_labels_in_the_language_asked(vi, en):
+    assert "Trung vị cả nước" in text.headline_html(vi) and "National median" not in text.headline_html(vi)
+    assert "National median" in text.headline_html(en) and "Trung vị" not in text.headline_html(en)
+    assert "Nghệ An" in text.title_html(vi) and "Nghe An" in text.title_html(en)
+
+
+def test_data_is_escaped_everywhere(vi):
+    html = text.online_html(vi) + text.notes_html(vi)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert text.esc('"<b>&') == "&quot;&lt;b&gt;&amp;"
+
+
+def test_escaping_of_a_province_name_from_data(df):
+    bad = df.copy()
+    bad.loc[bad["province_code"] == "01", "province_name"] = "<img src=x onerror=alert(1)>"
+    b = compute(bad, provinces.get(NGHE_AN, "63"), 2018, "vi")
+    assert "<img" not in text.notes_html(b) + text.headline_html(b)
+    assert (b.ranking["name"] == "<img src=x onerror=alert(1)>").any()  # names come through as data…
+    from analysis import plots
+
+    svg = plots.ranking_svg(b.ranking, "pci", 2018, "vi", b.ranking_median)
+    assert "<img" not in svg  # …and the SVG writer escapes them too
+
+
+def test_summary_mentions_the_right_numbers(df, vi, en):
+    pci = next(f for f in vi.headline if f.key == "pci")
+    value = df[(df["province_code"] == NGHE_AN) & (df["year"] == 2018) & (df["indicator"] == "pci")][
+        "value"
+    ].item()
+    rank = int(
+        df[(df["province_code"] == NGHE_AN) & (df["year"] == 2018) & (df["indicator"] == "pci_rank")][
+            "value"
+        ].item()
+    )
+    rank17 = int(
+        df[(df["province_code"] == NGHE_AN) & (df["year"] == 2017) & (df["indicator"] == "pci_rank")][
+            "value"
+        ].item()
+    )
+    summary = vi.summary()
+    assert f"PCI 2018: {format_number(value, 'vi', 2)} điểm, hạng {rank}/63" in summary
+    moved = rank17 - rank
+    assert moved == pci.rank_change and moved > 0
+    assert f"tăng {moved} bậc so với 2017" in summary
+    assert (
+        "mạnh nhất Dịch vụ hỗ trợ doanh nghiệp" in summary and "yếu nhất Chi phí không chính thức" in summary
+    )
+    assert (
+        f"PCI 2018: {format_number(value, 'en', 2)} points, rank {rank} of 63, up {moved} places since 2017"
+        in en.summary()
+    )
+    assert "PAPI 2018" in summary and "bậc so với 2017" not in summary.split("PAPI 2018")[1].split(".")[0]
+
+
+def test_fallback_year_is_said_plainly(df):
+    b = compute(df, provinces.get(NGHE_AN, "63"), 2019, "en")
+    assert b.year == 2018 and b.fell_back
+    assert "No index values for Nghe An in 2019" in b.summary()
+    assert "latest year with data (2018)" in text.headline_html(b)
+
+
+def test_merger_note_names_every_former_province(df):
+    p34 = provinces.get(MERGED, "34")
+    b = compute(df, p34, 2025, "vi")
+    note = text.merger_note(b)
+    for p in provinces.predecessors(p34):
+        assert p.name in note
+    assert "không được cộng hay lấy trung bình" in note
+    en = compute(df, p34, 2025, "en")
+    assert all(p.name_en in text.merger_note(en) for p in provinces.predecessors(p34))
+
+
+def test_missing_indices_are_listed(vi):
+    notes = text.notes_html(vi)
+    assert "PAR Index" in notes and "SIPAS" in notes and "DTI" in notes
+    assert EVIL_SOURCE not in notes  # raw, unescaped source never appears
+
+
+def test_rank_move_words_and_plural():
+    from analysis.metrics import IndexFigure, Rank
+
+    def fig(rank, prev):
+        return IndexFigure("pci", 2018, 60.0, Rank(rank, 63, True), 59.0, 63, 2017, 59.5, prev)
+
+    assert text.rank_move(fig(11, 12), "en") == "up 1 place since 2017"
+    assert text.rank_move(fig(12, 9), "en") == "down 3 places since 2017"
+    assert text.rank_move(fig(12, 9), "vi") == "giảm 3 bậc so với 2017"
+    assert text.rank_move(fig(12, 12), "vi", with_year=False) == "giữ nguyên thứ hạng"
+
+
+def test_summary_reads_online_figures_and_targets(df, vi):
+    summary = vi.summary()
+    assert "Tỷ lệ hồ sơ nộp trực tuyến: 45,5 % (mục tiêu 80,0 % đến cuối năm 2025)" in summary
+    assert "20/25 nhiệm vụ (80,0 %)" in summary  # Đề án 06: done of assigned
+    sipas = compute(df, provinces.get(MERGED, "34"), 2025, "en")
+    value = df[(df["regime"] == "34") & (df["province_code"] == MERGED) & (df["indicator"] == "sipas")][
+        "value"
+    ]
+    sentence = next(s for s in text.summary_sentences(sipas) if s.startswith("SIPAS 2025"))
+    assert text.fmt_value(value.item(), "sipas", "en") in sentence
+    assert "target 80.0% by 2020 (Resolution 30c/NQ-CP" in sentence
