@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import build, export
+from analysis import build, export, writing
 from analysis.build import BuildRequest, Job, Result
 from analysis.errors import AnalysisError, UnknownProvinceError
 
@@ -149,7 +149,7 @@ def test_atomic_write_keeps_old_file_when_replace_fails(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(OSError, match="disk full"):
-        export.atomic_write(target, "new half briefing")
+        writing.atomic_write(target, "new half briefing")
     assert target.read_text() == "old good briefing"
     assert [p.name for p in tmp_path.iterdir()] == ["b.html"]  # no temp file left behind
 

@@ -15,20 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config, metrics, plots, provinces, text
+from analysis.config import CLEAN_COLUMNS
 from analysis.errors import BriefingError, InputFileError
 from analysis.metrics import DataNotes, IndexFigure, Scope, SubindexResult
 
-COLUMNS = [
-    "province_code",
-    "province_name",
-    "regime",
-    "year",
-    "indicator",
-    "value",
-    "unit",
-    "qualifier",
-    "source",
-]
+COLUMNS = CLEAN_COLUMNS[:9]  # what a briefing reads; source_ref and note stay in the clean table
 SECTIONS = ("title", "headline", "ranking", "subindices", "trend", "online", "notes")
 MAX_SUBINDEX_FIGURES = 2  # keeps a briefing at five figures at most
 

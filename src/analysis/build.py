@@ -272,7 +272,7 @@ def load_memo(out_dir: Path, scope: str) -> dict[str, str]:
 def save_cache(
     out_dir: Path, entries: dict[str, dict[str, Any]], memo: dict[str, str] | None = None, scope: str = ""
 ) -> None:
-    from analysis.export import atomic_write
+    from analysis.writing import atomic_write
 
     body: dict[str, Any] = {"version": CACHE_VERSION, "entries": dict(sorted(entries.items()))}
     if memo and scope:
@@ -306,8 +306,9 @@ def _init_worker(notebook: str, timeout: int) -> None:
 
 def build_one(job: Job, out_dir: str) -> Result:
     """Execute, export and write one briefing in this worker; errors come back as a Result."""
-    from analysis.export import atomic_write, print_variant
+    from analysis.export import print_variant
     from analysis.runner import CellFailure, parameterize
+    from analysis.writing import atomic_write
 
     t0 = time.perf_counter()
     step = "execute"
@@ -414,7 +415,8 @@ def write_index(
     """reports/index.html: every briefing on disk by year (newest first) and province, relative links."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    from analysis.export import TEMPLATES_DIR, atomic_write
+    from analysis.export import TEMPLATES_DIR
+    from analysis.writing import atomic_write
 
     by_year: dict[int, dict[str, dict[str, Any]]] = {}
     langs: list[str] = []

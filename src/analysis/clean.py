@@ -20,24 +20,12 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import indicators, numbers, provinces
+from analysis.config import CLEAN_COLUMNS
 from analysis.errors import AnalysisError, InputFileError
 from analysis.sheets import find_sheets, read_provenance, read_sheet
 from analysis.validate import validate_figures
-from analysis.writing import write_bytes_atomic, write_text_atomic
+from analysis.writing import atomic_write
 
-CLEAN_COLUMNS = [
-    "province_code",
-    "province_name",
-    "regime",
-    "year",
-    "indicator",
-    "value",
-    "unit",
-    "qualifier",
-    "source",
-    "source_ref",
-    "note",
-]
 REJECT_COLUMNS = ["file", "row", "province", "year", "indicator", "value", "unit", "source", "reason"]
 QUALIFIERS = {"exact", "over", "under", "approx"}
 WORKBOOK_DIR = "official"  # data/raw/official/*.xls[x]: publishers' workbooks, imported by analysis.ingest
@@ -324,7 +312,12 @@ def _summary(manifest: dict, rejects: pd.DataFrame, out_dir: Path) -> str:
     t = manifest["totals"]
     lines.append(f"{'total':40} {t['read']:>6} {t['kept']:>6} {t['rejected']:>8}")
     if len(rejects):
-        reasons = rejects["reason"].str.replace(r"'[^']*'|\"[^\"]*\"|[\d.,]+", "…", regex=True)
+        reasons = (
+            rejects["reason"]
+            .str.replace(r"[\w.-]+:(?:row \d+|[^!\s]+![A-Z]+\d+)", "<file:row>", regex=True)
+            .str.replace(r"'[^']*'|\"[^\"]*\"", "'…'", regex=True)
+            .str.replace(r"(?<![\w.])-?\d+(?:[.,]\d+)?(?![\w.])", "N", regex=True)
+        )
         lines.append("most frequent reasons for rejects:")
         lines += [f"  {n:>5}  {r[:100]}" for r, n in reasons.value_counts().head(5).items()]
     for f in manifest["inputs"]:
@@ -350,10 +343,10 @@ def run_clean(
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_bytes = figures.to_csv(index=False).encode("utf-8")
     manifest["data_version"] = hashlib.sha256(csv_bytes).hexdigest()[:12]
-    write_bytes_atomic(out_dir / "figures.parquet", figures.to_parquet(index=False))
-    write_bytes_atomic(out_dir / "figures.csv", csv_bytes)
-    write_bytes_atomic(out_dir / "rejects.csv", rejects.to_csv(index=False).encode("utf-8"))
-    write_text_atomic(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+    atomic_write(out_dir / "figures.parquet", figures.to_parquet(index=False))
+    atomic_write(out_dir / "figures.csv", csv_bytes)
+    atomic_write(out_dir / "rejects.csv", rejects.to_csv(index=False).encode("utf-8"))
+    atomic_write(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     if not quiet:
         print(_summary(manifest, rejects, out_dir), file=sys.stderr)
     return CleanResult(figures, rejects, manifest)

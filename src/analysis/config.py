@@ -26,3 +26,18 @@ CORPUS_DIR = SHARED_DIR / "corpus" / "reports"
 
 # The 2025 merger took effect on 2025-07-01; figures for assessment year 2025 on use the 34 provinces.
 MERGER_YEAR = 2025
+
+# The clean table's columns, in order: the contract between the clean stage and the briefings.
+CLEAN_COLUMNS = [
+    "province_code",
+    "province_name",
+    "regime",
+    "year",
+    "indicator",
+    "value",
+    "unit",
+    "qualifier",
+    "source",
+    "source_ref",
+    "note",
+]
