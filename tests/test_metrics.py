@@ -96,6 +96,18 @@ def test_ranking_highlights_the_province_best_first(df):
     assert table.loc[table["highlight"], "name"].item() == "Nghệ An"
 
 
+def test_ranking_uses_the_published_rank_of_a_partial_list(df):
+    # Only three provinces published for 2018 (a top list), each with its rank of 63.
+    codes = sorted(df["province_code"].unique())[:3]
+    scores = df[(df["year"] == 2018) & df["province_code"].isin(codes) & (df["indicator"] == "pci")]
+    published = pd.Series([40, 5, 20], index=codes)  # not the order of the scores: the source decides
+    ranks = scores.assign(indicator="pci_rank", unit="rank", value=scores["province_code"].map(published))
+    rows = pd.concat([scores, ranks], ignore_index=True)
+    table = metrics.ranking(rows, "63", 2018, "pci", codes[0]).set_index("code")
+    assert table["rank"].to_dict() == published.to_dict()
+    assert set(table["rank_n"]) == {63}
+
+
 def test_online_tasks_done_of_assigned_and_targets(df, scope):
     targets = pd.DataFrame(
         [

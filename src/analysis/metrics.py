@@ -445,7 +445,7 @@ def main_index(df: pd.DataFrame, scope: Scope, year: int) -> str | None:
 
 
 def ranking(df: pd.DataFrame, regime: str, year: int, key: str, highlight: str) -> pd.DataFrame:
-    """All provinces with a value, best first: code, name, value, rank, highlight."""
+    """All provinces with a value, best first: code, name, value, rank (of rank_n), highlight."""
     v = values(df, regime, year, key)
     names = (
         df[(df["regime"] == regime) & df["province_code"].isin(v.index)]
@@ -454,11 +454,18 @@ def ranking(df: pd.DataFrame, regime: str, year: int, key: str, highlight: str) 
     )
     out = pd.DataFrame({"code": v.index, "value": v.to_numpy()})
     out["name"] = out["code"].map(names).fillna(out["code"]).astype(str)
-    out["rank"] = out["value"].rank(ascending=not higher_is_better(key), method="min").astype(int)
+    computed = out["value"].rank(ascending=not higher_is_better(key), method="min").astype(int)
+    # The publisher's rank where it is given (a top-20 list ranks of 63, not of 20), else computed.
+    rk = rank_key(key)
+    published = values(df, regime, year, rk) if rk else pd.Series(dtype=float)
+    given = out["code"].map(published)
+    out["rank"] = given.round().fillna(computed).astype(int)
+    out["rank_n"] = len(v)
+    out.loc[given.notna(), "rank_n"] = REGIME_SIZE.get(regime, len(v))
     out["highlight"] = out["code"] == highlight
-    return out.sort_values(["rank", "name"], kind="stable").reset_index(drop=True)[
-        ["code", "name", "value", "rank", "highlight"]
-    ]
+    return out.sort_values(["value", "name"], ascending=[not higher_is_better(key), True], kind="stable")[
+        ["code", "name", "value", "rank", "rank_n", "highlight"]
+    ].reset_index(drop=True)
 
 
 def online(df: pd.DataFrame, scope: Scope, year: int, targets: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -181,7 +181,7 @@ def ranking_svg(table: pd.DataFrame, key: str, year: int, lang: str, median: flo
         for row in table[table["highlight"]].itertuples():
             ax.annotate(
                 f"{row.name}: {fmt_value(row.value, key, lang, with_unit=False)} "
-                f"({t('rank_of', lang, r=row.rank, n=n)})",
+                f"({t('rank_of', lang, r=row.rank, n=row.rank_n)})",
                 (row.Index, row.value),
                 xytext=(0, 8),
                 textcoords="offset points",
