@@ -25,7 +25,10 @@ def test_load_briefing_sections_and_figure_budget(clean_dir):
     shown = [obj for name in SECTIONS for obj in b.section(name)]
     figures = [o for o in shown if isinstance(o, SvgFigure)]
     assert 3 <= len(figures) <= 5
-    assert all(o._repr_svg_().lstrip().startswith("<?xml") for o in figures)
+    bundles = [o._repr_mimebundle_() for o in figures]
+    assert all(data["image/svg+xml"].lstrip().startswith("<?xml") for data, _ in bundles)
+    alts = [meta["image/svg+xml"]["alt"] for _, meta in bundles]
+    assert all(a.endswith(" — Nghệ An") and len(a) > len(" — Nghệ An") for a in alts), alts
     html = [o.data for o in shown if not isinstance(o, SvgFigure)]
     assert any("Nghệ An" in h for h in html)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from analysis import build, config
+from analysis.provinces import get
 
 pytestmark = pytest.mark.slow
 
@@ -25,10 +26,13 @@ class _Page(HTMLParser):
         self.text: list[str] = []
         self.title = ""
         self.links: list[tuple[str, str, str]] = []
+        self.alts: list[str] = []
         self._in: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         self._in.append(tag)
+        if tag == "img":
+            self.alts.append(dict(attrs).get("alt") or "")
         for name, value in attrs:
             if name in {"src", "href", "srcset", "data", "poster"} and value:
                 self.links.append((tag, name, value))
@@ -89,8 +93,6 @@ def test_html_is_self_contained_and_localised(built, name, lang):
     if lang == "vi":
         assert name in text
     else:  # the English body may use the ASCII English name
-        from analysis.provinces import get
-
         assert name in text or get(job.code, job.regime).name_en in text
     assert "<script" not in raw.lower()
     loads = [(t, a, v) for t, a, v in page.links if re.match(r"\s*(https?:)?//", v)]
@@ -98,6 +100,11 @@ def test_html_is_self_contained_and_localised(built, name, lang):
     assert not re.search(r"url\(\s*['\"]?\s*(https?:)?//", raw, re.IGNORECASE)
     images = [v for t, a, v in page.links if t == "img" and a == "src"]
     assert images and all(v.startswith("data:image/") for v in images)
+    # every figure says what it shows, for readers who cannot see it (not nbconvert's placeholder)
+    display = (
+        name if lang == "vi" else __import__("analysis.provinces").provinces.get(job.code, job.regime).name_en
+    )
+    assert len(page.alts) == len(images) and all(display in a for a in page.alts), page.alts
 
     # A number in the reader's format: decimal comma in Vietnamese, decimal point in English.
     decimal = re.compile(

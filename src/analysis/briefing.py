@@ -8,6 +8,8 @@ whether a briefing must be rebuilt, so the two cannot drift apart.
 
 from __future__ import annotations
 
+import html as html_module
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -148,7 +150,8 @@ class Briefing:
                 out.append(HTML(text.subindex_html(sub, self.lang)))
                 svg = self.figure(f"subindices:{i}") if i < MAX_SUBINDEX_FIGURES else None
                 if svg:
-                    out.append(plots.SvgFigure(svg, f"{name} {i + 1}"))
+                    alt = f"{_heading(text.subindex_html(sub, self.lang))} — {self.display_name}"
+                    out.append(plots.SvgFigure(svg, f"{name} {i + 1}", alt))
             return out
         html = self.html(name)
         if html:
@@ -156,8 +159,14 @@ class Briefing:
         if name in ("ranking", "trend", "online"):
             svg = self.figure(name)
             if svg:
-                out.append(plots.SvgFigure(svg, name))
+                out.append(plots.SvgFigure(svg, name, f"{_heading(html)} — {self.display_name}"))
         return out
+
+
+def _heading(html: str) -> str:
+    """The first heading's text of a section's HTML: the figure's alt text starts with it."""
+    match = re.search(r"<h[1-6][^>]*>(.*?)</h[1-6]>", html or "", re.S)
+    return html_module.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip() if match else ""
 
 
 def compute(df: pd.DataFrame, p: provinces.Province, year: int, lang: str, note: str = "") -> Briefing:
