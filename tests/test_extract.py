@@ -240,10 +240,24 @@ def test_offsets_point_into_a_text_with_decomposed_tone_marks() -> None:
         ("Tỷ lệ thuê bao dùng điện thoại thông minh là 89,6%.", "smartphone_share"),
         ("Đã kích hoạt 1.050.000 tài khoản VNeID mức 2.", "vneid_accounts_activated"),
         ("Tỉnh đã cung cấp 1.845 dịch vụ công trên cổng.", "public_services_count"),
+        (
+            "Có 98% thủ tục có nghĩa vụ tài chính được đưa lên Cổng Dịch vụ công quốc gia.",
+            "fee_procedures_on_national_portal_rate",
+        ),
+        ("Tỉnh đã công bố, công khai 97% thủ tục hành chính thuộc thẩm quyền.", "procedures_published_rate"),
+        (
+            "Trong năm có khoảng 12.400 hồ sơ được cắt giảm thời gian giải quyết.",
+            "procedures_time_cut_dossiers",
+        ),
     ],
 )
 def test_indicator_cues(sentence: str, indicator: str) -> None:
     assert one(sentence).indicator == indicator
+
+
+def test_share_of_reform_tasks_done_is_a_rate_not_a_count() -> None:
+    figure = one("Về cải cách hành chính, 96% nhiệm vụ năm 2024 đã hoàn thành đúng hạn.")
+    assert (figure.indicator, figure.unit, figure.value) == ("par_tasks_done_rate", "percent", 96)
 
 
 def test_task_counts_follow_the_programme_named() -> None:
@@ -267,8 +281,10 @@ def test_ongoing_tasks_get_no_indicator() -> None:
 
 
 def test_unit_must_fit_the_indicator() -> None:
-    # "cắt giảm thời gian" around a count is not the percentage cut
-    assert one("Có 3.200 hồ sơ được cắt giảm thời gian xử lý.").indicator == ""
+    # "cắt giảm thời gian" around a count is the number of applications, not the percentage cut
+    assert one("Có 3.200 hồ sơ được cắt giảm thời gian xử lý.").indicator == "procedures_time_cut_dossiers"
+    # the online filing rate is a percent: a count of online applications gets no indicator
+    assert one("Có 1.200 hồ sơ nộp trực tuyến trong tháng.").indicator == ""
 
 
 def test_cue_words_of_a_neighbouring_figure_do_not_leak() -> None:
