@@ -19,6 +19,7 @@ import pytest
 
 from analysis import config, indicators
 from analysis.errors import InputFileError
+from analysis.importers.grid import column_letters
 from analysis.ingest import agree, ingest_to_csv, ingest_workbook, merge_results
 from analysis.provinces import all_provinces, resolve
 
@@ -29,21 +30,12 @@ WORKBOOKS = sorted(p.name for p in OFFICIAL.glob("*.xls*")) if OFFICIAL.is_dir()
 # --- a minimal xlsx writer (inline strings, numbers) ------------------------------------------------
 
 
-def _col(j: int) -> str:
-    s = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def _sheet_xml(rows: list[list[object]]) -> str:
     out = []
     for i, row in enumerate(rows, 1):
         cells = []
         for j, v in enumerate(row):
-            ref = f"{_col(j)}{i}"
+            ref = f"{column_letters(j)}{i}"
             if v is None or v == "":
                 continue
             if isinstance(v, int | float):
@@ -459,3 +451,8 @@ def test_alias_table_uses_catalogue_keys_only():
         keys = {row["indicator"] for row in csv.DictReader(fh) if row["indicator"]}
     for key in keys:
         indicators.get(key)  # raises UnknownIndicatorError for a key the catalogue lacks
+
+
+@pytest.mark.parametrize(("j", "letters"), [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")])
+def test_column_letters_name_cells_as_excel_does(j, letters):
+    assert column_letters(j) == letters

@@ -7,22 +7,7 @@ import pytest
 from analysis import provinces, text
 from analysis.briefing import compute
 from analysis.numbers import format_number
-from briefing_fixtures import EVIL_SOURCE, MERGED, NGHE_AN, figures_frame
-
-
-@pytest.fixture(scope="module")
-def df():
-    return figures_frame(with_2025=True)
-
-
-@pytest.fixture(scope="module")
-def vi(df):
-    return compute(df, provinces.get(NGHE_AN, "63"), 2018, "vi")
-
-
-@pytest.fixture(scope="module")
-def en(df):
-    return compute(df, provinces.get(NGHE_AN, "63"), 2018, "en")
+from briefing_fixtures import EVIL_SOURCE, MERGED, NGHE_AN
 
 
 def test_numbers_follow_the_language():
