@@ -18,6 +18,8 @@ import pandas as pd
 import pytest
 
 from analysis import config, indicators
+from analysis.clean import run_clean
+from analysis.config import CLEAN_COLUMNS
 from analysis.errors import InputFileError
 from analysis.importers.grid import column_letters
 from analysis.ingest import agree, ingest_to_csv, ingest_workbook, merge_results
@@ -406,7 +408,8 @@ def test_workbook_without_a_known_table_is_an_unknown_layout(tmp_path):
 
 
 def test_ingest_to_csv_keeps_going_past_a_bad_file(tmp_path, capsys):
-    good = write_xlsx(tmp_path / "good.xlsx", {"Tổng hợp": pci_like(2030, 70.0)})
+    # 2025: the year's regime is the 34 provinces these fixture tables name
+    good = write_xlsx(tmp_path / "good.xlsx", {"Tổng hợp": pci_like(2025, 70.0)})
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(os.urandom(512))
     out = tmp_path / "out" / "rows.csv"
@@ -414,11 +417,29 @@ def test_ingest_to_csv_keeps_going_past_a_bad_file(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "bad.xlsx" in captured.err and captured.err.count("\n") == 1
     assert "good.xlsx" in captured.out
-    with out.open(encoding="utf-8") as fh:
-        written = list(csv.DictReader(fh))
+    # what `make data` would keep: the clean table's columns, provinces resolved for the year
+    written = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(written.columns) == CLEAN_COLUMNS
     assert len(written) == 5 * len(NEW_PROVINCES)
-    assert (tmp_path / "out" / "rows.rejects.csv").exists()
+    assert set(written["province_code"]) == {resolve(n, 2025).province.code for n in NEW_PROVINCES}
+    assert set(written["regime"]) == {"34"}
+    rejects = pd.read_csv(tmp_path / "out" / "rows.rejects.csv", dtype=str)
+    assert rejects["reason"].str.contains("Min").any()  # the workbook's summary row, with its reason
     assert ingest_to_csv([good], out) == 0
+
+
+def test_a_workbook_in_raw_official_is_cleaned_with_its_leftovers_in_the_rejects(tmp_path):
+    official = tmp_path / "raw" / "official"
+    official.mkdir(parents=True)
+    write_xlsx(official / "pci_2025.xlsx", {"Tổng hợp": pci_like(2025, 70.0)})
+    result = run_clean(tmp_path / "raw", tmp_path / "clean", quiet=True)
+    figures = result.figures
+    assert len(figures[figures["indicator"] == "pci"]) == len(NEW_PROVINCES)
+    assert result.rejects["reason"].str.contains("Min").sum() == 1
+    entry = result.manifest["inputs"][0]
+    assert entry["kind"] == "workbook" and entry["read"] == entry["kept"] + entry["rejected"]
+    assert entry["rejected"] == len(result.rejects) >= 2  # the Min row and the stray profile copy
+    assert result.manifest["totals"]["balanced"]
 
 
 def test_merge_keeps_one_row_when_workbooks_agree_and_both_when_they_differ(tmp_path):

@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -25,6 +26,9 @@ from analysis.errors import AnalysisError, InputFileError
 from analysis.sheets import find_sheets, read_provenance, read_sheet
 from analysis.validate import validate_figures
 from analysis.writing import atomic_write
+
+if TYPE_CHECKING:
+    from analysis.ingest import IngestResult
 
 REJECT_COLUMNS = ["file", "row", "province", "year", "indicator", "value", "unit", "source", "reason"]
 QUALIFIERS = {"exact", "over", "under", "approx"}
@@ -44,6 +48,7 @@ class Input:
     provenance: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     error: str = ""
+    pre_rejects: pd.DataFrame | None = None  # rows the reader refused before parsing (workbook leftovers)
 
 
 @dataclass
@@ -90,25 +95,48 @@ def read_figure_sheet(path: Path) -> Input:
     return item
 
 
-def read_workbook(path: Path) -> Input:
-    """A publisher's workbook dropped into data/raw/official/, imported by its layout family."""
-    from analysis.ingest import ingest_workbook
-
+def workbook_input(path: Path, result: IngestResult) -> Input:
+    """An imported workbook as clean-stage input: its values, and the leftovers the importer refused."""
     item = Input(path=path, kind="workbook", sha256=_sha256(path), locale="intl", encoding="xlsx")
-    try:
-        result = ingest_workbook(path)
-    except InputFileError as exc:
-        item.error = exc.reason
-        return item
     rows = result.rows.copy()
     rows["value"] = [repr(float(v)) for v in rows["value"]]
     rows["year"] = rows["year"].astype(str)
     rows["note"], rows["qualifier"] = "", ""
     cols = ["province", "year", "indicator", "value", "unit", "source", "note", "qualifier", "source_ref"]
     item.rows = rows[cols].astype(str)
+    left = result.rejects
+    item.pre_rejects = pd.DataFrame(
+        {
+            "file": path.name,
+            "row": [
+                f"{path.name}:{sh}!{r if str(r).startswith('row') else f'row {r}'}"
+                for sh, r in zip(left["sheet"], left["row"], strict=True)
+            ],
+            "value": left["values"].astype(str),
+            "reason": left["reason"],
+        },
+        columns=REJECT_COLUMNS,
+    ).fillna("")
     item.provenance, item.warnings = read_provenance(path)
     item.warnings += list(result.warnings)
     return item
+
+
+def read_workbook(path: Path) -> Input:
+    """A publisher's workbook dropped into data/raw/official/, imported by its layout family."""
+    from analysis.ingest import ingest_workbook
+
+    try:
+        return workbook_input(path, ingest_workbook(path))
+    except InputFileError as exc:
+        return Input(path=path, kind="workbook", sha256=_sha256(path), error=exc.reason)
+
+
+def check_workbooks(
+    results: list[tuple[Path, IngestResult]], max_year: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What `make data` would keep and reject from these imported workbooks (for `analysis ingest`)."""
+    return clean_frames([workbook_input(path, result) for path, result in results], max_year)
 
 
 def gather(raw_dir: Path) -> list[Input]:
@@ -246,6 +274,7 @@ def duplicate_rejections(df: pd.DataFrame) -> dict[int, str]:
 def clean_frames(items: list[Input], max_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All readable inputs → (clean figures, rejects). Pure: no file is read or written here."""
     frames = []
+    refused = [item.pre_rejects for item in items if item.pre_rejects is not None and len(item.pre_rejects)]
     for item in items:
         if item.rows is None:
             continue
@@ -254,8 +283,10 @@ def clean_frames(items: list[Input], max_year: int) -> tuple[pd.DataFrame, pd.Da
         frames.append(rows)
     empty = pd.DataFrame(columns=CLEAN_COLUMNS)
     if not frames:
-        return empty, pd.DataFrame(columns=REJECT_COLUMNS)
+        none = pd.DataFrame(columns=REJECT_COLUMNS)
+        return empty, pd.concat(refused, ignore_index=True) if refused else none
     parsed, rejects = parse_rows(pd.concat(frames, ignore_index=True), max_year)
+    rejects = pd.concat([*refused, rejects], ignore_index=True) if refused else rejects
     if parsed.empty:
         return empty, rejects
     failures = validate_figures(parsed)
@@ -277,7 +308,9 @@ def build_manifest(items: list[Input], figures: pd.DataFrame, rejects: pd.DataFr
     files = []
     for item in items:
         name = item.path.name
-        read = 0 if item.rows is None else len(item.rows)
+        read = (0 if item.rows is None else len(item.rows)) + (
+            0 if item.pre_rejects is None else len(item.pre_rejects)
+        )
         entry = {
             "file": str(item.path),
             "kind": item.kind,

@@ -13,6 +13,7 @@ import sys
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from analysis.errors import AnalysisError, InputFileError
 from analysis.importers.grid import Grid, read_grids
 from analysis.importers.names import PUBLISHERS, publisher_votes, years_in
 from analysis.importers.tables import Reject, SheetTable, Value, best_table
+from analysis.writing import atomic_write
 
 ROW_COLUMNS = ["province", "year", "indicator", "value", "unit", "source", "source_ref"]
 REJECT_COLUMNS = ["file", "sheet", "row", "values", "reason"]
@@ -317,14 +319,18 @@ def merge_results(results: Sequence[IngestResult]) -> pd.DataFrame:
 
 
 def ingest_to_csv(paths: Sequence[Path | str], out_csv: Path | str) -> int:
-    """`analysis ingest FILE... --out OUT.csv`: rows of every readable workbook in one CSV.
+    """`analysis ingest FILE... --out OUT.csv`: check workbooks anywhere on disk before adding them.
 
-    Prints one line per workbook (and its warnings); a file that cannot be read gives one error line
-    naming it and the others are still imported. Rejected leftovers go to OUT.rejects.csv.
-    Returns 0 if every file imported, 1 otherwise.
+    Writes what `make data` would make of them: OUT.csv has the clean table's columns, and
+    OUT.rejects.csv every value or leftover row that would be rejected, with the reason. Prints one
+    line per workbook (and its warnings); a file that cannot be read gives one error line naming
+    it and the others are still imported. Returns 0 if every file imported, 1 otherwise.
     """
+    from analysis.clean import check_workbooks
+
     out_csv = Path(out_csv)
-    results, failed = [], 0
+    imported: list[tuple[Path, IngestResult]] = []
+    failed = 0
     for n, raw in enumerate(paths, 1):
         path = Path(raw)
         prefix = f"[{n}/{len(paths)}] {path.name}"
@@ -342,17 +348,13 @@ def ingest_to_csv(paths: Sequence[Path | str], out_csv: Path | str) -> int:
         )
         for w in result.warnings:
             print(f"    warning: {w}", flush=True)
-        results.append(result)
-    rows = [r.rows for r in results if len(r.rows)]
-    rejects = [r.rejects for r in results if len(r.rejects)]
-    out_csv.parent.mkdir(parents=True, exist_ok=True)
-    (pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=ROW_COLUMNS)).to_csv(
-        out_csv, index=False, encoding="utf-8"
-    )
+        imported.append((path, result))
+    figures, rejects = check_workbooks(imported, max_year=datetime.now(UTC).year)
     rejects_csv = out_csv.with_name(out_csv.stem + ".rejects.csv")
-    (pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame(columns=REJECT_COLUMNS)).to_csv(
-        rejects_csv, index=False, encoding="utf-8"
+    atomic_write(out_csv, figures.to_csv(index=False))
+    atomic_write(rejects_csv, rejects.to_csv(index=False))
+    print(
+        f"wrote {len(figures)} clean rows from {len(imported)} workbook(s) to {out_csv}; "
+        f"{len(rejects)} rejected to {rejects_csv.name}"
     )
-    total = sum(len(r.rows) for r in results)
-    print(f"wrote {total} rows from {len(results)} workbook(s) to {out_csv} (rejects: {rejects_csv.name})")
     return 1 if failed else 0
