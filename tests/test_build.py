@@ -106,6 +106,14 @@ def test_key_changes_with_the_briefings_own_data_only(tmp_path):
     assert before["2018/vi/lao-cai"] == after["2018/vi/lao-cai"]  # Lào Cai's rows did not
 
 
+def test_real_inputs_rebuild_a_briefing_whose_ranking_shows_the_changed_figure(tmp_path):
+    # Lào Cai's briefing ranks every province and shows the median: Nghệ An's new score changes it.
+    before = {j.rel: j.key for j in build.plan(request(tmp_path), figures(value=60.0))}
+    after = {j.rel: j.key for j in build.plan(request(tmp_path), figures(value=61.5))}
+    assert before["2018/vi/lao-cai"] != after["2018/vi/lao-cai"]
+    assert before["2018/vi/nghe-an"] != after["2018/vi/nghe-an"]
+
+
 def test_key_changes_with_template_notebook(tmp_path):
     df = figures()
     copy = tmp_path / "briefing.ipynb"

@@ -161,7 +161,7 @@ def test_unreadable_files_are_reported_and_the_rest_cleaned(tmp_path):
     (raw / "figures" / "nocols.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     result = clean(tmp_path)
     assert len(result.figures) == 1
-    errors = {u["file"].rsplit("/", 1)[-1]: u["reason"] for u in result.manifest["unreadable"]}
+    errors = {i["file"].rsplit("/", 1)[-1]: i["error"] for i in result.manifest["inputs"] if "error" in i}
     assert "empty" in errors["empty.csv"]
     assert "not a readable workbook" in errors["broken.xlsx"]
     assert "missing column" in errors["nocols.csv"]
@@ -215,3 +215,13 @@ def test_shipped_default_dataset_cleans_and_balances(tmp_path):
     assert any("Phòng" in p and str(y) == "2023" for p, y in pairs)
     for item in result.manifest["inputs"]:
         assert item["provenance"], f"{item['file']} has no provenance sidecar"
+
+
+def test_manifest_data_version_is_the_one_the_briefings_index_shows(tmp_path):
+    from analysis.build import data_version, read_figures_bytes
+
+    write_sheet(tmp_path / "raw", "v.csv", 'Nghệ An,2018,pci,"64,5",điểm,src,\n')
+    result = clean(tmp_path)
+    assert result.manifest["data_version"] == data_version(read_figures_bytes(tmp_path / "clean"))
+    write_sheet(tmp_path / "raw", "v.csv", 'Nghệ An,2018,pci,"64,6",điểm,src,\n')
+    assert clean(tmp_path).manifest["data_version"] != result.manifest["data_version"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import hashlib
+import io
 import json
 import multiprocessing
 import os
@@ -174,25 +175,25 @@ def briefing_key(notebook_hash: str, lib_hash: str, data_hash: str, params: dict
 
 
 def _briefing_inputs(df: pd.DataFrame, code: str, regime: str, year: int) -> pd.DataFrame:
-    from analysis import metrics
+    from analysis.metrics import briefing_inputs
 
-    fn = getattr(metrics, "briefing_inputs", None)
-    if fn is not None:
-        return fn(df, code, regime, year)
-    # Conservative stand-in until metrics.briefing_inputs exists: everything of the regime up to the year.
-    return df[(df["regime"] == regime) & (df["year"] <= year)]
+    return briefing_inputs(df, code, regime, year)
 
 
 def read_figures(clean_dir: Path) -> pd.DataFrame:
+    return pd.read_parquet(io.BytesIO(read_figures_bytes(clean_dir)))
+
+
+def read_figures_bytes(clean_dir: Path) -> bytes:
     path = Path(clean_dir) / "figures.parquet"
     if not path.exists():
         raise InputFileError(path, "missing: run `make data` (analysis clean) first")
-    return pd.read_parquet(path)
+    return path.read_bytes()
 
 
-def data_version(clean_dir: Path) -> str:
-    path = Path(clean_dir) / "figures.parquet"
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.exists() else "none"
+def data_version(figures_parquet: bytes) -> str:
+    """The clean table's version: the same sha256 prefix as `data_version` in manifest.json."""
+    return hashlib.sha256(figures_parquet).hexdigest()[:12]
 
 
 def select(request: BuildRequest, df: pd.DataFrame) -> list[tuple[Any, int]]:
@@ -217,6 +218,7 @@ def plan(
     inputs: Callable[[pd.DataFrame, str, str, int], pd.DataFrame] = _briefing_inputs,
     pairs: Sequence[tuple[Any, int]] | None = None,
     memo: dict[str, str] | None = None,
+    lib_hash: str | None = None,
 ) -> list[Job]:
     """Every briefing of the request with its key (nothing is built here).
 
@@ -227,7 +229,7 @@ def plan(
     pairs = select(request, df) if pairs is None else pairs
     memo = {} if memo is None else memo
     nb_hash = hashlib.sha256(Path(request.notebook).read_bytes()).hexdigest()
-    lib_hash = library_hash()
+    lib_hash = lib_hash or library_hash()
     clean_dir = str(Path(request.clean_dir).resolve())
     jobs = []
     for province, year in pairs:
@@ -460,7 +462,8 @@ def write_index(
 
 def run_reports(request: BuildRequest) -> int:
     """Build what changed; 0 when every briefing is built or unchanged, 1 when any failed."""
-    df = read_figures(request.clean_dir)
+    figures_bytes = read_figures_bytes(request.clean_dir)
+    df = pd.read_parquet(io.BytesIO(figures_bytes))
     pairs = select(request, df)  # unknown province names fail here, before any work
     notebook = Path(request.notebook).resolve()
     request = replace(request, notebook=notebook)
@@ -468,10 +471,10 @@ def run_reports(request: BuildRequest) -> int:
         raise InputFileError(notebook, "template notebook missing")
     out_dir = Path(request.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    figures_file = Path(request.clean_dir) / "figures.parquet"
-    scope = sha256_bytes(figures_file.read_bytes(), library_hash().encode())
+    lib_hash = library_hash()
+    scope = sha256_bytes(figures_bytes, lib_hash.encode())
     memo = load_memo(out_dir, scope)
-    jobs = plan(request, df, pairs=pairs, memo=memo)
+    jobs = plan(request, df, pairs=pairs, memo=memo, lib_hash=lib_hash)
     cache = load_cache(out_dir)
     todo = [job for job in jobs if request.force or not is_fresh(job, cache, out_dir)]
     print(
@@ -506,7 +509,7 @@ def run_reports(request: BuildRequest) -> int:
     finally:
         progress.close()
         save_cache(out_dir, cache, memo, scope)
-        write_index(out_dir, cache, data_version(request.clean_dir), failures)
+        write_index(out_dir, cache, data_version(figures_bytes), failures)
     built = len(todo) - len(failures)
     print(
         f"built {built}, unchanged {len(jobs) - len(todo)}, failed {len(failures)} -> {out_dir}",

@@ -231,7 +231,7 @@ def parse_rows(raw: pd.DataFrame, max_year: int) -> tuple[pd.DataFrame, pd.DataF
         except (AnalysisError, ValueError) as exc:
             rejected.append(_reject(row, str(exc)))
             continue
-        parsed["file"], parsed["raw"] = row["file"], row
+        parsed["raw"] = row
         kept.append(parsed)
     return pd.DataFrame(kept), pd.DataFrame(rejected, columns=REJECT_COLUMNS)
 
@@ -273,22 +273,15 @@ def duplicate_rejections(df: pd.DataFrame) -> dict[int, str]:
 
 def clean_frames(items: list[Input], max_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All readable inputs → (clean figures, rejects). Pure: no file is read or written here."""
-    frames = []
+    frames = [
+        item.rows.assign(file=item.path.name, locale=item.locale) for item in items if item.rows is not None
+    ]
     refused = [item.pre_rejects for item in items if item.pre_rejects is not None and len(item.pre_rejects)]
-    for item in items:
-        if item.rows is None:
-            continue
-        rows = item.rows.copy()
-        rows["file"], rows["locale"] = item.path.name, item.locale
-        frames.append(rows)
-    empty = pd.DataFrame(columns=CLEAN_COLUMNS)
-    if not frames:
-        none = pd.DataFrame(columns=REJECT_COLUMNS)
-        return empty, pd.concat(refused, ignore_index=True) if refused else none
-    parsed, rejects = parse_rows(pd.concat(frames, ignore_index=True), max_year)
+    raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["locale"])
+    parsed, rejects = parse_rows(raw, max_year)
     rejects = pd.concat([*refused, rejects], ignore_index=True) if refused else rejects
     if parsed.empty:
-        return empty, rejects
+        return pd.DataFrame(columns=CLEAN_COLUMNS), rejects
     failures = validate_figures(parsed)
     parsed_ok = parsed.drop(index=list(failures))
     failures.update(duplicate_rejections(parsed_ok))
@@ -368,16 +361,13 @@ def run_clean(
     max_year = max_year or datetime.now(UTC).year
     items = gather(Path(raw_dir))
     figures, rejects = clean_frames(items, max_year)
-    manifest = build_manifest(items, figures, rejects)
-    for item in items:
-        if item.error:  # an unreadable file is reported, and recorded so nothing is silently lost
-            manifest.setdefault("unreadable", []).append({"file": str(item.path), "reason": item.error})
+    manifest = build_manifest(items, figures, rejects)  # unreadable files: their entry's "error"
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    csv_bytes = figures.to_csv(index=False).encode("utf-8")
-    manifest["data_version"] = hashlib.sha256(csv_bytes).hexdigest()[:12]
-    atomic_write(out_dir / "figures.parquet", figures.to_parquet(index=False))
-    atomic_write(out_dir / "figures.csv", csv_bytes)
+    parquet = figures.to_parquet(index=False)
+    manifest["data_version"] = hashlib.sha256(parquet).hexdigest()[:12]  # the briefings' index shows it
+    atomic_write(out_dir / "figures.parquet", parquet)
+    atomic_write(out_dir / "figures.csv", figures.to_csv(index=False))
     atomic_write(out_dir / "rejects.csv", rejects.to_csv(index=False).encode("utf-8"))
     atomic_write(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     if not quiet:
