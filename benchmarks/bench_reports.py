@@ -183,8 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-naive", action="store_true", help="time analysis reports only")
     args = parser.parse_args(argv)
 
-    from analysis import metrics, provinces
-    from analysis.build import read_figures
+    from analysis import provinces
+    from analysis.briefing import metrics
+    from analysis.reports.build import read_figures
 
     df = read_figures(args.clean)
     year = args.year or metrics.default_year(df)

@@ -10,7 +10,7 @@ import csv
 import sys
 
 from analysis import config
-from analysis.extract import SCORED_FIELDS, Score, find_figures, read_text, score
+from analysis.extract.core import SCORED_FIELDS, Score, find_figures, read_text, score
 
 EXPECTED_DIR = config.ROOT / "tests" / "data" / "extract_expected"
 

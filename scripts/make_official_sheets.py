@@ -1,7 +1,7 @@
 """Turn the publishers' PCI and PAPI workbooks into figure sheets that ship with the repo.
 
 The workbooks themselves may not be committed (../shared/data/official/README.md), so this script
-imports every one present with analysis.ingest and writes, per publisher,
+imports every one present with analysis.ingest.workbook and writes, per publisher,
 data/raw/figures/official_<pci|papi>.csv (province, year, indicator, value, unit, source, note) and a
 provenance sidecar official_<pci|papi>.meta.json naming each input file and its SHA-256.
 Where two workbooks give the same figure (PAPI 2017 in English and Vietnamese) one row is kept and
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from analysis import config
 from analysis.errors import AnalysisError
-from analysis.ingest import SOURCES, IngestResult, ingest_workbook, merge_results
+from analysis.ingest.workbook import SOURCES, IngestResult, ingest_workbook, merge_results
 
 ACCESSED = "2026-11-23"
 ORIGIN = "https://github.com/mdtrinh/vietnamdata/tree/master/data-raw"

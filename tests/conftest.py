@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analysis import provinces
-from analysis.briefing import compute
+from analysis.briefing.core import compute
 from briefing_fixtures import NGHE_AN, figures_frame
 
 

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from analysis import config
-from analysis.briefing import SECTIONS, load_briefing
+from analysis.briefing.core import SECTIONS, load_briefing
+from analysis.briefing.plots import SvgFigure
 from analysis.errors import BriefingError
-from analysis.plots import SvgFigure
 from briefing_fixtures import figures_frame, write_clean
 
 

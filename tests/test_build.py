@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import build, export, writing
-from analysis.build import BuildRequest, Job, Result
+from analysis import writing
 from analysis.errors import AnalysisError, UnknownProvinceError
+from analysis.reports import build, export
+from analysis.reports.build import BuildRequest, Job, Result
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini.ipynb"
@@ -300,7 +301,7 @@ SVG = (
 def test_print_variant_gives_the_pdf_png_figures_and_keeps_svg_on_screen():
     import nbformat
 
-    from analysis import svgraster
+    from analysis.reports import svgraster
 
     both = nbformat.v4.new_output("display_data", data={"image/svg+xml": SVG, "image/png": "iVBOR"})
     svg_only = nbformat.v4.new_output("display_data", data={"image/svg+xml": SVG})
@@ -317,7 +318,7 @@ def test_print_variant_gives_the_pdf_png_figures_and_keeps_svg_on_screen():
 def test_svg_rasterises_at_twice_its_size():
     import io
 
-    from analysis import svgraster
+    from analysis.reports import svgraster
 
     if not svgraster.available():
         pytest.skip("librsvg/cairo not on this machine")

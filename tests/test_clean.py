@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis import config
-from analysis.clean import CLEAN_COLUMNS, run_clean
+from analysis.clean.stage import CLEAN_COLUMNS, run_clean
 
 HEADER = "province,year,indicator,value,unit,source,note\n"
 
@@ -218,7 +218,7 @@ def test_shipped_default_dataset_cleans_and_balances(tmp_path):
 
 
 def test_manifest_data_version_is_the_one_the_briefings_index_shows(tmp_path):
-    from analysis.build import data_version, read_figures_bytes
+    from analysis.reports.build import data_version, read_figures_bytes
 
     write_sheet(tmp_path / "raw", "v.csv", 'Nghệ An,2018,pci,"64,5",điểm,src,\n')
     result = clean(tmp_path)

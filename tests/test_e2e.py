@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import build, config
+from analysis import config
 from analysis.provinces import get
+from analysis.reports import build
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +55,7 @@ def clean_dir(tmp_path_factory) -> Path:
         return config.CLEAN_DIR
     if not any(config.FIGURES_DIR.glob("*.*")):
         pytest.skip("no data/clean/figures.parquet and no raw figure sheets to clean")
-    from analysis.clean import run_clean
+    from analysis.clean.stage import run_clean
 
     out = tmp_path_factory.mktemp("clean")
     run_clean(config.RAW_DIR, out)

@@ -12,7 +12,7 @@ import pytest
 from analysis import config
 from analysis.cli import main as cli_main
 from analysis.errors import InputFileError
-from analysis.extract import (
+from analysis.extract.core import (
     CANDIDATE_COLUMNS,
     Candidate,
     accept_to_sheet,
@@ -499,8 +499,8 @@ def test_accept_names_a_candidates_file_without_the_columns(tmp_path: Path) -> N
 
 
 def test_the_written_sheet_reads_back_as_a_figure_sheet(tmp_path: Path) -> None:
+    from analysis.clean.sheets import read_sheet
     from analysis.numbers import infer_locale
-    from analysis.sheets import read_sheet
 
     cand = _candidates(
         tmp_path / "c.csv",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import metrics, provinces
-from analysis.briefing import compute
+from analysis import provinces
+from analysis.briefing import metrics
+from analysis.briefing.core import compute
 from briefing_fixtures import MERGED, NGHE_AN, PCI_SUBS, figures_frame
 
 

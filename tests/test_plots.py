@@ -10,7 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from analysis import provinces
-from analysis.briefing import compute
+from analysis.briefing.core import compute
 from briefing_fixtures import MERGED, NGHE_AN
 
 

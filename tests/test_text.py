@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import provinces, text
-from analysis.briefing import compute
+from analysis import provinces
+from analysis.briefing import text
+from analysis.briefing.core import compute
 from analysis.numbers import format_number
 from briefing_fixtures import EVIL_SOURCE, MERGED, NGHE_AN
 
@@ -44,7 +45,7 @@ def test_escaping_of_a_province_name_from_data(df):
     b = compute(bad, provinces.get(NGHE_AN, "63"), 2018, "vi")
     assert "<img" not in text.notes_html(b) + text.headline_html(b)
     assert (b.ranking["name"] == "<img src=x onerror=alert(1)>").any()  # names come through as data…
-    from analysis import plots
+    from analysis.briefing import plots
 
     svg = plots.ranking_svg(b.ranking, "pci", 2018, "vi", b.ranking_median)
     assert "<img" not in svg  # …and the SVG writer escapes them too
@@ -105,7 +106,7 @@ def test_missing_indices_are_listed(vi):
 
 
 def test_rank_move_words_and_plural():
-    from analysis.metrics import IndexFigure, Rank
+    from analysis.briefing.metrics import IndexFigure, Rank
 
     def fig(rank, prev):
         return IndexFigure("pci", 2018, 60.0, Rank(rank, 63, True), 59.0, 63, 2017, 59.5, prev)

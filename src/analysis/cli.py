@@ -30,33 +30,33 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
-    from analysis.clean import run_clean
+    from analysis.clean.stage import run_clean
 
     result = run_clean(Path(args.raw), Path(args.out))
     return 0 if result.ok else 1
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from analysis.ingest import ingest_to_csv
+    from analysis.ingest.workbook import ingest_to_csv
 
     return ingest_to_csv([Path(f) for f in args.files], Path(args.out))
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from analysis.extract import extract_to_csv
+    from analysis.extract.core import extract_to_csv
 
     return extract_to_csv([Path(f) for f in args.files], Path(args.out))
 
 
 def _cmd_accept(args: argparse.Namespace) -> int:
-    from analysis.extract import accept_to_sheet
+    from analysis.extract.core import accept_to_sheet
 
     decisions = Path(args.decisions) if args.decisions else None
     return accept_to_sheet(Path(args.candidates), Path(args.out_dir), decisions)
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
-    from analysis.build import BuildRequest, run_reports
+    from analysis.reports.build import BuildRequest, run_reports
 
     request = BuildRequest.from_cli(
         provinces=args.provinces,

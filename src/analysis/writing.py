@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+
 
 def atomic_write(path: Path, data: bytes | str) -> None:
     """Write to a temporary file beside `path`, then rename it over `path` in one step.
@@ -26,3 +28,27 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# Text a spreadsheet would run as a formula when a reviewer opens the CSV (CSV/formula injection).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    """Prefix formula-looking text with an apostrophe so Excel shows it as text; other values unchanged.
+
+    Only CSV outputs use this: the Parquet keeps the true text. Numbers stay numbers (a negative
+    number is a number, not a formula), so only `str` values are touched.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `df` whose text cells cannot run as formulas in a spreadsheet."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise_formula)
+    return out

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis import indicators
-from analysis.metrics import IndexFigure, Rank, SubindexResult
+from analysis.briefing.metrics import IndexFigure, Rank, SubindexResult
 from analysis.numbers import format_number, format_percent
 
 if TYPE_CHECKING:
-    from analysis.briefing import Briefing
+    from analysis.briefing.core import Briefing
 
 LANGS = ("vi", "en")
 

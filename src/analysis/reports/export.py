@@ -21,9 +21,10 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from analysis.config import PACKAGE_DIR
 from analysis.errors import BriefingError
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "briefing"
 SCREEN_CSS = TEMPLATES_DIR / "briefing.css"
 PRINT_CSS = TEMPLATES_DIR / "print.css"
@@ -82,10 +83,10 @@ def print_variant(nb: NotebookNode) -> NotebookNode | None:
 
     WeasyPrint draws SVG in Python: a matplotlib figure with its text as paths took 1-2 s per figure,
     more than the notebook itself. An output that also carries a PNG keeps that PNG; an SVG-only
-    output is rasterised with librsvg (analysis.svgraster); if that is unavailable or fails, the
+    output is rasterised with librsvg (analysis.reports.svgraster); if that is unavailable or fails, the
     SVG stays (slower, same look). The HTML always keeps the vector SVG.
     """
-    from analysis import svgraster
+    from analysis.reports import svgraster
 
     outputs = [
         out

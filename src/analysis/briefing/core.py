@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import config, metrics, plots, provinces, text
+from analysis import config, provinces
+from analysis.briefing import metrics, plots, text
+from analysis.briefing.metrics import DataNotes, IndexFigure, Scope, SubindexResult
 from analysis.config import CLEAN_COLUMNS
 from analysis.errors import BriefingError, InputFileError
-from analysis.metrics import DataNotes, IndexFigure, Scope, SubindexResult
 
 COLUMNS = CLEAN_COLUMNS[:9]  # what a briefing reads; source_ref and note stay in the clean table
 SECTIONS = ("title", "headline", "ranking", "subindices", "trend", "online", "notes")

@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis import indicators, numbers, provinces
+from analysis.clean.sheets import find_sheets, read_provenance, read_sheet
+from analysis.clean.validate import validate_figures
 from analysis.config import CLEAN_COLUMNS
 from analysis.errors import AnalysisError, InputFileError
-from analysis.sheets import find_sheets, read_provenance, read_sheet
-from analysis.validate import validate_figures
 from analysis.writing import atomic_write
 
 if TYPE_CHECKING:
-    from analysis.ingest import IngestResult
+    from analysis.ingest.workbook import IngestResult
 
 REJECT_COLUMNS = ["file", "row", "province", "year", "indicator", "value", "unit", "source", "reason"]
 QUALIFIERS = {"exact", "over", "under", "approx"}
@@ -124,7 +124,7 @@ def workbook_input(path: Path, result: IngestResult) -> Input:
 
 def read_workbook(path: Path) -> Input:
     """A publisher's workbook dropped into data/raw/official/, imported by its layout family."""
-    from analysis.ingest import ingest_workbook
+    from analysis.ingest.workbook import ingest_workbook
 
     try:
         return workbook_input(path, ingest_workbook(path))

@@ -598,7 +598,7 @@ def extract_to_csv(files: Sequence[Path], out: Path) -> int:
 
 
 def _read_rows(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
-    from analysis.sheets import decode
+    from analysis.clean.sheets import decode
 
     path = Path(path)
     try:

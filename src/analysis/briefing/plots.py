@@ -23,9 +23,9 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 
 from analysis import indicators
-from analysis.metrics import SubindexResult
+from analysis.briefing.metrics import SubindexResult
+from analysis.briefing.text import fmt_value, index_name, t
 from analysis.numbers import format_number, format_percent
-from analysis.text import fmt_value, index_name, t
 
 HIGHLIGHT = "#b3261e"
 OTHERS = "#b8bec6"

@@ -22,8 +22,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from analysis.errors import NumberParseError
-from analysis.importers.grid import Cell, Grid, column_letters
-from analysis.importers.names import SKIP, fold, match_header, years_in
+from analysis.ingest.grid import Cell, Grid, column_letters
+from analysis.ingest.names import SKIP, fold, match_header, years_in
 
 HEADER_DEPTH = 8  # rows above the first province row searched for column titles
 HEADLINE = {"pci", "pci_rank", "papi", "papi_rank"}  # titles whose year tells the table's year

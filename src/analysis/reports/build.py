@@ -1,8 +1,8 @@
 """`analysis reports`: every (province, year, language) briefing as HTML + A4 PDF, in parallel, incrementally.
 
-Design (numbers in /work/shared/research/perf_baseline.md): half of the naive cost is per-briefing
+Design (numbers in ../shared/research/perf_baseline.md): half of the naive cost is per-briefing
 overhead (kernel start, imports, three CLI start-ups). So JOBS worker processes each keep ONE warm
-kernel (analysis.runner) and export in-process (analysis.export). A briefing is rebuilt only when its
+kernel (reports.runner) and export in-process (reports.export). A briefing is rebuilt only when its
 key changes: template notebook bytes, the library's source files, the rows it reads
 (`metrics.briefing_inputs`), its parameters and the exporter versions. Keys live in
 `reports/.build-cache.json`.
@@ -175,7 +175,7 @@ def briefing_key(notebook_hash: str, lib_hash: str, data_hash: str, params: dict
 
 
 def _briefing_inputs(df: pd.DataFrame, code: str, regime: str, year: int) -> pd.DataFrame:
-    from analysis.metrics import briefing_inputs
+    from analysis.briefing.metrics import briefing_inputs
 
     return briefing_inputs(df, code, regime, year)
 
@@ -198,7 +198,8 @@ def data_version(figures_parquet: bytes) -> str:
 
 def select(request: BuildRequest, df: pd.DataFrame) -> list[tuple[Any, int]]:
     """(Province, year) pairs to build, in a stable order; unknown names raise UnknownProvinceError."""
-    from analysis import metrics, provinces
+    from analysis import provinces
+    from analysis.briefing import metrics
 
     years = list(request.years) or [metrics.default_year(df)]
     chosen: dict[tuple[str, str, int], tuple[Any, int]] = {}
@@ -298,8 +299,8 @@ def _init_worker(notebook: str, timeout: int) -> None:
 
     import nbformat
 
-    from analysis.export import Exporter
-    from analysis.runner import WarmKernel
+    from analysis.reports.export import Exporter
+    from analysis.reports.runner import WarmKernel
 
     kernel = WarmKernel(cwd=Path(notebook).parent, timeout=timeout)
     _WORKER.update(kernel=kernel, exporter=Exporter(), template=nbformat.read(notebook, as_version=4))
@@ -308,8 +309,8 @@ def _init_worker(notebook: str, timeout: int) -> None:
 
 def build_one(job: Job, out_dir: str) -> Result:
     """Execute, export and write one briefing in this worker; errors come back as a Result."""
-    from analysis.export import print_variant
-    from analysis.runner import CellFailure, parameterize
+    from analysis.reports.export import print_variant
+    from analysis.reports.runner import CellFailure, parameterize
     from analysis.writing import atomic_write
 
     t0 = time.perf_counter()
@@ -417,7 +418,7 @@ def write_index(
     """reports/index.html: every briefing on disk by year (newest first) and province, relative links."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    from analysis.export import TEMPLATES_DIR
+    from analysis.reports.export import TEMPLATES_DIR
     from analysis.writing import atomic_write
 
     by_year: dict[int, dict[str, dict[str, Any]]] = {}

@@ -1,6 +1,6 @@
 """Import the publishers' own PCI and PAPI workbooks into raw long rows, for the figure sheets.
 
-`ingest_workbook(path)` reads every sheet, finds the province tables (importers.tables), tells the
+`ingest_workbook(path)` reads every sheet, finds the province tables (ingest.tables), tells the
 publisher and the year from the workbook's content (titles, header words, sheet names; the file
 name only breaks ties), drops values that other sheets of the same workbook repeat, and skips a
 sheet whose titles name another year (PCI_2015.xlsx carries a copy of the 2013 summary): a
@@ -20,9 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import AnalysisError, InputFileError
-from analysis.importers.grid import Grid, read_grids
-from analysis.importers.names import PUBLISHERS, publisher_votes, years_in
-from analysis.importers.tables import Reject, SheetTable, Value, best_table
+from analysis.ingest.grid import Grid, read_grids
+from analysis.ingest.names import PUBLISHERS, publisher_votes, years_in
+from analysis.ingest.tables import Reject, SheetTable, Value, best_table
 from analysis.writing import atomic_write
 
 ROW_COLUMNS = ["province", "year", "indicator", "value", "unit", "source", "source_ref"]
@@ -326,7 +326,7 @@ def ingest_to_csv(paths: Sequence[Path | str], out_csv: Path | str) -> int:
     line per workbook (and its warnings); a file that cannot be read gives one error line naming
     it and the others are still imported. Returns 0 if every file imported, 1 otherwise.
     """
-    from analysis.clean import check_workbooks
+    from analysis.clean.stage import check_workbooks
 
     out_csv = Path(out_csv)
     imported: list[tuple[Path, IngestResult]] = []

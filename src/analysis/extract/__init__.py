@@ -1,0 +1,1 @@
+"""Figures from provincial report texts, for an analyst to review and accept into a figure sheet."""

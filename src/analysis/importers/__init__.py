@@ -1,1 +1,0 @@
-"""Readers for publishers' workbooks: cells (grid), header words (names), province tables (tables)."""

@@ -1,0 +1,1 @@
+"""Stage 1: read publishers' index workbooks (cells, header words, province tables) into figures."""
