@@ -175,7 +175,7 @@ def briefing_key(notebook_hash: str, lib_hash: str, data_hash: str, params: dict
 
 
 def _briefing_inputs(df: pd.DataFrame, code: str, regime: str, year: int) -> pd.DataFrame:
-    from analysis.briefing.metrics import briefing_inputs
+    from analysis.briefing.inputs import briefing_inputs
 
     return briefing_inputs(df, code, regime, year)
 
@@ -199,9 +199,9 @@ def data_version(figures_parquet: bytes) -> str:
 def select(request: BuildRequest, df: pd.DataFrame) -> list[tuple[Any, int]]:
     """(Province, year) pairs to build, in a stable order; unknown names raise UnknownProvinceError."""
     from analysis import provinces
-    from analysis.briefing import metrics
+    from analysis.briefing import inputs
 
-    years = list(request.years) or [metrics.default_year(df)]
+    years = list(request.years) or [inputs.default_year(df)]
     chosen: dict[tuple[str, str, int], tuple[Any, int]] = {}
     for year in years:
         if request.provinces:
