@@ -34,6 +34,11 @@ class Indicator:
     min: float | None
     max: float | None
     description: str = ""
+    # Briefing columns: the section that shows it (headline, subindices, online…), its place there
+    # and its display decimals. Data, not code: see scripts/add_section_columns.py.
+    section: str = ""
+    order: int | None = None
+    precision: int | None = None
 
     def name(self, lang: str = "vi") -> str:
         """The indicator's name in the briefing's language."""
@@ -68,6 +73,9 @@ def catalogue() -> dict[str, Indicator]:
             min=_opt_float(r["min"]),
             max=_opt_float(r["max"]),
             description=r["description"],
+            section=(r.get("section") or "").strip(),
+            order=int(r["order"]) if (r.get("order") or "").strip() else None,
+            precision=int(r["precision"]) if (r.get("precision") or "").strip() else None,
         )
         for r in rows
     }
