@@ -76,6 +76,7 @@ def write_sheet(publisher: str, results: list[IngestResult], out_dir: Path) -> P
         "published": f"one edition per year, {years[0]}-{years[-1]} (each workbook names its edition)",
         "accessed": ACCESSED,
         "quality": QUALITY[publisher],
+        "source_quality": "publisher",  # the clean stage's precedence: publisher > secondary_complete > press
         "locale": "intl",
         "inputs": [
             {

@@ -1,9 +1,16 @@
-"""Write data/raw/figures/research.csv from the team's research sheet (shared/research/figures.csv).
+"""Write data/raw/figures/research_*.csv from the team's research sheet (shared/research/figures.csv).
 
 Run once when the research sheet changes: `.venv/bin/python scripts/make_research_sheet.py`.
 Rows are copied as the sources wrote them (province spelling, indicator key, unit text) so the
 clean stage does the mapping and the validation; only rows that are not province figures at all
-are left out here, each kind counted with its reason in the sidecar research.meta.json.
+are left out here, each kind counted with its reason in the sidecars.
+
+The research sheet mixes source qualities, and the clean stage settles conflicting figures by the
+quality its sidecar declares, so the rows are split into one sheet per quality (the row's note or
+source tells): research_publisher.csv (copies of the publishers' own tables: the PCI/PAPI workbooks,
+pcivietnam.vn's 2021 table, the PAPI 2023 report's table), research_secondary.csv (population and
+area tables of the statistics office, reposted) and research_press.csv (press articles and single
+provinces' announcements).
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT.parent / "shared" / "research" / "figures.csv"
-OUT = ROOT / "data" / "raw" / "figures" / "research.csv"
+OUT_DIR = ROOT / "data" / "raw" / "figures"
 
 # (pattern on the indicator or province, why the row is not a province figure)
 LEAVE_OUT = [
@@ -50,6 +57,39 @@ def leave_out_reason(row: dict[str, str]) -> str | None:
     return None
 
 
+# sheet stem → (source_quality, what the sheet holds); the order is the order rows are classified in
+QUALITIES = {
+    "research_publisher": (
+        "publisher",
+        "Copies of the publishers' own tables: PCI 2017-2018 and PAPI 2017-2018 workbooks (rounded), "
+        "VCCI's PCI 2021 table on pcivietnam.vn (partial: ranks 1-21 and sub-indices), PAPI 2023 report "
+        "table 3.6 (excerpt rows).",
+    ),
+    "research_secondary": (
+        "secondary_complete",
+        "Population and area tables of the General Statistics Office as reposted (a GSO 2020 table, "
+        "yearbook tables on blogs, a Wikipedia table); some are excerpts (see each row's note).",
+    ),
+    "research_press": (
+        "press",
+        "Press articles, provincial portals and infographics: top lists, named provinces, single "
+        "provinces' announcements (PCI, PAPI, PAR Index, SIPAS, DTI, Decision 766 index 2018-2024). Some "
+        "ranks are inferred from listing order (see note). Two conflicting pairs are kept on purpose "
+        "(Quảng Ninh PAPI 2020, Hải Phòng PAR Index 2023): the clean stage must surface them.",
+    ),
+}
+
+
+def quality_sheet(row: dict[str, str]) -> str:
+    """The research sheet a kept row goes to, by what its note or source says it is."""
+    note, source = row["note"].strip().casefold(), row["source"].strip().casefold()
+    if note.startswith("official ") or re.match(r"https?://(www\.)?(pcivietnam\.vn|fliphtml5\.com)/", source):
+        return "research_publisher"
+    if row["indicator"].strip() in ("population", "area_km2"):
+        return "research_secondary"
+    return "research_press"
+
+
 def main() -> int:
     if not SRC.exists():
         print(f"error: {SRC} not found (the shared folder must sit beside the repo)", file=sys.stderr)
@@ -73,29 +113,32 @@ def main() -> int:
                 "note": row["note"],
             }
         )
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with OUT.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(kept[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(kept)
-    meta = {
-        "publisher": "various (each row names its source URL)",
-        "title": "Province figures gathered by the cchc-briefings research pass (PCI, PAPI, PAR Index, "
-        "SIPAS, DTI, Decision 766 index, population)",
-        "url": "each row's source column",
-        "published": "2017–2025 (per source)",
-        "accessed": "2026-11",
-        "quality": "Copied from public web tables, press and infographics. Some ranks are inferred from "
-        "listing order (see note). Two conflicting pairs are kept on purpose (Quảng Ninh PAPI 2020, "
-        "Hải Phòng PAR Index 2023): the clean stage rejects both sides of each.",
-        "locale": "intl",
-        "rows_in_research_sheet": len(rows),
-        "rows_written": len(kept),
-        "left_out": dict(left_out),
-    }
-    OUT.with_name("research.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    sheets: dict[str, list[dict[str, str]]] = {stem: [] for stem in QUALITIES}
+    for row in kept:
+        sheets[quality_sheet(row)].append(row)
+    for stem, rows_out in sheets.items():
+        with (OUT_DIR / f"{stem}.csv").open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(kept[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows_out)
+        source_quality, holds = QUALITIES[stem]
+        meta = {
+            "publisher": "various (each row names its source URL)",
+            "title": f"Province figures gathered by the cchc-briefings research pass ({stem.split('_')[1]} sources)",
+            "url": "each row's source column",
+            "published": "2017–2025 (per source)",
+            "accessed": "2026-11",
+            "quality": holds,
+            "source_quality": source_quality,
+            "locale": "intl",
+            "rows_written": len(rows_out),
+        }
+        if stem == "research_press":  # rows left out of the research sheet are counted once, here
+            meta |= {"rows_in_research_sheet": len(rows), "left_out": dict(left_out)}
+        (OUT_DIR / f"{stem}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
     print(
-        f"wrote {OUT.relative_to(ROOT)}: {len(kept)} rows; "
+        f"wrote {', '.join(f'{s}.csv ({len(r)})' for s, r in sheets.items())}; "
         f"left out {sum(left_out.values())}: {dict(left_out)}"
     )
     return 0
