@@ -6,10 +6,10 @@ rows keep the research order, values keep the source's text, sidecars carry no t
 
 Sheets written to data/raw/figures/ (the clean stage maps province spellings, keys and units):
 
-- pci_2014_2020.csv      VCCI's own tables (data workbooks 2014, 2016, 2019; ranking table 2020)  publisher
-- papi_2011_2024.csv     PAPI aggregate and dimensions from a public panel of PAPI's scores      secondary_complete
-- papi_subdimensions_2011_2024.csv  PAPI's 29 sub-dimensions, same panel                        secondary_complete
-- dti_2022_2024.csv      the ministry's 63-province DTI ranking, from a scraped copy             secondary_complete
+- pci_2014_2020.csv: VCCI's own tables (workbooks 2014, 2016, 2019; ranking table 2020); publisher
+- papi_2011_2024.csv: PAPI aggregate and dimensions, a public panel of PAPI's scores; secondary_complete
+- papi_subdimensions_2011_2024.csv: PAPI's 29 sub-dimensions, same panel; secondary_complete
+- dti_2022_2024.csv: the ministry's 63-province DTI ranking, from a scraped copy; secondary_complete
 
 `source_quality` ranks sources for the clean stage's duplicate settling (publisher >
 secondary_complete > press); `quality` stays the free-text description.
@@ -75,7 +75,8 @@ SHEETS: dict[str, dict] = {
         "match": r"^https?://dti\.gov\.vn/",
         "meta": {
             "publisher": "Ministry of Information and Communications (DTI)",
-            "title": "Provincial Digital Transformation Index (DTI) 2022-2024, 63-province ranking, total score",
+            "title": "Provincial Digital Transformation Index (DTI) 2022-2024, 63-province ranking, "
+            "total score",
             "url": "https://dti.gov.vn/",
             "published": "one edition per year (DTI 2022, 2023, 2024)",
             "accessed": ACCESSED,
@@ -145,7 +146,7 @@ def split_more(rows: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
 
 
 def subdimension_rows() -> list[dict[str, str]]:
-    """The panel's wide year files → one figure per row, keys from src/analysis/data/papi_subdimensions.csv."""
+    """The panel's wide year files → one figure per row; keys from data/papi_subdimensions.csv."""
     with SUBDIM_MAP.open(encoding="utf-8", newline="") as fh:
         keys = {r["code"]: r["key"] for r in csv.DictReader(fh)}
     with (SUBDIM_DIR / "codebook_provinces.csv").open(encoding="utf-8", newline="") as fh:

@@ -125,7 +125,8 @@ def main() -> int:
         source_quality, holds = QUALITIES[stem]
         meta = {
             "publisher": "various (each row names its source URL)",
-            "title": f"Province figures gathered by the cchc-briefings research pass ({stem.split('_')[1]} sources)",
+            "title": "Province figures gathered by the cchc-briefings research pass "
+            f"({stem.split('_')[1]} sources)",
             "url": "each row's source column",
             "published": "2017–2025 (per source)",
             "accessed": "2026-11",

@@ -1,0 +1,183 @@
+"""Citations from provenance: a clean row's `source` and `source_ref` → publisher, title, date, address.
+
+Every figure sheet has a sidecar (`data/raw/figures/<sheet>.meta.json`); a figure extracted from a
+report text also has the text's own sidecar (`data/raw/reports/<text stem>.meta.json`: the source
+site, publisher, date, a title), so a briefing cites the article, not our internal file name. Rows
+whose sheet gathers many sources (the research sheets) cite the row's own URL, its site as the
+publisher. `source_list` condenses a briefing's citations into one line per publisher and index
+("VCCI, PCI 2005–2020"), the notes section's source list.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from analysis import config
+
+REPORT_FILE = re.compile(r"(?P<stem>[\w.-]+)\.txt\b")
+PER_ROW = "each row's source column"  # what a many-source sheet's sidecar says in place of a URL
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a figure was published, as far as its provenance tells."""
+
+    publisher: str
+    title: str = ""
+    date: str = ""  # ISO date, a year, or "" when the source states none
+    url: str = ""  # "" when the address is unknown
+    source_quality: str = ""
+
+    def text(self) -> str:
+        """One line: publisher, title, date (the address is given separately, as a link)."""
+        return ", ".join(p for p in (self.publisher, self.title, self.date) if p)
+
+
+def _site(url: str) -> str:
+    host = urlparse(url).hostname or ""
+    return host.removeprefix("www.").removeprefix("m.").removeprefix("lite.")
+
+
+def _is_url(text: str) -> bool:
+    return text.strip().lower().startswith(("http://", "https://"))
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+
+
+class Citations:
+    """The sidecars of one raw folder, read once; `cite` answers per clean row."""
+
+    def __init__(self, sheets: dict[str, dict], reports: dict[str, dict]):
+        self.sheets = sheets  # sheet file name → its sidecar
+        self.reports = reports  # report text stem → its sidecar
+
+    @classmethod
+    def load(cls, raw_dir: Path | None = None) -> Citations:
+        """Read every sheet sidecar (figures/, official/) and report sidecar (reports/) under raw_dir."""
+        raw = Path(raw_dir or config.RAW_DIR)
+        sheets: dict[str, dict] = {}
+        for folder in (raw / "figures", raw / "official"):
+            for meta in sorted(folder.glob("*.meta.json")) if folder.is_dir() else []:
+                stem = meta.name.removesuffix(".meta.json")
+                for sheet in folder.glob(f"{stem}.*"):
+                    if sheet.name != meta.name:
+                        sheets[sheet.name] = _read_json(meta)
+        reports = {}
+        if (raw / "reports").is_dir():
+            for meta in sorted((raw / "reports").glob("*.meta.json")):
+                reports[meta.name.removesuffix(".meta.json")] = _read_json(meta)
+        return cls(sheets, reports)
+
+    def cite(self, source: str, source_ref: str) -> Citation:
+        """The citation of one clean row (its `source` and `source_ref` columns)."""
+        source = str(source or "").strip()
+        sheet = self.sheets.get(str(source_ref or "").split(":", 1)[0], {})
+        quality = str(sheet.get("source_quality", ""))
+        match = REPORT_FILE.search(source)
+        if match and match.group("stem") in self.reports:
+            rep = self.reports[match.group("stem")]
+            return Citation(
+                publisher=rep.get("publisher", ""),
+                title=rep.get("title", ""),
+                date=rep.get("date", ""),
+                url=rep.get("url", ""),
+                source_quality=rep.get("source_quality", quality),
+            )
+        if _is_url(source) and (not sheet or sheet.get("url") == PER_ROW):
+            return Citation(publisher=_site(source), url=source, source_quality=quality or "press")
+        if sheet:
+            url = source if _is_url(source) else str(sheet.get("url", ""))
+            return Citation(
+                publisher=str(sheet.get("publisher", "")),
+                title=str(sheet.get("title", "")),
+                date=str(sheet.get("published", "")),
+                url="" if url == PER_ROW else url,
+                source_quality=quality,
+            )
+        return Citation(publisher=source, url=source if _is_url(source) else "")
+
+
+@cache
+def _family_names() -> dict[str, dict[str, str]]:
+    with (config.PACKAGE_DATA / "families.csv").open(encoding="utf-8", newline="") as fh:
+        return {r["family"]: {"en": r["short_en"], "vi": r["short_vi"]} for r in csv.DictReader(fh)}
+
+
+def year_ranges(years: list[int]) -> str:
+    """[2005, 2006, 2007, 2009] → "2005–2007, 2009"."""
+    out: list[str] = []
+    ys = sorted(set(int(y) for y in years))
+    start = prev = ys[0] if ys else None
+    for y in [*ys[1:], None]:
+        if y is not None and y == prev + 1:
+            prev = y
+            continue
+        out.append(f"{start}" if start == prev else f"{start}–{prev}")
+        start = prev = y
+    return ", ".join(out)
+
+
+def _common_address(urls: list[str]) -> str:
+    """One address for a line: the URL when there is one, the site's root when all share a site."""
+    if len(urls) == 1:
+        return urls[0]
+    sites = {(urlparse(u).scheme, urlparse(u).hostname) for u in urls}
+    if len(sites) == 1:
+        scheme, host = sites.pop()
+        return f"{scheme}://{host}/"
+    return ""
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """One condensed line of a briefing's source list."""
+
+    text: str  # "VCCI, PCI 2005–2020"
+    url: str  # the address to link ("" when unknown, or when the line gathers several)
+
+
+def source_list(rows: pd.DataFrame, citations: Citations, lang: str = "vi") -> list[SourceLine]:
+    """Condense the citations of these clean rows: one line per publisher and index family.
+
+    Rows need `source`, `source_ref`, `year` and `indicator`. Report figures keep one line per
+    report (title and date tell them apart).
+    """
+    from analysis import indicators
+
+    families = _family_names()
+    groups: dict[tuple[str, str, str], dict] = defaultdict(lambda: {"years": set(), "urls": set()})
+    for row in rows[["source", "source_ref", "year", "indicator"]].itertuples(index=False):
+        cit = citations.cite(row.source, row.source_ref)
+        try:
+            family = indicators.get(row.indicator).family
+        except Exception:  # an indicator the catalogue lost: cite it under its own key
+            family = str(row.indicator)
+        label = families.get(family, {}).get(lang, family)
+        report = cit.title if REPORT_FILE.search(str(row.source)) else ""
+        g = groups[(cit.publisher, "" if report else label, report)]
+        g["years"].add(int(row.year))
+        g["urls"].add(cit.url)
+        g["date"] = cit.date
+    lines = []
+    for (publisher, label, report), g in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        url = _common_address(sorted(u for u in g["urls"] if u))
+        if report:
+            text = ", ".join(p for p in (publisher, report, g.get("date", "")) if p)
+        else:
+            text = f"{publisher}, {label} {year_ranges(sorted(g['years']))}"
+        lines.append(SourceLine(text, url))
+    return lines
