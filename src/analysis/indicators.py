@@ -39,6 +39,10 @@ class Indicator:
     section: str = ""
     order: int | None = None
     precision: int | None = None
+    # Plausible range (min_value/max_value columns): bounds for what has no scale (counts, money,
+    # people), so a typing slip like a count of 10^28 is rejected by the clean stage.
+    min_value: float | None = None
+    max_value: float | None = None
 
     def name(self, lang: str = "vi") -> str:
         """The indicator's name in the briefing's language."""
@@ -76,6 +80,8 @@ def catalogue() -> dict[str, Indicator]:
             section=(r.get("section") or "").strip(),
             order=int(r["order"]) if (r.get("order") or "").strip() else None,
             precision=int(r["precision"]) if (r.get("precision") or "").strip() else None,
+            min_value=_opt_float(r.get("min_value") or ""),
+            max_value=_opt_float(r.get("max_value") or ""),
         )
         for r in rows
     }
