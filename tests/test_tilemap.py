@@ -1,0 +1,148 @@
+"""The tile-grid map: its data files, quartile groups and the SVG a reader (and a screen reader) gets."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from analysis import config, provinces
+from analysis.briefing import tilemap
+from analysis.errors import InputFileError
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _rows(regime: str) -> list[dict[str, str]]:
+    with (config.PACKAGE_DATA / f"tiles_{regime}.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("regime", ["63", "34"])
+def test_every_province_has_exactly_one_tile_and_no_two_share_a_cell(regime):
+    rows = _rows(regime)
+    registry = {p.code: p.name for p in provinces.all_provinces(regime)}
+    codes = [r["code"] for r in rows]
+    assert sorted(codes) == sorted(registry), "each province of the regime exactly once"
+    cells = [(int(r["row"]), int(r["col"])) for r in rows]
+    assert len(set(cells)) == len(cells), "two provinces in one cell"
+    labels = [r["label"] for r in rows]
+    assert len(set(labels)) == len(labels), "short labels must tell provinces apart"
+    # the name column is for whoever edits the grid; it must not drift from the registry
+    assert {r["code"]: r["name"] for r in rows} == registry
+
+
+@pytest.mark.parametrize("regime", ["63", "34"])
+def test_grid_is_roughly_geographic(regime):
+    """North above south: Hà Nội's tile above Đà Nẵng's, Đà Nẵng's above TP. Hồ Chí Minh's, Cà Mau last."""
+    at = {t.code: t for t in tilemap.tiles(regime)}
+    assert at["01"].row < at["48"].row < at["79"].row <= at["96"].row
+    assert at["96"].row == max(t.row for t in at.values())
+
+
+def test_bad_tile_file_is_a_typed_error_naming_the_file(tmp_path, monkeypatch):
+    for f in config.PACKAGE_DATA.glob("*.csv"):
+        shutil.copy(f, tmp_path / f.name)
+    rows = _rows("34")
+    rows[1]["row"], rows[1]["col"] = rows[0]["row"], rows[0]["col"]  # two provinces in one cell
+    with (tmp_path / "tiles_34.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    monkeypatch.setattr(config, "PACKAGE_DATA", tmp_path)
+    tilemap.tiles.cache_clear()
+    try:
+        with pytest.raises(InputFileError, match=r"tiles_34\.csv.*shares cell"):
+            tilemap.tiles("34")
+    finally:
+        tilemap.tiles.cache_clear()
+
+
+def test_quartile_groups_split_63_into_four_and_ties_share_a_group():
+    values = {f"{i:02d}": float(100 - i) for i in range(63)}
+    groups = tilemap.quartile_groups(values, of=63)
+    sizes = [sum(1 for g in groups.values() if g == k) for k in (1, 2, 3, 4)]
+    assert sizes == [16, 16, 16, 15]
+    assert groups["00"] == 1 and groups["62"] == 4  # highest value is in the best group
+    values["20"] = values["15"]  # tie at the border of groups 1 and 2
+    tied = tilemap.quartile_groups(values, of=63)
+    assert tied["20"] == tied["15"] == 1
+    # lower is better (a rank, a cost): the smallest value is in group 1
+    low = tilemap.quartile_groups(values, higher_is_better=False, of=63)
+    assert low["62"] == 1 and low["00"] == 4
+
+
+def test_no_quartile_groups_for_a_top_n_list():
+    top10 = {f"{i:02d}": float(i) for i in range(10)}
+    assert tilemap.quartile_groups(top10, of=63) == {}
+    assert tilemap.quartile_groups(top10) != {}  # without a regime size, 10 values are a population
+
+
+def _svg(**kw) -> ET.Element:
+    return ET.fromstring(tilemap.tile_map_svg(**kw))
+
+
+def test_svg_tiles_name_their_province_and_link_to_their_briefing():
+    tiles = tilemap.tiles("63")
+    groups = {t.code: 1 + i % 4 for i, t in enumerate(tiles) if t.code != "96"}
+    hrefs = {t.code: f"{p.slug}.html" for t in tiles for p in [provinces.get(t.code, "63")] if t.code != "01"}
+    root = _svg(regime="63", groups=groups, lang="vi", hrefs=hrefs, title="PCI 2018")
+    links = root.findall(f".//{SVG}a")
+    assert len(links) == len(hrefs)
+    names = {p.code: p.name for p in provinces.all_provinces("63")}
+    for a in links:
+        code = a.get("data-code")
+        assert a.get("href") == hrefs[code]
+        assert a.get("aria-label").startswith(names[code])
+        assert a.find(f"{SVG}title").text.startswith(names[code])
+    # Hà Nội has no briefing: a named tile, not a link
+    hanoi = [g for g in root.iter(f"{SVG}g") if g.get("data-code") == "01"]
+    assert len(hanoi) == 1 and hanoi[0].get("aria-label").startswith("Hà Nội")
+    # Cà Mau has no value: it says so, in Vietnamese
+    camau = next(e for e in root.iter() if e.get("data-code") == "96")
+    assert "Không có số liệu" in camau.get("aria-label")
+    assert "<script" not in tilemap.tile_map_svg(regime="63", groups=groups, hrefs=hrefs)
+
+
+def test_english_map_uses_english_names_and_legend():
+    tiles = tilemap.tiles("34")
+    groups = {t.code: 2 for t in tiles}
+    text = tilemap.tile_map_svg("34", groups, "en")
+    assert "Ho Chi Minh City" in text or "Ho Chi Minh" in text
+    assert "Group 1: top quarter" in text and "Nhóm" not in text
+
+
+def test_marked_province_is_outlined_and_named_in_the_legend():
+    root = _svg(regime="34", groups={}, lang="vi", marked="40", small=True)
+    marked = [e for e in root.iter() if e.get("data-code") == "40"]
+    rect = marked[0].find(f"{SVG}rect")
+    assert rect.get("stroke-width") == "3"
+    legend = "".join(root.find(f".//{SVG}g[@class='legend']").itertext())
+    assert "Ô viền đậm: Nghệ An" in legend
+
+
+def test_small_variant_is_smaller_and_has_no_tile_labels():
+    groups = {t.code: 1 for t in tilemap.tiles("63")}
+    big, small = _svg(regime="63", groups=groups), _svg(regime="63", groups=groups, small=True)
+    assert float(small.get("height")) < float(big.get("height")) / 1.8
+    assert not [t for t in small.iter(f"{SVG}text") if t.get("aria-hidden") == "true"]
+
+
+@pytest.mark.parametrize("regime", ["63", "34"])
+def test_everything_is_drawn_inside_the_viewbox(regime):
+    root = _svg(regime=regime, groups={}, lang="vi", marked="01", title="Chỉ số PAPI 2018")
+    _x, _y, width, height = (float(v) for v in root.get("viewBox").split())
+    for rect in root.iter(f"{SVG}rect"):
+        assert float(rect.get("x")) + float(rect.get("width")) <= width
+        assert float(rect.get("y")) + float(rect.get("height")) <= height
+    for text in root.iter(f"{SVG}text"):
+        # the legend estimates text width at 0.62 em a character (DejaVu Sans averages less)
+        right = float(text.get("x")) + len(text.text) * 0.62 * float(text.get("font-size") or 12)
+        assert right <= width + 1, text.text
+
+
+def test_tile_labels_are_readable_on_every_colour():
+    for group, fill in tilemap.GROUP_COLOURS.items():
+        assert tilemap.contrast(fill, tilemap.text_colour(fill)) >= 4.5, group
