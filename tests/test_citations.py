@@ -1,0 +1,119 @@
+"""Citations from provenance: sheet sidecars, report sidecars, per-row URLs, the condensed source list."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import config
+from analysis.citations import Citations, source_list, year_ranges
+
+
+def _write(path: Path, meta: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.fixture
+def raw(tmp_path) -> Path:
+    figures = tmp_path / "figures"
+    _write(
+        figures / "pci_tables.meta.json",
+        {
+            "publisher": "VCCI",
+            "title": "Provincial Competitiveness Index tables",
+            "url": "https://pci.example.vn/",
+            "published": "2021-05-10",
+            "source_quality": "publisher",
+        },
+    )
+    (figures / "pci_tables.csv").write_text("province,year\n", encoding="utf-8")
+    _write(
+        figures / "press.meta.json",
+        {
+            "publisher": "various",
+            "title": "press",
+            "url": "each row's source column",
+            "source_quality": "press",
+        },
+    )
+    (figures / "press.csv").write_text("province,year\n", encoding="utf-8")
+    _write(figures / "reports.meta.json", {"publisher": "portals", "url": "each row's source column"})
+    (figures / "reports.csv").write_text("province,year\n", encoding="utf-8")
+    _write(
+        tmp_path / "reports" / "007_abc.meta.json",
+        {
+            "file": "007_abc.txt",
+            "publisher": "Provincial portal of Hà Tĩnh",
+            "title": "Hà Tĩnh reviews its reform year (news report)",
+            "date": "2025-01-20",
+            "url": "https://hatinh.example.vn/news/1",
+            "source_quality": "press",
+        },
+    )
+    return tmp_path
+
+
+def test_a_sheet_row_cites_its_sidecar(raw) -> None:
+    cit = Citations.load(raw).cite("VCCI PCI workbook", "pci_tables.csv:row 7")
+    assert (cit.publisher, cit.title, cit.date, cit.url) == (
+        "VCCI",
+        "Provincial Competitiveness Index tables",
+        "2021-05-10",
+        "https://pci.example.vn/",
+    )
+    assert cit.source_quality == "publisher"
+
+
+def test_a_press_row_cites_its_own_address_and_site(raw) -> None:
+    url = "https://www.baotinh.example.vn/article-12.html"
+    cit = Citations.load(raw).cite(url, "press.csv:row 3")
+    assert cit.url == url and cit.publisher == "baotinh.example.vn" and cit.source_quality == "press"
+
+
+def test_a_report_figure_cites_the_report_not_the_file_name(raw) -> None:
+    cit = Citations.load(raw).cite("007_abc.txt (hatinh.example.vn)", "reports.csv:row 2")
+    assert cit.publisher == "Provincial portal of Hà Tĩnh"
+    assert cit.date == "2025-01-20" and cit.url == "https://hatinh.example.vn/news/1"
+    assert "007_abc" not in cit.text()
+
+
+def test_year_ranges() -> None:
+    assert year_ranges([2009, 2005, 2006, 2007, 2011, 2012]) == "2005–2007, 2009, 2011–2012"
+    assert year_ranges([2024]) == "2024"
+
+
+def test_source_list_condenses_by_publisher_and_index(raw) -> None:
+    rows = pd.DataFrame(
+        [
+            {"source": "x", "source_ref": "pci_tables.csv:row 2", "year": y, "indicator": ind}
+            for y in range(2005, 2019)
+            for ind in ("pci", "pci_rank")
+        ]
+        + [
+            {
+                "source": "007_abc.txt",
+                "source_ref": "reports.csv:row 2",
+                "year": 2024,
+                "indicator": "par_tasks_done",
+            }
+        ]
+    )
+    lines = source_list(rows, Citations.load(raw), lang="en")
+    texts = [line.text for line in lines]
+    assert "VCCI, PCI 2005–2018" in texts
+    assert len(lines) == 2
+    report = next(line for line in lines if "Hà Tĩnh" in line.text)
+    assert "2025-01-20" in report.text and report.url == "https://hatinh.example.vn/news/1"
+
+
+def test_shipped_report_figures_cite_their_reports() -> None:
+    cites = Citations.load(config.RAW_DIR)
+    figures = pd.read_csv(config.FIGURES_DIR / "extracted_reports.csv", dtype=str)
+    assert len(figures)
+    for n, row in enumerate(figures.itertuples(index=False), start=2):
+        cit = cites.cite(row.source, f"extracted_reports.csv:row {n}")
+        assert cit.publisher and ".txt" not in cit.text(), row.source
