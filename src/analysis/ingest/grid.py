@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import InputFileError
+from analysis.ingest.readers import read_sheets
 
 Cell = str | float | None
 
@@ -50,6 +51,7 @@ class Grid:
     sheet: str
     cells: tuple[tuple[Cell, ...], ...]
     is_transposed: bool = False
+    reader: str = ""  # "" (calamine) or why the second reader read it (ingest.readers)
 
     @property
     def n_rows(self) -> int:
@@ -69,7 +71,7 @@ class Grid:
     def transposed(self) -> Grid:
         width = self.n_cols
         cols = tuple(tuple(self.at(i, j) for i in range(self.n_rows)) for j in range(width))
-        return Grid(self.file, self.sheet, cols, not self.is_transposed)
+        return Grid(self.file, self.sheet, cols, not self.is_transposed, self.reader)
 
     def ref(self, i: int, j: int) -> str:
         """`<file>:<sheet>!<cell>` of the cell at (i, j) of this view."""
@@ -82,7 +84,10 @@ class Grid:
 
 
 def read_grids(path: Path) -> list[Grid]:
-    """Every worksheet of a workbook as a Grid; InputFileError if the file cannot be read as one."""
+    """Every worksheet of a workbook as a Grid; InputFileError if the file cannot be read as one.
+
+    `Grid.reader` is empty when calamine read the file, else the note saying why openpyxl did.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputFileError(path, "no such file")
@@ -90,15 +95,11 @@ def read_grids(path: Path) -> list[Grid]:
         raise InputFileError(path, "file is empty")
     if path.suffix.lower() not in {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}:
         raise InputFileError(path, f"not a workbook ({path.suffix or 'no extension'}): use .xlsx or .xls")
-    try:
-        book = pd.read_excel(path, sheet_name=None, header=None, engine="calamine")
-    except Exception as exc:  # calamine, zipfile and xlrd-style errors alike: the file is not usable
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputFileError(path, f"cannot be read as a workbook ({reason})") from None
+    sheets, reader = read_sheets(path)
     grids = []
-    for name, frame in book.items():
-        rows = tuple(tuple(_cell(v) for v in rec) for rec in frame.itertuples(index=False, name=None))
-        grids.append(Grid(path.name, str(name), rows))
+    for name, records in sheets.items():
+        rows = tuple(tuple(_cell(v) for v in rec) for rec in records)
+        grids.append(Grid(path.name, name, rows, reader=reader))
     if not any(g.n_rows for g in grids):
         raise InputFileError(path, "workbook has no cells")
     return grids

@@ -19,6 +19,7 @@ from analysis import config
 
 PUBLISHERS = ("PCI", "PAPI")
 NAMES_FILE = config.PACKAGE_DATA / "subindex_names.csv"
+SKIP_FILE = config.PACKAGE_DATA / "skip_columns.csv"
 
 # A title that names a column we know but do not import (unweighted score, tier, SOE bias...).
 SKIP = "-"
@@ -36,6 +37,7 @@ _PREFIXES = re.compile(
     r"|noi dung(?: \d+)?|thanh phan(?: \d+)?"
     r")(?: |$)"
 )
+_WEIGHTING = re.compile(r"trong so|weight")
 _SUFFIXES = re.compile(r" (?:sub ?index|subindex)$")
 
 
@@ -89,18 +91,87 @@ def aliases(path: Path = NAMES_FILE) -> dict[tuple[str, str], Alias]:
 
 
 @lru_cache(maxsize=65536)
-def match_header(text: str, publisher: str) -> str | None:
-    """Indicator key for a column title, SKIP for a known column we leave out, None if unknown.
+def match_alias(text: str, publisher: str) -> Alias | None:
+    """The alias row a column title matches (its note says why a SKIP column is left out), or None.
 
     The title is tried whole, then without its parenthesised remarks ("Chỉ số PAPI (không có trọng
     số)" is whole-listed; "Chí số PCI 2006 (đã có trọng số)" only matches without them).
     """
     table = aliases()
-    for candidate in (text, _PARENS.sub(" ", text)):
+    candidates = [text]
+    if not _WEIGHTING.search(fold(" ".join(_PARENS.findall(text)))):
+        candidates.append(_PARENS.sub(" ", text))  # never drop a remark on weighting: "PCI (unweighted)"
+    for candidate in candidates:
         key = header_key(candidate)
         if key and (hit := table.get((publisher, key))):
-            return hit.indicator
+            return hit
     return None
+
+
+@dataclass(frozen=True)
+class SkipRule:
+    """One row of data/skip_columns.csv: a column we know and leave out on purpose, and why.
+
+    kind `name` compares folded titles as subindex_names.csv does; `pattern` is a regular expression
+    searched in the lower-cased title; `untitled_ids` and `text_only` describe a column by its cells.
+    """
+
+    publisher: str  # "*" for any publisher
+    kind: str
+    text: str
+    reason: str
+
+
+@cache
+def skip_rules(path: Path = SKIP_FILE) -> tuple[SkipRule, ...]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rules = tuple(
+            SkipRule(
+                r["publisher"].strip().upper(), r["kind"].strip(), r["text"].strip(), r["reason"].strip()
+            )
+            for r in csv.DictReader(fh)
+        )
+    for rule in rules:
+        if rule.kind not in {"name", "pattern", "untitled_ids", "text_only"} or not rule.reason:
+            raise ValueError(f"{path}: bad rule {rule}")
+        if rule.kind == "pattern":
+            re.compile(rule.text)
+    return rules
+
+
+def _rules_for(publisher: str, kind: str) -> list[SkipRule]:
+    return [r for r in skip_rules() if r.kind == kind and r.publisher in ("*", publisher)]
+
+
+@lru_cache(maxsize=65536)
+def _meets(rule: SkipRule, text: str) -> bool:
+    if rule.kind == "name":
+        return header_key(rule.text) in {header_key(text), header_key(_PARENS.sub(" ", text))} - {""}
+    lowered = " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    return re.search(rule.text, lowered) is not None
+
+
+def skip_reason(texts: list[str], publisher: str) -> str | None:
+    """The first rule of skip_columns.csv (in file order) that any of a column's titles meets."""
+    for rule in skip_rules():
+        if rule.publisher not in ("*", publisher) or rule.kind not in ("name", "pattern"):
+            continue
+        for text in texts:
+            if _meets(rule, text):
+                return rule.reason
+    return None
+
+
+def content_skip_reason(kind: str, publisher: str) -> str | None:
+    """The reason skip_columns.csv gives for a column known by its cells (`untitled_ids`, `text_only`)."""
+    rules = _rules_for(publisher, kind)
+    return rules[0].reason if rules else None
+
+
+def match_header(text: str, publisher: str) -> str | None:
+    """Indicator key for a column title, SKIP for a known column we leave out, None if unknown."""
+    hit = match_alias(text, publisher)
+    return hit.indicator if hit else None
 
 
 @lru_cache(maxsize=65536)

@@ -23,7 +23,15 @@ from dataclasses import dataclass, field
 
 from analysis.errors import NumberParseError
 from analysis.ingest.grid import Cell, Grid, column_letters
-from analysis.ingest.names import SKIP, fold, match_header, years_in
+from analysis.ingest.names import (
+    SKIP,
+    content_skip_reason,
+    fold,
+    match_alias,
+    match_header,
+    skip_reason,
+    years_in,
+)
 
 HEADER_DEPTH = 8  # rows above the first province row searched for column titles
 HEADLINE = {"pci", "pci_rank", "papi", "papi_rank"}  # titles whose year tells the table's year
@@ -54,6 +62,18 @@ class Reject:
     reason: str
 
 
+@dataclass(frozen=True)
+class NotImported:
+    """A column of a province table whose values are not imported, and why."""
+
+    file: str
+    sheet: str
+    column: str  # "G", or "row 7" when the provinces run across the sheet
+    header: str  # the column's title cells, top to bottom, " / "-joined ("" when it has none)
+    reason: str
+    explained: bool  # False for a title no data file knows (or no title): the analyst must look
+
+
 @dataclass
 class SheetTable:
     """What one sheet yields: values, rejected leftovers, warnings, and the years its titles name."""
@@ -65,6 +85,7 @@ class SheetTable:
     warnings: list[str] = field(default_factory=list)
     header_years: list[int] = field(default_factory=list)
     empty_cells: list[tuple[str, str]] = field(default_factory=list)  # (province, indicator) left blank
+    not_imported: list[NotImported] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -104,26 +125,52 @@ def _province_columns(grid: Grid, identify: Identify) -> tuple[list[int], dict[t
 
 def _titles(
     grid: Grid, r0: int, province_cols: list[int], publisher: str
-) -> tuple[dict[int, str], list[int]]:
-    """Indicator per column from the nearest title above row r0; years named in headline titles."""
+) -> tuple[dict[int, str], list[int], dict[int, tuple[str, str, bool]]]:
+    """Indicator per column from the nearest title above row r0; years named in headline titles;
+    and for every other column its titles, the reason it is left out and whether a data file says so."""
     columns: dict[int, str] = {}
+    other: dict[int, tuple[str, str, bool]] = {}
     years: list[int] = []
     top = max(0, r0 - HEADER_DEPTH)
     for j in range(grid.n_cols):
         if j in province_cols:
             continue
-        for i in range(r0 - 1, top - 1, -1):
-            if (text := _text(grid.at(i, j))) is None:
-                continue
-            hit = match_header(text, publisher)
-            if hit is not None:
-                if hit != SKIP:
-                    columns[j] = hit
-                break
+        texts = [
+            t for i in range(r0 - 1, top - 1, -1) if (t := _text(grid.at(i, j))) is not None
+        ]  # nearest first
+        shown = " / ".join(" ".join(t.split()) for t in reversed(texts))
+        hit = next((a for t in texts if (a := match_alias(t, publisher)) is not None), None)
+        if hit is not None and hit.indicator != SKIP:
+            columns[j] = hit.indicator
+        elif hit is not None:
+            other[j] = (shown, hit.note or "listed as not imported in subindex_names.csv", True)
+        elif (why := skip_reason(texts, publisher)) is not None:
+            other[j] = (shown, why, True)
+        else:
+            other[j] = (
+                shown,
+                "title not in subindex_names.csv or skip_columns.csv" if texts else "no title",
+                False,
+            )
         if columns.get(j) in HEADLINE:
             for i in range(top, r0):
                 years += years_in(grid.at(i, j) or "") if _text(grid.at(i, j)) else []
-    return columns, years
+    return columns, years, other
+
+
+def _content_reason(cells: list[Cell], header: str, publisher: str) -> str | None:
+    """A column skip_columns.csv describes by its cells: labels without a digit, or untitled ids."""
+    if not any(any(ch.isdigit() for ch in str(c)) for c in cells):
+        return content_skip_reason("text_only", publisher)
+    whole = [c for c in cells if isinstance(c, float) and c.is_integer() and 0 < c <= 1000]
+    if not header and len(whole) == len(cells) and len(set(whole)) == len(whole):
+        return content_skip_reason("untitled_ids", publisher)
+    return None
+
+
+def _column_name(grid: Grid, j: int) -> str:
+    """Column j of this view as the sheet shows it: a letter, or a row when the view is transposed."""
+    return f"row {j + 1}" if grid.is_transposed else column_letters(j)
 
 
 def _owner(j: int, province_cols: list[int]) -> int:
@@ -170,10 +217,20 @@ def read_table(grid: Grid, publisher: str, identify: Identify) -> SheetTable | N
         return None
     primary = max(province_cols, key=lambda j: (sum(1 for (_, c) in hits if c == j), -j))
     r0 = min(i for (i, c) in hits if c == primary)
-    columns, years = _titles(grid, r0, province_cols, publisher)
+    columns, years, other = _titles(grid, r0, province_cols, publisher)
     if not columns:
         return None
     table = SheetTable(grid, columns, header_years=years)
+    province_rows = sorted({i for (i, c) in hits if c in province_cols and i >= r0})
+    for j, (header, reason, explained) in other.items():
+        cells = [c for i in province_rows if (c := grid.at(i, j)) is not None]
+        if not cells:
+            continue
+        if not explained and (why := _content_reason(cells, header, publisher)) is not None:
+            reason, explained = why, True
+        table.not_imported.append(
+            NotImported(grid.file, grid.sheet, _column_name(grid, j), header, reason, explained)
+        )
     groups: dict[int, list[int]] = {}
     for j in sorted(columns):
         groups.setdefault(_owner(j, province_cols), []).append(j)

@@ -20,13 +20,14 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import AnalysisError, InputFileError
-from analysis.ingest.grid import Grid, read_grids
+from analysis.ingest.grid import Grid, column_letters, read_grids
 from analysis.ingest.names import PUBLISHERS, publisher_votes, years_in
-from analysis.ingest.tables import Reject, SheetTable, Value, best_table
-from analysis.writing import atomic_write
+from analysis.ingest.tables import NotImported, Reject, SheetTable, Value, best_table
+from analysis.writing import atomic_write, csv_safe
 
 ROW_COLUMNS = ["province", "year", "indicator", "value", "unit", "source", "source_ref"]
 REJECT_COLUMNS = ["file", "sheet", "row", "values", "reason"]
+NOT_IMPORTED_COLUMNS = ["file", "sheet", "column", "header", "reason", "explained"]
 SOURCES = {
     "PCI": ("VCCI", "Provincial Competitiveness Index"),
     "PAPI": (
@@ -48,6 +49,19 @@ class IngestResult:
     rejects: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
     provinces: dict[int, int] = field(default_factory=dict)  # year -> provinces with a value
+    # Columns of the workbook's province tables whose values are not imported, each with the reason
+    # (column "" = a whole sheet). `explained` is False where no data file knows the title: look at it.
+    not_imported: list[NotImported] = field(default_factory=list)
+
+    @property
+    def unexplained(self) -> list[NotImported]:
+        return [n for n in self.not_imported if not n.explained]
+
+
+def not_imported_frame(results: Iterable[IngestResult]) -> pd.DataFrame:
+    """Every column the workbooks' tables leave out, one row each (for the manifest and the summary)."""
+    rows = [vars(n) for r in results for n in r.not_imported]
+    return pd.DataFrame(rows, columns=NOT_IMPORTED_COLUMNS)
 
 
 def source_label(publisher: str, year: int) -> str:
@@ -213,16 +227,32 @@ def ingest_workbook(path: Path | str) -> IngestResult:
     path = Path(path)
     grids = read_grids(path)
     publisher = detect_publisher(grids, path)
-    warnings: list[str] = []
+    warnings: list[str] = [f"{path.name}: {grids[0].reader}"] if grids[0].reader else []
     tables: list[SheetTable] = []
+    not_imported: list[NotImported] = []
     for g in grids:
         t = best_table(g, publisher, identify)
-        if t is None or len(set(t.columns.values())) < 2:
-            continue  # detail sheets carry one sub-index beside its components: the summary has it
+        if t is None:
+            continue
+        if len(set(t.columns.values())) < 2:
+            # detail sheets carry one sub-index beside its components: the summary has it
+            (key,) = set(t.columns.values())
+            not_imported.append(NotImported(
+                g.file, g.sheet, "", key, "whole sheet: the detail of one sub-index and its components; "
+                "the summary sheet carries the sub-index, the components have no catalogue key", True,
+            ))  # fmt: skip
+            continue
         doubled = [k for k, n in Counter(t.columns.values()).items() if n > 1 and _read_twice(t, k)]
         if doubled:
             warnings.append(f"{t.label}: several columns are titled {doubled}; those columns are skipped")
             t.values = [v for v in t.values if v.indicator not in doubled]
+            not_imported += [
+                NotImported(
+                    g.file, g.sheet, _letter(t, j), k, f"one of several columns titled {k}: ambiguous", True
+                )
+                for j, k in sorted(t.columns.items())
+                if k in doubled
+            ]
         tables.append(t)
     if not tables:
         raise InputFileError(
@@ -230,7 +260,21 @@ def ingest_workbook(path: Path | str) -> IngestResult:
         )
     tables.sort(key=lambda t: -len(set(t.columns.values())))  # summary sheets first
     years = assign_years(tables, path, warnings)
-    return _collect(path, publisher, tables, years, warnings)
+    for k, t in enumerate(tables):
+        if k in years:
+            not_imported += t.not_imported
+        else:
+            not_imported.append(NotImported(
+                t.grid.file, t.grid.sheet, "", "", "whole sheet: its titles name another year or none "
+                "(see the warnings)", True,
+            ))  # fmt: skip
+    result = _collect(path, publisher, tables, years, warnings)
+    result.not_imported = not_imported
+    return result
+
+
+def _letter(t: SheetTable, j: int) -> str:
+    return f"row {j + 1}" if t.grid.is_transposed else column_letters(j)
 
 
 def _read_twice(t: SheetTable, indicator: str) -> bool:
@@ -318,13 +362,25 @@ def merge_results(results: Sequence[IngestResult]) -> pd.DataFrame:
     return pd.DataFrame(out, columns=[*ROW_COLUMNS, "note"])[columns].reset_index(drop=True)
 
 
+def print_not_imported(result: IngestResult) -> None:
+    """The columns left out, as the ingest summary shows them: deliberate ones counted by reason,
+    unexplained ones one per line (sheet, column, title), since those may be a lost figure."""
+    reasons = Counter((n.reason, n.column == "") for n in result.not_imported if n.explained)
+    for (reason, whole), n in sorted(reasons.items(), key=lambda kv: -kv[1]):
+        print(f"    not imported: {n} {'sheet' if whole else 'column'}(s): {reason}", flush=True)
+    for n in result.unexplained:
+        title = f"{n.header!r}" if n.header else "(no title)"
+        print(f"    NOT IMPORTED: {n.sheet}!{n.column} {title}: {n.reason}", flush=True)
+
+
 def ingest_to_csv(paths: Sequence[Path | str], out_csv: Path | str) -> int:
     """`analysis ingest FILE... --out OUT.csv`: check workbooks anywhere on disk before adding them.
 
     Writes what `make data` would make of them: OUT.csv has the clean table's columns, and
     OUT.rejects.csv every value or leftover row that would be rejected, with the reason. Prints one
-    line per workbook (and its warnings); a file that cannot be read gives one error line naming
-    it and the others are still imported. Returns 0 if every file imported, 1 otherwise.
+    line per workbook (and its warnings, and the columns its tables leave out: OUT.not_imported.csv
+    lists each with the reason); a file that cannot be read gives one error line naming it and the
+    others are still imported. Returns 0 if every file imported, 1 otherwise.
     """
     from analysis.clean.stage import check_workbooks
 
@@ -348,13 +404,18 @@ def ingest_to_csv(paths: Sequence[Path | str], out_csv: Path | str) -> int:
         )
         for w in result.warnings:
             print(f"    warning: {w}", flush=True)
+        print_not_imported(result)
         imported.append((path, result))
     figures, rejects = check_workbooks(imported, max_year=datetime.now(UTC).year)
     rejects_csv = out_csv.with_name(out_csv.stem + ".rejects.csv")
+    left_out_csv = out_csv.with_name(out_csv.stem + ".not_imported.csv")
+    left_out = not_imported_frame(r for _, r in imported)
     atomic_write(out_csv, figures.to_csv(index=False))
     atomic_write(rejects_csv, rejects.to_csv(index=False))
+    atomic_write(left_out_csv, csv_safe(left_out).to_csv(index=False))
     print(
         f"wrote {len(figures)} clean rows from {len(imported)} workbook(s) to {out_csv}; "
-        f"{len(rejects)} rejected to {rejects_csv.name}"
+        f"{len(rejects)} rejected to {rejects_csv.name}; {len(left_out)} column(s) not imported "
+        f"({int((~left_out['explained'].astype(bool)).sum())} unexplained) to {left_out_csv.name}"
     )
     return 1 if failed else 0

@@ -1,0 +1,151 @@
+"""Read a workbook's sheets as rows of cell values, whatever program wrote the file.
+
+calamine (fast, reads .xls and .xlsx) is tried first. It refuses some valid files that Excel and
+openpyxl open: LibreOffice, for one, records a sheet's size as a row range only
+(`<dimension ref="1:49"/>`), which calamine rejects with "Range is missing the expected column
+component". An .xlsx that calamine refuses is read again with openpyxl; an .xls has no second reader
+(xlrd is not a dependency), so the error says to re-save it as .xlsx. A password-protected workbook
+is an OLE compound file holding an `EncryptionInfo` stream instead of a zip: it is named as such
+before any reader sees it, since neither reader can open it and their errors would not say why.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+
+from analysis.errors import InputFileError
+
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+ENCRYPTION_STREAMS = {"EncryptionInfo", "EncryptedPackage"}
+OPENPYXL_SUFFIXES = {".xlsx", ".xlsm"}
+_END = 0xFFFFFFFA  # sector numbers from here up are markers (end of chain, free, FAT, DIFAT)
+
+Rows = list[tuple[object, ...]]
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+# --- OLE compound files (legacy .xls, and encrypted .xlsx) ------------------------------------------
+
+
+def _chain(fat: list[int], start: int) -> Iterator[int]:
+    """Sector numbers of one chain of the file allocation table (stops on loops and bad numbers)."""
+    seen: set[int] = set()
+    sector = start
+    while sector < _END and sector < len(fat) and sector not in seen:
+        seen.add(sector)
+        yield sector
+        sector = fat[sector]
+
+
+def ole_stream_names(data: bytes) -> set[str]:
+    """Names of the directory entries of an OLE compound file; empty if `data` is not one.
+
+    Only the directory is read (header, FAT, directory chain), never the streams, so a damaged
+    file gives fewer names rather than an error.
+    """
+    if len(data) < 512 or not data.startswith(OLE_MAGIC):
+        return set()
+    shift = struct.unpack_from("<H", data, 30)[0]
+    if not 7 <= shift <= 16:
+        return set()
+    size = 1 << shift
+    first_dir = struct.unpack_from("<I", data, 48)[0]
+    difat_start, n_difat = struct.unpack_from("<II", data, 68)
+
+    def sector(n: int) -> bytes:
+        return data[(n + 1) * size : (n + 2) * size]
+
+    fat_sectors = [n for n in struct.unpack_from("<109I", data, 76) if n < _END]
+    difat, hops = difat_start, 0
+    while difat < _END and hops < max(n_difat, 1) and (block := sector(difat)):
+        entries = struct.unpack_from(f"<{size // 4}I", block.ljust(size, b"\xff"))
+        fat_sectors += [n for n in entries[:-1] if n < _END]
+        difat, hops = entries[-1], hops + 1
+    fat: list[int] = []
+    for n in fat_sectors:
+        block = sector(n)
+        fat += struct.unpack_from(f"<{len(block) // 4}I", block)
+    names: set[str] = set()
+    for n in _chain(fat, first_dir):
+        block = sector(n)
+        for off in range(0, len(block) - 127, 128):
+            length = struct.unpack_from("<H", block, off + 64)[0]
+            if 2 <= length <= 64:
+                names.add(block[off : off + length - 2].decode("utf-16-le", "replace"))
+    return names
+
+
+def check_not_encrypted(path: Path) -> None:
+    """InputFileError naming a password-protected workbook (Excel's 'Encrypt with Password')."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+            if head != OLE_MAGIC:
+                return
+            data = head + fh.read()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read: {exc.strerror}") from None
+    if ole_stream_names(data) & ENCRYPTION_STREAMS:
+        raise InputFileError(
+            path,
+            "the workbook is encrypted (password-protected): open it in Excel or LibreOffice, "
+            "remove the password (File > Info > Protect Workbook > Encrypt with Password) and save it again",
+        )
+
+
+# --- the two readers ---------------------------------------------------------------------------------
+
+
+def _calamine(path: Path) -> dict[str, Rows]:
+    import pandas as pd
+
+    book = pd.read_excel(path, sheet_name=None, header=None, engine="calamine")
+    return {str(name): list(frame.itertuples(index=False, name=None)) for name, frame in book.items()}
+
+
+def _openpyxl(path: Path) -> dict[str, Rows]:
+    """Every worksheet from A1, values as last computed by the writing program (no formulas)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheets = {}
+        for ws in book.worksheets:
+            ws.reset_dimensions()  # ignore the recorded size: it is what the other reader stumbled on
+            sheets[str(ws.title)] = [
+                tuple(row) for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)
+            ]
+        return sheets
+    finally:
+        book.close()
+
+
+def read_sheets(path: Path) -> tuple[dict[str, Rows], str]:
+    """Sheet name -> rows of cell values, and a note when the second reader had to read them.
+
+    InputFileError names an encrypted file, and otherwise gives both readers' reasons.
+    """
+    check_not_encrypted(path)
+    try:
+        return _calamine(path), ""
+    except Exception as exc:  # calamine, zipfile and xml errors alike: try the second reader
+        first = _reason(exc)
+    if path.suffix.lower() not in OPENPYXL_SUFFIXES:
+        raise InputFileError(
+            path,
+            f"cannot be read as a workbook ({first}); {path.suffix or 'this'} files have no second reader "
+            f"(only .xlsx/.xlsm do): re-save it as .xlsx in Excel or LibreOffice",
+        )
+    try:
+        sheets = _openpyxl(path)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError, XML and value errors on bad files
+        raise InputFileError(
+            path, f"cannot be read as a workbook (calamine: {first}; openpyxl: {_reason(exc)})"
+        ) from None
+    return sheets, f"read with openpyxl: calamine refused it ({first})"
