@@ -117,3 +117,14 @@ def test_shipped_report_figures_cite_their_reports() -> None:
     for n, row in enumerate(figures.itertuples(index=False), start=2):
         cit = cites.cite(row.source, f"extracted_reports.csv:row {n}")
         assert cit.publisher and ".txt" not in cit.text(), row.source
+
+
+def test_without_source_ref_the_source_names_its_sidecar(raw) -> None:
+    cites = Citations.load(raw)
+    by_publisher = cites.cite("VCCI, Provincial Competitiveness Index 2013")
+    assert by_publisher.title == "Provincial Competitiveness Index 2013"
+    assert by_publisher.url == "https://pci.example.vn/" and by_publisher.source_quality == "publisher"
+    by_address = cites.cite("https://pci.example.vn/ranking?year=2020")
+    assert by_address.publisher == "VCCI" and by_address.url.endswith("year=2020")
+    unknown = cites.cite("https://news.example.org/a.html")
+    assert unknown.publisher == "news.example.org"

@@ -82,11 +82,26 @@ class Citations:
                 reports[meta.name.removesuffix(".meta.json")] = _read_json(meta)
         return cls(sheets, reports)
 
-    def cite(self, source: str, source_ref: str) -> Citation:
-        """The citation of one clean row (its `source` and `source_ref` columns)."""
+    def _sheet_of(self, source: str, source_ref: str) -> dict:
+        """The sidecar of the row's sheet: by its source_ref, else by the sidecar its source names.
+
+        A briefing may hold only `source` (not `source_ref`): a sheet's own address (a URL prefix)
+        or its publisher (the text's start) then tells which sidecar it is.
+        """
+        sheet = self.sheets.get(str(source_ref or "").split(":", 1)[0])
+        if sheet is not None:
+            return sheet
+        best: tuple[int, dict] = (0, {})
+        for meta in self.sheets.values():
+            url, publisher = str(meta.get("url", "")), str(meta.get("publisher", ""))
+            for key in (url if _is_url(url) else "", publisher):
+                if key and source.startswith(key) and len(key) > best[0]:
+                    best = (len(key), meta)
+        return best[1]
+
+    def cite(self, source: str, source_ref: str = "") -> Citation:
+        """The citation of one clean row (its `source`, and its `source_ref` when at hand)."""
         source = str(source or "").strip()
-        sheet = self.sheets.get(str(source_ref or "").split(":", 1)[0], {})
-        quality = str(sheet.get("source_quality", ""))
         match = REPORT_FILE.search(source)
         if match and match.group("stem") in self.reports:
             rep = self.reports[match.group("stem")]
@@ -95,15 +110,22 @@ class Citations:
                 title=rep.get("title", ""),
                 date=rep.get("date", ""),
                 url=rep.get("url", ""),
-                source_quality=rep.get("source_quality", quality),
+                source_quality=rep.get("source_quality", "press"),
             )
+        sheet = self._sheet_of(source, source_ref)
+        quality = str(sheet.get("source_quality", ""))
         if _is_url(source) and (not sheet or sheet.get("url") == PER_ROW):
             return Citation(publisher=_site(source), url=source, source_quality=quality or "press")
         if sheet:
-            url = source if _is_url(source) else str(sheet.get("url", ""))
+            publisher = str(sheet.get("publisher", ""))
+            if _is_url(source):
+                title, url = str(sheet.get("title", "")), source
+            else:  # the row names its publication ("VCCI, Provincial Competitiveness Index 2013")
+                title = source.removeprefix(publisher).lstrip(" ,") or str(sheet.get("title", ""))
+                url = str(sheet.get("url", ""))
             return Citation(
-                publisher=str(sheet.get("publisher", "")),
-                title=str(sheet.get("title", "")),
+                publisher=publisher,
+                title=title,
                 date=str(sheet.get("published", "")),
                 url="" if url == PER_ROW else url,
                 source_quality=quality,
@@ -153,14 +175,15 @@ class SourceLine:
 def source_list(rows: pd.DataFrame, citations: Citations, lang: str = "vi") -> list[SourceLine]:
     """Condense the citations of these clean rows: one line per publisher and index family.
 
-    Rows need `source`, `source_ref`, `year` and `indicator`. Report figures keep one line per
-    report (title and date tell them apart).
+    Rows need `source`, `year` and `indicator` (`source_ref` when at hand). Report figures keep one
+    line per report (title and date tell them apart).
     """
     from analysis import indicators
 
     families = _family_names()
     groups: dict[tuple[str, str, str], dict] = defaultdict(lambda: {"years": set(), "urls": set()})
-    for row in rows[["source", "source_ref", "year", "indicator"]].itertuples(index=False):
+    frame = rows if "source_ref" in rows else rows.assign(source_ref="")
+    for row in frame[["source", "source_ref", "year", "indicator"]].itertuples(index=False):
         cit = citations.cite(row.source, row.source_ref)
         try:
             family = indicators.get(row.indicator).family
