@@ -58,10 +58,10 @@ def raw(tmp_path) -> Path:
 
 
 def test_a_sheet_row_cites_its_sidecar(raw) -> None:
-    cit = Citations.load(raw).cite("VCCI PCI workbook", "pci_tables.csv:row 7")
+    cit = Citations.load(raw).cite("VCCI, PCI 2019 data workbook", "pci_tables.csv:row 7")
     assert (cit.publisher, cit.title, cit.date, cit.url) == (
         "VCCI",
-        "Provincial Competitiveness Index tables",
+        "PCI 2019 data workbook",  # the row's own text names the publication more precisely
         "2021-05-10",
         "https://pci.example.vn/",
     )
