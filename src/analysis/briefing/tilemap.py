@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
+import pandas as pd
+
 from analysis import config, provinces
 from analysis.errors import AnalysisError, InputFileError
 
@@ -115,19 +117,19 @@ def quartile_groups(
 ) -> dict[str, int]:
     """Province code → quartile group, 1 (best quarter) to 4, from the values of the provinces that have one.
 
-    Group = 1 + floor(4 × (rank − 1) / n) with rank the competition rank ("min" for ties), so 63
-    provinces split 16/16/16/15 and tied provinces share a group. Empty when fewer than half of
-    `of` (the regime's size) have a value: a top-N list has no quartiles.
+    PAPI's convention, the same rule as `analysis.publications.quartile_group`: cut points are the
+    75th, 50th and 25th percentiles of that year's values (pandas' linear interpolation) and a value
+    on a cut point belongs to the better group, so tied provinces share a group. For an index where
+    lower is better the values are negated first. Empty when fewer than half of `of` (the regime's
+    size) have a value: a top-N list has no quartiles.
     """
     clean = {c: float(v) for c, v in values.items() if v is not None and not math.isnan(float(v))}
     n = len(clean)
     if n < 4 or (of is not None and n < MIN_COVERAGE * of):
         return {}
-    ordered = sorted(clean.values(), reverse=higher_is_better)
-    first_place = {}
-    for place, v in enumerate(ordered, start=1):
-        first_place.setdefault(v, place)
-    return {c: 1 + (4 * (first_place[v] - 1)) // n for c, v in clean.items()}
+    scores = pd.Series(clean, dtype=float) * (1 if higher_is_better else -1)
+    cuts = [float(scores.quantile(q)) for q in (0.75, 0.5, 0.25)]
+    return {c: 1 + sum(v < cut for cut in cuts) for c, v in scores.items()}
 
 
 # ------------------------------------------------------------------------------------------ drawing

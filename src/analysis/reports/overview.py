@@ -1,0 +1,408 @@
+"""The national overview: for each year built, every province on each index, ordered by rank, with a map.
+
+What a reviewer opens first (the anchors: PAPI's quartile dashboard, VCCI's ranking table). One page
+per year and language, `reports/<year>/<lang>/overview.html`, beside that year's briefings so its
+links are plain relative hrefs; each table also as `reports/<year>/overview-<index>.csv` (formula
+text neutralised). The page has no script and loads nothing: it opens offline from disk.
+
+Rules, the same as the briefings':
+- the rank is the publisher's (`<index>_rank`) where given; otherwise computed among the provinces
+  with a value and marked `*` (PAPI publishes no ranks: its column is the quartile group);
+- quartile groups (and the map) only when at least half the provinces have a value: a published
+  top-N list is shown as the list it is, without groups;
+- the change is against the latest earlier year of the same regime with values for the index, and
+  is not computed across PAPI's 2018 method change or across the 2025 merger (other provinces).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis import config, indicators, provinces, publications
+from analysis.briefing import metrics, tilemap
+from analysis.numbers import format_number, format_percent
+from analysis.writing import atomic_write, csv_safe
+
+OVERVIEW_NAME = "overview.html"
+LANGS = ("vi", "en")
+
+
+@dataclass(frozen=True)
+class IndexTable:
+    """One index in one year: every province of the regime, ranked ones first."""
+
+    key: str
+    year: int
+    regime: str
+    rows: pd.DataFrame  # see index_table
+    prev_year: int | None
+    comparable: bool  # False when a method change forbids comparing with prev_year
+
+    @property
+    def n(self) -> int:
+        return int(self.rows["value"].notna().sum())
+
+    @property
+    def size(self) -> int:
+        return len(self.rows)
+
+    @property
+    def grouped(self) -> bool:
+        return bool(self.rows["group"].notna().any())
+
+
+def index_keys(df: pd.DataFrame, year: int) -> list[str]:
+    """The headline indices with at least one value in this year's regime, in briefing order."""
+    regime = provinces.regime_for_year(year)
+    return [k for k in metrics.headline_keys() if len(metrics.values(df, regime, year, k))]
+
+
+def _previous_year(df: pd.DataFrame, regime: str, year: int, key: str) -> int | None:
+    rows = df[(df["regime"] == regime) & (df["indicator"] == key) & (df["year"] < year)]
+    rows = rows.dropna(subset=["value"])
+    return int(rows["year"].max()) if len(rows) else None
+
+
+def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
+    """Columns: code, name, name_en, slug, value, rank, rank_of, rank_given, group (1–4 or NA),
+    prev_value, change; ranked provinces first (best first), then those with no value by slug."""
+    regime = provinces.regime_for_year(year)
+    members = provinces.all_provinces(regime)
+    vals = metrics.values(df, regime, year, key)
+    hib = metrics.higher_is_better(key)
+    rk = metrics.rank_key(key)
+    published = metrics.values(df, regime, year, rk) if rk else pd.Series(dtype=float)
+    computed = vals.rank(ascending=not hib, method="min")
+    groups = tilemap.quartile_groups(vals.to_dict(), hib, of=len(members))
+    prev_year = _previous_year(df, regime, year, key)
+    comparable = not (
+        key == "papi" and prev_year is not None and prev_year < metrics.PAPI_METHOD_BREAK <= year
+    )
+    prev = metrics.values(df, regime, prev_year, key) if prev_year is not None else pd.Series(dtype=float)
+    rows = []
+    for p in members:
+        value = vals.get(p.code)
+        given = published.get(p.code)
+        has = value is not None
+        rank = round(given) if given is not None else (int(computed[p.code]) if has else None)
+        prev_value = prev.get(p.code)
+        change = value - prev_value if has and prev_value is not None and comparable else None
+        rows.append(
+            {
+                "code": p.code,
+                "name": p.name,
+                "name_en": p.name_en,
+                "slug": p.slug,
+                "value": value,
+                "rank": rank,
+                "rank_of": len(members) if given is not None else len(vals),
+                "rank_given": given is not None,
+                "group": groups.get(p.code),
+                "prev_value": prev_value,
+                "change": change,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["_has"] = out["value"].notna()
+    out["_v"] = out["value"].fillna(0.0) * (-1 if hib else 1)
+    out = out.sort_values(["_has", "_v", "slug"], ascending=[False, True, True], kind="stable")
+    out = out.drop(columns=["_has", "_v"]).reset_index(drop=True)
+    for col in ("value", "prev_value", "change"):
+        out[col] = out[col].astype("Float64")
+    for col in ("rank", "group"):
+        out[col] = out[col].astype("Int64")
+    return IndexTable(key, int(year), regime, out, prev_year, comparable)
+
+
+def overview_tables(df: pd.DataFrame, year: int) -> list[IndexTable]:
+    return [index_table(df, year, k) for k in index_keys(df, year)]
+
+
+# ------------------------------------------------------------------------------------------ CSV
+
+
+def csv_name(table: IndexTable) -> str:
+    return f"overview-{table.key}.csv"
+
+
+def table_frame(table: IndexTable) -> pd.DataFrame:
+    """The table as a reviewer downloads it: one row per province, both names, ranks said plainly."""
+    ind = indicators.get(table.key)
+    r = table.rows
+    kind = r["rank_given"].map({True: "published", False: "computed"}).where(r["rank"].notna(), "")
+    return pd.DataFrame(
+        {
+            "year": table.year,
+            "index": table.key,
+            "index_name": ind.name_en,
+            "province_code": r["code"],
+            "province": r["name"],
+            "province_en": r["name_en"],
+            "value": r["value"],
+            "unit": ind.unit,
+            "rank": r["rank"],
+            "rank_of": r["rank_of"].where(r["rank"].notna()).astype("Int64"),
+            "rank_kind": kind,
+            "quartile_group": r["group"],
+            "previous_year": table.prev_year if table.comparable else pd.NA,
+            "previous_value": r["prev_value"] if table.comparable else pd.NA,
+            "change": r["change"],
+            "regime": table.regime,
+        }
+    )
+
+
+def table_csv(table: IndexTable) -> bytes:
+    """UTF-8 CSV (with BOM, so a spreadsheet reads the Vietnamese names right), formula text neutralised.
+
+    Numbers are rounded to 6 decimals: enough for every index, and no float noise (0.30000000000000004)."""
+    frame = table_frame(table)
+    for col in ("value", "previous_value", "change"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").round(6)
+    buf = io.StringIO()
+    csv_safe(frame).to_csv(buf, index=False)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+# ------------------------------------------------------------------------------------------ HTML
+
+
+def short_name(key: str, lang: str) -> str:
+    """PCI, PAPI, PAR Index…: the name in brackets in the catalogue, else the full name."""
+    name = indicators.get(key).name(lang)
+    if name.endswith(")") and "(" in name:
+        return name[name.rindex("(") + 1 : -1]
+    return name
+
+
+def fmt(value: Any, key: str, lang: str, signed: bool = False) -> str:
+    """A value in the reader's format, in the indicator's precision (catalogue `precision`)."""
+    if value is None or pd.isna(value):
+        return "–"
+    ind = indicators.get(key)
+    places = ind.precision if ind.precision is not None else (4 if (ind.max or 2) <= 1 else 2)
+    text = format_percent(float(value), lang, places) if ind.unit == "percent" else None
+    text = text or format_number(float(value), lang, places)
+    if signed:
+        text = ("+" if float(value) > 0 else "") + text.replace("-", "−")
+    return text
+
+
+def _links(slug: str, lang: str, available: set[tuple[str, str]]) -> list[dict[str, str]]:
+    """Relative links from <year>/<lang>/overview.html to this province's briefings, page language first."""
+    out = []
+    for other in sorted(LANGS, key=lambda x: x != lang):
+        if (other, slug) in available:
+            base = f"{slug}" if other == lang else f"../{other}/{slug}"
+            out.append({"lang": other, "html": f"{base}.html", "pdf": f"{base}.pdf"})
+    return out
+
+
+def _map(table: IndexTable, lang: str, available: set[tuple[str, str]]) -> str:
+    r = table.rows
+    groups = {c: int(g) for c, g in zip(r["code"], r["group"], strict=True) if not pd.isna(g)}
+    hrefs, notes = {}, {}
+    name = short_name(table.key, lang)
+    for row in r.itertuples():
+        links = _links(row.slug, lang, available)
+        if links:
+            hrefs[row.code] = links[0]["html"]
+        if not pd.isna(row.value):
+            note = tilemap.label(
+                "tile_value", lang, index=name, year=table.year, value=fmt(row.value, table.key, lang)
+            )
+            if not pd.isna(row.rank):
+                which = "tile_rank" if row.rank_given else "tile_rank_computed"
+                note += "; " + tilemap.label(which, lang, rank=row.rank, of=row.rank_of)
+            notes[row.code] = note
+    title = tilemap.label("map_title", lang, index=name, year=table.year)
+    return tilemap.tile_map_svg(table.regime, groups, lang, hrefs=hrefs, notes=notes, title=title)
+
+
+def _publication(table: IndexTable) -> publications.Publication | None:
+    return publications.publication(indicators.get(table.key).family, table.year)
+
+
+def group_only(table: IndexTable) -> bool:
+    """The publisher gives quartile groups, not ranks (PAPI): the group column leads the table."""
+    pub = _publication(table)
+    return pub is not None and pub.grouping == "quartiles" and not pub.ranks_published
+
+
+def _view(table: IndexTable, lang: str, available: set[tuple[str, str]]) -> dict[str, Any]:
+    """What the template shows of one table (all text pre-formatted, escaped by the template)."""
+    name = short_name(table.key, lang)
+    rows, missing = [], []
+    for row in table.rows.itertuples():
+        display = row.name_en if lang == "en" else row.name
+        links = _links(row.slug, lang, available)
+        if pd.isna(row.value):
+            missing.append({"name": display, "href": links[0]["html"] if links else ""})
+            continue
+        group = None if pd.isna(row.group) else int(row.group)
+        fill = tilemap.GROUP_COLOURS[group]
+        rows.append(
+            {
+                "rank": "" if pd.isna(row.rank) else f"{row.rank}{'' if row.rank_given else '*'}",
+                "name": display,
+                "links": links,
+                "value": fmt(row.value, table.key, lang),
+                "group": group,
+                "group_style": f"background:{fill};color:{tilemap.text_colour(fill)}",
+                "change": fmt(row.change, table.key, lang, signed=True),
+            }
+        )
+    if table.prev_year is None:
+        change_head = tilemap.label("change_none", lang)
+    else:
+        change_head = tilemap.label("change", lang, prev=table.prev_year)
+    notes = []
+    if not table.comparable:
+        reason = tilemap.label("papi_break", lang)
+        notes.append(f"{change_head}: {tilemap.label('not_comparable', lang, reason=reason)}.")
+    if group_only(table):
+        notes.append(tilemap.label("papi_note", lang))
+    if any(r["rank"].endswith("*") for r in rows):
+        notes.append(tilemap.label("rank_computed_note", lang, n=table.n))
+    if not table.grouped:
+        notes.append(tilemap.label("coverage_partial", lang, n=table.n, of=table.size, year=table.year))
+        pub = _publication(table)
+        if pub is not None and pub.released == "top_n" and pub.top_n:
+            notes.append(tilemap.label("published_top_n", lang, top=pub.top_n))
+        elif pub is not None and pub.released == "full" and not pub.complete_held:
+            notes.append(tilemap.label("held_partial", lang))
+    return {
+        "key": table.key,
+        "anchor": f"i-{table.key}",
+        "name": name,
+        "full_name": indicators.get(table.key).name(lang),
+        "n": table.n,
+        "size": table.size,
+        "rows": rows,
+        "missing": missing,
+        "missing_text": tilemap.label("no_value", lang, n=len(missing)),
+        "change_head": change_head,
+        "notes": notes,
+        "csv": f"../{csv_name(table)}",
+        "map": _map(table, lang, available) if table.grouped else "",
+        "group_only": group_only(table),
+    }
+
+
+def render_overview(
+    tables: list[IndexTable],
+    year: int,
+    lang: str,
+    available: set[tuple[str, str]],
+    data_version: str = "",
+    langs: Iterable[str] = (),
+) -> str:
+    """The overview page (HTML, no script, nothing loaded from outside); `langs`: the languages the
+    overview is written in this year (the other one is linked only if it is among them)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    regime = provinces.regime_for_year(year)
+    views = [_view(t, lang, available) for t in tables]
+    for v in views:
+        v["map"] = Markup(v["map"])  # built by tilemap from escaped parts
+    templates = config.PACKAGE_DIR / "templates"
+    env = Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(default=True))
+    other = "en" if lang == "vi" else "vi"
+    labels = {
+        k: tilemap.label(k, lang)
+        for k in (
+            "rank",
+            "province",
+            "value",
+            "group",
+            "briefings",
+            "download_csv",
+            "contents",
+            "back_to_index",
+        )
+    }
+    return env.get_template("overview.html.j2").render(
+        lang=lang,
+        year=year,
+        title=tilemap.label("overview_title", lang, year=year),
+        intro=tilemap.label("overview_intro", lang, year=year, n=len(provinces.all_provinces(regime))),
+        caption=tilemap.label("map_caption", lang),
+        tables=views,
+        labels=labels,
+        other=(
+            {"lang": other, "label": tilemap.label("other_lang", lang), "href": f"../{other}/{OVERVIEW_NAME}"}
+            if other in set(langs)
+            else None
+        ),
+        data_version=data_version,
+        data_version_label=tilemap.label("data_version", lang),
+    )
+
+
+# ------------------------------------------------------------------------------------------ files
+
+
+def available_briefings(
+    out_dir: Path, briefings: Mapping[str, Mapping[str, Any]] | Iterable[str]
+) -> dict[int, set]:
+    """Year → {(lang, slug)} of briefings whose HTML is on disk.
+
+    `briefings` is the build cache (`"year/lang/slug"` → entry) or any iterable of such keys.
+    """
+    out: dict[int, set[tuple[str, str]]] = {}
+    for rel in briefings:
+        parts = str(rel).split("/")
+        if len(parts) != 3 or not parts[0].isdigit():
+            continue
+        year, lang, slug = int(parts[0]), parts[1], parts[2]
+        if (Path(out_dir) / f"{rel}.html").exists():
+            out.setdefault(year, set()).add((lang, slug))
+    return out
+
+
+def overview_path(out_dir: Path, year: int, lang: str) -> Path:
+    return Path(out_dir) / str(year) / lang / OVERVIEW_NAME
+
+
+def write_overview(
+    out_dir: Path,
+    df: pd.DataFrame,
+    years: Iterable[int],
+    briefings: Mapping[str, Mapping[str, Any]] | Iterable[str],
+    data_version: str = "",
+) -> list[Path]:
+    """Write each year's overview page (in every language a briefing of that year exists in, else
+    Vietnamese) and one CSV per index table; returns the paths written. Atomic writes."""
+    out_dir = Path(out_dir)
+    found = available_briefings(out_dir, briefings)
+    written: list[Path] = []
+    for year in sorted({int(y) for y in years}):
+        tables = overview_tables(df, year)
+        available = found.get(year, set())
+        langs = [lang for lang in LANGS if any(lg == lang for lg, _ in available)] or ["vi"]
+        for table in tables:
+            path = out_dir / str(year) / csv_name(table)
+            atomic_write(path, table_csv(table))
+            written.append(path)
+        for lang in langs:
+            path = overview_path(out_dir, year, lang)
+            atomic_write(path, render_overview(tables, year, lang, available, data_version, langs))
+            written.append(path)
+    return written
+
+
+def overview_links(out_dir: Path) -> list[dict[str, Any]]:
+    """Overview pages on disk, newest year first, as links relative to `out_dir` (for the index page)."""
+    out = []
+    for path in sorted(Path(out_dir).glob(f"*/*/{OVERVIEW_NAME}"), reverse=True):
+        year, lang = path.parent.parent.name, path.parent.name
+        if year.isdigit() and lang in LANGS:
+            out.append({"year": int(year), "lang": lang, "href": f"{year}/{lang}/{OVERVIEW_NAME}"})
+    return sorted(out, key=lambda d: (-d["year"], LANGS.index(d["lang"])))

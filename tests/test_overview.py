@@ -1,0 +1,221 @@
+"""The national overview: tables per index and year, the CSVs, and pages that open offline."""
+
+from __future__ import annotations
+
+import csv
+import io
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pandas as pd
+import pytest
+
+from analysis import provinces
+from analysis.reports import overview
+
+P63 = provinces.all_provinces("63")
+P34 = provinces.all_provinces("34")
+
+
+def _rows(
+    regime: str, year: int, key: str, values: dict[str, float], source: str = "test sheet"
+) -> list[dict]:
+    names = {p.code: p.name for p in provinces.all_provinces(regime)}
+    return [
+        {
+            "province_code": code,
+            "province_name": names[code],
+            "regime": regime,
+            "year": year,
+            "indicator": key,
+            "value": float(v),
+            "unit": "rank" if key.endswith("_rank") else "score",
+            "qualifier": "exact",
+            "source": source,
+            "source_ref": "test.csv:row 1",
+            "note": "",
+        }
+        for code, v in values.items()
+    ]
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    """A small country of our own: PCI 2017–2018 for all 63 (ranks published in 2018), PAPI 2016 and
+    2018 for 61 (no ranks, as PAPI publishes none), PAR Index 2018 for four, PCI 2025 for the 34."""
+    pci18 = {p.code: 50 + (i * 5 % 63) * 0.3 for i, p in enumerate(P63)}
+    order = sorted(pci18, key=lambda c: -pci18[c])
+    pci17 = {c: v - (0.5 if i % 2 else -0.25) for i, (c, v) in enumerate(pci18.items())}
+    papi = {p.code: 30 + (i * 11 % 61) * 0.2 for i, p in enumerate(P63[:61])}
+    rows = (
+        _rows("63", 2018, "pci", pci18)
+        + _rows("63", 2018, "pci_rank", {c: i + 1 for i, c in enumerate(order)})
+        + _rows("63", 2017, "pci", pci17)
+        + _rows("63", 2018, "papi", papi)
+        + _rows("63", 2016, "papi", {c: v - 1 for c, v in papi.items()})
+        + _rows("63", 2018, "par_index", {"01": 84.0, "22": 89.6, "48": 83.7, "87": 83.6})
+        + _rows("63", 2018, "par_index_rank", {"01": 2, "22": 1, "48": 3, "87": 4})
+        + _rows("34", 2025, "pci", {p.code: 60 + i * 0.1 for i, p in enumerate(P34)})
+        + _rows("63", 2024, "pci", {p.code: 55.0 for p in P63})
+    )
+    df = pd.DataFrame(rows)
+    return df.astype({"year": "int64"})
+
+
+def test_pci_table_is_every_province_ordered_by_rank_with_change(frame):
+    t = overview.index_table(frame, 2018, "pci")
+    assert len(t.rows) == 63 and t.n == 63 and t.grouped
+    assert list(t.rows["rank"]) == list(range(1, 64))
+    assert t.rows["rank_given"].all() and (t.rows["rank_of"] == 63).all()
+    assert list(t.rows["value"]) == sorted(t.rows["value"], reverse=True)
+    assert t.prev_year == 2017 and t.comparable
+    row = t.rows.iloc[5]
+    v17 = frame[(frame.year == 2017) & (frame.indicator == "pci") & (frame.province_code == row["code"])]
+    assert row["change"] == pytest.approx(row["value"] - v17["value"].iloc[0])
+    assert set(t.rows["group"]) == {1, 2, 3, 4}
+    assert t.rows["group"].is_monotonic_increasing  # a better rank is never in a worse group
+
+
+def test_papi_table_groups_with_computed_ranks_and_no_change_across_the_method_break(frame):
+    t = overview.index_table(frame, 2018, "papi")
+    assert overview.group_only(t)
+    assert t.n == 61 and len(t.rows) == 63
+    ranked = t.rows[t.rows["value"].notna()]
+    assert not ranked["rank_given"].any()  # PAPI publishes no ranks: ours are computed
+    assert (ranked["rank_of"] == 61).all()
+    assert t.prev_year == 2016 and not t.comparable
+    assert t.rows["change"].isna().all()
+    missing = t.rows[t.rows["value"].isna()]
+    assert list(missing.index) == [61, 62], "provinces without a value come last"
+    assert missing["group"].isna().all() and missing["rank"].isna().all()
+
+
+def test_a_top_n_list_keeps_the_publishers_rank_of_63_and_gets_no_groups(frame):
+    t = overview.index_table(frame, 2018, "par_index")
+    assert t.n == 4 and not t.grouped
+    top = t.rows.iloc[:4]
+    assert list(top["code"]) == ["22", "01", "48", "87"]
+    assert (top["rank_of"] == 63).all() and top["rank_given"].all()
+
+
+def test_after_the_merger_the_34_are_listed_and_no_change_is_taken_from_the_63(frame):
+    t = overview.index_table(frame, 2025, "pci")
+    assert len(t.rows) == 34 and t.regime == "34"
+    assert t.prev_year is None and t.rows["change"].isna().all()
+    assert not t.rows["rank_given"].any()
+
+
+def test_csv_has_both_names_ranks_said_plainly_and_formula_text_neutralised(frame):
+    t = overview.index_table(frame, 2018, "pci")
+    rows = t.rows.copy()
+    rows.loc[0, "name"] = '=HYPERLINK("http://example.invalid")'  # a hostile name, as a bad sheet could carry
+    hostile = overview.IndexTable(t.key, t.year, t.regime, rows, t.prev_year, t.comparable)
+    data = overview.table_csv(hostile)
+    assert data.startswith("\ufeff".encode())
+    read = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(read) == 63
+    assert read[0]["province"].startswith("'=")
+    assert read[0]["rank"] == "1" and read[0]["rank_kind"] == "published" and read[0]["rank_of"] == "63"
+    assert {r["province_en"] for r in read} >= {"Ha Noi", "Ho Chi Minh City"}
+    assert read[1]["previous_year"] == "2017" and read[1]["change"] != ""
+
+
+class _Page(HTMLParser):
+    """Collects what a browser would load or follow from the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.loads: list[str] = []
+        self.links: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        a = dict(attrs)
+        for name in ("src", "srcset", "data", "poster"):
+            if name in a:
+                self.loads.append(a[name])
+        if tag == "link":
+            self.loads.append(a.get("href", ""))
+        elif "href" in a:
+            self.links.append(a["href"])
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture
+def built(tmp_path, frame):
+    """An output folder as the build leaves it: three briefings in vi (HTML + PDF), one in en."""
+    cache = {}
+    for lang, slug in [("vi", "ha-noi"), ("vi", "nghe-an"), ("vi", "quang-ninh"), ("en", "nghe-an")]:
+        rel = f"2018/{lang}/{slug}"
+        for ext in (".html", ".pdf"):
+            (tmp_path / f"{rel}{ext}").parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / f"{rel}{ext}").write_text("x", encoding="utf-8")
+        cache[rel] = {"year": 2018, "lang": lang, "slug": slug}
+    cache["2018/en/ha-noi"] = {"year": 2018, "lang": "en", "slug": "ha-noi"}  # in the cache, not on disk
+    (tmp_path / "index.html").write_text("index", encoding="utf-8")
+    written = overview.write_overview(tmp_path, frame, [2018], cache, data_version="abc123")
+    return tmp_path, written
+
+
+def test_write_overview_writes_pages_per_language_and_a_csv_per_index(built):
+    out, written = built
+    names = sorted(p.relative_to(out).as_posix() for p in written)
+    assert names == [
+        "2018/en/overview.html",
+        "2018/overview-papi.csv",
+        "2018/overview-par_index.csv",
+        "2018/overview-pci.csv",
+        "2018/vi/overview.html",
+    ]
+    assert not list(out.rglob("*.part")), "atomic writes leave no temporary file"
+    assert [d["href"] for d in overview.overview_links(out)] == [
+        "2018/vi/overview.html",
+        "2018/en/overview.html",
+    ]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_overview_page_has_no_script_loads_nothing_and_every_link_exists(built, lang):
+    out, _ = built
+    path = out / "2018" / lang / "overview.html"
+    page = _parse(path)
+    assert "script" not in page.tags and page.loads == []
+    assert "svg" in page.tags, "the map is inline SVG"
+    for href in page.links:
+        parts = urlsplit(href)
+        assert not parts.scheme and not parts.netloc, f"outside link {href}"
+        if parts.path:
+            assert (path.parent / parts.path).resolve().exists(), href
+    # briefings that exist are linked, from the table and from the map; one not on disk is not
+    assert "nghe-an.html" in page.links or "../vi/nghe-an.html" in page.links
+    assert not any(h.endswith("en/ha-noi.html") for h in page.links)
+
+
+def test_overview_text_is_in_the_pages_language(built):
+    out, _ = built
+    vi = " ".join(_parse(out / "2018" / "vi" / "overview.html").text)
+    en = " ".join(_parse(out / "2018" / "en" / "overview.html").text)
+    assert "Toàn cảnh cả nước 2018" in vi and "Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)" in vi
+    assert "Thay đổi so với 2017" in vi and "Quảng Ninh" in vi
+    assert "National overview 2018" in en and "Change since 2017" in en and "Quang Ninh" in en
+    assert "PAPI publishes no ranks" in en
+    assert "Only 4 of 63 provinces have a value in 2018" in en
+
+
+def test_year_without_briefings_still_gets_a_vietnamese_overview(tmp_path, frame):
+    written = overview.write_overview(tmp_path, frame, [2025], {})
+    assert (tmp_path / "2025" / "vi" / "overview.html") in written
+    text = (tmp_path / "2025" / "vi" / "overview.html").read_text(encoding="utf-8")
+    assert text.count("data-code=") == 34  # the 34-province map, no tile linked
+    assert '<a class="tile' not in text
