@@ -187,6 +187,78 @@ def test_every_province_resolves_from_generated_variants(regime):
             assert resolve(v, year).province == p, (v, p)
 
 
+# Every spelling-variant class a reader writes, in both regimes: (class, text, year, code, regime).
+SPELLING_CLASSES = [
+    ("c/k", "Đắc Lắc", 2018, "66", "63"),
+    ("c/k", "Đắk Lắc", 2018, "66", "63"),
+    ("c/k", "Đắc Lắk", 2020, "66", "63"),
+    ("c/k", "Đăk Lăc", 2025, "66", "34"),
+    ("c/k", "Daklak", 2025, "66", "34"),
+    ("c/k", "Bắc Cạn", 2018, "06", "63"),
+    ("c/k", "Bac Can", 2010, "06", "63"),
+    ("c/k", "Đắc Nông", 2018, "67", "63"),
+    ("c/k", "Con Tum", 2018, "62", "63"),
+    ("c/k", "Kontum", 2018, "62", "63"),
+    ("honorific", "Thủ đô Hà Nội", 2018, "01", "63"),
+    ("honorific", "Thủ Đô Hà Nội", 2025, "01", "34"),
+    ("administrative", "Tỉnh Nghệ An", 2018, "40", "63"),
+    ("administrative", "tỉnh Nghệ An", 2025, "40", "34"),
+    ("administrative", "TP. Cần Thơ", 2018, "92", "63"),
+    ("administrative", "Tp Cần Thơ", 2025, "92", "34"),
+    ("administrative", "T.P Hồ Chí Minh", 2018, "79", "63"),
+    ("administrative", "Thành phố Hồ Chí Minh", 2018, "79", "63"),
+    ("administrative", "THÀNH PHỐ HỒ CHÍ MINH", 2025, "79", "34"),
+    ("committee", "UBND tỉnh Nghệ An", 2024, "40", "63"),
+    ("committee", "UBND TP. Hải Phòng", 2025, "31", "34"),
+    ("committee", "Ủy ban nhân dân tỉnh Lào Cai", 2025, "15", "34"),
+    ("committee", "Uỷ ban nhân dân thành phố Đà Nẵng", 2018, "48", "63"),
+    ("english", "Nghe An Province", 2018, "40", "63"),
+    ("english", "Can Tho City", 2025, "92", "34"),
+    ("c/k + prefix", "Tỉnh Đắc Lắc", 2018, "66", "63"),
+    ("c/k + committee", "UBND tỉnh Bắc Cạn", 2018, "06", "63"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text", "year", "code", "regime"), SPELLING_CLASSES)
+def test_every_spelling_class_resolves(kind, text, year, code, regime):
+    p = resolve(text, year).province
+    assert (p.code, p.regime) == (code, regime), kind
+
+
+def _swap_c_k(name: str) -> str:
+    """Write every c as k and every k as c, except in ch/kh (other sounds)."""
+    return re.sub(r"[cCkK](?![hH])", lambda m: {"c": "k", "k": "c", "C": "K", "K": "C"}[m.group()], name)
+
+
+@pytest.mark.parametrize("regime", ["63", "34"])
+def test_every_province_resolves_with_c_k_swapped_and_any_prefix(regime):
+    year = 2020 if regime == "63" else 2025
+    prefixes = ["Thủ đô ", "UBND tỉnh ", "Ủy ban nhân dân thành phố ", "TP. ", "Tỉnh "]
+    for p in all_provinces(regime):
+        for variant in [_swap_c_k(p.name), *(f"{pre}{p.name}" for pre in prefixes), f"{p.name_en} Province"]:
+            assert resolve(variant, year).province == p, (variant, p)
+
+
+def test_affixes_and_spelling_folds_are_data():
+    with (config.PACKAGE_DATA / "province_affixes.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["position"] for r in rows} == {"prefix", "suffix"}
+    assert {"thủ đô", "ubnd", "tỉnh"} <= {r["affix"].casefold() for r in rows}
+    with (config.PACKAGE_DATA / "province_spelling_folds.csv").open(encoding="utf-8") as fh:
+        folds = list(csv.DictReader(fh))
+    assert all(re.compile(f["pattern"]) for f in folds)
+
+
+def test_spelling_folds_never_join_two_provinces_of_a_regime():
+    from analysis.provinces import normalise, spelling_key
+
+    for regime in ("63", "34"):
+        keys = [spelling_key(normalise(p.name)) for p in all_provinces(regime)]
+        assert len(set(keys)) == len(keys)
+    with pytest.raises(UnknownProvinceError):
+        resolve("Khánh Cạn", 2018)  # folding is no licence for fuzzy matching
+
+
 def test_year_none_prefers_the_63_then_the_34():
     assert resolve("Lào Cai").province == get("10", "63")
     assert resolve("Huế").province == get("46", "63")

@@ -81,9 +81,35 @@ class Resolution:
 
 # --- normalisation -----------------------------------------------------------------------------------
 
-_PREFIX = re.compile(r"^(?:(?:tinh|thanh pho|tp|t p)\s+)+")
-_SUFFIX = re.compile(r"\s+(?:province|city)$")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _fold(text: str) -> str:
+    """Casefolded, without diacritics or punctuation, words separated by one space."""
+    text = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text).casefold())
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Mn", "Cf"))
+    text = text.replace("đ", "d").replace("ð", "d")  # ð: the Icelandic eth some old fonts use for Đ
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+@cache
+def _affixes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Prefix and suffix patterns from data/province_affixes.csv ("Tỉnh", "TP.", "Thủ đô", "UBND" …)."""
+    rows = _read_csv(config.PACKAGE_DATA / "province_affixes.csv")
+    words = {
+        pos: sorted({_fold(r["affix"]) for r in rows if r["position"] == pos}, key=len, reverse=True)
+        for pos in ("prefix", "suffix")
+    }
+    prefix = re.compile(r"^(?:(?:" + "|".join(map(re.escape, words["prefix"])) + r")\s+)+")
+    suffix = re.compile(r"(?:\s+(?:" + "|".join(map(re.escape, words["suffix"])) + r"))+$")
+    return prefix, suffix
+
+
+@cache
+def _spelling_folds() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Spelling classes folded together (k/c: Đắk Lắk = Đắc Lắc), from data/province_spelling_folds.csv."""
+    rows = _read_csv(config.PACKAGE_DATA / "province_spelling_folds.csv")
+    return tuple((re.compile(r["pattern"]), r["replacement"]) for r in rows)
 
 
 @lru_cache(maxsize=65536)
@@ -91,14 +117,21 @@ def normalise(name: str) -> str:
     """Fold a province name to its lookup key: 'TP. Hồ Chí Minh', 'Ho Chi Minh City' -> 'hochiminh'.
 
     Dropping every diacritic also unifies old/new tone placement (Hoà/Hòa), Đăk/Đắk and NFC/NFD input;
-    no two provinces of one regime share a folded key (checked when the registry loads).
+    administrative and honorific prefixes ("Tỉnh", "TP.", "Thủ đô", "UBND tỉnh") and English suffixes
+    go (data/province_affixes.csv). No two provinces of one regime share a folded key (checked when
+    the registry loads).
     """
-    text = unicodedata.normalize("NFD", unicodedata.normalize("NFC", name).casefold())
-    text = "".join(c for c in text if unicodedata.category(c) not in ("Mn", "Cf"))
-    text = text.replace("đ", "d").replace("ð", "d")  # ð: the Icelandic eth some old fonts use for Đ
-    text = _NON_ALNUM.sub(" ", text).strip()
-    text = _SUFFIX.sub("", _PREFIX.sub("", text))
-    return text.replace(" ", "")
+    prefix, suffix = _affixes()
+    text = _fold(name)
+    stripped = suffix.sub("", prefix.sub("", text))
+    return (stripped or text).replace(" ", "")
+
+
+def spelling_key(key: str) -> str:
+    """A normalised key with spelling classes folded (k/c), for names no exact key or alias matches."""
+    for pattern, replacement in _spelling_folds():
+        key = pattern.sub(replacement, key)
+    return key
 
 
 # --- registry ----------------------------------------------------------------------------------------
@@ -133,6 +166,8 @@ class Registry:
     successors: dict[tuple[str, str], Province]  # (code, regime) of an old province -> its successor
     predecessors: dict[str, tuple[Province, ...]]  # code of a 34-province -> the 63 it was formed from
     former: dict[str, tuple[Province, str]] = field(default_factory=dict)  # key -> (province, how it ended)
+    loose: dict[str, dict[str, Province]] = field(default_factory=dict)  # regime -> spelling key -> province
+    loose_aliases: dict[str, str] = field(default_factory=dict)  # spelling key of an alias -> canonical key
 
     @classmethod
     def load(cls, folder: Path) -> Registry:
@@ -162,7 +197,11 @@ class Registry:
             successors[(gone.code, gone.regime)] = by_code[(row["successor_code"], "63")]
             for key in {normalise(gone.name), normalise(gone.name_en), normalise(gone.slug)}:
                 former[key] = (gone, f"{row['reason']} on {row['until']}")
+        loose = {r: _spelling_index(index[r], folder) for r in REGIMES}
+        loose_aliases = {spelling_key(k): v for k, v in aliases.items()}
         return cls(
+            loose=loose,
+            loose_aliases=loose_aliases,
             provinces=provinces,
             by_code=by_code,
             index=index,
@@ -177,6 +216,11 @@ class Registry:
         hit = idx.get(key)
         if hit is None and key in self.aliases:
             hit = idx.get(self.aliases[key])
+        if hit is None:  # a spelling variant (Đắc Lắc, Bắc Cạn): compare with k/c folded
+            loose = spelling_key(key)
+            hit = self.loose.get(regime, {}).get(loose)
+            if hit is None and loose in self.loose_aliases:
+                hit = idx.get(self.loose_aliases[loose])
         return hit
 
     def successor(self, p: Province) -> Province:
@@ -236,6 +280,15 @@ def _name_index(provinces: Iterable[Province], folder: Path) -> dict[str, Provin
             if index.setdefault(key, p) != p:
                 raise AnalysisError(f"{folder}: {variant!r} folds to {key!r}, already {index[key].name!r}")
     return index
+
+
+def _spelling_index(index: dict[str, Province], folder: Path) -> dict[str, Province]:
+    loose: dict[str, Province] = {}
+    for key, p in index.items():
+        fold = spelling_key(key)
+        if loose.setdefault(fold, p) != p:
+            raise AnalysisError(f"{folder}: spelling fold {fold!r} joins {loose[fold].name!r} and {p.name!r}")
+    return loose
 
 
 class ProvinceNotYetError(UnknownProvinceError):
