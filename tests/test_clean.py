@@ -206,15 +206,19 @@ def test_shipped_default_dataset_cleans_and_balances(tmp_path):
     result = run_clean(config.RAW_DIR, tmp_path, quiet=True)
     totals = result.manifest["totals"]
     assert totals["balanced"] and totals["unreadable_files"] == 0
-    # the research sheet keeps two conflicting pairs on purpose: both sides must be rejected
-    conflicts = result.rejects[result.rejects["reason"].str.contains("conflicts with")]
-    pairs = set(
-        zip(conflicts["province"].str.replace("Quang Ninh", "Quảng Ninh"), conflicts["year"], strict=True)
-    )
-    assert any("Quảng Ninh" in p and str(y) == "2020" for p, y in pairs)
-    assert any("Phòng" in p and str(y) == "2023" for p, y in pairs)
+    assert result.unreadable == []
+    rejects = result.rejects.assign(province=result.rejects["province"].str.replace("Quang Ninh", "Quảng Ninh"))
+    # Quảng Ninh PAPI 2020: the press figure loses to the complete table, which it names
+    qn = rejects[(rejects["province"] == "Quảng Ninh") & (rejects["year"] == "2020")]
+    qn = qn[qn["reason"].str.contains("superseded by|conflicts with")]
+    assert len(qn) and qn["reason"].str.contains(r"superseded by \S+\.csv:row \d+", regex=True).all()
+    # Hải Phòng PAR Index 2023: press against press, equal quality, every side rejected
+    hp = rejects[rejects["province"].str.contains("Ph") & (rejects["year"] == "2023")]
+    assert hp["reason"].str.contains("conflicts with").sum() >= 2
     for item in result.manifest["inputs"]:
         assert item["provenance"], f"{item['file']} has no provenance sidecar"
+        assert item["source_quality"] in ("publisher", "secondary_complete", "press")
+        assert not [w for w in item["warnings"] if "source_quality" in w], item["warnings"]
 
 
 def test_manifest_data_version_is_the_one_the_briefings_index_shows(tmp_path):

@@ -33,6 +33,10 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     from analysis.clean.stage import run_clean
 
     result = run_clean(Path(args.raw), Path(args.out))
+    if result.unreadable:  # outputs are written; the analyst must still not publish from them
+        from analysis.errors import UnreadableInputsError
+
+        raise UnreadableInputsError(result.unreadable)
     return 0 if result.ok else 1
 
 

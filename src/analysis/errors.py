@@ -52,5 +52,26 @@ class InputFileError(AnalysisError):
         super().__init__(f"{self.path}: {reason}")
 
 
+class RowError(AnalysisError, ValueError):
+    """One input row that cannot be kept: names the column and value (file and row when known)."""
+
+    def __init__(self, column: str, value: object, reason: str, file: str = "", row: str = ""):
+        self.column, self.value, self.reason, self.file, self.row = column, value, reason, file, row
+        where = ", ".join(p for p in (file, row, f"column {column}" if column else "") if p)
+        super().__init__(f"{where}: {reason}" if where else reason)
+
+
+class UnreadableInputsError(AnalysisError):
+    """The clean stage wrote what it could, but input files (or parts of them) could not be read."""
+
+    def __init__(self, files: Sequence[tuple[str, str]]):
+        self.files = list(files)
+        lines = "\n".join(f"  {name}: {reason}" for name, reason in self.files)
+        super().__init__(
+            f"{len(self.files)} input file(s) could not be read (or only in part); the clean table "
+            f"misses their figures until they are fixed:\n{lines}"
+        )
+
+
 class BriefingError(AnalysisError):
     """A briefing that failed to build; names the province, year, language and the failing step."""

@@ -13,7 +13,7 @@ import math
 import operator
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
@@ -75,6 +75,7 @@ class Figure:
     unit: Unit | None = None
     qualifier: Qualifier = "exact"
     denominator: float | None = None
+    scale: float = field(default=1.0, compare=False)  # the scale word's factor, already in `value`
 
 
 # --------------------------------------------------------------------------- plain numbers
@@ -246,8 +247,8 @@ def parse_figure(text: str, locale: Locale = "vi") -> Figure:
         denominator = parse_number(match.group("den"), locale) if match.group("den") else None
     except NumberParseError as exc:
         raise NumberParseError(text, exc.reason) from None
-    if match.group("scale"):
-        value *= SCALE_WORDS[match.group("scale").lower()]
+    scale = SCALE_WORDS[match.group("scale").lower()] if match.group("scale") else 1.0
+    value *= scale
     rest_words = match.group("rest").strip()
     unit: Unit | None
     if per_100:
@@ -266,7 +267,7 @@ def parse_figure(text: str, locale: Locale = "vi") -> Figure:
         unit = None
     if match.group("pct") and (match.group("cur") or match.group("scale")):
         raise NumberParseError(text, "a percentage cannot also carry a scale word or currency")
-    return Figure(value=value, unit=unit, qualifier=qualifier, denominator=denominator)
+    return Figure(value=value, unit=unit, qualifier=qualifier, denominator=denominator, scale=scale)
 
 
 # --------------------------------------------------------------------------- formatting

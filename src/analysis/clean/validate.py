@@ -40,25 +40,49 @@ def _percent_in_range(df: pd.DataFrame) -> pd.Series:
     return (df["unit"] != "percent") | df["value"].between(0, 100)
 
 
-def _rank_in_range(df: pd.DataFrame) -> pd.Series:
+def ranked_that_year(df: pd.DataFrame) -> pd.Series:
+    """How many provinces a rank can run to: the regime's count (63; 64 while Hà Tây existed, to
+    2008; 34 from 2025), or fewer when the source states "rank /N" with a smaller N."""
     n_regime = df["regime"].map({r: len(provinces.all_provinces(r)) for r in ("63", "34")})
     # Until Hà Tây joined Hà Nội (2008-08-01) there were 64 provinces, and PCI 2006–2008 ranked 64.
     n_regime = n_regime.where(~((df["regime"] == "63") & (df["year"] <= 2008)), 64)
     stated = pd.to_numeric(df["rank_of"], errors="coerce") if "rank_of" in df else pd.Series(pd.NA, df.index)
-    n = stated.fillna(n_regime)
+    return stated.where(stated < n_regime, n_regime).fillna(n_regime)
+
+
+def _rank_in_range(df: pd.DataFrame) -> pd.Series:
+    n = ranked_that_year(df)
     whole = df["value"] == df["value"].round()
     return (df["unit"] != "rank") | (whole & (df["value"] >= 1) & (df["value"] <= n))
 
 
+def _plausible(df: pd.DataFrame) -> pd.Series:
+    """Within the catalogue's plausible range (min_value/max_value), where it gives one."""
+    lo = pd.to_numeric(_catalogue_column(df, "min_value"), errors="coerce")
+    hi = pd.to_numeric(_catalogue_column(df, "max_value"), errors="coerce")
+    return (lo.isna() | (df["value"] >= lo)) & (hi.isna() | (df["value"] <= hi))
+
+
+# name: (check, column it is about, message); the message may use {value}, {n}, {lo}, {hi}, {year}.
 CHECKS = {
     "province_in_regime": (
         _known_in_regime,
+        "province",
         "province is not one of the provinces in force that year (63 before 2025, 34 from 2025)",
     ),
-    "unit_matches": (_unit_matches, "unit does not match the indicator's catalogue unit"),
-    "percent_range": (_percent_in_range, "percent outside 0–100"),
-    "rank_range": (_rank_in_range, "rank is not a whole number within 1–N (N provinces ranked that year)"),
-    "indicator_range": (_within_indicator_range, "value outside the indicator's possible range"),
+    "unit_matches": (_unit_matches, "unit", "unit does not match the indicator's catalogue unit"),
+    "percent_range": (_percent_in_range, "value", "percent outside 0–100"),
+    "rank_range": (
+        _rank_in_range,
+        "value",
+        "rank {value:g} is not a whole number within 1–{n} ({n} provinces ranked in {year})",
+    ),
+    "indicator_range": (_within_indicator_range, "value", "value outside the indicator's possible range"),
+    "plausible_range": (
+        _plausible,
+        "value",
+        "value {value:g} outside the plausible range {lo}–{hi} of the catalogue (min_value, max_value)",
+    ),
 }
 
 
@@ -75,14 +99,14 @@ def schema() -> pa.DataFrameSchema:
             "qualifier": pa.Column(str, pa.Check.isin(["exact", "over", "under", "approx"])),
             "source": pa.Column(str, pa.Check.str_length(min_value=1)),
         },
-        checks=[pa.Check(fn, name=name, error=msg) for name, (fn, msg) in CHECKS.items()],
+        checks=[pa.Check(fn, name=name, error=msg) for name, (fn, _, msg) in CHECKS.items()],
         strict=False,
         coerce=True,
     )
 
 
-def validate_figures(df: pd.DataFrame) -> dict[int, str]:
-    """Row index → every reason it fails the schema (empty when all rows pass)."""
+def validate_figures(df: pd.DataFrame) -> dict[int, tuple[str, str]]:
+    """Row index → (column, every reason it fails the schema); empty when all rows pass."""
     try:
         schema().validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -90,20 +114,42 @@ def validate_figures(df: pd.DataFrame) -> dict[int, str]:
     return {}
 
 
-def _reasons(cases: pd.DataFrame, df: pd.DataFrame) -> dict[int, str]:
-    messages = {name: msg for name, (_, msg) in CHECKS.items()}
+def _message(check: str, i: int, df: pd.DataFrame) -> str:
+    _, _, text = CHECKS[check]
+    if "{" not in text:
+        return text
+    ind = indicators.catalogue().get(df.at[i, "indicator"])
+    n = ranked_that_year(df.loc[[i]]).iloc[0]
+
+    def fmt(x: float | None) -> str:
+        return "" if x is None else f"{x:,.15g}"
+
+    return text.format(
+        value=df.at[i, "value"],
+        n=int(n) if pd.notna(n) else "N",
+        year=df.at[i, "year"],
+        lo=fmt(ind.min_value if ind else None),
+        hi=fmt(ind.max_value if ind else None),
+    )
+
+
+def _reasons(cases: pd.DataFrame, df: pd.DataFrame) -> dict[int, tuple[str, str]]:
     out: dict[int, list[str]] = {}
+    columns: dict[int, str] = {}
     for case in cases.to_dict("records"):
         idx = case.get("index")
         if idx is None or pd.isna(idx):
             continue
+        i = int(idx)
         check = str(case.get("check", ""))
         column = case.get("column")
-        text = messages.get(check)
-        if text is None:
-            column_name = column if isinstance(column, str) else "row"
-            text = f"{column_name} {case.get('failure_case')!r} fails {check}"
-        out.setdefault(int(idx), [])
-        if text not in out[int(idx)]:
-            out[int(idx)].append(text)
-    return {i: "; ".join(r) + f" (value {df.at[i, 'value']:g})" for i, r in out.items()}
+        if check in CHECKS:
+            text, col = _message(check, i, df), CHECKS[check][1]
+        else:
+            col = column if isinstance(column, str) else ""
+            text = f"{col or 'row'} {case.get('failure_case')!r} fails {check}"
+        columns.setdefault(i, col)
+        out.setdefault(i, [])
+        if text not in out[i]:
+            out[i].append(text)
+    return {i: (columns[i], "; ".join(r) + f" (value {df.at[i, 'value']:g})") for i, r in out.items()}

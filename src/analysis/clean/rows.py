@@ -1,0 +1,169 @@
+"""One raw row of a figure sheet → one parsed figure, or a RowError naming the column and the reason.
+
+Pure functions: the province for its year's regime, the indicator, the number (a spreadsheet's
+number cell as it is; text in the column's Vietnamese or international locale), and the unit.
+A unit can be written twice, in the value ("12,5%", "2 triệu") and in the unit column: the two
+must agree after mapping, and a scale is applied once, never twice.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from analysis import indicators, numbers, provinces
+from analysis.clean.grids import Number
+from analysis.errors import AnalysisError, RowError
+
+QUALIFIERS = {"exact", "over", "under", "approx"}
+FIRST_YEAR = 1990
+_YEAR = re.compile(r"\d{4}(?:\.0+)?")
+# Units a value's own text can state; "count" (a number followed by the thing counted) fits both
+# counts and head counts.
+_FITS = {"count": {"count", "people"}}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A value cell read: the number, the qualifier, decimals written, the unit and scale it states."""
+
+    value: float
+    qualifier: str = "exact"
+    decimals: int = 0
+    unit: str | None = None
+    scale: float = 1.0
+
+
+def _decimals(text: str, locale: str) -> int:
+    sep = "," if locale == "vi" else "."
+    digits = text.strip().split(sep)
+    return len(digits[-1].rstrip("% ")) if len(digits) == 2 and digits[-1][:1].isdigit() else 0
+
+
+def parse_value(cell: object, locale: str) -> Reading:
+    """Read a value cell; raises NumberParseError naming the text.
+
+    A spreadsheet number cell keeps its number (a percent-formatted one gives its percent: the
+    cell 0.902 shown as 90.2 % is 90.2 percent); text is read in the column's locale, with
+    qualifier words, scale words and units allowed ("trên 80%", "hơn 02 triệu").
+    """
+    if isinstance(cell, Number):
+        if cell.percent:
+            exact = Decimal(repr(cell.value)) * 100
+            decimals = max(0, -int(exact.normalize().as_tuple().exponent))
+            return Reading(float(exact), "exact", decimals, "percent")
+        return Reading(numbers.parse_number(cell.value), "exact", cell.decimals())
+    text = str(cell)
+    try:
+        return Reading(numbers.parse_number(text, locale), "exact", _decimals(text, locale))
+    except AnalysisError:
+        figure = numbers.parse_figure(text, locale)
+        return Reading(figure.value, figure.qualifier, _decimals(text, locale), figure.unit, figure.scale)
+
+
+def parse_year(text: str, max_year: int) -> int:
+    """A four-digit assessment year within FIRST_YEAR..max_year."""
+    if not _YEAR.fullmatch(text.strip()):
+        raise RowError("year", text, f"year {text!r} is not a whole year (four digits)")
+    year = int(float(text))
+    if not FIRST_YEAR <= year <= max_year:
+        raise RowError("year", text, f"year {year} is not plausible ({FIRST_YEAR}–{max_year})")
+    return year
+
+
+def _unit_label(unit_text: str, unit: str, key: str) -> str:
+    return (
+        f"the unit column says {unit_text!r} ({unit})"
+        if unit_text.strip()
+        else f"{key} is measured in {unit}"
+    )
+
+
+def combine_units(
+    reading: Reading, unit: indicators.UnitReading, unit_text: str, key: str, cell: object
+) -> tuple[float, int]:
+    """The value in catalogue units, and its decimals, when the value's unit agrees with the unit column."""
+    shown = cell.value if isinstance(cell, Number) else cell
+    if reading.unit is not None and unit.unit not in _FITS.get(reading.unit, {reading.unit}):
+        what = "a percent-formatted cell" if isinstance(cell, Number) else f"the value {shown!r}"
+        raise RowError(
+            "value", shown, f"{what} states {reading.unit} but {_unit_label(unit_text, unit.unit, key)}"
+        )
+    factor = unit.factor
+    if reading.scale != 1 and factor != 1:
+        if not math.isclose(reading.scale, factor):
+            raise RowError(
+                "value",
+                shown,
+                f"the value {shown!r} carries a scale (×{reading.scale:,.0f}) and the unit column "
+                f"{unit_text!r} another (×{factor:,.0f}): write the scale once",
+            )
+        factor = 1.0  # "2 triệu" in a column of "triệu người": one million, applied once
+    scale = reading.scale * factor
+    value = reading.value * factor
+    decimals = reading.decimals
+    if scale != 1:
+        decimals = max(0, decimals - round(math.log10(scale)))
+    return value, decimals
+
+
+def parse_row(row: dict, locale: str, max_year: int) -> dict:
+    """One raw row → a parsed row; raises RowError naming the column and the reason to reject it."""
+    year = parse_year(row["year"], max_year)
+    try:
+        resolution = provinces.resolve(row["province"], year)
+    except AnalysisError as exc:
+        raise RowError("province", row["province"], str(exc)) from None
+    if resolution.successor_of is not None:  # Hà Tây after 2008, Yên Bái from 2025 …
+        raise RowError(
+            "province",
+            row["province"],
+            f"{row['province']!r} is not one of the {resolution.province.regime} provinces "
+            f"of {year} ({resolution.note}): a figure for the former province cannot stand for its successor",
+        )
+    prov = resolution.province
+    try:
+        ind = indicators.lookup(row["indicator"])
+    except AnalysisError as exc:
+        raise RowError("indicator", row["indicator"], str(exc)) from None
+    try:
+        unit = indicators.check_unit(ind.key, row["unit"])
+    except AnalysisError as exc:
+        raise RowError("unit", row["unit"], str(exc)) from None
+    cell = row["value"]
+    if not isinstance(cell, Number) and not str(cell).strip():
+        raise RowError("value", "", "value is empty")
+    try:
+        reading = parse_value(cell, locale)
+    except AnalysisError as exc:
+        raise RowError("value", cell.value if isinstance(cell, Number) else cell, str(exc)) from None
+    value, decimals = combine_units(reading, unit, row["unit"], ind.key, cell)
+    if not math.isfinite(value):
+        raise RowError("value", str(cell), "value is not a finite number")
+    qualifier = reading.qualifier
+    stated = row.get("qualifier", "").strip().lower()
+    if stated:
+        if stated not in QUALIFIERS:
+            raise RowError("qualifier", stated, f"qualifier {stated!r} is not one of {sorted(QUALIFIERS)}")
+        qualifier = stated
+    if not row["source"].strip():
+        raise RowError(
+            "source", "", "no source given: every figure needs the publication or URL it comes from"
+        )
+    return {
+        "province_code": prov.code,
+        "province_name": prov.name,
+        "regime": prov.regime,
+        "year": year,
+        "indicator": ind.key,
+        "value": float(value),
+        "unit": ind.unit,
+        "qualifier": qualifier,
+        "source": row["source"].strip(),
+        "source_ref": row["source_ref"],
+        "note": row.get("note", ""),
+        "rank_of": unit.rank_of,
+        "decimals": decimals,
+    }
