@@ -1,0 +1,151 @@
+"""Data to take away: a briefing's own figures as a CSV beside its HTML and PDF (`<slug>.csv`).
+
+The rows are those the briefing reads (`analysis.briefing.inputs.briefing_inputs`), kept to the
+province's own and, for one of the 34, its predecessors' (their history is the briefing's): other
+provinces' rows are there only for ranks and medians, and are not the briefing's figures.
+
+A rank is the publisher's where the data has one (`<index>_rank`); otherwise it is computed among
+the provinces with a value that year, but only where the briefing's rows hold at least half of
+them (a rank among the three provinces a briefing happens to read would be false), and the
+`rank_kind` column says which. Every text cell is neutralised against spreadsheet formulas.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis import indicators, provinces
+from analysis.briefing import metrics
+from analysis.briefing.scope import scope_for
+from analysis.writing import csv_safe
+
+if TYPE_CHECKING:
+    from analysis.citations import Citations
+
+COLUMNS = [
+    "province_code",
+    "province",
+    "regime",
+    "indicator",
+    "indicator_name",
+    "year",
+    "value",
+    "unit",
+    "qualifier",
+    "rank",
+    "rank_of",
+    "rank_kind",
+    "source",
+    "citation",
+    "url",
+    "note",
+]
+
+
+def _base(key: str) -> str | None:
+    """The index a rank key belongs to (pci_rank → pci, idx766_rank → idx766_total); None if not a rank."""
+    cat = indicators.catalogue()
+    ind = cat.get(key)
+    if ind is None or not ind.is_rank:
+        return None
+    stem = key.removesuffix("_rank")
+    if stem in cat and not cat[stem].is_rank:
+        return stem
+    return next((k for k in metrics.headline_keys() if metrics.rank_key(k) == key), None)
+
+
+def _rank(
+    rows: pd.DataFrame, code: str, regime: str, year: int, key: str
+) -> tuple[int | None, int | None, str]:
+    """(rank, of, kind) of the province on `key` that year, from the briefing's rows only."""
+    rk = metrics.rank_key(key)
+    if rk is not None and _base(rk) == key:  # not PCI's overall rank for a PCI sub-index
+        given = metrics.value_of(rows, code, regime, year, rk)
+        if given is not None:
+            return round(given), metrics.REGIME_SIZE.get(regime), "published"
+    vals = metrics.values(rows, regime, year, key)
+    size = metrics.REGIME_SIZE.get(regime, len(vals))
+    if code not in vals.index or len(vals) * 2 < size:
+        return None, None, ""
+    ranks = vals.rank(ascending=not metrics.higher_is_better(key), method="min")
+    return int(ranks[code]), len(vals), "computed"
+
+
+def takeaway_frame(
+    rows: pd.DataFrame,
+    province_code: str,
+    regime: str,
+    lang: str = "vi",
+    citations: Citations | None = None,
+) -> pd.DataFrame:
+    """The briefing's own figures, one row per province, indicator and year (columns: COLUMNS)."""
+    province = provinces.get(province_code, regime)
+    own = metrics.own_rows(rows, scope_for(province, lang)).dropna(subset=["value"])
+    own = own.sort_values(["province_code", "regime", "year", "indicator", "source"], kind="stable")
+    own = own.drop_duplicates(["province_code", "regime", "year", "indicator", "value"])
+    have = set(zip(own["province_code"], own["regime"], own["year"], own["indicator"], strict=True))
+    names = {
+        (p.code, p.regime): (p.name_en if lang == "en" else p.name)
+        for r in ("63", "34")
+        for p in provinces.all_provinces(r)
+    }
+    cat = indicators.catalogue()
+    out = []
+    for r in own.itertuples(index=False):
+        code, reg, year, key = str(r.province_code), str(r.regime), int(r.year), str(r.indicator)
+        base = _base(key)
+        if base is not None and (code, reg, year, base) in have:
+            continue  # the rank is in the rank column of its index's row
+        rank, of, kind = (None, None, "") if base is not None else _rank(rows, code, reg, year, key)
+        if base is not None:  # a published rank with no score beside it: itself a figure
+            rank, of, kind = round(float(r.value)), metrics.REGIME_SIZE.get(reg), "published"
+        ind = cat.get(key)
+        cit = (
+            citations.cite(str(r.source or ""), str(getattr(r, "source_ref", "") or ""))
+            if citations
+            else None
+        )
+        out.append(
+            {
+                "province_code": code,
+                "province": names.get((code, reg), str(r.province_name)),
+                "regime": reg,
+                "indicator": key,
+                "indicator_name": ind.name(lang) if ind else key,
+                "year": year,
+                "value": float(r.value),
+                "unit": str(r.unit),
+                "qualifier": str(r.qualifier or ""),
+                "rank": rank,
+                "rank_of": of,
+                "rank_kind": kind,
+                "source": str(r.source or ""),
+                "citation": cit.text() if cit else "",
+                "url": cit.url if cit else "",
+                "note": str(r.note or ""),
+            }
+        )
+    frame = pd.DataFrame(out, columns=COLUMNS)
+    order = {k: i for i, k in enumerate(cat)}
+    frame["_o"] = frame["indicator"].map(order).fillna(len(order))
+    frame["_r"] = (frame["regime"] != regime).astype(int)  # the province's own regime first
+    frame = frame.sort_values(["_r", "province_code", "_o", "year"], kind="stable").drop(columns=["_o", "_r"])
+    for col in ("rank", "rank_of"):
+        frame[col] = frame[col].astype("Int64")
+    return frame.reset_index(drop=True)
+
+
+def takeaway_csv(
+    rows: pd.DataFrame,
+    province_code: str,
+    regime: str,
+    lang: str = "vi",
+    citations: Citations | None = None,
+) -> bytes:
+    """`takeaway_frame` as UTF-8 CSV bytes (with a BOM for spreadsheets), formula text neutralised."""
+    buf = io.StringIO()
+    csv_safe(takeaway_frame(rows, province_code, regime, lang, citations)).to_csv(buf, index=False)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")

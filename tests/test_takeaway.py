@@ -1,0 +1,122 @@
+"""Data to take away: a briefing's own figures as CSV (value, unit, rank, source, citation)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+
+from analysis import provinces
+from analysis.citations import Citations
+from analysis.reports import takeaway
+
+P63 = provinces.all_provinces("63")
+
+
+def _row(
+    code: str, regime: str, year: int, key: str, value: float, source: str = "Sở Nội vụ, báo cáo năm"
+) -> dict:
+    unit = {"pci": "score", "pci_rank": "rank", "pci_land_access": "score", "papi": "score"}.get(
+        key, "percent"
+    )
+    return {
+        "province_code": code,
+        "province_name": provinces.get(code, regime).name,
+        "regime": regime,
+        "year": year,
+        "indicator": key,
+        "value": float(value),
+        "unit": unit,
+        "qualifier": "exact",
+        "source": source,
+        "source_ref": "sheet.csv:row 2",
+        "note": "",
+    }
+
+
+@pytest.fixture(scope="module")
+def rows() -> pd.DataFrame:
+    """What a briefing of Lào Cai (34) reads: its predecessors Lào Cai (10) and Yên Bái (15) of the 63,
+    every province's PCI and land-access score in 2018, and one province's own 2025 figure."""
+    out = []
+    for i, p in enumerate(P63):
+        out.append(_row(p.code, "63", 2018, "pci", 55 + i * 0.2, "VCCI, PCI 2018"))
+        out.append(_row(p.code, "63", 2018, "pci_rank", 63 - i, "VCCI, PCI 2018"))
+        out.append(_row(p.code, "63", 2018, "pci_land_access", 5 + (i % 7) * 0.3, "VCCI, PCI 2018"))
+    out.append(_row("10", "63", 2017, "pci", 61.0, "VCCI, PCI 2017"))  # a year with only its own row
+    out.append(_row("10", "63", 2017, "pci_land_access", 6.0, "VCCI, PCI 2017"))
+    out.append(_row("15", "63", 2021, "pci_rank", 12, "https://press.example/article"))  # rank, no score
+    out.append(_row("15", "34", 2025, "online_filing_rate", 71.5, '=HYPERLINK("http://x.invalid")'))
+    out.append(_row("01", "34", 2025, "online_filing_rate", 80.0))  # another province's figure
+    return pd.DataFrame(out).astype({"year": "int64"})
+
+
+def _read(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith("\ufeff".encode())
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_only_the_province_and_its_predecessors_rows(rows):
+    f = takeaway.takeaway_frame(rows, "15", "34")
+    assert set(zip(f["province_code"], f["regime"], strict=True)) == {
+        ("15", "34"),
+        ("10", "63"),
+        ("15", "63"),
+    }
+    assert list(f.columns) == takeaway.COLUMNS
+    assert f.iloc[0]["regime"] == "34", "the province's own regime first, then its predecessors"
+    assert set(f["province"]) == {"Lào Cai", "Yên Bái"}
+
+
+def test_a_published_rank_sits_beside_its_score_and_a_lone_rank_is_kept(rows):
+    f = takeaway.takeaway_frame(rows, "15", "34")
+    pci = f[(f["indicator"] == "pci") & (f["province_code"] == "10") & (f["year"] == 2018)].iloc[0]
+    expected = 63 - [p.code for p in P63].index("10")
+    assert (pci["rank"], pci["rank_of"], pci["rank_kind"]) == (expected, 63, "published")
+    assert not ((f["indicator"] == "pci_rank") & (f["year"] == 2018)).any()
+    lone = f[(f["indicator"] == "pci_rank") & (f["year"] == 2021)]
+    assert len(lone) == 1 and lone.iloc[0]["rank"] == 12 and lone.iloc[0]["rank_kind"] == "published"
+
+
+def test_computed_ranks_only_where_the_rows_hold_the_country(rows):
+    f = takeaway.takeaway_frame(rows, "15", "34")
+    land18 = f[
+        (f["indicator"] == "pci_land_access") & (f["year"] == 2018) & (f["province_code"] == "10")
+    ].iloc[0]
+    assert land18["rank_kind"] == "computed" and land18["rank_of"] == 63
+    values = rows[(rows["indicator"] == "pci_land_access") & (rows["year"] == 2018)]
+    better = (values["value"] > values[values["province_code"] == "10"]["value"].iloc[0]).sum()
+    assert land18["rank"] == better + 1
+    # 2017: the rows hold only Lào Cai's own figure, so no rank (not "1 of 1"), and never PCI's rank
+    land17 = f[(f["indicator"] == "pci_land_access") & (f["year"] == 2017)].iloc[0]
+    assert pd.isna(land17["rank"]) and land17["rank_kind"] == ""
+
+
+def test_csv_neutralises_formula_text_and_cites(rows):
+    cites = Citations(
+        sheets={
+            "sheet.csv": {
+                "publisher": "VCCI",
+                "title": "PCI",
+                "url": "https://pci.example/",
+                "published": "2019",
+            }
+        },
+        reports={},
+    )
+    read = _read(takeaway.takeaway_csv(rows, "15", "34", "en", cites))
+    own = [r for r in read if r["indicator"] == "online_filing_rate"]
+    assert (
+        own[0]["source"].startswith("'=") and own[0]["indicator_name"] == "Share of applications filed online"
+    )
+    pci = next(r for r in read if r["indicator"] == "pci" and r["year"] == "2018")
+    assert pci["citation"].startswith("VCCI") and pci["url"] == "https://pci.example/"
+    assert {r["province"] for r in read} == {"Lao Cai", "Yen Bai"}
+
+
+def test_without_citations_the_column_is_empty_not_invented(rows):
+    read = _read(takeaway.takeaway_csv(rows, "10", "63"))
+    assert read and all(r["citation"] == "" for r in read)
+    assert {r["province_code"] for r in read} == {"10"}
