@@ -54,7 +54,9 @@ def frame() -> pd.DataFrame:
         + _rows("63", 2017, "pci", pci17)
         + _rows("63", 2018, "papi", papi)
         + _rows("63", 2016, "papi", {c: v - 1 for c, v in papi.items()})
+        + _rows("63", 2018, "papi_rank", {"04": 1})  # a press "rank" PAPI itself never published
         + _rows("63", 2018, "par_index", {"01": 84.0, "22": 89.6, "48": 83.7, "87": 83.6})
+        + _rows("63", 2017, "par_index", {"01": 82.5})
         + _rows("63", 2018, "par_index_rank", {"01": 2, "22": 1, "48": 3, "87": 4})
         + _rows("34", 2025, "pci", {p.code: 60 + i * 0.1 for i, p in enumerate(P34)})
         + _rows("63", 2024, "pci", {p.code: 55.0 for p in P63})
@@ -84,6 +86,7 @@ def test_papi_table_groups_with_computed_ranks_and_no_change_across_the_method_b
     ranked = t.rows[t.rows["value"].notna()]
     assert not ranked["rank_given"].any()  # PAPI publishes no ranks: ours are computed
     assert (ranked["rank_of"] == 61).all()
+    assert (ranked["rank"] == ranked["value"].rank(ascending=False, method="min")).all()
     assert t.prev_year == 2016 and not t.comparable
     assert t.rows["change"].isna().all()
     missing = t.rows[t.rows["value"].isna()]
@@ -219,3 +222,19 @@ def test_year_without_briefings_still_gets_a_vietnamese_overview(tmp_path, frame
     text = (tmp_path / "2025" / "vi" / "overview.html").read_text(encoding="utf-8")
     assert text.count("data-code=") == 34  # the 34-province map, no tile linked
     assert '<a class="tile' not in text
+
+
+def test_equal_scores_keep_the_publishers_order_and_share_changes_are_in_points(frame):
+    scores = {p.code: 40.0 + i * 0.1 for i, p in enumerate(P63)}
+    scores["02"] = scores["04"] = 70.35  # equal as published (rounded); VCCI ranked Hà Giang above Cao Bằng
+    order = ["02", "04", *sorted((c for c in scores if c not in ("02", "04")), key=lambda c: -scores[c])]
+    tie = pd.DataFrame(
+        _rows("63", 2018, "pci", scores)
+        + _rows("63", 2018, "pci_rank", {c: i + 1 for i, c in enumerate(order)})
+    )
+    t = overview.index_table(tie, 2018, "pci")
+    assert list(t.rows["code"][:3]) == order[:3]
+    par = overview.index_table(frame, 2018, "par_index")
+    hanoi = par.rows[par.rows["code"] == "01"].iloc[0]
+    assert overview.fmt(hanoi["change"], "par_index", "vi", signed=True) == "+1,5 điểm %"
+    assert overview.fmt(-1.5, "par_index", "en", signed=True) == "−1.5 pp"

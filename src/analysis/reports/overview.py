@@ -77,7 +77,9 @@ def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
     vals = metrics.values(df, regime, year, key)
     hib = metrics.higher_is_better(key)
     rk = metrics.rank_key(key)
-    published = metrics.values(df, regime, year, rk) if rk else pd.Series(dtype=float)
+    pub = publications.publication(indicators.get(key).family, year)
+    ranks_published = pub is None or pub.ranks_published  # PAPI: a rank in the press is not PAPI's
+    published = metrics.values(df, regime, year, rk) if rk and ranks_published else pd.Series(dtype=float)
     computed = vals.rank(ascending=not hib, method="min")
     groups = tilemap.quartile_groups(vals.to_dict(), hib, of=len(members))
     prev_year = _previous_year(df, regime, year, key)
@@ -109,10 +111,12 @@ def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
             }
         )
     out = pd.DataFrame(rows)
+    # By rank (the publisher's where given: two equal rounded scores keep the publisher's order), then value
     out["_has"] = out["value"].notna()
+    out["_r"] = out["rank"].astype("Float64").fillna(float("inf"))
     out["_v"] = out["value"].fillna(0.0) * (-1 if hib else 1)
-    out = out.sort_values(["_has", "_v", "slug"], ascending=[False, True, True], kind="stable")
-    out = out.drop(columns=["_has", "_v"]).reset_index(drop=True)
+    out = out.sort_values(["_has", "_r", "_v", "slug"], ascending=[False, True, True, True], kind="stable")
+    out = out.drop(columns=["_has", "_r", "_v"]).reset_index(drop=True)
     for col in ("value", "prev_value", "change"):
         out[col] = out[col].astype("Float64")
     for col in ("rank", "group"):
@@ -190,6 +194,8 @@ def fmt(value: Any, key: str, lang: str, signed: bool = False) -> str:
     text = format_percent(float(value), lang, places) if ind.unit == "percent" else None
     text = text or format_number(float(value), lang, places)
     if signed:
+        if ind.unit == "percent":  # a change of a share is in percentage points, not percent
+            text = tilemap.label("points_change", lang, value=format_number(float(value), lang, places))
         text = ("+" if float(value) > 0 else "") + text.replace("-", "−")
     return text
 
@@ -274,7 +280,8 @@ def _view(table: IndexTable, lang: str, available: set[tuple[str, str]]) -> dict
         notes.append(tilemap.label("coverage_partial", lang, n=table.n, of=table.size, year=table.year))
         pub = _publication(table)
         if pub is not None and pub.released == "top_n" and pub.top_n:
-            notes.append(tilemap.label("published_top_n", lang, top=pub.top_n))
+            which = "published_top_n" if pub.complete_held else "published_top_n_partial"
+            notes.append(tilemap.label(which, lang, top=pub.top_n, n=table.n))
         elif pub is not None and pub.released == "full" and not pub.complete_held:
             notes.append(tilemap.label("held_partial", lang))
     return {
