@@ -7,9 +7,10 @@ import json
 
 import pytest
 
-from analysis import config
-from analysis.briefing.core import SECTIONS, load_briefing
-from analysis.briefing.plots import SvgFigure
+from analysis import config, provinces
+from analysis.briefing import sections
+from analysis.briefing.core import load_briefing
+from analysis.briefing.display import SvgFigure
 from analysis.errors import BriefingError
 from briefing_fixtures import figures_frame, write_clean
 
@@ -22,7 +23,7 @@ def clean_dir(tmp_path_factory):
 def test_load_briefing_sections_and_figure_budget(clean_dir):
     b = load_briefing("Nghệ An", 2018, "vi", clean_dir)
     assert (b.scope.code, b.scope.regime, b.year) == ("40", "63", 2018)
-    shown = [obj for name in SECTIONS for obj in b.section(name)]
+    shown = [obj for name in sections.names() for obj in b.section(name)]
     figures = [o for o in shown if isinstance(o, SvgFigure)]
     assert 3 <= len(figures) <= 5
     bundles = [o._repr_mimebundle_() for o in figures]
@@ -42,10 +43,20 @@ def test_year_zero_is_the_default_year_and_old_names_map_to_successors(clean_dir
 
 
 def test_errors_name_the_briefing(clean_dir):
-    with pytest.raises(BriefingError, match="Atlantis"):
+    with pytest.raises(BriefingError, match="Atlantis") as err:
         load_briefing("Atlantis", 2018, "vi", clean_dir)
-    with pytest.raises(BriefingError, match="'fr'"):
+    assert (err.value.province, err.value.year, err.value.lang, err.value.step) == (
+        "Atlantis",
+        2018,
+        "vi",
+        "resolve",
+    )
+    with pytest.raises(BriefingError, match="'fr'") as err:
         load_briefing("Nghệ An", 2018, "fr", clean_dir)
+    assert err.value.lang == "fr"
+    with pytest.raises(BriefingError, match="no clean figures") as err:
+        load_briefing("Nghệ An", 2018, "vi", clean_dir / "nowhere")
+    assert err.value.step == "read"
 
 
 def test_notebook_contract():
@@ -58,7 +69,18 @@ def test_notebook_contract():
     for node in ast.parse("".join(first["source"])).body:
         assert isinstance(node, ast.Assign)
         params[node.targets[0].id] = ast.literal_eval(node.value)
-    assert params == {"province": "Nghệ An", "year": 0, "lang": "vi", "clean_dir": ""}
+    assert params == {
+        "province": "Nghệ An",
+        "province_code": "",
+        "regime": "",
+        "year": 0,
+        "lang": "vi",
+        "clean_dir": "",
+    }
+    shown = [c for c in cells if any(t.startswith("section-") for t in c["metadata"].get("tags", []))]
+    assert [c["source"][0] for c in shown] == [f'display(*b.section("{n}"))' for n in sections.names()]
+    for cell in nb["cells"]:
+        assert cell["cell_type"] == "code" or "remove" in cell["metadata"]["tags"]  # prose is for the editor
     for cell in cells:
         assert not cell["outputs"] and cell["execution_count"] is None
         tree = ast.parse("".join(cell["source"]))
@@ -72,3 +94,26 @@ def test_an_old_name_asked_for_2025_is_explained_in_the_language(clean_dir):
     assert "Báo cáo được yêu cầu cho Vĩnh Phúc" in vi.html("notes")
     en = load_briefing("Vĩnh Phúc", 2025, "en", clean_dir)
     assert "asked for Vinh Phuc" in en.html("notes") and "Vĩnh" not in en.html("notes")
+
+
+def test_resolve_once_code_and_regime_are_used_as_given(clean_dir):
+    # the build resolved "Vĩnh Phúc" for 2025 once and passes code and regime with the name asked
+    p = provinces.resolve("Vĩnh Phúc", 2025).province
+    built = load_briefing("Vĩnh Phúc", 2025, "vi", clean_dir, province_code=p.code, regime=p.regime)
+    direct = load_briefing("Vĩnh Phúc", 2025, "vi", clean_dir)
+    assert (built.scope.code, built.scope.regime) == (p.code, p.regime) == ("25", "34")
+    assert "Báo cáo được yêu cầu cho Vĩnh Phúc" in built.html("notes")
+    assert built.html("notes") == direct.html("notes")
+    # the province's own name gives no successor note
+    own = load_briefing("Phú Thọ", 2025, "vi", clean_dir, province_code="25", regime="34")
+    assert "Báo cáo được yêu cầu" not in own.html("notes")
+
+
+def test_resolve_once_does_not_re_resolve(clean_dir, monkeypatch):
+    def refuse(name, year=None):
+        raise AssertionError(f"resolved {name!r} again")
+
+    monkeypatch.setattr(provinces, "resolve", refuse)
+    b = load_briefing("Nghệ An", 2018, "en", clean_dir, province_code="40", regime="63")
+    assert (b.scope.code, b.scope.regime, b.year) == ("40", "63", 2018)
+    assert "Nghe An" in b.html("title")

@@ -1,4 +1,5 @@
-"""Metrics on a fixture frame: ranks, medians, changes, strongest/weakest, merger rule, inputs."""
+"""Lookups and section computations on a fixture frame: ranks, medians, changes, strongest/weakest,
+the merger rule, and the rows a briefing reads."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ import pytest
 
 from analysis import provinces
 from analysis.briefing import metrics
+from analysis.briefing.context import make_context
 from analysis.briefing.core import compute
+from analysis.briefing.inputs import briefing_inputs
+from analysis.briefing.scope import Scope, scope_for
+from analysis.briefing.sections import headline, online, ranking, subindices
+from analysis.briefing.sections import trend as trend_section
+from analysis.errors import BriefingError
 from briefing_fixtures import MERGED, NGHE_AN, PCI_SUBS, figures_frame
 
 
@@ -17,8 +24,12 @@ def df() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def scope() -> metrics.Scope:
-    return metrics.scope_for(provinces.get(NGHE_AN, "63"))
+def scope() -> Scope:
+    return scope_for(provinces.get(NGHE_AN, "63"))
+
+
+def ctx_for(df, year, code=NGHE_AN, regime="63", lang="vi"):
+    return make_context(df, provinces.get(code, regime), year, lang)
 
 
 def _slice(df, year, key):
@@ -47,7 +58,7 @@ def test_national_median_and_partial_coverage(df):
 
 
 def test_headline_change_since_previous_year(df, scope):
-    figs = {f.key: f for f in metrics.headline(df, scope, 2018)}
+    figs = {f.key: f for f in headline.compute(df, ctx_for(df, 2018))}
     pci = figs["pci"]
     v17, v18 = _slice(df, 2017, "pci")[NGHE_AN], _slice(df, 2018, "pci")[NGHE_AN]
     r17, r18 = _slice(df, 2017, "pci_rank")[NGHE_AN], _slice(df, 2018, "pci_rank")[NGHE_AN]
@@ -58,16 +69,16 @@ def test_headline_change_since_previous_year(df, scope):
 
 
 def test_papi_change_across_the_2018_method_break_is_refused(df, scope):
-    papi = next(f for f in metrics.headline(df, scope, 2018) if f.key == "papi")
+    papi = next(f for f in headline.compute(df, ctx_for(df, 2018)) if f.key == "papi")
     assert papi.prev_year == 2017 and not papi.comparable
     assert papi.change is None and papi.rank_change is None
-    trend = metrics.trend(df, scope)
+    trend = trend_section.compute(df, ctx_for(df, 2018))
     flags = trend[trend["indicator"] == "papi"].set_index("year")["comparable"]
     assert not flags[2017] and flags[2018]
 
 
 def test_strongest_and_weakest_subindex(df, scope):
-    sub = metrics.subindices(df, scope, 2018, "pci")
+    sub = subindices.subindices(df, ctx_for(df, 2018), "pci")
     gaps = {k: _slice(df, 2018, k)[NGHE_AN] - _slice(df, 2018, k).median() for k in PCI_SUBS}
     assert sub.strongest == max(gaps, key=gaps.get) == "pci_business_support"
     assert sub.weakest == min(gaps, key=gaps.get) == "pci_informal_charges"
@@ -91,7 +102,7 @@ def test_effective_year_falls_back_to_latest_year_with_values(df, scope):
 
 
 def test_ranking_highlights_the_province_best_first(df):
-    table = metrics.ranking(df, "63", 2018, "pci", NGHE_AN)
+    table = ranking.ranking(df, "63", 2018, "pci", NGHE_AN)
     assert len(table) == 63 and table["highlight"].sum() == 1
     assert table["value"].is_monotonic_decreasing
     assert table.loc[table["highlight"], "name"].item() == "Nghệ An"
@@ -104,7 +115,7 @@ def test_ranking_uses_the_published_rank_of_a_partial_list(df):
     published = pd.Series([40, 5, 20], index=codes)  # not the order of the scores: the source decides
     ranks = scores.assign(indicator="pci_rank", unit="rank", value=scores["province_code"].map(published))
     rows = pd.concat([scores, ranks], ignore_index=True)
-    table = metrics.ranking(rows, "63", 2018, "pci", codes[0]).set_index("code")
+    table = ranking.ranking(rows, "63", 2018, "pci", codes[0]).set_index("code")
     assert table["rank"].to_dict() == published.to_dict()
     assert set(table["rank_n"]) == {63}
 
@@ -124,19 +135,22 @@ def test_online_tasks_done_of_assigned_and_targets(df, scope):
             }
         ]
     )
-    out = metrics.online(df, scope, 2018, targets).set_index("indicator")
+    out = online.online(df, ctx_for(df, 2018), targets).set_index("indicator")
     assert out.loc["online_filing_rate", "target"] == 80.0
     assert out.loc["de_an_06_tasks_done", "done_of"] == 25
     assert pd.isna(out.loc["online_filing_rate", "done_of"])
 
 
+def trend_of(df, p34):
+    return trend_section.compute(df, make_context(df, p34, 2025, "vi"))
+
+
 def test_merged_province_history_lists_predecessors_never_averages():
     df = figures_frame(with_2025=True)
     p34 = provinces.get(MERGED, "34")
-    scope = metrics.scope_for(p34)
     preds = provinces.predecessors(p34)
     assert len(preds) >= 2
-    trend = metrics.trend(df, scope)
+    trend = trend_of(df, p34)
     old = trend[trend["regime"] == "63"]
     assert set(old["series"]) == {p.name for p in preds}
     # every pre-merger score shown is one province's own published value, never a mean of several
@@ -152,11 +166,11 @@ def test_merged_province_history_lists_predecessors_never_averages():
 
 def test_counts_may_be_summed_across_the_merger_scores_may_not():
     df = figures_frame(with_2025=True)
-    scope = metrics.scope_for(provinces.get(MERGED, "34"))
+    scope = scope_for(provinces.get(MERGED, "34"))
     total = metrics.summed_counts(df, scope, "population")
     expected = sum(_slice(df, 2018, "population")[p.code] for p in scope.predecessors)
     assert total.set_index("year").loc[2018, "value"] == pytest.approx(expected)
-    with pytest.raises(ValueError, match="not a count"):
+    with pytest.raises(BriefingError, match="not a count"):
         metrics.summed_counts(df, scope, "pci")
     # a year where one predecessor lacks the count gives no total at all
     gap = df[~((df["indicator"] == "population") & (df["province_code"] == scope.predecessors[0].code))]
@@ -165,23 +179,22 @@ def test_counts_may_be_summed_across_the_merger_scores_may_not():
 
 def test_briefing_reads_only_its_inputs(df):
     p = provinces.get(NGHE_AN, "63")
-    rows = metrics.briefing_inputs(df, NGHE_AN, "63", 2018)
+    rows = briefing_inputs(df, NGHE_AN, "63", 2018)
     assert len(rows) < len(df)
     # the 2019 top list does not concern a 2018 Nghệ An briefing, so changing it must not rebuild it
     assert not ((rows["year"] == 2019) & (rows["indicator"] == "par_index")).any()
     full = compute(df, p, 2018, "vi")
     part = compute(rows, p, 2018, "vi")
-    assert full.headline == part.headline
+    assert full.result("headline") == part.result("headline")
     assert full.summary() == part.summary()
-    pd.testing.assert_frame_equal(full.trend, part.trend)
-    pd.testing.assert_frame_equal(full.ranking, part.ranking)
-    assert full.notes == part.notes
+    for name in ("trend", "ranking", "subindices", "online", "notes"):
+        pd.testing.assert_frame_equal(full.table(name), part.table(name))
 
 
 def test_inputs_change_when_a_compared_value_changes(df):
-    before = metrics.briefing_inputs(df, NGHE_AN, "63", 2018)
+    before = briefing_inputs(df, NGHE_AN, "63", 2018)
     other = df.copy()
     sel = (other["indicator"] == "pci") & (other["year"] == 2017) & (other["province_code"] == "01")
     other.loc[sel, "value"] += 1.0
-    after = metrics.briefing_inputs(other, NGHE_AN, "63", 2018)
+    after = briefing_inputs(other, NGHE_AN, "63", 2018)
     assert not before.equals(after)

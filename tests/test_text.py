@@ -1,58 +1,61 @@
-"""Text: numbers in the reader's format, labels in vi/en, escaping of data, the generated summary."""
+"""Words: numbers in the reader's format, labels in vi/en, escaping of data, the generated summary."""
 
 from __future__ import annotations
 
 import pytest
 
 from analysis import provinces
-from analysis.briefing import text
+from analysis.briefing import fmt, labels
 from analysis.briefing.core import compute
+from analysis.briefing.sections import headline, notes
+from analysis.briefing.sections.ranking import ranking_svg
+from analysis.errors import UnknownLanguageError
 from analysis.numbers import format_number
 from briefing_fixtures import EVIL_SOURCE, MERGED, NGHE_AN
 
 
 def test_numbers_follow_the_language():
-    assert text.fmt_value(90.2, "par_index", "vi") == "90,2 %"
-    assert text.fmt_value(90.2, "par_index", "en") == "90.2%"
-    assert text.fmt_value(65.4, "pci", "vi") == "65,40 điểm"
-    assert text.fmt_value(65.4, "pci", "en") == "65.40 points"
-    assert text.fmt_value(None, "pci", "en") == "—"
-    assert text.fmt_delta(-1.254, "pci", "vi") == "−1,25"
-    assert text.fmt_delta(0.001, "pci", "en") == "±0"
+    assert fmt.fmt_value(90.2, "par_index", "vi") == "90,2 %"
+    assert fmt.fmt_value(90.2, "par_index", "en") == "90.2%"
+    assert fmt.fmt_value(65.4, "pci", "vi") == "65,40 điểm"
+    assert fmt.fmt_value(65.4, "pci", "en") == "65.40 points"
+    assert fmt.fmt_value(None, "pci", "en") == "—"
+    assert fmt.fmt_delta(-1.254, "pci", "vi") == "−1,25"
+    assert fmt.fmt_delta(0.001, "pci", "en") == "±0"
 
 
 def test_unknown_language_is_named():
-    with pytest.raises(ValueError, match="'fr'"):
-        text.t("title", "fr")
+    with pytest.raises(UnknownLanguageError, match="'fr'") as err:
+        labels.t("title", "fr")
+    assert err.value.lang == "fr"
 
 
 def test_labels_in_the_language_asked(vi, en):
-    assert "Trung vị cả nước" in text.headline_html(vi) and "National median" not in text.headline_html(vi)
-    assert "National median" in text.headline_html(en) and "Trung vị" not in text.headline_html(en)
-    assert "Nghệ An" in text.title_html(vi) and "Nghe An" in text.title_html(en)
+    assert "Trung vị cả nước" in vi.html("headline") and "National median" not in vi.html("headline")
+    assert "National median" in en.html("headline") and "Trung vị" not in en.html("headline")
+    assert "Nghệ An" in vi.html("title") and "Nghe An" in en.html("title")
 
 
 def test_data_is_escaped_everywhere(vi):
-    html = text.online_html(vi) + text.notes_html(vi)
+    html = vi.html("online") + vi.html("notes")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert text.esc('"<b>&') == "&quot;&lt;b&gt;&amp;"
+    assert labels.esc('"<b>&') == "&quot;&lt;b&gt;&amp;"
 
 
 def test_escaping_of_a_province_name_from_data(df):
     bad = df.copy()
     bad.loc[bad["province_code"] == "01", "province_name"] = "<img src=x onerror=alert(1)>"
     b = compute(bad, provinces.get(NGHE_AN, "63"), 2018, "vi")
-    assert "<img" not in text.notes_html(b) + text.headline_html(b)
-    assert (b.ranking["name"] == "<img src=x onerror=alert(1)>").any()  # names come through as data…
-    from analysis.briefing import plots
-
-    svg = plots.ranking_svg(b.ranking, "pci", 2018, "vi", b.ranking_median)
+    assert "<img" not in b.html("notes") + b.html("headline")
+    table = b.table("ranking")
+    assert (table["name"] == "<img src=x onerror=alert(1)>").any()  # names come through as data…
+    svg = ranking_svg(table, "pci", 2018, "vi", b.result("ranking").median)
     assert "<img" not in svg  # …and the SVG writer escapes them too
 
 
 def test_summary_mentions_the_right_numbers(df, vi, en):
-    pci = next(f for f in vi.headline if f.key == "pci")
+    pci = next(f for f in vi.result("headline") if f.key == "pci")
     value = df[(df["province_code"] == NGHE_AN) & (df["year"] == 2018) & (df["indicator"] == "pci")][
         "value"
     ].item()
@@ -83,38 +86,39 @@ def test_summary_mentions_the_right_numbers(df, vi, en):
 
 def test_fallback_year_is_said_plainly(df):
     b = compute(df, provinces.get(NGHE_AN, "63"), 2019, "en")
-    assert b.year == 2018 and b.fell_back
+    assert b.year == 2018 and b.ctx.fell_back
     assert "No index values for Nghe An in 2019" in b.summary()
-    assert "latest year with data (2018)" in text.headline_html(b)
+    assert "latest year with data (2018)" in b.html("headline")
 
 
 def test_merger_note_names_every_former_province(df):
     p34 = provinces.get(MERGED, "34")
     b = compute(df, p34, 2025, "vi")
-    note = text.merger_note(b)
+    note = notes.merger_note(b.ctx)
     for p in provinces.predecessors(p34):
         assert p.name in note
     assert "không được cộng hay lấy trung bình" in note
     en = compute(df, p34, 2025, "en")
-    assert all(p.name_en in text.merger_note(en) for p in provinces.predecessors(p34))
+    assert all(p.name_en in notes.merger_note(en.ctx) for p in provinces.predecessors(p34))
 
 
 def test_missing_indices_are_listed(vi):
-    notes = text.notes_html(vi)
+    notes = vi.html("notes")
     assert "PAR Index" in notes and "SIPAS" in notes and "DTI" in notes
     assert EVIL_SOURCE not in notes  # raw, unescaped source never appears
 
 
 def test_rank_move_words_and_plural():
-    from analysis.briefing.metrics import IndexFigure, Rank
+    from analysis.briefing.metrics import Rank
+    from analysis.briefing.sections.headline import IndexFigure
 
     def fig(rank, prev):
         return IndexFigure("pci", 2018, 60.0, Rank(rank, 63, True), 59.0, 63, 2017, 59.5, prev)
 
-    assert text.rank_move(fig(11, 12), "en") == "up 1 place since 2017"
-    assert text.rank_move(fig(12, 9), "en") == "down 3 places since 2017"
-    assert text.rank_move(fig(12, 9), "vi") == "giảm 3 bậc so với 2017"
-    assert text.rank_move(fig(12, 12), "vi", with_year=False) == "giữ nguyên thứ hạng"
+    assert headline.rank_move(fig(11, 12), "en") == "up 1 place since 2017"
+    assert headline.rank_move(fig(12, 9), "en") == "down 3 places since 2017"
+    assert headline.rank_move(fig(12, 9), "vi") == "giảm 3 bậc so với 2017"
+    assert headline.rank_move(fig(12, 12), "vi", with_year=False) == "giữ nguyên thứ hạng"
 
 
 def test_summary_reads_online_figures_and_targets(df, vi):
@@ -125,6 +129,6 @@ def test_summary_reads_online_figures_and_targets(df, vi):
     value = df[(df["regime"] == "34") & (df["province_code"] == MERGED) & (df["indicator"] == "sipas")][
         "value"
     ]
-    sentence = next(s for s in text.summary_sentences(sipas) if s.startswith("SIPAS 2025"))
-    assert text.fmt_value(value.item(), "sipas", "en") in sentence
+    sentence = next(s for s in sipas.result("title") if s.startswith("SIPAS 2025"))
+    assert fmt.fmt_value(value.item(), "sipas", "en") in sentence
     assert "target 80.0% by 2020 (Resolution 30c/NQ-CP" in sentence

@@ -75,3 +75,47 @@ class UnreadableInputsError(AnalysisError):
 
 class BriefingError(AnalysisError):
     """A briefing that failed to build; names the province, year, language and the failing step."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        province: str | None = None,
+        year: int | None = None,
+        lang: str | None = None,
+        step: str | None = None,
+        file: object = None,
+        row: int | None = None,
+    ):
+        self.message, self.province, self.year, self.lang = message, province, year, lang
+        self.step, self.file, self.row = step, (None if file is None else str(file)), row
+        where = [
+            f"{name} {value}"
+            for name, value in (
+                ("province", province),
+                ("year", year),
+                ("language", lang),
+                ("step", step),
+                ("file", self.file),
+                ("row", row),
+            )
+            if value is not None and str(value) not in message
+        ]
+        super().__init__(message + (f" ({', '.join(where)})" if where else ""))
+
+
+class UnknownLanguageError(AnalysisError, ValueError):
+    """A briefing language other than the ones the labels file has."""
+
+    def __init__(self, lang: str, known: Sequence[str]):
+        self.lang, self.known = lang, list(known)
+        super().__init__(f"unknown language {lang!r}: expected one of {', '.join(self.known)}")
+
+
+class LabelsError(AnalysisError):
+    """A missing or incomplete label in the bilingual labels file (names the file, row and key)."""
+
+    def __init__(self, path: object, key: str, reason: str, row: int | None = None):
+        self.path, self.key, self.reason, self.row = str(path), key, reason, row
+        at = f", row {row}" if row is not None else ""
+        super().__init__(f"{self.path}{at}: label {key!r} {reason}")

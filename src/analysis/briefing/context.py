@@ -1,0 +1,64 @@
+"""What every section of one briefing shares: who, which year, which language, what was asked.
+
+A plain data holder built once per briefing; sections read it, never the `Briefing` object, so
+the section modules do not import the object that displays them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis import provinces
+from analysis.briefing import labels, metrics
+from analysis.briefing.scope import Scope, province_name, scope_for
+
+
+@dataclass(frozen=True)
+class Context:
+    """The briefing's province, year and language, and the notes the resolution asks for."""
+
+    scope: Scope
+    lang: str
+    year_asked: int
+    year: int  # the year shown: the one asked, or the latest earlier year with index values
+    fell_back: bool
+    region_name: str = ""
+    successor_name: str = ""  # for a 63-regime province: the province it is part of from 2025
+    resolution_note: str = ""  # a former province's name asked for 2025 on: which province is shown
+
+    @property
+    def display_name(self) -> str:
+        return self.scope.name
+
+
+def context_rows(df: pd.DataFrame, p: provinces.Province) -> pd.DataFrame:
+    """The rows the context itself reads: the province's own index rows (the year rule)."""
+    return metrics.index_rows(df, p.code, p.regime)
+
+
+def make_context(
+    df: pd.DataFrame, p: provinces.Province, year: int, lang: str, asked: provinces.Province | None = None
+) -> Context:
+    """The context of a briefing of province `p`; `asked` is the former province a name asked for."""
+    labels.check_lang(lang)
+    scope = scope_for(p, lang)
+    eff, fell_back = metrics.effective_year(context_rows(df, p), scope, int(year))
+    successor = ""
+    if p.regime == "63" and (p.code, p.regime) in provinces.registry().successors:
+        successor = province_name(provinces.successor(p), lang)
+    note = ""
+    if asked is not None:
+        old = province_name(asked, lang)
+        note = labels.t("asked_old_name", lang, old=old, name=province_name(p, lang), year=int(year))
+    return Context(
+        scope=scope,
+        lang=lang,
+        year_asked=int(year),
+        year=eff,
+        fell_back=fell_back,
+        region_name=provinces.region_name(p.region, lang) if p.region else "",
+        successor_name=successor,
+        resolution_note=note,
+    )

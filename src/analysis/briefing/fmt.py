@@ -1,0 +1,84 @@
+"""Numbers and small HTML pieces in the reader's format: 90,2 % / 90.2%, ranks as 19/63.
+
+Display decimals come from the catalogue's `precision` column, not from code.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from analysis import indicators
+from analysis.briefing.labels import esc, t
+from analysis.briefing.metrics import Rank
+from analysis.numbers import format_number, format_percent
+
+
+def decimals(key: str) -> int:
+    """The indicator's display precision (catalogue column `precision`; 1 for an unknown key)."""
+    ind = indicators.catalogue().get(key)
+    return 1 if ind is None or ind.precision is None else ind.precision
+
+
+def is_nan(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_value(value: float | None, key: str, lang: str, with_unit: bool = True) -> str:
+    """A value formatted for the reader: 90,2 % / 90.2%, 65,40 điểm / 65.40 points, 1.234 / 1,234."""
+    if is_nan(value):
+        return "—"
+    value = float(value)
+    ind = indicators.catalogue().get(key)
+    unit = ind.unit if ind else ""
+    if unit == "percent":
+        return format_percent(value, lang, 1)
+    if unit == "vnd" and abs(value) >= 1e6:
+        big = abs(value) >= 1e9
+        amount = format_number(value / (1e9 if big else 1e6), lang, 1)
+        return t("vnd_billion" if big else "vnd_million", lang, amount=amount)
+    text = format_number(value, lang, decimals(key))
+    if with_unit and unit == "score" and not (ind.max is not None and ind.max <= 1):
+        return f"{text} {t('points', lang)}"
+    return text
+
+
+def fmt_delta(delta: float | None, key: str, lang: str) -> str:
+    """A signed change (+1,25 / −0,40), in the indicator's own precision; percent changes in points."""
+    if is_nan(delta):
+        return "—"
+    ind = indicators.catalogue().get(key)
+    places = 1 if ind is not None and ind.unit == "percent" else decimals(key)
+    delta = float(delta)
+    if round(abs(delta), places) == 0:
+        return "±0"
+    return ("+" if delta > 0 else "−") + format_number(abs(delta), lang, places)
+
+
+def fmt_rank(rank: Rank, lang: str) -> str:
+    if rank.rank is None:
+        return "—"
+    return t("rank_of" if rank.given else "rank_of_computed", lang, r=rank.rank, n=rank.of)
+
+
+def short_rank(rank: Rank) -> str:
+    """A rank as 19/63 when published, 4/61* when computed among the provinces with data."""
+    if rank.rank is None:
+        return "—"
+    return f"{rank.rank}/{rank.of}" + ("" if rank.given else "*")
+
+
+def html_table(head: Iterable[tuple[str, bool]], rows: Iterable[Iterable[tuple[str, bool]]], cls: str) -> str:
+    """A small HTML table from already-escaped cells; (text, numeric) pairs right-align numbers."""
+
+    def cell(tag: str, text: str, num: bool) -> str:
+        return f'<{tag} class="num">{text}</{tag}>' if num else f"<{tag}>{text}</{tag}>"
+
+    h = "".join(cell("th", x, n) for x, n in head)
+    body = "".join("<tr>" + "".join(cell("td", x, n) for x, n in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def heading(level: int, text: str) -> str:
+    """An escaped section heading."""
+    return f"<h{level}>{esc(text)}</h{level}>"

@@ -1,0 +1,233 @@
+"""Online public services and Project 06 (Đề án 06): the province's figures of the year shown
+against the national targets, each with the decision that sets it; tasks as "done of assigned".
+
+Rows: the province's own rows of the catalogue section `online` in the year shown. Targets come
+from `data/targets.csv` (package data, not the clean table).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+from functools import cache
+
+import pandas as pd
+
+from analysis import config, indicators
+from analysis.briefing import metrics
+from analysis.briefing.context import Context
+from analysis.briefing.fmt import fmt_value, heading, html_table
+from analysis.briefing.labels import esc, index_name, t
+from analysis.numbers import format_number, format_percent
+
+NAME = "online"
+NEEDS: tuple[str, ...] = ()
+# "Tasks done of assigned": (done key, assigned key, not-done key or None).
+TASK_PAIRS: tuple[tuple[str, str, str | None], ...] = (
+    ("par_tasks_done", "par_tasks_total", None),
+    ("de_an_06_tasks_done", "de_an_06_tasks_total", "de_an_06_tasks_not_done"),
+)
+TARGET_COLUMNS = {
+    "target": "target_value",
+    "target_by_vi": "by_vi",
+    "target_by_en": "by_en",
+    "set_by": "set_by",
+    "source_url": "source_url",
+    "target_note_vi": "note_vi",
+    "target_note_en": "note_en",
+}
+
+
+@cache
+def load_targets() -> pd.DataFrame:
+    """National targets mapped to indicator keys, each with the decision that sets it and a source URL."""
+    return pd.read_csv(config.PACKAGE_DATA / "targets.csv", dtype=str).assign(
+        target_value=lambda d: d["target_value"].astype(float)
+    )
+
+
+def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    s = ctx.scope
+    return df[
+        (df["province_code"] == s.code)
+        & (df["regime"] == s.regime)
+        & (df["year"] == ctx.year)
+        & df["indicator"].isin(metrics.section_keys("online"))
+    ]
+
+
+def online(df: pd.DataFrame, ctx: Context, targets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The figures with a derived "done of assigned" where both counts exist, and their targets.
+
+    Columns: indicator, value, unit, qualifier, source, done_of (the assigned total for a done-count),
+    target, target_by_vi/_en, set_by, source_url, target_note_vi/_en.
+    """
+    keys = metrics.section_keys("online")
+    own = rows(df, ctx).dropna(subset=["value"]).drop_duplicates("indicator")
+    order = {k: i for i, k in enumerate(keys)}
+    out = own.assign(_o=own["indicator"].map(order)).sort_values("_o")
+    out = out[["indicator", "value", "unit", "qualifier", "source"]].reset_index(drop=True)
+    vals = dict(zip(out["indicator"], out["value"], strict=True))
+    done_of = {}
+    for done, total, not_done in TASK_PAIRS:
+        assigned = vals.get(total)
+        if assigned is None and not_done in vals and done in vals:
+            assigned = vals[done] + vals[not_done]
+        if done in vals and assigned:
+            done_of[done] = assigned
+            # the assigned total is now read as "done of assigned": no separate row repeating it
+            out = out[~out["indicator"].isin([total, not_done])]
+    out = out.reset_index(drop=True)
+    out["done_of"] = out["indicator"].map(done_of).astype("Float64")
+    for col in TARGET_COLUMNS:
+        out[col] = pd.NA
+    if targets is not None and not out.empty:
+        first = targets.drop_duplicates("indicator").set_index("indicator")
+        hit = out["indicator"].isin(first.index)
+        for col, tcol in TARGET_COLUMNS.items():
+            out.loc[hit, col] = out.loc[hit, "indicator"].map(first[tcol])
+    out["target"] = pd.to_numeric(out["target"], errors="coerce")
+    return out
+
+
+def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None = None) -> pd.DataFrame:
+    return online(df, ctx, load_targets())
+
+
+def table(result: pd.DataFrame) -> pd.DataFrame:
+    return result
+
+
+def value_text(r: object, lang: str) -> str:
+    """An online-services value as read aloud: qualifier, value, and "done of assigned" for tasks."""
+    value = fmt_value(r.value, r.indicator, lang)
+    if r.qualifier in ("over", "under", "approx"):
+        value = f"{t(r.qualifier, lang)} {value}"
+    if not pd.isna(r.done_of):
+        share = format_percent(100 * float(r.value) / float(r.done_of), lang, 1)
+        value = t(
+            "done_of",
+            lang,
+            done=format_number(float(r.value), lang, 0),
+            total=format_number(float(r.done_of), lang, 0),
+            share=share,
+        )
+    return value
+
+
+def sentences(result: pd.DataFrame, lang: str, limit: int = 3) -> list[str]:
+    """The summary's first few online-services figures, those with a national target first."""
+    out = []
+    ordered = pd.concat([result[result["target"].notna()], result[result["target"].isna()]])
+    for r in ordered.head(limit).itertuples(index=False):
+        name = index_name(r.indicator, lang, short=False)
+        if pd.isna(r.target):
+            out.append(f"{name}: {value_text(r, lang)}.")
+            continue
+        target = fmt_value(r.target, r.indicator, lang)
+        period = getattr(r, f"target_by_{lang}")
+        said = t("online_sentence", lang, name=name, value=value_text(r, lang), target=target, period=period)
+        out.append(said + ".")
+    return out
+
+
+def html(result: pd.DataFrame, ctx: Context) -> str:
+    lang = ctx.lang
+    out = [heading(2, f"{t('online', lang)} {ctx.year}")]
+    if result.empty:
+        out.append(f'<p class="muted">{esc(t("no_online", lang, year=ctx.year))}</p>')
+        return "".join(out)
+    head = [
+        (esc(t("indicator", lang)), False),
+        (esc(t("value", lang)), True),
+        (esc(t("target", lang)), True),
+        (esc(t("set_by", lang)), False),
+        (esc(t("source", lang)), False),
+    ]
+    body = []
+    for r in result.itertuples(index=False):
+        by = getattr(r, f"target_by_{lang}")
+        target = "—" if pd.isna(r.target) else f"{fmt_value(r.target, r.indicator, lang)} {by}"
+        set_by = "" if pd.isna(r.set_by) else str(r.set_by)
+        link = ""
+        if not pd.isna(r.source_url) and str(r.source_url).startswith(("http://", "https://")):
+            link = f' <a href="{esc(r.source_url)}">↗</a>'
+        tnote = getattr(r, f"target_note_{lang}")
+        note = "" if pd.isna(tnote) else f" <small>({esc(tnote)})</small>"
+        body.append(
+            [
+                (esc(index_name(r.indicator, lang, short=False)), False),
+                (esc(value_text(r, lang)), True),
+                (esc(target), True),
+                (esc(set_by) + link + note, False),
+                (f"<small>{esc(r.source)}</small>", False),
+            ]
+        )
+    out.append(html_table(head, body, "cchc-online"))
+    return "".join(out)
+
+
+def render(result: pd.DataFrame, ctx: Context) -> list:
+    """The table (or a line saying there are no figures), then the bar figure if any percent figure."""
+    from analysis.briefing import draw
+
+    text = html(result, ctx)
+    svg = online_svg(result, ctx.lang, ctx.display_name)
+    if svg is None:
+        return [text]
+    title = f"{t('online', ctx.lang)} {ctx.year}"
+    return [text, draw.SvgFigure(svg, NAME, f"{title} — {ctx.display_name}")]
+
+
+def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
+    """Percent figures (and tasks done of assigned) as bars, with national targets marked."""
+    from matplotlib.lines import Line2D
+
+    from analysis.briefing import draw
+
+    bars = []
+    for r in online.itertuples(index=False):
+        ind = indicators.catalogue().get(r.indicator)
+        if pd.notna(r.done_of) and r.done_of:
+            label = f"{index_name(r.indicator, lang, short=False)} ({r.value:.0f}/{r.done_of:.0f})"
+            bars.append((label, 100 * float(r.value) / float(r.done_of), None))
+        elif ind is not None and ind.unit == "percent":
+            bars.append((index_name(r.indicator, lang, short=False), float(r.value), r.target))
+    if not bars:
+        return None
+    with draw.style():
+        bars = bars[::-1]
+        fig = draw.figure(0.34 * len(bars) + 0.75)
+        ax = fig.add_subplot()
+        y = list(range(len(bars)))
+        vals = [v for _, v, _ in bars]
+        ax.barh(y, [100] * len(bars), color="#eef1f4", height=0.6, zorder=0)
+        ax.barh(y, vals, color=draw.HIGHLIGHT, height=0.6, zorder=1)
+        for i, (_, v, target) in enumerate(bars):
+            ax.annotate(
+                format_percent(float(v), lang, 1),
+                (min(v, 100), i),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7.5,
+                color=draw.MEDIAN,
+            )
+            if target is not None and pd.notna(target):
+                ax.plot([target, target], [i - 0.38, i + 0.38], color=draw.TARGET, linewidth=1.8, zorder=2)
+        labels = [textwrap.fill(n, 40) for n, _, _ in bars]
+        ax.set_yticks(y)
+        ax.set_yticklabels(labels)
+        draw.margins(
+            fig, left=max(draw.text_width(n, 8) for n in labels) + 0.15, right=0.15, top=0.4, bottom=0.3
+        )
+        ax.set_xlim(0, 112)
+        ax.set_xticks([0, 20, 40, 60, 80, 100])
+        ax.xaxis.set_major_formatter(draw.fmt_axis("online_filing_rate", lang))
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        handles = [Line2D([], [], color=draw.HIGHLIGHT, linewidth=6, label=province)]
+        if any(target is not None and pd.notna(target) for _, _, target in bars):
+            handles.append(Line2D([], [], color=draw.TARGET, linewidth=1.8, label=t("target", lang)))
+        fig.legend(handles=handles, loc="upper center", ncols=2, frameon=False)
+        return draw.to_svg(fig)

@@ -1,0 +1,264 @@
+"""Sub-indices: PCI's ten sub-indices, PAPI's dimensions, DTI's pillars, Decision 766's groups, each
+against the national and regional medians, with the strongest and weakest named (by gap to the
+national median). Only the first two families get a figure (a briefing keeps to five figures).
+
+Rows: every province's values of the families' sub-indices (catalogue section `subindices`) in the
+year shown.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.briefing import metrics
+from analysis.briefing.context import Context
+from analysis.briefing.fmt import fmt_delta, fmt_value, heading, html_table
+from analysis.briefing.labels import esc, index_name, t
+from analysis.numbers import format_number
+
+NAME = "subindices"
+NEEDS: tuple[str, ...] = ()
+MAX_FIGURES = 2  # keeps a briefing at five figures at most
+TABLE_COLUMNS = ["indicator", "value", "national_median", "region_median", "gap", "rank", "of"]
+
+
+@dataclass(frozen=True)
+class SubindexResult:
+    """A family's sub-indices for the province against the national and regional medians."""
+
+    family: str
+    year: int
+    table: pd.DataFrame  # indicator, value, national_median, region_median, gap, rank, of
+    strongest: str
+    weakest: str
+
+
+def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    keys = metrics.section_keys("subindices")
+    return metrics.cells(df, {(ctx.scope.regime, ctx.year, k) for k in keys})
+
+
+def subindices(df: pd.DataFrame, ctx: Context, family: str) -> SubindexResult | None:
+    """One family's sub-indices; None when the province has fewer than two with a national median."""
+    scope, year = ctx.scope, ctx.year
+    out = []
+    for key in metrics.subindex_keys(family):
+        v = metrics.values(df, scope.regime, year, key)
+        if scope.code not in v.index:
+            continue
+        region = v[v.index.isin(scope.region_codes)] if scope.region_codes else v.iloc[0:0]
+        value = float(v[scope.code])
+        nat, _n = metrics.national_median(df, scope.regime, year, key)
+        if nat is None:
+            continue
+        ranks = v.rank(ascending=not metrics.higher_is_better(key), method="min")
+        out.append(
+            {
+                "indicator": key,
+                "value": value,
+                "national_median": nat,
+                "region_median": float(region.median()) if len(region) else float("nan"),
+                "gap": value - nat,
+                "rank": int(ranks[scope.code]),
+                "of": len(v),
+            }
+        )
+    if len(out) < 2:
+        return None
+    tab = pd.DataFrame(out)
+    order = tab.sort_values(["gap", "value"], ascending=False, kind="stable")
+    return SubindexResult(
+        family, year, tab, str(order.iloc[0]["indicator"]), str(order.iloc[-1]["indicator"])
+    )
+
+
+def compute(
+    df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None = None
+) -> list[SubindexResult]:
+    return [s for fam in metrics.subindex_families() if (s := subindices(df, ctx, fam))]
+
+
+def table(result: list[SubindexResult]) -> pd.DataFrame:
+    """All families' sub-indices in one frame, with the family and the strongest/weakest flags."""
+    if not result:
+        return pd.DataFrame(columns=[*TABLE_COLUMNS, "family", "year", "strongest", "weakest"])
+    parts = [
+        s.table.assign(
+            family=s.family,
+            year=s.year,
+            strongest=s.table["indicator"] == s.strongest,
+            weakest=s.table["indicator"] == s.weakest,
+        )
+        for s in result
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def family_html(sub: SubindexResult, lang: str) -> str:
+    """Sub-index table: value, national and regional median, gap, rank among provinces."""
+    head = [
+        (esc(t("indicator", lang)), False),
+        (esc(t("value", lang)), True),
+        (esc(t("national_median", lang)), True),
+        (esc(t("region_median", lang)), True),
+        (esc(t("gap", lang)), True),
+        (esc(t("rank", lang)), True),
+    ]
+    body = []
+    for r in sub.table.itertuples(index=False):
+        name = esc(index_name(r.indicator, lang, short=False))
+        if r.indicator == sub.strongest:
+            name = f"<strong>{name}</strong> <small>({esc(t('strongest', lang))})</small>"
+        elif r.indicator == sub.weakest:
+            name = f"<strong>{name}</strong> <small>({esc(t('weakest', lang))})</small>"
+        body.append(
+            [
+                (name, False),
+                (esc(fmt_value(r.value, r.indicator, lang, with_unit=False)), True),
+                (esc(fmt_value(r.national_median, r.indicator, lang, with_unit=False)), True),
+                (esc(fmt_value(r.region_median, r.indicator, lang, with_unit=False)), True),
+                (esc(fmt_delta(r.gap, r.indicator, lang)), True),
+                (f"{r.rank}/{r.of}", True),
+            ]
+        )
+    return heading(3, f"{index_name(sub.family, lang)} {sub.year}") + html_table(head, body, "cchc-subindex")
+
+
+def sentence(sub: SubindexResult, lang: str) -> str:
+    """The summary's sentence: strongest and weakest sub-index with value and gap."""
+    tab = sub.table.set_index("indicator")
+    best, worst = tab.loc[sub.strongest], tab.loc[sub.weakest]
+    return t(
+        "strongest_weakest",
+        lang,
+        family=index_name(sub.family, lang),
+        year=sub.year,
+        best=index_name(sub.strongest, lang, short=False),
+        bv=fmt_value(best["value"], sub.strongest, lang, with_unit=False),
+        bg=fmt_delta(best["gap"], sub.strongest, lang),
+        worst=index_name(sub.weakest, lang, short=False),
+        wv=fmt_value(worst["value"], sub.weakest, lang, with_unit=False),
+        wg=fmt_delta(worst["gap"], sub.weakest, lang),
+    )
+
+
+def render(result: list[SubindexResult], ctx: Context) -> list:
+    """The heading, then each family's table and (for the first `MAX_FIGURES`) its figure."""
+    if not result:
+        return []
+    from analysis.briefing import draw
+
+    region = ctx.region_name if ctx.scope.region else ""
+    out: list = [heading(2, t("subindices", ctx.lang))]
+    for i, sub in enumerate(result):
+        out.append(family_html(sub, ctx.lang))
+        if i < MAX_FIGURES:
+            svg = subindex_svg(sub, ctx.lang, ctx.display_name, region)
+            alt = f"{index_name(sub.family, ctx.lang)} {sub.year} — {ctx.display_name}"
+            out.append(draw.SvgFigure(svg, f"{NAME} {i + 1}", alt))
+    return out
+
+
+def subindex_svg(sub: SubindexResult, lang: str, province: str, region: str = "") -> str:
+    """Each sub-index: the province (dot) against the national (tick) and regional (diamond) medians."""
+    from matplotlib.lines import Line2D
+
+    from analysis.briefing import draw
+
+    with draw.style():
+        tab = sub.table.iloc[::-1].reset_index(drop=True)
+        fig = draw.figure(0.34 * len(tab) + 0.95)
+        ax = fig.add_subplot()
+        y = range(len(tab))
+        names = [
+            textwrap.fill(index_name(k, lang, short=False), 40)
+            + (
+                f" ({t('strongest' if k == sub.strongest else 'weakest', lang)})"
+                if k in (sub.strongest, sub.weakest)
+                else ""
+            )
+            for k in tab["indicator"]
+        ]
+        lo = max(0.0, float(min(tab[["value", "national_median"]].min())) - 1.0)
+        top = max(10.0, float(tab["value"].max()) + 0.6)
+        ax.hlines(y, lo, top, colors="#eef1f4", linewidth=6, zorder=0)
+        ax.hlines(y, tab["national_median"], tab["value"], colors=draw.OTHERS, linewidth=1.2, zorder=1)
+        ax.scatter(tab["national_median"], y, marker="|", s=160, c=draw.MEDIAN, linewidths=1.6, zorder=2)
+        region_ok = tab["region_median"].notna()
+        if region_ok.any():
+            ax.scatter(
+                tab.loc[region_ok, "region_median"],
+                [i for i, ok in zip(y, region_ok, strict=True) if ok],
+                marker="D",
+                s=22,
+                facecolors="none",
+                edgecolors=draw.REGION,
+                linewidths=1.1,
+                zorder=3,
+            )
+        ax.scatter(tab["value"], y, s=42, c=draw.HIGHLIGHT, zorder=4, linewidths=0)
+        for i, v, m in zip(y, tab["value"], tab["national_median"], strict=True):
+            right = v >= m  # write the value on the side away from the median tick
+            ax.annotate(
+                format_number(float(v), lang, 2),
+                (v, i),
+                xytext=(6 if right else -6, 0),
+                textcoords="offset points",
+                ha="left" if right else "right",
+                va="center",
+                fontsize=7.5,
+                color=draw.HIGHLIGHT,
+            )
+        ax.set_yticks(list(y))
+        ax.set_yticklabels(names)
+        left = max(draw.text_width(n, 8) for n in names) + 0.15
+        draw.margins(fig, left=left, right=0.15, top=0.62, bottom=0.35)
+        for label, k in zip(ax.get_yticklabels(), tab["indicator"], strict=True):
+            if k in (sub.strongest, sub.weakest):
+                label.set_fontweight("bold")
+        ax.set_xlim(lo, top)
+        ax.xaxis.set_major_formatter(draw.fmt_axis(sub.table["indicator"].iloc[0], lang))
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        handles = [
+            Line2D([], [], marker="o", linestyle="", color=draw.HIGHLIGHT, label=province),
+            Line2D(
+                [],
+                [],
+                marker="|",
+                linestyle="",
+                markersize=11,
+                color=draw.MEDIAN,
+                label=t("national_median", lang),
+            ),
+        ]
+        if region_ok.any():
+            label = t("region_median", lang)
+            handles.append(
+                Line2D(
+                    [], [], marker="D", linestyle="", markerfacecolor="none", color=draw.REGION, label=label
+                )
+            )
+        ax.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+            ncols=len(handles),
+            frameon=False,
+            borderaxespad=0.2,
+            handletextpad=0.3,
+            columnspacing=1.2,
+        )
+        where = f" · {t('region', lang)}: {region}" if region and region_ok.any() else ""
+        fig.suptitle(
+            f"{index_name(sub.family, lang)} {sub.year}: {t('subindices', lang).lower()}{where}",
+            x=0.01,
+            ha="left",
+            fontsize=9.5,
+            fontweight="bold",
+        )
+        return draw.to_svg(fig)

@@ -1,0 +1,215 @@
+"""Trend: every year of every headline index for the province, with its rank and the national
+median; for a merged province (one of the 34) one line per former province, never an average.
+PAPI aggregates before its 2018 method change are drawn apart and not compared.
+
+Rows: for the province and each former province, every province's value and rank of each index
+in each year it has a value (computed ranks and the median line need them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from analysis.briefing import metrics
+from analysis.briefing.context import Context
+from analysis.briefing.fmt import heading
+from analysis.briefing.labels import index_name, t
+
+NAME = "trend"
+NEEDS: tuple[str, ...] = ()
+COLUMNS = ["series", "code", "regime", "indicator", "year", "value", "rank", "of", "rank_given", "median"]
+
+
+def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    wanted: set[metrics.Cell] = set()
+    for m in ctx.scope.members():
+        wanted |= metrics.index_cells(df, m.code, m.regime)
+    return metrics.cells(df, wanted)
+
+
+def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None = None) -> pd.DataFrame:
+    """Columns: series (province name), code, regime, indicator, year, value, rank, of, rank_given,
+    median (national; None when fewer than half the provinces have data), comparable (False for PAPI
+    aggregates before the 2018 method change when later years exist)."""
+    out_rows = []
+    own = metrics.own_rows(df, ctx.scope)
+    for m in ctx.scope.members():
+        mine = own[(own["province_code"] == m.code) & (own["regime"] == m.regime)]
+        for key in metrics.headline_keys():
+            years = sorted(mine[(mine["indicator"] == key) & mine["value"].notna()]["year"].unique())
+            for year in years:
+                r = metrics.rank_of(df, m.code, m.regime, int(year), key)
+                median, _n = metrics.national_median(df, m.regime, int(year), key)
+                out_rows.append(
+                    {
+                        "series": m.name,
+                        "code": m.code,
+                        "regime": m.regime,
+                        "indicator": key,
+                        "year": int(year),
+                        "value": metrics.value_of(df, m.code, m.regime, int(year), key),
+                        "rank": r.rank,
+                        "of": r.of,
+                        "rank_given": r.given,
+                        "median": median,
+                    }
+                )
+    cols = [*COLUMNS, "comparable"]
+    if not out_rows:
+        return pd.DataFrame(columns=cols)
+    out = pd.DataFrame(out_rows)
+    papi_years = out.loc[out["indicator"] == "papi", "year"]
+    brk = metrics.PAPI_METHOD_BREAK
+    spans_break = bool(len(papi_years)) and papi_years.max() >= brk > papi_years.min()
+    out["comparable"] = ~((out["indicator"] == "papi") & (out["year"] < brk) & spans_break)
+    order = {k: i for i, k in enumerate(metrics.headline_keys())}
+    out = out.assign(_o=out["indicator"].map(order))
+    out = out.sort_values(
+        ["_o", "regime", "series", "year"], ascending=[True, False, True, True], kind="stable"
+    )
+    return out[cols].reset_index(drop=True)
+
+
+def table(result: pd.DataFrame) -> pd.DataFrame:
+    return result
+
+
+def render(result: pd.DataFrame, ctx: Context) -> list:
+    """The heading and the trend figure; nothing without any index value."""
+    if result.empty:
+        return []
+    from analysis.briefing import draw
+
+    title = t("trend", ctx.lang)
+    svg = trend_svg(result, ctx.lang)
+    return [heading(2, title), draw.SvgFigure(svg, NAME, f"{title} — {ctx.display_name}")]
+
+
+def trend_svg(trend: pd.DataFrame, lang: str) -> str:
+    """One small panel per index: value by year (rank written at each point), national median dashed.
+
+    A merged province's history is one line per former province, each named; never an average.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    from analysis.briefing import draw
+
+    with draw.style():
+        keys = list(dict.fromkeys(trend["indicator"]))
+        ncols = 1 if len(keys) == 1 else 2
+        nrows = -(-len(keys) // ncols)
+        legend_rows = -(-(trend["series"].nunique() + 1) // 4)
+        top = 0.45 + 0.22 * legend_rows
+        fig = draw.figure(2.1 * nrows + top)
+        draw.margins(fig, left=0.6, right=0.15, top=top, bottom=0.35, hspace=0.55, wspace=0.28)
+        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        trend = trend.assign(series=_series_labels(trend, lang))
+        series = list(dict.fromkeys(trend["series"]))
+        style = {
+            s: (draw.SERIES_STYLES[i % 4], draw.SERIES_MARKERS[i % 5], draw.SERIES_COLOURS[i % 5])
+            for i, s in enumerate(series)
+        }
+        for ax, key in zip(axes, keys, strict=False):
+            part = trend[trend["indicator"] == key]
+            med = part.dropna(subset=["median"]).drop_duplicates(["regime", "year"]).sort_values("year")
+            for _group, m in med.groupby(["regime", "comparable"]):
+                ax.plot(
+                    m["year"],
+                    m["median"],
+                    color=draw.MEDIAN,
+                    linestyle="--",
+                    linewidth=0.9,
+                    marker="_",
+                    markersize=12,
+                    zorder=1,
+                )
+            several = part["series"].nunique() > 1
+            for k, (name, s) in enumerate(part.groupby("series", sort=False)):
+                s = s.sort_values("year")
+                ls, mk, colour = style[name]
+                below = k % 2 == 1  # alternate rank labels above/below so several series stay legible
+                # a method break (PAPI 2018) splits the line: the two sides are not one series
+                for _ok, seg in s.groupby("comparable", sort=False):
+                    ax.plot(
+                        seg["year"],
+                        seg["value"],
+                        color=colour,
+                        linestyle=ls,
+                        marker=mk,
+                        markersize=4,
+                        zorder=3,
+                    )
+                for r in _rank_points(s, last_only=several):
+                    ax.annotate(
+                        f"{int(r.rank)}/{int(r.of)}",
+                        (r.year, r.value),
+                        xytext=(0, -6 if below else 5),
+                        textcoords="offset points",
+                        ha="center",
+                        va="top" if below else "bottom",
+                        fontsize=7,
+                        color=colour if several else draw.MUTED,
+                    )
+            if key == "papi" and not part["comparable"].all():
+                ax.axvline(2017.5, color=draw.MUTED, linestyle=":", linewidth=0.9)
+                ax.text(
+                    2017.5,
+                    0.03,
+                    t("method_change", lang, year=metrics.PAPI_METHOD_BREAK) + " ",
+                    transform=ax.get_xaxis_transform(),
+                    rotation=90,
+                    ha="right",
+                    va="bottom",
+                    fontsize=7,
+                    color=draw.MUTED,
+                )
+            years = sorted(part["year"].unique())
+            if max(years) - min(years) <= 6:
+                ax.set_xticks(years)
+            else:  # a long series: a few round years, not one crowded label per year
+                ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(round(x))))
+            span = max(years) - min(years)
+            pad = max(0.5, (3 - span) / 2)  # a one- or two-year panel still gets room for its labels
+            ax.set_xlim(min(years) - pad, max(years) + pad)
+            ax.margins(y=0.25)
+            ax.yaxis.set_major_formatter(draw.fmt_axis(key, lang))
+            ax.grid(axis="y", color="#e3e7ec", linewidth=0.6)
+            ax.set_title(index_name(key, lang))
+        for ax in axes[len(keys) :]:
+            ax.set_visible(False)
+        handles = [
+            Line2D(
+                [], [], color=style[s][2], linestyle=style[s][0], marker=style[s][1], markersize=4, label=s
+            )
+            for s in series
+        ]
+        handles.append(Line2D([], [], color=draw.MEDIAN, linestyle="--", label=t("national_median", lang)))
+        fig.legend(handles=handles, loc="upper center", ncols=min(len(handles), 4), frameon=False)
+        return draw.to_svg(fig)
+
+
+def _rank_points(s: pd.DataFrame, last_only: bool = False) -> list:
+    """Points whose rank is written: all of a short series; of a long one the first, the last, the
+    best and the worst (a label on every point of 15 years is unreadable); with several series in
+    one panel, only each series' last point."""
+    ranked = s[s["rank"].notna()]
+    if last_only:
+        return list(ranked.tail(1).itertuples())
+    if len(ranked) <= 8:
+        return list(ranked.itertuples())
+    pick = {ranked.index[0], ranked.index[-1], ranked["rank"].idxmin(), ranked["rank"].idxmax()}
+    return list(ranked.loc[sorted(pick)].itertuples())
+
+
+def _series_labels(trend: pd.DataFrame, lang: str) -> list[str]:
+    """Series names; when old and new provinces share the chart, the new one says it is post-merger."""
+    both = trend["regime"].nunique() > 1
+    suffix = f" ({t('from_merger', lang)})"
+    return [
+        f"{s}{suffix}" if both and r != "63" else s
+        for s, r in zip(trend["series"], trend["regime"], strict=True)
+    ]
