@@ -207,7 +207,9 @@ def test_shipped_default_dataset_cleans_and_balances(tmp_path):
     totals = result.manifest["totals"]
     assert totals["balanced"] and totals["unreadable_files"] == 0
     assert result.unreadable == []
-    rejects = result.rejects.assign(province=result.rejects["province"].str.replace("Quang Ninh", "Quảng Ninh"))
+    rejects = result.rejects.assign(
+        province=result.rejects["province"].str.replace("Quang Ninh", "Quảng Ninh")
+    )
     # Quảng Ninh PAPI 2020: the press figure loses to the complete table, which it names
     qn = rejects[(rejects["province"] == "Quảng Ninh") & (rejects["year"] == "2020")]
     qn = qn[qn["reason"].str.contains("superseded by|conflicts with")]

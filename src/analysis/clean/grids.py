@@ -105,12 +105,14 @@ def _wide_fields() -> Iterator[None]:
 
 
 def csv_records(text: str, delimiter: str, path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(line number, fields) of each CSV record; a malformed file raises InputFileError with its line."""
+    """(first line, fields) of each CSV record; a malformed file raises InputFileError with its line."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     with _wide_fields():
         try:
+            start = 1
             for fields in reader:
-                yield reader.line_num, [nfc(f) for f in fields]
+                yield start, [nfc(f) for f in fields]
+                start = reader.line_num + 1
         except csv.Error as exc:
             raise InputFileError(path, f"line {reader.line_num}: not readable as CSV ({exc})") from None
 
@@ -134,6 +136,7 @@ def csv_grid(path: Path, text: str, delimiter: str) -> Grid:
 
 # --------------------------------------------------------------------------- workbooks
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container Office uses for encrypted files
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
@@ -159,6 +162,14 @@ def _cell(value: object, number_format: str | None) -> object:
 def _openpyxl_grids(path: Path) -> list[Grid]:
     import openpyxl
 
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if magic == OLE_MAGIC:
+        raise InputFileError(
+            path,
+            "is encrypted (password-protected) or an old binary workbook named .xlsx: "
+            "save it again as .xlsx without a password",
+        )
     try:
         book = openpyxl.load_workbook(path, data_only=True, read_only=False)
     except Exception as exc:  # zip, XML and encryption errors come in many types

@@ -145,6 +145,21 @@ def table_rows(grid: Grid, header: Header) -> tuple[list[dict], list[dict]]:
         extra = [(j, c) for j, c in enumerate(cells) if j >= header.width and _text(c)]
         stray = [(j, c) for j, c in enumerate(cells[: header.width]) if j not in named and _text(c)]
         long = [(j, c) for j, c in enumerate(cells) if isinstance(c, str) and len(c) > MAX_CELL_CHARS]
+        run_on = [(j, c) for j, c in enumerate(cells) if isinstance(c, str) and "\n" in c]
+        if run_on and len(cells) < header.width:
+            j, c = run_on[0]
+            lines = c.count("\n") + 1
+            rejects.append(
+                _reject(
+                    record,
+                    ref,
+                    header.columns.get(j, _letter(j)),
+                    c,
+                    f"a quote opened in this field is never closed: the field runs over {lines} lines and "
+                    "swallows the rows below it; close the quote",
+                )
+            )
+            continue
         if extra:
             j, c = extra[0]
             n = max(j for j, _ in extra) + 1

@@ -136,12 +136,14 @@ def _message(check: str, i: int, df: pd.DataFrame) -> str:
 def _reasons(cases: pd.DataFrame, df: pd.DataFrame) -> dict[int, tuple[str, str]]:
     out: dict[int, list[str]] = {}
     columns: dict[int, str] = {}
+    by_text = {msg: name for name, (_, _, msg) in CHECKS.items()}  # pandera reports a check by its error
     for case in cases.to_dict("records"):
         idx = case.get("index")
         if idx is None or pd.isna(idx):
             continue
         i = int(idx)
         check = str(case.get("check", ""))
+        check = by_text.get(check, check)
         column = case.get("column")
         if check in CHECKS:
             text, col = _message(check, i, df), CHECKS[check][1]
