@@ -1,16 +1,38 @@
-"""The one place for paths and settings; nothing else builds a path from the working directory."""
+"""The one place for paths and settings; nothing else builds a path from the working directory.
+
+Where the project root is, in order: the environment variable `CCHC_ROOT`; the checkout this
+package sits in (the folder holding the Makefile, two levels above it); else the working
+directory, with a warning, since data and reports would then be looked for wherever the command
+happens to run. `ROOT_SOURCE` says which one was used ("CCHC_ROOT", "checkout" or "cwd").
+"""
 
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PACKAGE_DATA = PACKAGE_DIR / "data"
 
-# The repo root holds the Makefile; an installed copy outside a checkout falls back to the CWD.
-_candidate = PACKAGE_DIR.parents[1]
-ROOT = _candidate if (_candidate / "Makefile").exists() else Path.cwd()
+
+def _find_root() -> tuple[Path, str]:
+    """The project root and how it was found (see the module docstring)."""
+    if os.environ.get("CCHC_ROOT"):
+        return Path(os.environ["CCHC_ROOT"]).expanduser().resolve(), "CCHC_ROOT"
+    checkout = PACKAGE_DIR.parents[1]
+    if (checkout / "Makefile").exists():
+        return checkout, "checkout"
+    cwd = Path.cwd()
+    warnings.warn(
+        f"analysis: not inside a checkout and CCHC_ROOT is not set; using the working directory {cwd} "
+        "as the project root (set CCHC_ROOT to the folder holding data/ and reports/)",
+        stacklevel=2,
+    )
+    return cwd, "cwd"
+
+
+ROOT, ROOT_SOURCE = _find_root()
 
 RAW_DIR = ROOT / "data" / "raw"
 FIGURES_DIR = RAW_DIR / "figures"
