@@ -1,4 +1,4 @@
-"""A small, realistic clean-figures frame for the briefing tests (metrics, text, plots).
+"""A small, realistic clean-figures frame for the briefing tests (sections, labels, figures, golden texts).
 
 Built from the province registry so codes and names are real; values are made up but shaped like
 the real indices (PCI about 55-72 with ten 0-10 sub-indices and a published rank, PAPI about 40-48
