@@ -11,8 +11,9 @@ import pytest
 
 from analysis import writing
 from analysis.errors import AnalysisError, UnknownProvinceError
-from analysis.reports import build, export
+from analysis.reports import build, export, jobs
 from analysis.reports.build import BuildRequest, Job, Result
+from analysis.reports.worker import Builder
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini.ipynb"
@@ -55,6 +56,14 @@ def request(tmp_path: Path, notebook: Path = MINI, langs: str = "vi", **kw) -> B
         progress=False,
         **kw,
     )
+
+
+@pytest.fixture(autouse=True)
+def fixed_library(request, monkeypatch):
+    """Other work may edit src/analysis while these run; the library's own key is tested on its own."""
+    if "library" not in request.node.name:
+        monkeypatch.setattr(jobs, "library_hash", lambda: "fixed")
+        monkeypatch.setattr(build, "library_hash", lambda: "fixed")
 
 
 def keys(req: BuildRequest, df: pd.DataFrame) -> dict[str, str]:
@@ -132,8 +141,9 @@ def test_key_changes_with_language(tmp_path):
 
 
 def test_key_changes_with_library_source(tmp_path, monkeypatch):
+    monkeypatch.setattr(jobs, "library_hash", lambda: "one version of src/analysis")
     before = keys(request(tmp_path), figures())
-    monkeypatch.setattr(build, "library_hash", lambda: "another version of src/analysis")
+    monkeypatch.setattr(jobs, "library_hash", lambda: "another version of src/analysis")
     assert keys(request(tmp_path), figures())["2018/vi/nghe-an"] != before["2018/vi/nghe-an"]
 
 
@@ -179,11 +189,9 @@ class _FailingPdf:
 def test_export_failure_leaves_no_partial_file(tmp_path, monkeypatch):
     import nbformat
 
-    monkeypatch.setitem(build._WORKER, "kernel", _Kernel())
-    monkeypatch.setitem(build._WORKER, "exporter", _FailingPdf())
-    monkeypatch.setitem(build._WORKER, "template", nbformat.read(MINI, as_version=4))
+    builder = Builder(nbformat.read(MINI, as_version=4), _Kernel(), _FailingPdf())
     job = Job("Nghệ An", "40", "nghe-an", "63", 2018, "vi", "k", str(tmp_path))
-    result = build.build_one(job, str(tmp_path / "out"))
+    result = builder.build(job, str(tmp_path / "out"))
     assert not result.ok and result.step == "pdf" and "layout exploded" in result.error
     leftovers = (
         [p for p in (tmp_path / "out").rglob("*") if p.is_file()] if (tmp_path / "out").exists() else []
@@ -254,9 +262,7 @@ def test_summary_table_names_every_failure():
 # ---------------------------------------------------------------- a real (small) build with kernels
 
 
-def test_build_incremental_then_failure_keeps_others(tmp_path, capsys, monkeypatch):
-    # Other work may edit src/analysis while this runs; the library's own key is tested above.
-    monkeypatch.setattr(build, "library_hash", lambda: "fixed")
+def test_build_incremental_then_failure_keeps_others(tmp_path, capsys):
     (tmp_path / "clean").mkdir()
     figures().to_parquet(tmp_path / "clean" / "figures.parquet")
     out = tmp_path / "out"

@@ -13,8 +13,9 @@ import base64
 import copy as copy_module
 import logging
 import os
-import re
+import sys
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from nbformat import NotebookNode
 
 from analysis.config import PACKAGE_DIR
 from analysis.errors import BriefingError
+from analysis.reports.safety import unsafe_html
+
+__all__ = ["Exporter", "print_variant", "prune", "unsafe_html"]
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "briefing"
@@ -30,26 +34,6 @@ SCREEN_CSS = TEMPLATES_DIR / "briefing.css"
 PRINT_CSS = TEMPLATES_DIR / "print.css"
 FONT_FAMILY = "Briefing Sans"
 REMOVE_TAGS = frozenset({"remove", "remove_cell", "remove-cell", "hide"})
-
-_SCRIPT = re.compile(r"<\s*script\b", re.IGNORECASE)
-# A resource the page would LOAD from outside: src/srcset/poster/data attributes, <link href>,
-# CSS url() and @import with an http(s) or protocol-relative address. A plain <a href> to a source is a
-# citation the reader may follow, not a load, and is allowed.
-_EXTERNAL = re.compile(
-    r"""(?:\b(?:src|srcset|poster|data|background)\s*=\s*["']?\s*(?:https?:)?//)"""
-    r"""|(?:<link\b[^>]*\bhref\s*=\s*["']?\s*(?:https?:)?//)"""
-    r"""|(?:url\(\s*["']?\s*(?:https?:)?//)|(?:@import\s+["']?\s*(?:https?:)?//)""",
-    re.IGNORECASE,
-)
-
-
-def unsafe_html(html: str) -> str | None:
-    """Why `html` must not be published (a script or an outside resource), or None when it is clean."""
-    if m := _SCRIPT.search(html):
-        return f"contains a <script> element near {html[max(0, m.start() - 40) : m.end() + 40]!r}"
-    if m := _EXTERNAL.search(html):
-        return f"loads an outside resource near {html[max(0, m.start() - 40) : m.end() + 60]!r}"
-    return None
 
 
 def prune(nb: NotebookNode) -> NotebookNode:
@@ -98,20 +82,30 @@ def print_variant(nb: NotebookNode) -> NotebookNode | None:
     if not outputs:
         return None
     copy = nbformat.from_dict(copy_module.deepcopy(nb))
-    for cell in copy.cells:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if "image/svg+xml" not in data:
-                continue
-            if "image/png" not in data:
-                svg = data["image/svg+xml"]
-                try:
-                    png, width, _ = svgraster.svg_to_png(svg.encode("utf-8") if isinstance(svg, str) else svg)
-                except (OSError, ValueError):
-                    continue
-                data["image/png"] = base64.b64encode(png).decode("ascii")
-                meta = out.setdefault("metadata", {})
-                meta["image/png"] = dict(meta.get("image/svg+xml", {})) | {"width": round(width)}
+    outputs = [out for cell in copy.cells for out in cell.get("outputs", [])]
+    figures = [out for out in outputs if "image/svg+xml" in out.get("data", {})]
+
+    def raster(out: NotebookNode) -> tuple[bytes, float] | None:
+        if "image/png" in out["data"]:
+            return None
+        svg = out["data"]["image/svg+xml"]
+        try:
+            png, width, _ = svgraster.svg_to_png(svg.encode("utf-8") if isinstance(svg, str) else svg)
+        except (OSError, ValueError):
+            return None
+        return png, width
+
+    # librsvg runs outside the GIL (ctypes releases it): figures rasterise in parallel on 2 cores.
+    with ThreadPoolExecutor(max_workers=min(4, max(1, len(figures)))) as pool:
+        rasters = list(pool.map(raster, figures))
+    for out, done in zip(figures, rasters, strict=True):
+        data = out["data"]
+        if done is not None:
+            png, width = done
+            data["image/png"] = base64.b64encode(png).decode("ascii")
+            meta = out.setdefault("metadata", {})
+            meta["image/png"] = dict(meta.get("image/svg+xml", {})) | {"width": round(width)}
+        if "image/png" in data:
             del data["image/svg+xml"]
     return copy
 
@@ -123,10 +117,16 @@ def css_string(text: str) -> str:
 
 
 def font_files() -> dict[tuple[str, str], Path]:
-    """DejaVu Sans as shipped inside matplotlib: Vietnamese never depends on the system's fonts."""
-    import matplotlib
+    """DejaVu Sans as shipped inside matplotlib: Vietnamese never depends on the system's fonts.
 
-    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    Found without importing matplotlib (0.5 s the build process does not otherwise need).
+    """
+    from importlib.util import find_spec
+
+    spec = find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        raise BriefingError("matplotlib is not installed: its DejaVu fonts are the briefings' fonts")
+    ttf = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
     files = {
         ("normal", "normal"): ttf / "DejaVuSans.ttf",
         ("bold", "normal"): ttf / "DejaVuSans-Bold.ttf",
@@ -200,6 +200,57 @@ def font_face_css(cache_dir: Path | None = None) -> str:
     return "\n".join(rules)
 
 
+def import_weasyprint() -> None:
+    """Import WeasyPrint without cffi's slow library search.
+
+    WeasyPrint tries several names per system library; for each name the loader cannot open, cffi
+    asks `ctypes.util.find_library`, which runs gcc and ldconfig (about 0.5 s in all). On Linux the
+    `.so.N` names load directly, so the search is skipped; if that fails, the normal import runs.
+    """
+    if "weasyprint" in sys.modules:
+        return
+    import ctypes.util
+
+    real = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint
+    except OSError:
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = real
+    import weasyprint  # noqa: F401
+
+
+def _html_exporter(**options: object) -> object:
+    """nbconvert's HTML exporter without its last pass through BeautifulSoup.
+
+    That pass only adds a placeholder alt text to images without one and tabindex attributes for
+    JupyterLab's layout; our figures carry their own alt text and our template has no such layout.
+    It cost about 0.2 s per page, plus 0.4 s compiling CSS selectors once per process.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class BriefingHTMLExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            data_filter = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("highlight_code", highlight)
+            self.register_filter("filter_data_type", data_filter)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return BriefingHTMLExporter(**options)
+
+
 class _Collect(logging.Handler):
     """Keeps WeasyPrint's ERROR records (e.g. an image that failed to load) for the briefing's report."""
 
@@ -220,12 +271,27 @@ class Exporter:
     _fonts: object = field(default=None, init=False, repr=False)
     _errors: _Collect = field(default_factory=_Collect, init=False, repr=False)
 
+    def warm(self) -> None:
+        """Load nbconvert, its templates and WeasyPrint now (the build does it while the kernel works)."""
+        if self._html is not None and self._pdf_css is not None:
+            return
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("warm")])
+        self.pdf(self.html(nb, "warm", "vi"), "warm", Path.cwd())
+
+    def close(self) -> None:
+        """Remove WeasyPrint's temporary font folder (its own clean-up runs only when garbage-collected)."""
+        folder = getattr(self._fonts, "_folder", None)
+        if folder:
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
+            self._fonts._folder = None  # type: ignore[attr-defined]
+        self._fonts = self._pdf_css = None  # a later pdf() sets them up again
+
     def html(self, nb: NotebookNode, title: str, lang: str) -> str:
         """Self-contained HTML: no code, images as data: URIs, inline CSS, no script, nothing fetched."""
         if self._html is None:
-            from nbconvert import HTMLExporter
-
-            self._html = HTMLExporter(
+            self._html = _html_exporter(
                 template_name=TEMPLATE_NAME,
                 extra_template_basedirs=[str(TEMPLATES_DIR)],
                 exclude_input=True,
@@ -243,6 +309,7 @@ class Exporter:
 
     def pdf(self, html: str, title: str, base_dir: Path) -> bytes:
         """A4 PDF with DejaVu Sans embedded, the title on top of every page and 'page/pages' below."""
+        import_weasyprint()
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import queue
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,9 @@ from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
+
+from analysis.errors import AnalysisError
+from analysis.reports import procs
 
 KERNEL_NAME = "python3"
 INJECTED_TAG = "injected-parameters"
@@ -37,12 +42,33 @@ del _os, _sys
 """
 
 
-class CellFailure(Exception):
-    """A cell that raised: its index in the TEMPLATE notebook (0-based), first source line and error."""
+class CellFailure(AnalysisError):
+    """A cell that raised: its index in the TEMPLATE notebook (0-based), first source line and error.
 
-    def __init__(self, cell_index: int, first_line: str, ename: str, evalue: str):
+    The build fills in which briefing it was (province, year, lang) with `for_briefing`.
+    """
+
+    def __init__(
+        self,
+        cell_index: int,
+        first_line: str,
+        ename: str,
+        evalue: str,
+        province: str | None = None,
+        year: int | None = None,
+        lang: str | None = None,
+    ):
         super().__init__(cell_index, first_line, ename, evalue)
         self.cell_index, self.first_line, self.ename, self.evalue = cell_index, first_line, ename, evalue
+        self.province, self.year, self.lang = province, year, lang
+
+    @property
+    def cell(self) -> int:
+        return self.cell_index
+
+    def for_briefing(self, province: str, year: int, lang: str) -> CellFailure:
+        self.province, self.year, self.lang = province, year, lang
+        return self
 
     def __str__(self) -> str:
         where = f"cell {self.cell_index} ({self.first_line!r}): " if self.cell_index >= 0 else ""
@@ -58,6 +84,23 @@ def parameterize(nb: NotebookNode, parameters: dict[str, Any]) -> NotebookNode:
         cell.metadata.setdefault("tags", [])
     nb.metadata.setdefault("papermill", {})
     return parameterize_notebook(nb, parameters, kernel_name=KERNEL_NAME, language="python")
+
+
+def warm_code(nb: NotebookNode) -> str:
+    """The template's own top-level imports, each guarded, then a namespace reset.
+
+    Sent to a new kernel before the first briefing, so the kernel pays for its imports (matplotlib,
+    pandas, the library) while the build process plans and loads its exporters on the other core.
+    """
+    blocks = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "parameters" in cell.get("metadata", {}).get("tags", []):
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith(("import ", "from ")) and "(" not in line and not line.endswith("\\"):
+                blocks.append(f"try:\n    {line.strip()}\nexcept Exception:\n    pass")
+    blocks.append('get_ipython().run_line_magic("reset", "-f")')
+    return "\n".join(blocks) + "\n"
 
 
 def template_index(nb: NotebookNode, executed_index: int) -> int:
@@ -78,11 +121,79 @@ class WarmKernel:
         self._km: AsyncKernelManager | None = None
         self._kc: Any = None
         self._used = False
+        self._warm_id: str | None = None
+        self.warm_code = ""
         self.restarts = 0
+
+    @property
+    def pid(self) -> int | None:
+        """The kernel's process id while it runs (tests check it ends with its parent)."""
+        process = getattr(getattr(self._km, "provisioner", None), "process", None)
+        return getattr(process, "pid", None)
+
+    def start(self, warm_code: str | None = None) -> None:
+        """Start the kernel now and queue `warm_code` on it without waiting for either.
+
+        The caller goes on with its own work (planning, loading the exporters) on the other core
+        while the kernel boots and imports; `run` waits for the warm-up to finish. The kernel gets a
+        parent-death signal, so it ends with the process that started it, however that ends.
+        """
+        if self._km is not None:
+            return
+        if warm_code is not None:
+            self.warm_code = warm_code
+        run_sync(self._start)()
+
+    async def _start(self) -> None:
+        km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        await km.start_kernel(
+            cwd=str(self.cwd),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=procs.kernel_preexec,
+        )
+        kc = km.client()
+        kc.start_channels()
+        self._km, self._kc, self._used = km, kc, False
+        self._warm_id = kc.execute(self.warm_code or "pass", silent=True, store_history=False)
+
+    async def _await_warm(self) -> None:
+        """Wait until the warm-up has run: its shell reply, then its idle status on IOPub.
+
+        Seeing the IOPub message proves the output channel is connected before any cell runs (what
+        `wait_for_ready` checks, without its fixed 0.2 s flush); if it was missed, fall back to it.
+        """
+        kc, km, warm_id = self._kc, self._km, self._warm_id
+        deadline = time.monotonic() + self.startup_timeout
+        while True:
+            if time.monotonic() > deadline:
+                raise DeadKernelError("the kernel did not start")
+            try:
+                msg = await kc.shell_channel.get_msg(timeout=1.0)
+            except queue.Empty:
+                if not await km.is_alive():
+                    raise DeadKernelError("the kernel died while starting") from None
+                continue
+            if msg["parent_header"].get("msg_id") == warm_id:
+                break
+        try:
+            while True:
+                msg = await kc.iopub_channel.get_msg(timeout=1.0)
+                if (
+                    msg["parent_header"].get("msg_id") == warm_id
+                    and msg["msg_type"] == "status"
+                    and msg["content"].get("execution_state") == "idle"
+                ):
+                    break
+        except queue.Empty:
+            await kc.wait_for_ready(timeout=self.startup_timeout)
+        self._warm_id = None
 
     def _client(self, nb: NotebookNode, **hooks: Any) -> NotebookClient:
         if self._km is None:
-            self._km, self._kc = AsyncKernelManager(kernel_name=KERNEL_NAME), None
+            self.start()
+        if self._warm_id is not None:
+            run_sync(self._await_warm)()
         client = NotebookClient(
             nb,
             km=self._km,
@@ -140,7 +251,7 @@ class WarmKernel:
 
     def shutdown(self) -> None:
         km, kc = self._km, self._kc
-        self._km, self._kc, self._used = None, None, False
+        self._km, self._kc, self._used, self._warm_id = None, None, False, None
         if kc is not None:
             with contextlib.suppress(Exception):  # best effort on a kernel that may be gone
                 kc.stop_channels()

@@ -1,0 +1,154 @@
+"""Building briefings one after another in one process: a warm kernel, one exporter, the template.
+
+Used in two places. In each worker of a pool (`init_worker`, `build_one`), and in the build's own
+process when only one worker is needed (one briefing, `--jobs 1`, `analysis preview`): then no
+pool is started at all, the kernel is started first and imports while the process plans and
+loads its exporters (a pool worker would pay its own interpreter start and imports on top).
+
+Workers end with their parent however it ends: a parent-death signal (Linux) and a thread that
+polls the parent's pid turn into SIGTERM, whose handler kills the worker's kernel, removes the
+worker's private temporary folder and exits at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from analysis.reports import procs
+from analysis.reports.jobs import Job, Result, output_paths
+
+
+class Builder:
+    """Executes, exports and writes briefings; errors come back as a Result, never raised."""
+
+    def __init__(self, template: Any, kernel: Any, exporter: Any):
+        self.template, self.kernel, self.exporter = template, kernel, exporter
+
+    @classmethod
+    def open(cls, notebook: Path, timeout: int = 600) -> Builder:
+        """Read the template and start its kernel now, warming it with the template's imports."""
+        import nbformat
+
+        from analysis.reports.export import Exporter
+        from analysis.reports.runner import WarmKernel, warm_code
+
+        template = nbformat.read(str(notebook), as_version=4)
+        kernel = WarmKernel(cwd=Path(notebook).parent, timeout=timeout)
+        kernel.start(warm_code(template))
+        return cls(template, kernel, Exporter())
+
+    def reload_template(self, notebook: Path) -> None:
+        import nbformat
+
+        self.template = nbformat.read(str(notebook), as_version=4)
+
+    def build(self, job: Job, out_dir: Path | str, before_export: Callable[[], Any] | None = None) -> Result:
+        """Execute, export and write one briefing (HTML, then PDF, each atomically).
+
+        `before_export` runs between the notebook and the export (the build joins its exporter
+        warm-up thread there)."""
+        from analysis.reports.export import print_variant
+        from analysis.reports.runner import CellFailure, parameterize
+        from analysis.writing import atomic_write
+
+        t0 = time.perf_counter()
+        step = "execute"
+        try:
+            nb = parameterize(self.template, job.parameters())
+            self.kernel.run(nb)
+            if before_export is not None:
+                before_export()
+            step = "html"
+            page = self.exporter.html(nb, job.title, job.lang)
+            variant = print_variant(nb)
+            printed = page if variant is None else self.exporter.html(variant, job.title, job.lang)
+            step = "pdf"
+            html_path, pdf_path = output_paths(Path(out_dir), job)
+            pdf = self.exporter.pdf(printed, job.title, html_path.parent)
+            step = "write"
+            atomic_write(html_path, page)
+            atomic_write(pdf_path, pdf)
+        except CellFailure as exc:
+            exc.for_briefing(job.asked or job.name, job.year, job.lang)
+            return Result(job, False, step, str(exc), time.perf_counter() - t0)
+        except Exception as exc:  # one briefing's failure must not stop the others
+            return Result(job, False, step, f"{type(exc).__name__}: {exc}"[:500], time.perf_counter() - t0)
+        return Result(job, True, seconds=time.perf_counter() - t0)
+
+    def close(self) -> None:
+        """Shut the kernel down and remove the exporter's temporary files."""
+        with contextlib.suppress(Exception):
+            self.kernel.shutdown()
+        with contextlib.suppress(Exception):
+            self.exporter.close()
+
+
+# ---------------------------------------------------------------- pool worker side
+
+_STATE: dict[str, Any] = {}
+
+
+def _kill_kernel() -> None:
+    builder = _STATE.get("builder")
+    pid = getattr(getattr(builder, "kernel", None), "pid", None)
+    if pid:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _terminate(signum: int = signal.SIGTERM, frame: object = None) -> None:
+    """SIGTERM (the parent ended or stopped the build): kill the kernel, remove temp files, exit now."""
+    try:
+        _kill_kernel()
+        temp = _STATE.get("temp")
+        if temp is not None:
+            with contextlib.suppress(Exception):
+                temp.__exit__(None, None, None)
+    finally:
+        os._exit(128 + int(signum))
+
+
+def _cleanup() -> None:
+    """Normal end of a worker (the pool shut down): close the builder, remove the temp folder."""
+    builder = _STATE.pop("builder", None)
+    if builder is not None:
+        builder.close()
+    temp = _STATE.pop("temp", None)
+    if temp is not None:
+        temp.__exit__(None, None, None)
+
+
+def init_worker(notebook: str, timeout: int, parent_pid: int) -> None:
+    """Per worker process: end with the parent, private temp folder, one warm kernel."""
+    from multiprocessing import util
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the workers
+    signal.signal(signal.SIGTERM, _terminate)
+    procs.set_parent_death_signal(signal.SIGTERM)
+    if os.getppid() != parent_pid:  # the parent died before the signal was armed
+        _terminate()
+    procs.watch_parent(parent_pid, lambda: os.kill(os.getpid(), signal.SIGTERM))
+    temp = procs.private_temp()
+    temp.__enter__()
+    _STATE["temp"] = temp
+    builder = _STATE["builder"] = Builder.open(Path(notebook), timeout)
+    util.Finalize(None, _cleanup, exitpriority=100)
+    with contextlib.suppress(Exception):  # while the kernel imports; a real failure shows per briefing
+        builder.exporter.warm()
+
+
+def build_one(job: Job, out_dir: str) -> Result:
+    """Build one briefing in this worker (the pool's task)."""
+    return _STATE["builder"].build(job, out_dir)
+
+
+def worker_pids() -> tuple[int, int | None]:
+    """This worker's pid and its kernel's (for tests that check nothing outlives the build)."""
+    builder = _STATE.get("builder")
+    return os.getpid(), getattr(getattr(builder, "kernel", None), "pid", None)
