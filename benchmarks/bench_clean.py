@@ -1,0 +1,120 @@
+"""Time `make data`'s clean stage on generated figure sheets of growing size: cost must stay linear.
+
+The worst case of issue 8: every figure given 22 times with different values (22 sheets' worth of
+conflicts), so every row is rejected and every reject names other rows. Each size runs in a fresh
+interpreter (its own peak RSS), the rows are written by this script as an Excel-style CSV.
+
+    python benchmarks/bench_clean.py                      # 20,000 and 200,000 rows
+    python benchmarks/bench_clean.py --sizes 20000,60000  # other sizes
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+GROUP = 22
+KEYS = [
+    "pci_entry_costs",
+    "pci_land_access",
+    "pci_transparency",
+    "pci_time_costs",
+    "pci_informal_charges",
+    "pci_policy_bias",
+    "pci_proactivity",
+    "pci_business_support",
+    "pci_labor_training",
+    "pci_legal_institutions",
+    "papi_participation",
+    "papi_transparency",
+    "papi_vertical_accountability",
+    "papi_control_of_corruption",
+    "papi_public_admin_procedures",
+    "papi_public_service_delivery",
+]
+CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from analysis.clean.stage import run_clean
+raw, out = Path(sys.argv[1]), Path(sys.argv[2])
+t = time.perf_counter()
+result = run_clean(raw, out, max_year=2024, quiet=True)
+print(json.dumps({
+    "seconds": time.perf_counter() - t,
+    "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "kept": len(result.figures),
+    "rejected": len(result.rejects),
+    "rejects_csv_mib": (out / "rejects.csv").stat().st_size / 2**20,
+    "max_reason_chars": int(result.rejects["reason"].str.len().max()) if len(result.rejects) else 0,
+}))
+"""
+
+
+def write_sheet(folder: Path, n_rows: int) -> None:
+    """n_rows figures in groups of GROUP rows with the same key and different values."""
+    from analysis.provinces import all_provinces
+
+    names = [p.name for p in all_provinces("63")]
+    folder.mkdir(parents=True)
+    with (folder / "bench.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow(["province", "year", "indicator", "value", "unit", "source", "note"])
+        for i in range(n_rows):
+            g = i // GROUP
+            province = names[g % len(names)]
+            year = 2009 + (g // len(names)) % 16
+            key = KEYS[(g // (len(names) * 16)) % len(KEYS)]
+            value = f"{(i % GROUP) * 0.25 + 3:.2f}"
+            writer.writerow([province, year, key, value, "points (0-10)", f"source {i % GROUP}", ""])
+    (folder / "bench.meta.json").write_text(json.dumps({"locale": "intl", "source_quality": "press"}))
+
+
+def run(n_rows: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "raw"
+        write_sheet(raw / "figures", n_rows)
+        wall = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-c", CHILD, str(raw), str(Path(tmp) / "clean")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        wall = time.perf_counter() - wall
+    if proc.returncode != 0:
+        raise SystemExit(f"clean failed for {n_rows} rows:\n{proc.stderr[-2000:]}")
+    return {"rows": n_rows, "wall_seconds": wall, **json.loads(proc.stdout.strip().splitlines()[-1])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="20000,200000")
+    args = parser.parse_args()
+    results = [run(int(n)) for n in args.sizes.split(",")]
+    print("| rows | clean s | wall s (with start-up) | peak RSS MiB | rejects.csv MiB | longest reason |")
+    print("|---|---|---|---|---|---|")
+    for r in results:
+        print(
+            f"| {r['rows']:,} | {r['seconds']:.1f} | {r['wall_seconds']:.1f} | {r['peak_rss_mib']:.0f} "
+            f"| {r['rejects_csv_mib']:.1f} | {r['max_reason_chars']} |"
+        )
+    base = results[0]
+    for r in results[1:]:
+        scale = r["rows"] / base["rows"]
+        print(
+            f"{scale:.0f}x the rows: {r['seconds'] / base['seconds']:.1f}x the time, "
+            f"{r['peak_rss_mib'] / base['peak_rss_mib']:.1f}x the memory"
+        )
+    out = Path(__file__).parent / "out"
+    out.mkdir(exist_ok=True)
+    (out / "clean.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
