@@ -258,12 +258,11 @@ def _legend(
     font = 11 if not size.labels else 12
     swatch, step = (12, 17) if not size.labels else (16, 22)
     keys: list[tuple[int | None, str]] = [(g, label(f"group_{g}", lang)) for g in (1, 2, 3, 4)]
-    keys.append((None, label("group_none", lang)))
+    if not all(groups.get(t.code) for t in grid):  # a "no data" key only where a tile needs it
+        keys.append((None, label("group_none", lang)))
     out = [f'<g class="legend" font-size="{font}" fill="{INK}">']
     longest = 0
     for i, (group, text) in enumerate(keys):
-        if group is None and all(groups.get(t.code) for t in grid):
-            continue  # every province has a group: no "no data" key
         yy = y + i * step
         dash = f' stroke="{EDGE}" stroke-dasharray="3 2"' if group is None else ""
         fill = GROUP_COLOURS[group]
