@@ -464,11 +464,14 @@ def test_same_value_keeps_the_higher_quality_even_when_less_precise(tmp_path):
 def test_columns_a_workbook_importer_did_not_import_reach_the_manifest(tmp_path):
     from types import SimpleNamespace
 
-    from analysis.clean.report import build_manifest
+    from analysis.clean.report import build_manifest, summary
     from analysis.clean.stage import clean_frames, workbook_input
+    from analysis.ingest.tables import NotImported
 
     path = tmp_path / "PCI_2019.xlsx"
     path.write_bytes(b"stand-in")
+    unknown = NotImported("PCI_2019.xlsx", "Sheet1", "M", "PCI chưa trọng số", "no data file knows it", False)
+    tier = NotImported("PCI_2019.xlsx", "Sheet1", "N", "Nhóm xếp hạng", "the tier: not a figure", True)
     result = SimpleNamespace(
         rows=pd.DataFrame(
             {
@@ -483,22 +486,21 @@ def test_columns_a_workbook_importer_did_not_import_reach_the_manifest(tmp_path)
         ),
         rejects=pd.DataFrame(columns=["sheet", "row", "values", "reason"]),
         warnings=[],
-        not_imported=[{"sheet": "Sheet1", "column": "M", "header": "PCI chưa trọng số", "reason": "unknown"}],
+        not_imported=[unknown, tier],
     )
     item = workbook_input(path, result)
     figures, rejects = clean_frames([item], 2026)
     assert figures["value"].tolist() == [1.234]  # a number stays that number
     manifest = build_manifest([item], figures, rejects)
-    assert manifest["not_imported"] == [
-        {
-            "file": "PCI_2019.xlsx",
-            "sheet": "Sheet1",
-            "column": "M",
-            "header": "PCI chưa trọng số",
-            "reason": "unknown",
-        }
+    assert [(n["file"], n["column"], n["header"], n["explained"]) for n in manifest["not_imported"]] == [
+        ("PCI_2019.xlsx", "M", "PCI chưa trọng số", False),
+        ("PCI_2019.xlsx", "N", "Nhóm xếp hạng", True),
     ]
+    json.dumps(manifest)  # JSON-ready
     assert manifest["inputs"][0]["source_quality"] == "publisher"
+    text = summary(manifest, rejects, tmp_path)
+    assert "not imported: PCI_2019.xlsx:Sheet1 column M 'PCI chưa trọng số'" in text
+    assert "PCI_2019.xlsx: 1 column(s) left out on purpose" in text
 
 
 def test_an_unclosed_quote_is_named_and_a_quoted_multiline_note_is_fine(tmp_path):
@@ -518,3 +520,10 @@ def test_an_encrypted_workbook_is_named_as_such(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     ((_, reason),) = clean(tmp_path).unreadable
     assert "encrypted" in reason
+
+
+def test_semicolon_csv_as_excel_writes_it_in_a_comma_decimal_locale(tmp_path):
+    text = ";".join(COLUMNS) + '\r\nNghệ An;2024;online_filing_rate;90,2;%;"Báo cáo 87/BC-UBND; tỉnh";\r\n'
+    (figures_dir(tmp_path) / "semi.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    result = clean(tmp_path)
+    assert result.figures[["value", "source"]].values.tolist() == [[90.2, "Báo cáo 87/BC-UBND; tỉnh"]]

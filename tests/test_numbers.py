@@ -190,3 +190,13 @@ def test_rounded_format_reads_back_within_half_a_step(x: float, decimals: int) -
 def test_a_column_written_the_vietnamese_way_is_inferred_vi_or_reads_the_same(x: float) -> None:
     column = [format_number(x, "vi"), "90,5"]
     assert infer_locale(column) == "vi"
+
+
+@pytest.mark.parametrize(
+    ("text", "scale"), [("2 triệu", 1e6), ("35,5 tỷ đồng", 1e9), ("3 nghìn hồ sơ", 1e3), ("12,5%", 1.0)]
+)
+def test_parse_figure_reports_the_scale_it_applied(text: str, scale: float) -> None:
+    """The clean stage needs the scale to refuse a second one from the unit column."""
+    figure = parse_figure(text)
+    assert figure.scale == scale
+    assert figure.value == pytest.approx(parse_number(text.split()[0].rstrip("%")) * scale)

@@ -82,10 +82,18 @@ def summary(manifest: dict, rejects: pd.DataFrame, out_dir: Path) -> str:
     if len(rejects):
         lines.append("most frequent reasons for rejects:")
         lines += [f"  {n:>5}  {r[:100]}" for r, n in _reason_kinds(rejects).value_counts().head(5).items()]
+    explained: dict[str, int] = {}
     for n in manifest["not_imported"]:
+        if n.get("explained") is True:  # a column the importer knows to leave out (a tier, a duplicate)
+            explained[n["file"]] = explained.get(n["file"], 0) + 1
+            continue
         where = f"{n['file']}" + (f":{n['sheet']}" if n.get("sheet") else "")
         what = f"column {n.get('column', '')} {str(n.get('header', ''))!r}"
         lines.append(f"not imported: {where} {what}: {n.get('reason', '')}")
+    lines += [
+        f"not imported: {name}: {k} column(s) left out on purpose (reasons in manifest.json)"
+        for name, k in explained.items()
+    ]
     for f in manifest["inputs"]:
         lines += [f"warning: {w}" for w in f["warnings"]]
     if t["unreadable_files"]:
