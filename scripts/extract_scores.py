@@ -10,7 +10,8 @@ import csv
 import sys
 
 from analysis import config
-from analysis.extract.core import SCORED_FIELDS, Score, find_figures, read_text, score
+from analysis.extract.figures import find_figures, read_text
+from analysis.extract.scoring import SCORED_FIELDS, Score, score
 
 EXPECTED_DIR = config.ROOT / "tests" / "data" / "extract_expected"
 
