@@ -527,3 +527,57 @@ def test_semicolon_csv_as_excel_writes_it_in_a_comma_decimal_locale(tmp_path):
     (figures_dir(tmp_path) / "semi.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     result = clean(tmp_path)
     assert result.figures[["value", "source"]].values.tolist() == [[90.2, "Báo cáo 87/BC-UBND; tỉnh"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+cmd", "'+cmd"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=x", "'\t=x"),
+        ("\r=x", "'\r=x"),
+        ("-5", "-5"),  # a signed number is read as a number, never run
+        ("+12,5%", "+12,5%"),
+        ("-0.75", "-0.75"),
+        ("-5\n=HYPERLINK(1)", "'-5\n=HYPERLINK(1)"),
+        ("Nghệ An", "Nghệ An"),
+        (-5.0, -5.0),
+    ],
+)
+def test_neutralise_formula(text, expected):
+    from analysis.writing import neutralise_formula
+
+    assert neutralise_formula(text) == expected
+
+
+def test_a_csv_title_row_above_the_header_is_skipped(tmp_path):
+    title = [["Bảng tổng hợp chỉ số CCHC năm 2024", "", "", "", "", "", ""], ["", "", "", "", "", "", ""]]
+    rows = [["Nghệ An", "2024", "par_index_rank", "16", "rank /63", "Bộ Nội vụ", ""]]
+    excel_csv(figures_dir(tmp_path) / "titled.csv", rows, above=title)
+    result = clean(tmp_path)
+    assert result.figures["value"].tolist() == [16.0]
+    assert result.figures["source_ref"].tolist() == ["titled.csv:row 4"]  # the line an editor shows
+
+
+def test_a_workbook_saved_by_libreoffice_reads_like_the_original(tmp_path):
+    """LibreOffice records a sheet's size as a row range only (<dimension ref="1:3"/>)."""
+    import re
+    import zipfile
+
+    plain = tmp_path / "plain.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(COLUMNS)
+    wb.active.append(["Nghệ An", 2024, "par_index", 88.51, "%", "Bộ Nội vụ", ""])
+    wb.save(plain)
+    path = figures_dir(tmp_path) / "libre.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data, n = re.subn(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="1:2"/>', data)
+                assert n == 1
+            dst.writestr(info, data)
+    result = clean(tmp_path)
+    assert result.figures["value"].tolist() == [88.51] and result.ok

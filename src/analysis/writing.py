@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -32,15 +33,18 @@ def atomic_write(path: Path, data: bytes | str) -> None:
 
 # Text a spreadsheet would run as a formula when a reviewer opens the CSV (CSV/formula injection).
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+# A signed number written as text ("-5", "+12,5%") is no formula: a spreadsheet reads it as a number.
+_PLAIN_NUMBER = re.compile(r"[+-]\d[\d.,]*%?")
 
 
 def neutralise_formula(value: object) -> object:
     """Prefix formula-looking text with an apostrophe so Excel shows it as text; other values unchanged.
 
     Only CSV outputs use this: the Parquet keeps the true text. Numbers stay numbers (a negative
-    number is a number, not a formula), so only `str` values are touched.
+    number is a number, not a formula, also when written as text: "-5" stays), so only `str` values
+    are touched.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
