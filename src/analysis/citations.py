@@ -41,6 +41,10 @@ class Citation:
         """One line: publisher, title, date (the address is given separately, as a link)."""
         return ", ".join(p for p in (self.publisher, self.title, self.date) if p)
 
+    def short(self) -> str:
+        """Publisher and date only, for a table cell (the notes give the full citation)."""
+        return ", ".join(p for p in (self.publisher, self.date) if p)
+
 
 def _site(url: str) -> str:
     host = urlparse(url).hostname or ""
@@ -172,8 +176,14 @@ class SourceLine:
     url: str  # the address to link ("" when unknown, or when the line gathers several)
 
 
-def source_list(rows: pd.DataFrame, citations: Citations, lang: str = "vi") -> list[SourceLine]:
+def source_list(
+    rows: pd.DataFrame, citations: Citations, lang: str = "vi", press_label: str = ""
+) -> list[SourceLine]:
     """Condense the citations of these clean rows: one line per publisher and index family.
+
+    With `press_label` ("press and portals ({n} sites)"), press citations are gathered further: one line per
+    index family under that label, with the number of sites (for the comparison sources, where
+    other provinces' figures come from dozens of articles).
 
     Rows need `source`, `year` and `indicator` (`source_ref` when at hand). Report figures keep one
     line per report (title and date tell them apart).
@@ -191,7 +201,11 @@ def source_list(rows: pd.DataFrame, citations: Citations, lang: str = "vi") -> l
             family = str(row.indicator)
         label = families.get(family, {}).get(lang, family)
         report = cit.title if REPORT_FILE.search(str(row.source)) else ""
-        g = groups[(cit.publisher, "" if report else label, report)]
+        publisher = cit.publisher
+        if press_label and not report and cit.source_quality == "press":
+            publisher = press_label
+        g = groups[(publisher, "" if report else label, report)]
+        g.setdefault("sites", set()).add(cit.publisher)
         g["years"].add(int(row.year))
         g["urls"].add(cit.url)
         g["date"] = cit.date
@@ -200,6 +214,8 @@ def source_list(rows: pd.DataFrame, citations: Citations, lang: str = "vi") -> l
         url = _common_address(sorted(u for u in g["urls"] if u))
         if report:
             text = ", ".join(p for p in (publisher, report, g.get("date", "")) if p)
+        elif press_label and publisher == press_label:
+            text = f"{publisher.format(n=len(g['sites']))}, {label} {year_ranges(sorted(g['years']))}"
         else:
             text = f"{publisher}, {label} {year_ranges(sorted(g['years']))}"
         lines.append(SourceLine(text, url))

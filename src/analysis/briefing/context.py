@@ -44,7 +44,9 @@ def make_context(
     """The context of a briefing of province `p`; `asked` is the former province a name asked for."""
     labels.check_lang(lang)
     scope = scope_for(p, lang)
-    eff, fell_back = metrics.effective_year(context_rows(df, p), scope, int(year))
+    # The briefing keeps the year asked (issue #10): an index without a figure that year shows its
+    # latest earlier figure, labelled with its own year, in the headline; the year never moves.
+    eff, fell_back = int(year), False
     successor = ""
     if p.regime == "63" and (p.code, p.regime) in provinces.registry().successors:
         successor = province_name(provinces.successor(p), lang)

@@ -1,8 +1,16 @@
-"""Headline: each index of the year (PAR Index, SIPAS, PCI, PAPI, DTI, Decision 766) with value, rank
-of N, change since the previous year and the national median.
+"""Headline: each index (PAR Index, SIPAS, PCI, PAPI, DTI, Decision 766) for the briefing's year,
+with value, rank of N, change since the previous figure and the national median.
 
-Rows: for every year and index the province has a value, every province's value and rank (ranks
-computed among provinces, the median), plus the province's own rows of those indices.
+The briefing keeps its year. An index with a figure that year shows it — a score with its rank, or
+a rank alone where the publisher's rank is all we hold (PAR Index, SIPAS). An index without one
+shows its latest earlier figure labelled with its own year, next to what was published for the
+briefing's year ("only the top 30 published", "no published figure found":
+`analysis.publications`); a province formed in 2025 shows each former province's latest figure.
+PAPI publishes no rank: its rank is computed (marked *) and its quartile group is shown, by PAPI's
+convention.
+
+Rows: for every year and index the province (or a former province of it) has a value or a rank,
+every province's value and rank of that index and year (ranks, medians and groups need them).
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from analysis import publications
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
 from analysis.briefing.fmt import fmt_delta, fmt_value, heading, html_table, short_rank
@@ -24,11 +33,11 @@ NEEDS: tuple[str, ...] = ()
 
 @dataclass(frozen=True)
 class IndexFigure:
-    """One headline index for the province and year."""
+    """One headline index figure for the province (or one of its former provinces)."""
 
     key: str
-    year: int
-    value: float | None
+    year: int  # the figure's own year: the briefing's, or an earlier one (then `earlier` is True)
+    value: float | None  # None when only the publisher's rank is held (PAR Index, SIPAS)
     rank: Rank
     median: float | None
     median_n: int
@@ -36,6 +45,12 @@ class IndexFigure:
     prev_value: float | None = None
     prev_rank: int | None = None
     comparable: bool = True  # False when a method change forbids comparing with prev_year
+    earlier: bool = False  # the briefing's year has no figure: this is the latest earlier one
+    member: str = ""  # the former province's name, for a province formed in 2025
+    status: str = ""  # for an earlier figure: what was published for the briefing's year
+    top_n: int | None = None  # N of a top-N publication of the briefing's year
+    group: publications.QuartileGroup | None = None  # PAPI's quartile group (computed)
+    regime: str = ""  # the regime of the province the figure belongs to (63 for a former province)
 
     @property
     def change(self) -> float | None:
@@ -51,64 +66,142 @@ class IndexFigure:
         return self.prev_rank - self.rank.rank
 
 
-def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
-    return metrics.cells(df, metrics.index_cells(df, ctx.scope.code, ctx.scope.regime))
+@dataclass(frozen=True)
+class IndexStatus:
+    """A headline index with no figure for the province in the briefing's year or before."""
+
+    key: str
+    year: int
+    status: str  # one of publications.STATUSES (never "value")
+    top_n: int | None = None
 
 
-def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None = None) -> list[IndexFigure]:
-    """Each headline index the province has in the year shown, with rank, change and national median."""
-    scope, year = ctx.scope, ctx.year
-    out = []
-    for key in metrics.headline_keys():
-        value = metrics.value_of(df, scope.code, scope.regime, year, key)
-        if value is None:
-            continue
-        median, n = metrics.national_median(df, scope.regime, year, key)
-        prev = _previous(df, scope.code, scope.regime, year, key)
-        prev_year = prev[0] if prev else None
-        comparable = not (
-            key == "papi" and prev_year is not None and prev_year < metrics.PAPI_METHOD_BREAK <= year
-        )
-        prev_rank = metrics.rank_of(df, scope.code, scope.regime, prev_year, key).rank if prev_year else None
-        out.append(
-            IndexFigure(
-                key=key,
-                year=year,
-                value=value,
-                rank=metrics.rank_of(df, scope.code, scope.regime, year, key),
-                median=median,
-                median_n=n,
-                prev_year=prev_year,
-                prev_value=prev[1] if prev else None,
-                prev_rank=prev_rank,
-                comparable=comparable,
-            )
-        )
-    return out
+class Headline(list):
+    """The figures (a list of IndexFigure, as the summary and the notes read it) and `missing`: the
+    indices with no figure at all, each with what was published for the year."""
+
+    def __init__(self, figures: list[IndexFigure], missing: tuple[IndexStatus, ...] = ()):
+        super().__init__(figures)
+        self.missing = tuple(missing)
 
 
-def _previous(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> tuple[int, float] | None:
-    """The latest earlier year (same province, same regime) with a value for this index."""
-    sel = df[
+def _members(ctx: Context) -> list[tuple[str, str, str]]:
+    """(code, regime, name) of the province and, for one formed in 2025, of its former provinces."""
+    s = ctx.scope
+    own = [(s.code, s.regime, "")]
+    if s.merged:
+        several = len(s.predecessors) > 1  # name the former province only when there are several
+        own += [
+            (m.code, m.regime, m.name if several else "")
+            for m in s.predecessors
+            if (m.code, m.regime) != (s.code, s.regime)
+        ]
+    return own
+
+
+def _figure_years(df: pd.DataFrame, code: str, regime: str, key: str) -> list[int]:
+    """Years in which the province has this index's value or the publisher's rank."""
+    own = df[
         (df["province_code"] == code)
         & (df["regime"] == regime)
-        & (df["indicator"] == key)
-        & (df["year"] < year)
+        & df["indicator"].isin([key, metrics.rank_key(key) or key])
     ].dropna(subset=["value"])
-    if sel.empty:
-        return None
-    last = int(sel["year"].max())
-    return last, float(sel[sel["year"] == last]["value"].iloc[0])
+    return sorted({int(y) for y in own["year"]})
 
 
-def table(result: list[IndexFigure]) -> pd.DataFrame:
-    """One row per index: value, rank (given or computed), median, previous year's value and rank."""
+def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    cells: set[metrics.Cell] = set()
+    for code, regime, _ in _members(ctx):
+        for key in metrics.headline_keys():
+            for y in _figure_years(df, code, regime, key):
+                cells |= {(regime, y, k) for k in metrics.with_ranks([key])}
+    return metrics.cells(df, cells)
+
+
+def _figure(df: pd.DataFrame, code: str, regime: str, year: int, key: str, **extra) -> IndexFigure:
+    value = metrics.value_of(df, code, regime, year, key)
+    median, n = metrics.national_median(df, regime, year, key)
+    prev_years = [y for y in _figure_years(df, code, regime, key) if y < year]
+    prev_year = prev_years[-1] if prev_years else None
+    comparable = not (
+        key == "papi" and prev_year is not None and prev_year < metrics.PAPI_METHOD_BREAK <= year
+    )
+    rank = metrics.rank_of(df, code, regime, year, key)
+    pub = publications.publication(key, year)
+    if rank.given and pub is not None and not pub.ranks_published:
+        rank = _computed(df, code, regime, year, key)  # a press "rank" of an index that publishes none
+    prev_rank = None
+    if prev_year is not None:
+        prev_rank = metrics.rank_of(df, code, regime, prev_year, key).rank
+    group = publications.quartile_group(df, year, code, regime=regime) if key == "papi" else None
+    return IndexFigure(
+        key=key,
+        year=year,
+        value=value,
+        rank=rank,
+        median=median if value is not None else None,
+        median_n=n,
+        prev_year=prev_year,
+        prev_value=metrics.value_of(df, code, regime, prev_year, key) if prev_year else None,
+        prev_rank=prev_rank,
+        comparable=comparable,
+        group=group,
+        regime=regime,
+        **extra,
+    )
+
+
+def _computed(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> Rank:
+    v = metrics.values(df, regime, year, key)
+    if code not in v.index:
+        return Rank(None, len(v), False)
+    ranks = v.rank(ascending=not metrics.higher_is_better(key), method="min")
+    return Rank(int(ranks[code]), len(v), False)
+
+
+def _status(key: str, year: int) -> tuple[str, int | None]:
+    """What was published for the year, for a province with no figure (status, N of a top N)."""
+    pub = publications.publication(key, year)
+    if pub is not None and pub.released == "top_n":
+        status = publications.NOT_IN_TOP_N if pub.complete_held else publications.NOT_FOUND
+        return status, pub.top_n
+    return publications.NOT_FOUND, None
+
+
+def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None = None) -> Headline:
+    """Each headline index: the year's figure, else the latest earlier one, else what was published."""
+    year, out, missing = ctx.year, [], []
+    members = _members(ctx)
+    for key in metrics.headline_keys():
+        code, regime, _ = members[0]
+        if year in _figure_years(df, code, regime, key):
+            out.append(_figure(df, code, regime, year, key))
+            continue
+        status, top_n = _status(key, year)
+        found = False
+        for code, regime, name in members:
+            earlier = [y for y in _figure_years(df, code, regime, key) if y < year]
+            if earlier:
+                extra = {"earlier": True, "member": name, "status": status, "top_n": top_n}
+                out.append(_figure(df, code, regime, earlier[-1], key, **extra))
+                found = True
+        if not found:
+            missing.append(IndexStatus(key, year, status, top_n))
+    return Headline(out, tuple(missing))
+
+
+def table(result: Headline) -> pd.DataFrame:
+    """One row per index: value, rank (given or computed), median, previous figure; then the indices
+    without any figure, with what was published for the year."""
     out = []
     for f in result:
         row = asdict(f)
         rank = row.pop("rank")
+        group = row.pop("group")
         row |= {"rank": rank["rank"], "of": rank["of"], "rank_given": rank["given"], "change": f.change}
+        row["group"] = group["group"] if group else None
         out.append(row)
+    out += [asdict(m) | {"value": None} for m in result.missing]
     return pd.DataFrame(out)
 
 
@@ -130,35 +223,54 @@ def rank_move(fig: IndexFigure, lang: str, with_year: bool = True) -> str:
     return t(keys[2], lang, year=fig.prev_year)
 
 
-def render(result: list[IndexFigure], ctx: Context) -> list:
+def status_text(status: str, key: str, year: int, top_n: int | None, lang: str) -> str:
+    """What was published for the year, in words ("only the top 30 published; … not among them")."""
+    if status == publications.NOT_IN_TOP_N:
+        return t("status_not_in_top_n", lang, n=top_n, year=year)
+    if top_n:
+        return t("status_top_n_not_found", lang, n=top_n, year=year)
+    return t("status_not_found", lang, year=year)
+
+
+def _note(f: IndexFigure, ctx: Context) -> str:
+    parts = []
+    if f.group is not None:
+        swatch = f'<span class="cchc-swatch" style="background:{esc(f.group.colour)}"></span>'
+        parts.append(swatch + esc(t("papi_group", ctx.lang, group=f.group.label(ctx.lang))))
+    if f.earlier:
+        parts.append(esc(status_text(f.status, f.key, ctx.year, f.top_n, ctx.lang)))
+    return "; ".join(parts)
+
+
+def render(result: Headline, ctx: Context) -> list:
     """The headline table (no figure)."""
     text = html(result, ctx)
     return [text] if text else []
 
 
-def html(result: list[IndexFigure], ctx: Context) -> str:
+def html(result: Headline, ctx: Context) -> str:
     lang = ctx.lang
-    if not result:
+    if not result and not result.missing:
         return ""  # the summary already says there is nothing for this year
     out = [heading(2, f"{t('headline', lang)} {ctx.year}")]
-    if ctx.fell_back:
-        said = t("fallback", lang, asked=ctx.year_asked, name=ctx.display_name, year=ctx.year)
-        out.append(f'<p class="note">{esc(said)}</p>')
     head = [
         (esc(t("index", lang)), False),
         (esc(t("value", lang)), True),
         (esc(t("rank", lang)), True),
         (esc(t("change", lang)), False),
         (esc(t("national_median", lang)), True),
+        (esc(t("remark", lang)), False),
     ]
+    several = len(ctx.scope.predecessors) > 1
     body = []
     for f in result:
         change = ""
         if f.prev_year is not None:
             if f.comparable:
-                delta = fmt_delta(f.change, f.key, lang)
+                delta = fmt_delta(f.change, f.key, lang) if f.change is not None else ""
                 move = rank_move(f, lang, with_year=False)
-                change = delta + (f", {move}" if move else "") + f" ({t('vs_year', lang, year=f.prev_year)})"
+                said = ", ".join(x for x in (delta, move) if x)
+                change = f"{said} ({t('vs_year', lang, year=f.prev_year)})" if said else ""
             else:
                 change = t("not_comparable", lang)
         median = "—"
@@ -166,13 +278,29 @@ def html(result: list[IndexFigure], ctx: Context) -> str:
             median = (
                 f"{esc(fmt_value(f.median, f.key, lang, with_unit=False))} <small>(n={f.median_n})</small>"
             )
+        name = esc(index_name(f.key, lang))
+        if f.earlier or (several and f.member):
+            who = f"{f.member}, " if several and f.member else ""
+            name += f" <small>({esc(who)}{f.year})</small>"
         body.append(
             [
-                (esc(index_name(f.key, lang)), False),
+                (name, False),
                 (esc(fmt_value(f.value, f.key, lang, with_unit=False)), True),
                 (esc(short_rank(f.rank)), True),
                 (esc(change), False),
                 (median, True),
+                (_note(f, ctx), False),
+            ]
+        )
+    for m in result.missing:
+        body.append(
+            [
+                (esc(index_name(m.key, lang)), False),
+                ("—", True),
+                ("—", True),
+                ("", False),
+                ("—", True),
+                (esc(status_text(m.status, m.key, m.year, m.top_n, lang)), False),
             ]
         )
     out.append(html_table(head, body, "cchc-headline"))

@@ -2,6 +2,10 @@
 indices missing that year, ranks computed rather than published, PAPI's method break, conflicting
 values, and how the 2025 merger was handled (with the successor note for a former province).
 
+Sources are cited from provenance (`analysis.citations`: publisher, title, date, address from the
+sheets' and report texts' sidecars) and condensed to one line per publisher and index with its
+years ("VCCI, PCI 2005–2020"), not one line per row.
+
 Rows: the province's own rows of the year shown (to find conflicting values), plus the rows of the
 sections it reports on (headline, sub-indices, trend, online), whose sources it lists.
 """
@@ -10,26 +14,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import cache
 
 import pandas as pd
 
+from analysis import config
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
 from analysis.briefing.fmt import heading
 from analysis.briefing.labels import esc, index_name, join_names, t
+from analysis.citations import Citations, SourceLine, source_list
 
 NAME = "notes"
-NEEDS: tuple[str, ...] = ("headline", "subindices", "trend", "online")
+NEEDS: tuple[str, ...] = ("headline", "subindices", "papi", "trend", "online")
 
 
 @dataclass(frozen=True)
 class DataNotes:
-    sources: tuple[str, ...]  # sources of the province's own figures shown
-    missing: tuple[str, ...]  # headline indices with no value for the province that year
+    sources: tuple[SourceLine, ...]  # sources of the province's own figures shown, condensed
+    missing: tuple[str, ...]  # headline indices with no figure for the province that year or before
     computed_ranks: tuple[str, ...]  # headline indices whose rank was computed, not given
     papi_break: bool  # PAPI values both sides of the 2018 method change are shown
     conflicts: tuple[str, ...] = field(default=())  # indicators with two values for one province-year
-    comparison_sources: tuple[str, ...] = field(default=())  # other provinces' figures (ranks, medians)
+    comparison_sources: tuple[SourceLine, ...] = field(default=())  # other provinces' (ranks, medians)
+    earlier: tuple[str, ...] = field(default=())  # headline indices shown with an earlier year's figure
 
 
 def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -46,9 +54,14 @@ def used_cells(ctx: Context, needs: Mapping[str, object]) -> set[metrics.Cell]:
         found.update((regime, int(y), k) for k in (key, metrics.rank_key(key)) if k)
 
     for f in needs["headline"]:
-        add(scope.regime, f.year, f.key)
+        regime = getattr(f, "regime", "") or scope.regime  # a former province's figure: its own regime
+        add(regime, f.year, f.key)
         if f.prev_year is not None:
-            add(scope.regime, f.prev_year, f.key)
+            add(regime, f.prev_year, f.key)
+    for d in needs.get("papi", ()):
+        found.add((d.regime, d.year, "papi"))
+        for w in d.weakest:
+            found.update((d.regime, d.year, s.key) for s in (w.dimension, *w.subs))
     for sub in needs["subindices"]:
         found.update((scope.regime, sub.year, k) for k in sub.table["indicator"])
     trend = needs["trend"]
@@ -67,11 +80,10 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object]) -> Data
     used = metrics.cells(df, used_cells(ctx, needs))
     mine = used.index.isin(own.index)
 
-    def distinct(frame: pd.DataFrame) -> list[str]:
-        return sorted({str(s) for s in frame["source"].dropna() if str(s).strip()})
-
-    own_sources = distinct(used[mine])
-    other = [s for s in distinct(used[~mine]) if s not in set(own_sources)]
+    cites = citations()
+    own_sources = source_list(used[mine], cites, ctx.lang)
+    press = t("press_sources", ctx.lang)
+    other = [s for s in source_list(used[~mine], cites, ctx.lang, press) if s not in set(own_sources)]
     dup = own[(own["year"] == ctx.year) & (own["regime"] == ctx.scope.regime)]
     dup = dup[(dup["province_code"] == ctx.scope.code)].dropna(subset=["value"])
     dup = dup[dup.duplicated(["province_code", "indicator"], keep=False)]
@@ -80,11 +92,19 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object]) -> Data
     return DataNotes(
         sources=tuple(own_sources),
         comparison_sources=tuple(other),
-        missing=tuple(k for k in metrics.headline_keys() if k not in have),
-        computed_ranks=tuple(f.key for f in figures if not f.rank.given and f.rank.rank is not None),
+        missing=tuple(m.key for m in getattr(figures, "missing", ()))
+        or tuple(k for k in metrics.headline_keys() if k not in have),
+        earlier=tuple(dict.fromkeys(f.key for f in figures if getattr(f, "earlier", False))),
+        computed_ranks=tuple(
+            dict.fromkeys(f.key for f in figures if f.rank.rank is not None and not f.rank.given)
+        ),
         papi_break=bool(len(papi)) and not bool(papi["comparable"].all()),
         conflicts=tuple(sorted(dup["indicator"].unique())),
     )
+
+
+def _computed(f: object) -> bool:
+    return f.rank.rank is not None and not f.rank.given
 
 
 def table(result: DataNotes) -> pd.DataFrame:
@@ -111,14 +131,20 @@ def merger_note(ctx: Context) -> str:
     return t("merger_34", lang, name=s.name, parts=join_names(parts, lang))
 
 
-def source_list(sources: Iterable[str]) -> str:
-    """Sources as a list; web addresses become links (escaped like any other data)."""
+@cache
+def citations() -> Citations:
+    """The sidecars of data/raw, read once per process (a warm kernel builds many briefings)."""
+    return Citations.load(config.RAW_DIR)
+
+
+def source_items(sources: Iterable[SourceLine]) -> str:
+    """Condensed source lines as a list; a line's address becomes its link (escaped like any data)."""
     items = []
     for s in sources:
-        if s.startswith(("http://", "https://")):
-            items.append(f'<li><a href="{esc(s)}">{esc(s)}</a></li>')
+        if s.url.startswith(("http://", "https://")):
+            items.append(f'<li><a href="{esc(s.url)}">{esc(s.text)}</a></li>')
         else:
-            items.append(f"<li>{esc(s)}</li>")
+            items.append(f"<li>{esc(s.text)}</li>")
     return f'<ul class="cchc-sources">{"".join(items)}</ul>'
 
 
@@ -128,6 +154,8 @@ def html(result: DataNotes, ctx: Context) -> str:
     if n.missing:
         keys = ", ".join(index_name(k, lang) for k in n.missing)
         items.append(t("missing_note", lang, year=ctx.year, keys=keys))
+    if n.earlier:
+        items.append(t("earlier_figures", lang, year=ctx.year))
     if n.computed_ranks:
         items.append(t("computed_ranks", lang, keys=", ".join(index_name(k, lang) for k in n.computed_ranks)))
     items.append(t("medians", lang))
@@ -142,9 +170,9 @@ def html(result: DataNotes, ctx: Context) -> str:
     lis = "".join(f"<li>{esc(s)}</li>" for s in items if s)
     out = heading(2, t("notes", lang)) + f'<ul class="cchc-notes">{lis}</ul>'
     if n.sources:
-        out += heading(3, t("sources", lang)) + source_list(n.sources)
+        out += heading(3, t("sources", lang)) + source_items(n.sources)
     if n.comparison_sources:
-        out += heading(3, t("comparison_sources", lang)) + source_list(n.comparison_sources)
+        out += heading(3, t("comparison_sources", lang)) + source_items(n.comparison_sources)
     return out
 
 

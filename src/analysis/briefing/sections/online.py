@@ -131,6 +131,16 @@ def sentences(result: pd.DataFrame, lang: str, limit: int = 3) -> list[str]:
     return out
 
 
+def cited(source: str) -> str:
+    """A figure's source as its citation (publisher, title, date from provenance), linked when known;
+    a report text's figures cite the article, not our file name."""
+    from analysis.briefing.sections.notes import citations
+
+    cit = citations().cite(str(source))
+    text = esc(cit.short() or source)
+    return f'<a href="{esc(cit.url)}">{text}</a>' if cit.url.startswith(("http://", "https://")) else text
+
+
 def html(result: pd.DataFrame, ctx: Context) -> str:
     lang = ctx.lang
     out = [heading(2, f"{t('online', lang)} {ctx.year}")]
@@ -160,7 +170,7 @@ def html(result: pd.DataFrame, ctx: Context) -> str:
                 (esc(value_text(r, lang)), True),
                 (esc(target), True),
                 (esc(set_by) + link + note, False),
-                (f"<small>{esc(r.source)}</small>", False),
+                (f"<small>{cited(r.source)}</small>", False),
             ]
         )
     out.append(html_table(head, body, "cchc-online"))

@@ -37,13 +37,14 @@ def median_phrase(fig: IndexFigure, lang: str) -> str:
 
 def headline_sentence(f: IndexFigure, lang: str, target: dict | None = None) -> str:
     """ "PCI 2018: 65,40 điểm, hạng 12/63, tăng 3 bậc so với 2017; cao hơn trung vị cả nước (63,80)."""
-    parts = [fmt_value(f.value, f.key, lang)]
+    parts = [fmt_value(f.value, f.key, lang)] if f.value is not None else []  # a rank alone (PAR Index)
     if f.rank.rank is not None:
         parts.append(fmt_rank(f.rank, lang))
     move = rank_move(f, lang)
     if move:
         parts.append(move)
-    text = f"{index_name(f.key, lang)} {f.year}: " + ", ".join(parts)
+    who = f" ({f.member})" if getattr(f, "member", "") else ""  # a former province's figure (2025 on)
+    text = f"{index_name(f.key, lang)} {f.year}{who}: " + ", ".join(parts)
     med = median_phrase(f, lang)
     text += f"; {med}" if med else ""
     if target:
