@@ -227,6 +227,7 @@ def test_a_unit_in_the_value_that_agrees_is_applied_once(tmp_path, indicator, va
         ("pci", "64,5%", "", ["'64,5%'", "percent", "pci is measured in score"]),
         ("population", "2 triệu", "nghìn người", ["'2 triệu'", "×1,000,000", "'nghìn người'", "×1,000"]),
         ("online_filing_rate", "80 tỷ đồng", "%", ["'80 tỷ đồng'", "vnd", "'%' (percent)"]),
+        ("par_tasks_done_rate", "40/40", "%", ["'40/40'", "fraction", "par_tasks_total"]),
     ],
 )
 def test_a_unit_in_the_value_that_disagrees_rejects_the_row_naming_both(

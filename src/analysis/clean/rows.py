@@ -60,7 +60,14 @@ def parse_value(cell: object, locale: str) -> Reading:
         return Reading(numbers.parse_number(text, locale), "exact", _decimals(text, locale))
     except AnalysisError:
         figure = numbers.parse_figure(text, locale)
-        return Reading(figure.value, figure.qualifier, _decimals(text, locale), figure.unit, figure.scale)
+    if figure.denominator is not None:  # "40/40": which of done, assigned or the rate is meant?
+        raise RowError(
+            "value",
+            text,
+            f"the value {text!r} is a fraction: write the count and its total as two rows "
+            "(e.g. par_tasks_done and par_tasks_total) or the rate in percent",
+        )
+    return Reading(figure.value, figure.qualifier, _decimals(text, locale), figure.unit, figure.scale)
 
 
 def parse_year(text: str, max_year: int) -> int:
@@ -137,6 +144,8 @@ def parse_row(row: dict, locale: str, max_year: int) -> dict:
         raise RowError("value", "", "value is empty")
     try:
         reading = parse_value(cell, locale)
+    except RowError:
+        raise
     except AnalysisError as exc:
         raise RowError("value", cell.value if isinstance(cell, Number) else cell, str(exc)) from None
     value, decimals = combine_units(reading, unit, row["unit"], ind.key, cell)
