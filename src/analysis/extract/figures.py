@@ -12,7 +12,7 @@ import re
 import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -314,12 +314,13 @@ def extract_files(files: Iterable[Path]) -> list[Candidate]:
 
 def candidates_frame(rows: Sequence[Candidate]) -> pd.DataFrame:
     """Candidates as candidates.csv has them: numbers written plainly, `accept` left empty."""
-    records = []
-    for c in rows:
-        d = asdict(c)
-        d.update(value=_plain(c.value), denominator=_plain(c.denominator), year=c.year or "", accept="")
-        records.append({k: str(d[k]) for k in CANDIDATE_COLUMNS})
-    return pd.DataFrame(records, columns=list(CANDIDATE_COLUMNS), dtype=object)
+    plain = {"value": _plain, "denominator": _plain, "year": lambda y: str(y or "")}
+    columns = {
+        k: [plain.get(k, str)(getattr(c, k)) for c in rows] for k in CANDIDATE_COLUMNS if k != "accept"
+    }
+    return pd.DataFrame(
+        {**columns, "accept": [""] * len(rows)}, columns=list(CANDIDATE_COLUMNS), dtype=object
+    )
 
 
 def extract_to_csv(files: Sequence[Path], out: Path) -> int:
