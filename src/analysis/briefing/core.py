@@ -133,8 +133,9 @@ def compute(
     ctx = make_context(df, p, year, lang, asked=asked)
     results: dict[str, Any] = {}
     rows: dict[str, pd.DataFrame] = {}
+    own: dict[str, pd.DataFrame] = {}
     for m in sections.compute_order():
-        rows[m.NAME] = sections.section_rows(m.NAME, df, ctx)
+        rows[m.NAME] = sections.section_rows(m.NAME, df, ctx, own)
         needs = {n: results[n] for n in m.NEEDS}
         results[m.NAME] = m.compute(rows[m.NAME], ctx, needs)
     return Briefing(ctx=ctx, results=results, rows=rows)

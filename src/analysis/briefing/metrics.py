@@ -16,9 +16,10 @@ Rules kept here, in one place:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from analysis import indicators
@@ -91,19 +92,40 @@ class Rank:
     given: bool  # True: the source's own rank; False: computed among provinces with a value
 
 
-_MEMO: dict[int, tuple[pd.DataFrame, dict[Cell, dict[str, float]]]] = {}
+@dataclass
+class _Frame:
+    """Lookups built once per frame (a briefing asks for a few hundred slices; filtering the frame
+    each time cost most of the briefing time): values by cell, row positions by cell and province."""
+
+    df: pd.DataFrame
+    table: dict[Cell, dict[str, float]] | None = None
+    series: dict[Cell, pd.Series] = field(default_factory=dict)
+    by_cell: dict[Cell, np.ndarray] | None = None
+    by_province: dict[tuple[str, str], np.ndarray] | None = None
+
+
+_MEMO: dict[int, _Frame] = {}
+
+
+def _frame(df: pd.DataFrame) -> _Frame:
+    hit = _MEMO.get(id(df))
+    if hit is not None and hit.df is df:
+        return hit
+    if len(_MEMO) >= 32:  # a briefing holds one frame per section: keep a few briefings' worth
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[id(df)] = hit = _Frame(df)
+    return hit
 
 
 def _table(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
     """(regime, year, indicator) → {province code: value}, built once per frame.
 
-    A briefing asks for a few hundred such slices; filtering the frame each time cost most of the
-    metric time. When a province has two rows (a conflict the clean stage kept), the first in
-    source order wins; the notes section lists such conflicts so the briefing says so.
+    When a province has two rows (a conflict the clean stage kept), the first in source order wins;
+    the notes section lists such conflicts so the briefing says so.
     """
-    hit = _MEMO.get(id(df))
-    if hit is not None and hit[0] is df:
-        return hit[1]
+    memo = _frame(df)
+    if memo.table is not None:
+        return memo.table
     rows = df.dropna(subset=["value"]).sort_values(["province_code", "source"], kind="stable")
     table: dict[Cell, dict[str, float]] = {}
     for code, regime, year, key, value in zip(
@@ -115,16 +137,45 @@ def _table(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
         strict=True,
     ):
         table.setdefault((str(regime), int(year), str(key)), {}).setdefault(str(code), float(value))
-    if len(_MEMO) >= 24:  # a briefing holds one frame per section: keep a few briefings' worth
-        _MEMO.pop(next(iter(_MEMO)))
-    _MEMO[id(df)] = (df, table)
+    memo.table = table
     return table
 
 
 def values(df: pd.DataFrame, regime: str, year: int, key: str) -> pd.Series:
-    """Values of one indicator for every province of a regime in a year, by province code."""
-    found = _table(df).get((str(regime), int(year), key), {})
-    return pd.Series(found, dtype=float, name="value")
+    """Values of one indicator for every province of a regime in a year, by province code (shared: do
+    not modify the Series returned)."""
+    memo, cell = _frame(df), (str(regime), int(year), key)
+    if cell not in memo.series:
+        memo.series[cell] = pd.Series(_table(df).get(cell, {}), dtype=float, name="value")
+    return memo.series[cell]
+
+
+def _positions(df: pd.DataFrame) -> _Frame:
+    memo = _frame(df)
+    if memo.by_cell is None:
+        keys = [df["regime"].astype(str).tolist(), df["year"].astype(int).tolist(), df["indicator"].tolist()]
+        by_cell: dict[Cell, list[int]] = {}
+        by_province: dict[tuple[str, str], list[int]] = {}
+        for pos, (regime, year, key, code) in enumerate(
+            zip(*keys, df["province_code"].tolist(), strict=True)
+        ):
+            by_cell.setdefault((regime, year, str(key)), []).append(pos)
+            by_province.setdefault((str(code), regime), []).append(pos)
+        memo.by_cell = {k: np.asarray(v) for k, v in by_cell.items()}
+        memo.by_province = {k: np.asarray(v) for k, v in by_province.items()}
+    return memo
+
+
+def _take(df: pd.DataFrame, parts: list[np.ndarray]) -> pd.DataFrame:
+    if not parts:
+        return df.iloc[0:0]
+    return df.iloc[np.sort(np.concatenate(parts))]
+
+
+def province_rows(df: pd.DataFrame, code: str, regime: str) -> pd.DataFrame:
+    """One province's rows (of one regime), in the frame's order."""
+    found = _positions(df).by_province.get((str(code), str(regime)))
+    return _take(df, [] if found is None else [found])
 
 
 def value_of(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> float | None:
@@ -180,7 +231,7 @@ def default_year(df: pd.DataFrame) -> int:
 
 def index_rows(df: pd.DataFrame, code: str, regime: str) -> pd.DataFrame:
     """The province's own rows carrying a headline index value or rank (what the year rule reads)."""
-    own = df[(df["province_code"] == code) & (df["regime"] == regime)]
+    own = province_rows(df, code, regime)
     return own[has_index_values(own)]
 
 
@@ -196,19 +247,15 @@ def effective_year(df: pd.DataFrame, scope: Scope, year: int) -> tuple[int, bool
 
 def own_rows(df: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     """Rows of the province itself and, for a merged province, of its predecessors."""
-    mask = pd.Series(False, index=df.index)
-    for m in scope.members():
-        mask |= (df["province_code"] == m.code) & (df["regime"] == m.regime)
-    return df[mask]
+    found = _positions(df).by_province
+    return _take(df, [found[k] for m in scope.members() if (k := (m.code, m.regime)) in found])
 
 
 def cells(df: pd.DataFrame, wanted: Iterable[Cell]) -> pd.DataFrame:
     """Every province's rows of the given (regime, year, indicator) cells, in the frame's order."""
-    wanted = {(str(r), int(y), str(k)) for r, y, k in wanted}
-    if not wanted or df.empty:
-        return df.iloc[0:0]
-    keys = pd.MultiIndex.from_arrays([df["regime"].astype(str), df["year"].astype(int), df["indicator"]])
-    return df[keys.isin(list(wanted))]
+    found = _positions(df).by_cell
+    keys = {(str(r), int(y), str(k)) for r, y, k in wanted}
+    return _take(df, [found[k] for k in keys if k in found])
 
 
 def index_cells(df: pd.DataFrame, code: str, regime: str) -> set[Cell]:
@@ -223,10 +270,10 @@ def index_cells(df: pd.DataFrame, code: str, regime: str) -> set[Cell]:
 
 def union(frames: Iterable[pd.DataFrame], df: pd.DataFrame) -> pd.DataFrame:
     """Rows of `df` in any of the frames (subsets of it), in `df`'s order."""
-    index = pd.Index([])
-    for f in frames:
-        index = index.union(f.index)
-    return df[df.index.isin(index)]
+    labels = [f.index.to_numpy() for f in frames if len(f)]
+    if not labels:
+        return df.iloc[0:0]
+    return df[df.index.isin(np.concatenate(labels))]
 
 
 def summed_counts(df: pd.DataFrame, scope: Scope, key: str) -> pd.DataFrame:
