@@ -61,8 +61,25 @@ def compute_order() -> list[ModuleType]:
     return done
 
 
-def section_rows(name: str, df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
-    """The rows a section is computed from: its own and those of every section it NEEDS."""
-    m = get(name)
-    frames = [m.rows(df, ctx), *(section_rows(n, df, ctx) for n in m.NEEDS)]
-    return metrics.union(frames, df)
+def section_rows(
+    name: str, df: pd.DataFrame, ctx: Context, own: dict[str, pd.DataFrame] | None = None
+) -> pd.DataFrame:
+    """The rows a section is computed from: its own and those of every section it NEEDS.
+
+    `own` caches each section's `rows(df, ctx)` across calls of one briefing.
+    """
+    own = {} if own is None else own
+
+    def rows_of(n: str) -> pd.DataFrame:
+        if n not in own:
+            own[n] = get(n).rows(df, ctx)
+        return own[n]
+
+    needed, todo = [], [name]
+    while todo:
+        n = todo.pop()
+        if n not in needed:
+            needed.append(n)
+            todo += list(get(n).NEEDS)
+    frames = [rows_of(n) for n in needed]
+    return frames[0] if len(frames) == 1 else metrics.union(frames, df)
