@@ -26,6 +26,7 @@ from analysis.briefing.context import Context
 from analysis.briefing.fmt import fmt_delta, fmt_value, heading, html_table, short_rank
 from analysis.briefing.labels import esc, index_name, t
 from analysis.briefing.metrics import Rank
+from analysis.briefing.sections.papi import SWATCH
 
 NAME = "headline"
 NEEDS: tuple[str, ...] = ()
@@ -235,7 +236,7 @@ def status_text(status: str, key: str, year: int, top_n: int | None, lang: str) 
 def _note(f: IndexFigure, ctx: Context) -> str:
     parts = []
     if f.group is not None:
-        swatch = f'<span class="cchc-swatch" style="background:{esc(f.group.colour)}"></span>'
+        swatch = f'<span class="cchc-swatch" style="{SWATCH}background:{esc(f.group.colour)}"></span>'
         parts.append(swatch + esc(t("papi_group", ctx.lang, group=f.group.label(ctx.lang))))
     if f.earlier:
         parts.append(esc(status_text(f.status, f.key, ctx.year, f.top_n, ctx.lang)))

@@ -29,6 +29,8 @@ from analysis.config import PACKAGE_DATA
 
 NAME = "papi"
 NEEDS: tuple[str, ...] = ()
+# PAPI's group colour as a small square, styled inline so the page needs no stylesheet rule for it
+SWATCH = "display:inline-block;width:0.8em;height:0.8em;margin-right:0.3em;vertical-align:-0.05em;"
 WEAKEST = 2  # dimensions whose sub-dimensions are shown
 
 
@@ -181,7 +183,7 @@ def html(result: list[PapiDetail], ctx: Context) -> str:
         group = ""
         if d.group is not None:
             group = t("papi_group_of", lang, group=d.group.label(lang), n=d.group.of)
-            swatch = f'<span class="cchc-swatch" style="background:{esc(d.group.colour)}"></span> '
+            swatch = f'<span class="cchc-swatch" style="{SWATCH}background:{esc(d.group.colour)}"></span> '
             group = swatch + esc(group)
         score = esc(fmt_value(d.score.value, "papi", lang))
         out.append(f"<p><strong>{esc(who)}PAPI {d.year}</strong>: {score}; {group}</p>")
