@@ -12,6 +12,7 @@ from analysis.briefing.sections.ranking import ranking_svg
 from analysis.errors import UnknownLanguageError
 from analysis.numbers import format_number
 from briefing_fixtures import EVIL_SOURCE, MERGED, NGHE_AN
+from golden import plain
 
 
 def test_numbers_follow_the_language():
@@ -84,11 +85,12 @@ def test_summary_mentions_the_right_numbers(df, vi, en):
     assert "PAPI 2018" in summary and "bậc so với 2017" not in summary.split("PAPI 2018")[1].split(".")[0]
 
 
-def test_fallback_year_is_said_plainly(df):
+def test_the_year_asked_is_kept_and_earlier_figures_say_their_year(df):
+    # issue #10: a 2019 briefing stays 2019; an index without a 2019 figure shows its latest earlier one
     b = compute(df, provinces.get(NGHE_AN, "63"), 2019, "en")
-    assert b.year == 2018 and b.ctx.fell_back
-    assert "No index values for Nghe An in 2019" in b.summary()
-    assert "latest year with data (2018)" in b.html("headline")
+    assert b.year == 2019 and not b.ctx.fell_back
+    assert "Headline indices 2019" in b.html("headline")
+    assert "PCI (2018)" in plain(b.html("headline")) and "PCI 2018:" in b.summary()
 
 
 def test_merger_note_names_every_former_province(df):
