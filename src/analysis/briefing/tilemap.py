@@ -54,7 +54,7 @@ class Size:
 
 
 FULL = Size(tile=30, gap=3, font=10, labels=True)
-SMALL = Size(tile=13, gap=2, font=0, labels=False)
+SMALL = Size(tile=15, gap=2, font=0, labels=False)
 
 
 # ------------------------------------------------------------------------------------------ data
@@ -170,6 +170,7 @@ def tile_map_svg(
     marked: str | None = None,
     small: bool = False,
     legend: bool = True,
+    aria_label: str = "",
 ) -> str:
     """The map as one `<svg>` element (inline in HTML; no script, nothing loaded).
 
@@ -231,7 +232,7 @@ def tile_map_svg(
         if title
         else ""
     )
-    label_text = title or label("map_title", lang, index="", year="").strip(" :")
+    label_text = aria_label or title or label("map_title", lang, index="", year="").strip(" :")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="tilemap{" small" if small else ""}" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="group" '

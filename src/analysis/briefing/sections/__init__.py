@@ -28,11 +28,33 @@ import pandas as pd
 
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.sections import headline, notes, online, papi, ranking, subindices, title, trend
+from analysis.briefing.sections import (
+    distribution,
+    headline,
+    map,
+    notes,
+    online,
+    papi,
+    ranking,
+    subindices,
+    title,
+    trend,
+)
 from analysis.errors import BriefingError
 
 # The order a briefing shows them (the notebook has one cell per section, in this order).
-REGISTRY: tuple[ModuleType, ...] = (title, headline, ranking, subindices, papi, trend, online, notes)
+REGISTRY: tuple[ModuleType, ...] = (
+    title,
+    headline,
+    ranking,
+    map,
+    distribution,
+    subindices,
+    papi,
+    trend,
+    online,
+    notes,
+)
 
 
 def names() -> tuple[str, ...]:

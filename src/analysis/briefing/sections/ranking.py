@@ -1,5 +1,10 @@
 """Ranking: every province's value on the briefing's main index in the year shown, best first, the
-province highlighted with the publisher's rank.
+province highlighted with the publisher's rank; its regional peers named with their values (the
+anchors compare a province with named peers, not only with medians). A chart drawn from a published
+top-N list (PCI from 2023: the top 30) or from the part of a table we hold says so in its title.
+
+The regional peers' table comes before the chart: text can fill the rest of a page where the chart
+cannot, so the first page of the PDF does not end half empty when the chart moves on.
 
 The main index is the headline index the province has with the widest coverage that year. Rows:
 every province's value and published rank of the headline indices the province has that year.
@@ -12,11 +17,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import provinces
+from analysis import indicators, provinces, publications
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import fmt_value, heading
-from analysis.briefing.labels import index_name, t
+from analysis.briefing.fmt import fmt_delta, fmt_value, heading, html_table
+from analysis.briefing.labels import esc, index_name, join_names, t
 
 NAME = "ranking"
 NEEDS: tuple[str, ...] = ()
@@ -28,6 +33,18 @@ class Ranking:
     year: int
     table: pd.DataFrame  # code, name, value, rank, rank_n, highlight; best first
     median: float | None
+    size: int = 0  # provinces of the regime
+    top_n: int | None = None  # the publisher released only its top N
+    peers_missing: tuple[str, ...] = ()  # regional peers without a value that year
+
+    @property
+    def partial(self) -> bool:
+        """The chart shows fewer provinces than the regime has (a top-N list, or a part we hold)."""
+        return 0 < len(self.table) < self.size
+
+    @property
+    def peers(self) -> pd.DataFrame:
+        return self.table[self.table["peer"]] if "peer" in self.table else self.table.iloc[0:0]
 
 
 def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -80,13 +97,23 @@ def _english_name(code: str, regime: str, fallback: str) -> str:
 def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None = None) -> Ranking:
     s = ctx.scope
     key = main_index(df, s.code, s.regime, ctx.year)
+    size = metrics.REGIME_SIZE.get(s.regime, 0)
     if key is None:
-        return Ranking(None, ctx.year, pd.DataFrame(), None)
+        return Ranking(None, ctx.year, pd.DataFrame(), None, size)
     tab = ranking(df, s.regime, ctx.year, key, s.code)
     if ctx.lang == "en":
         tab["name"] = [_english_name(c, s.regime, n) for c, n in zip(tab["code"], tab["name"], strict=True)]
+    tab["peer"] = tab["code"].isin(s.region_codes) | tab["highlight"]
     median, _n = metrics.national_median(df, s.regime, ctx.year, key)
-    return Ranking(key, ctx.year, tab, median)
+    pub = publications.publication(indicators.get(key).family, ctx.year)
+    top_n = pub.top_n if pub is not None and pub.released == "top_n" else None
+    reg = provinces.registry().by_code
+    missing = sorted(
+        (reg[(c, s.regime)] for c in s.region_codes if c not in set(tab["code"]) and (c, s.regime) in reg),
+        key=lambda p: p.slug,
+    )
+    names = tuple(p.name_en if ctx.lang == "en" else p.name for p in missing)
+    return Ranking(key, ctx.year, tab, median, size, top_n, names)
 
 
 def table(result: Ranking) -> pd.DataFrame:
@@ -103,12 +130,65 @@ def render(result: Ranking, ctx: Context) -> list:
         return []
     from analysis.briefing import draw
 
-    title = f"{t('ranking', ctx.lang)}: {index_name(result.key, ctx.lang)} {result.year}"
-    svg = ranking_svg(result.table, result.key, result.year, ctx.lang, result.median)
-    return [heading(2, title), draw.SvgFigure(svg, NAME, f"{title} — {ctx.display_name}")]
+    lang = ctx.lang
+    title = f"{t('ranking', lang)}: {index_name(result.key, lang)} {result.year}"
+    out: list = [heading(2, title)]
+    if result.partial:
+        note = t("ranking_partial_note", lang, n=len(result.table), year=result.year, of=result.size)
+        if result.top_n:
+            note = f"{note} ({t('ranking_top_n', lang, top=result.top_n)})"
+        out.append(f'<p class="note">{esc(note)}</p>')
+    out.append(peers_html(result, ctx))
+    svg = ranking_svg(result.table, result.key, result.year, lang, result.median, coverage(result, lang))
+    out.append(draw.SvgFigure(svg, NAME, f"{title} — {ctx.display_name}"))
+    return out
 
 
-def ranking_svg(table: pd.DataFrame, key: str, year: int, lang: str, median: float | None) -> str:
+def coverage(result: Ranking, lang: str) -> str:
+    """What a partial chart covers, for its title ("" for a full table)."""
+    if not result.partial:
+        return ""
+    text = t("ranking_listed", lang, n=len(result.table), of=result.size)
+    if result.top_n:
+        text += "; " + t("ranking_top_n", lang, top=result.top_n)
+    return text
+
+
+def peers_html(result: Ranking, ctx: Context) -> str:
+    """The province's regional peers with their values and ranks, the province in bold, best first."""
+    peers = result.peers
+    if len(peers) < 2 or not ctx.region_name:
+        return ""
+    lang, key = ctx.lang, result.key
+    own = float(peers.loc[peers["highlight"], "value"].iloc[0])
+    head = [
+        (esc(t("rank", lang)), True),
+        (esc(t("province", lang)), False),
+        (esc(t("value", lang)), True),
+        (esc(t("peers_gap", lang, name=ctx.display_name)), True),
+    ]
+    body = []
+    for r in peers.itertuples(index=False):
+        name = f"<strong>{esc(r.name)}</strong>" if r.highlight else esc(r.name)
+        gap = "" if r.highlight else esc(fmt_delta(r.value - own, key, lang))
+        body.append(
+            [
+                (f"{r.rank}/{r.rank_n}", True),
+                (name, False),
+                (esc(fmt_value(r.value, key, lang, with_unit=False)), True),
+                (gap, True),
+            ]
+        )
+    html = heading(3, t("peers", lang, region=ctx.region_name)) + html_table(head, body, "cchc-peers")
+    if result.peers_missing:
+        missing = t("peers_missing", lang, names=join_names(result.peers_missing, lang))
+        html += f'<p class="note">{esc(missing)}</p>'
+    return html
+
+
+def ranking_svg(
+    table: pd.DataFrame, key: str, year: int, lang: str, median: float | None, covers: str = ""
+) -> str:
     """Every province's value, best first, as dots; the province highlighted and named with its rank.
 
     Names are plain text under the axis (not tick labels: 63 tick objects cost a third of a second).
@@ -119,7 +199,7 @@ def ranking_svg(table: pd.DataFrame, key: str, year: int, lang: str, median: flo
         n = len(table)
         name_size = 7.5 if n > 40 else 8
         bottom = draw.text_width(max(table["name"], key=len), name_size) + 0.15
-        fig = draw.figure(2.6 + bottom)
+        fig = draw.figure(2.3 + bottom)
         draw.margins(fig, left=0.55, right=0.1, top=0.3, bottom=bottom)
         ax = fig.add_subplot()
         x = list(range(n))
@@ -174,5 +254,6 @@ def ranking_svg(table: pd.DataFrame, key: str, year: int, lang: str, median: flo
                 fontweight="bold",
                 color=draw.HIGHLIGHT,
             )
-        ax.set_title(f"{index_name(key, lang)} {year} — {t('ranking', lang).lower()}")
+        title = f"{index_name(key, lang)} {year} — {t('ranking', lang).lower()}"
+        ax.set_title(f"{title} ({covers})" if covers else title)  # a top-N list says so
         return draw.to_svg(fig)

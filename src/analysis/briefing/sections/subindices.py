@@ -1,6 +1,7 @@
 """Sub-indices: PCI's ten sub-indices, PAPI's dimensions, DTI's pillars, Decision 766's groups, each
-against the national and regional medians, with the strongest and weakest named (by gap to the
-national median). Only the first two families get a figure (a briefing keeps to five figures).
+against the national and regional medians and the national best (PAPI marks the best province's
+score; so do we), with the strongest and weakest named (by gap to the national median). Only the
+first two families get a figure (a briefing keeps to five figures).
 
 Rows: every province's values of the families' sub-indices (catalogue section `subindices`) in the
 year shown.
@@ -14,16 +15,29 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis import indicators, provinces
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import fmt_delta, fmt_value, heading, html_table
+from analysis.briefing.fmt import decimals, fmt_delta, fmt_value, heading, html_table
 from analysis.briefing.labels import esc, index_name, t
+from analysis.briefing.scope import province_name
 from analysis.numbers import format_number
 
 NAME = "subindices"
 NEEDS: tuple[str, ...] = ()
 MAX_FIGURES = 2  # keeps a briefing at five figures at most
-TABLE_COLUMNS = ["indicator", "value", "national_median", "region_median", "gap", "rank", "of"]
+TABLE_COLUMNS = [
+    "indicator",
+    "value",
+    "national_median",
+    "region_median",
+    "gap",
+    "rank",
+    "of",
+    "best",
+    "best_code",
+]
+BEST = "#2f7f6f"  # the national best's star: apart from the province red, the median ink, the region blue
 
 
 @dataclass(frozen=True)
@@ -32,7 +46,7 @@ class SubindexResult:
 
     family: str
     year: int
-    table: pd.DataFrame  # indicator, value, national_median, region_median, gap, rank, of
+    table: pd.DataFrame  # TABLE_COLUMNS
     strongest: str
     weakest: str
 
@@ -56,6 +70,8 @@ def subindices(df: pd.DataFrame, ctx: Context, family: str) -> SubindexResult | 
         if nat is None:
             continue
         ranks = v.rank(ascending=not metrics.higher_is_better(key), method="min")
+        # the national best: the first province (by code) with the best value, as PAPI marks it
+        best_code = str(ranks[ranks == 1].index.sort_values()[0])
         out.append(
             {
                 "indicator": key,
@@ -65,6 +81,8 @@ def subindices(df: pd.DataFrame, ctx: Context, family: str) -> SubindexResult | 
                 "gap": value - nat,
                 "rank": int(ranks[scope.code]),
                 "of": len(v),
+                "best": float(v[best_code]),
+                "best_code": best_code,
             }
         )
     if len(out) < 2:
@@ -98,8 +116,14 @@ def table(result: list[SubindexResult]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def family_html(sub: SubindexResult, lang: str) -> str:
-    """Sub-index table: value, national and regional median, gap, rank among provinces."""
+def best_name(code: str, regime: str, lang: str) -> str:
+    """The national best's name in the briefing's language (the code if the registry lacks it)."""
+    p = provinces.registry().by_code.get((code, regime))
+    return code if p is None else province_name(p, lang)
+
+
+def family_html(sub: SubindexResult, lang: str, regime: str = "63") -> str:
+    """Sub-index table: value, national and regional median, gap, rank, and the national best."""
     head = [
         (esc(t("indicator", lang)), False),
         (esc(t("value", lang)), True),
@@ -107,6 +131,7 @@ def family_html(sub: SubindexResult, lang: str) -> str:
         (esc(t("region_median", lang)), True),
         (esc(t("gap", lang)), True),
         (esc(t("rank", lang)), True),
+        (esc(t("national_best", lang)), True),
     ]
     body = []
     for r in sub.table.itertuples(index=False):
@@ -123,6 +148,11 @@ def family_html(sub: SubindexResult, lang: str) -> str:
                 (esc(fmt_value(r.region_median, r.indicator, lang, with_unit=False)), True),
                 (esc(fmt_delta(r.gap, r.indicator, lang)), True),
                 (f"{r.rank}/{r.of}", True),
+                (
+                    f"{esc(fmt_value(r.best, r.indicator, lang, with_unit=False))} "
+                    f"<small>{esc(best_name(r.best_code, regime, lang))}</small>",
+                    True,
+                ),
             ]
         )
     return heading(3, f"{index_name(sub.family, lang)} {sub.year}") + html_table(head, body, "cchc-subindex")
@@ -155,7 +185,7 @@ def render(result: list[SubindexResult], ctx: Context) -> list:
     region = ctx.region_name if ctx.scope.region else ""
     out: list = [heading(2, t("subindices", ctx.lang))]
     for i, sub in enumerate(result):
-        out.append(family_html(sub, ctx.lang))
+        out.append(family_html(sub, ctx.lang, ctx.scope.regime))
         if i < MAX_FIGURES:
             svg = subindex_svg(sub, ctx.lang, ctx.display_name, region)
             alt = f"{index_name(sub.family, ctx.lang)} {sub.year} — {ctx.display_name}"
@@ -163,31 +193,54 @@ def render(result: list[SubindexResult], ctx: Context) -> list:
     return out
 
 
+def scale_limits(tab: pd.DataFrame) -> tuple[float, float]:
+    """The x range: the catalogue's scale (0–10 for PCI and PAPI, 0–1 for DTI) trimmed to the data."""
+    cols = tab[["value", "national_median", "best"]]
+    lo_data, hi_data = float(cols.min().min()), float(cols.max().max())
+    maxima = [m for k in tab["indicator"] if (m := getattr(indicators.catalogue().get(k), "max", None))]
+    top = max(maxima) if maxima else hi_data
+    pad = 0.06 * (max(top, hi_data) - lo_data or 1.0)
+    return max(0.0, lo_data - 2 * pad), max(top, hi_data + pad)
+
+
+def label_width(fig, labels: list) -> float:
+    """The widest of these text objects in inches, measured by the renderer (bold and diacritics
+    included), so the left margin fits the labels instead of a guess per character."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    return max((lbl.get_window_extent(renderer).width for lbl in labels), default=0.0) / fig.dpi
+
+
 def subindex_svg(sub: SubindexResult, lang: str, province: str, region: str = "") -> str:
-    """Each sub-index: the province (dot) against the national (tick) and regional (diamond) medians."""
+    """Each sub-index: the province (dot) against the national (tick) and regional (diamond) medians
+    and the national best (star). Labels are measured, so a long one is never cut at the left edge."""
     from matplotlib.lines import Line2D
 
     from analysis.briefing import draw
 
     with draw.style():
         tab = sub.table.iloc[::-1].reset_index(drop=True)
-        fig = draw.figure(0.34 * len(tab) + 0.95)
+        fig = draw.figure(0.34 * len(tab) + 1.15)
         ax = fig.add_subplot()
         y = range(len(tab))
         names = [
-            textwrap.fill(index_name(k, lang, short=False), 40)
-            + (
-                f" ({t('strongest' if k == sub.strongest else 'weakest', lang)})"
-                if k in (sub.strongest, sub.weakest)
-                else ""
+            textwrap.fill(
+                index_name(k, lang, short=False)
+                + (
+                    f" ({t('strongest' if k == sub.strongest else 'weakest', lang)})"
+                    if k in (sub.strongest, sub.weakest)
+                    else ""
+                ),
+                40,
             )
             for k in tab["indicator"]
         ]
-        lo = max(0.0, float(min(tab[["value", "national_median"]].min())) - 1.0)
-        top = max(10.0, float(tab["value"].max()) + 0.6)
+        lo, top = scale_limits(tab)
         ax.hlines(y, lo, top, colors="#eef1f4", linewidth=6, zorder=0)
         ax.hlines(y, tab["national_median"], tab["value"], colors=draw.OTHERS, linewidth=1.2, zorder=1)
         ax.scatter(tab["national_median"], y, marker="|", s=160, c=draw.MEDIAN, linewidths=1.6, zorder=2)
+        ax.scatter(tab["best"], y, marker="*", s=60, c=BEST, linewidths=0, zorder=2.5)
         region_ok = tab["region_median"].notna()
         if region_ok.any():
             ax.scatter(
@@ -201,10 +254,20 @@ def subindex_svg(sub: SubindexResult, lang: str, province: str, region: str = ""
                 zorder=3,
             )
         ax.scatter(tab["value"], y, s=42, c=draw.HIGHLIGHT, zorder=4, linewidths=0)
-        for i, v, m in zip(y, tab["value"], tab["national_median"], strict=True):
-            right = v >= m  # write the value on the side away from the median tick
+        near = 0.1 * (top - lo)  # a marker this close beside the dot would sit under its value
+        for i, r in zip(y, tab.itertuples(index=False), strict=True):
+            v, k = r.value, r.indicator
+            others = [x for x in (r.national_median, r.best, r.region_median) if x == x]
+            blocked_right = any(0 < x - v < near for x in others)
+            blocked_left = any(0 < v - x < near for x in others)
+            # away from the median tick, unless a marker is in the way there and not on the other side
+            right = v >= r.national_median
+            if right and blocked_right and not blocked_left:
+                right = False
+            elif not right and blocked_left and not blocked_right:
+                right = True
             ax.annotate(
-                format_number(float(v), lang, 2),
+                format_number(float(v), lang, decimals(k)),
                 (v, i),
                 xytext=(6 if right else -6, 0),
                 textcoords="offset points",
@@ -215,14 +278,14 @@ def subindex_svg(sub: SubindexResult, lang: str, province: str, region: str = ""
             )
         ax.set_yticks(list(y))
         ax.set_yticklabels(names)
-        left = max(draw.text_width(n, 8) for n in names) + 0.15
-        draw.margins(fig, left=left, right=0.15, top=0.62, bottom=0.35)
         for label, k in zip(ax.get_yticklabels(), tab["indicator"], strict=True):
             if k in (sub.strongest, sub.weakest):
                 label.set_fontweight("bold")
+        ax.tick_params(axis="y", length=0, pad=4)
+        left = label_width(fig, ax.get_yticklabels()) + 4 / 72 + 0.12
+        draw.margins(fig, left=left, right=0.25, top=0.72, bottom=0.35)
         ax.set_xlim(lo, top)
         ax.xaxis.set_major_formatter(draw.fmt_axis(sub.table["indicator"].iloc[0], lang))
-        ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
         handles = [
             Line2D([], [], marker="o", linestyle="", color=draw.HIGHLIGHT, label=province),
@@ -243,20 +306,25 @@ def subindex_svg(sub: SubindexResult, lang: str, province: str, region: str = ""
                     [], [], marker="D", linestyle="", markerfacecolor="none", color=draw.REGION, label=label
                 )
             )
-        ax.legend(
+        handles.append(
+            Line2D([], [], marker="*", linestyle="", markersize=9, color=BEST, label=t("national_best", lang))
+        )
+        # the legend spans the figure under the title (not the axes: long labels push those right)
+        h = fig.get_size_inches()[1]
+        fig.legend(
             handles=handles,
-            loc="lower left",
-            bbox_to_anchor=(0, 1.0),
+            loc="upper left",
+            bbox_to_anchor=(0.08 / draw.WIDTH, 1 - 0.3 / h),
             ncols=len(handles),
             frameon=False,
-            borderaxespad=0.2,
+            borderaxespad=0.0,
             handletextpad=0.3,
             columnspacing=1.2,
         )
         where = f" · {t('region', lang)}: {region}" if region and region_ok.any() else ""
         fig.suptitle(
             f"{index_name(sub.family, lang)} {sub.year}: {t('subindices', lang).lower()}{where}",
-            x=0.01,
+            x=0.08 / draw.WIDTH,
             ha="left",
             fontsize=9.5,
             fontweight="bold",

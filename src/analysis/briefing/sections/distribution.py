@@ -1,0 +1,136 @@
+"""Among all provinces: each headline index of the year as the distribution of every province's value
+(seaborn: a box for the middle half and a swarm of dots, one per province), the province in red.
+
+A statistical plot serves here where a hand-made one would not: the box shows the spread and the
+median, the swarm every province, and the red dot where this one stands, on every index at once.
+Only indices with values for at least half the provinces are drawn (a top-N list has no spread).
+
+Rows: every province's value of each headline index the province has in the year shown.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.briefing import metrics
+from analysis.briefing.context import Context
+from analysis.briefing.fmt import fmt_value, heading
+from analysis.briefing.labels import esc, index_name, t
+
+NAME = "distribution"
+NEEDS: tuple[str, ...] = ()
+COLUMNS = ["indicator", "code", "value", "highlight"]
+
+
+@dataclass(frozen=True)
+class Distribution:
+    year: int
+    table: pd.DataFrame  # COLUMNS, one row per province and index
+
+    @property
+    def keys(self) -> list[str]:
+        return list(dict.fromkeys(self.table["indicator"]))
+
+
+def _own_keys(df: pd.DataFrame, ctx: Context) -> set[str]:
+    s = ctx.scope
+    own = df[(df["province_code"] == s.code) & (df["regime"] == s.regime) & (df["year"] == ctx.year)]
+    return set(own.loc[own["value"].notna(), "indicator"]) & set(metrics.headline_keys())
+
+
+def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    return metrics.cells(df, {(ctx.scope.regime, ctx.year, k) for k in _own_keys(df, ctx)})
+
+
+def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None = None) -> Distribution:
+    s = ctx.scope
+    size = metrics.REGIME_SIZE.get(s.regime, 0)
+    parts = []
+    for key in metrics.headline_keys():
+        if key not in _own_keys(df, ctx):
+            continue
+        v = metrics.values(df, s.regime, ctx.year, key)
+        if len(v) * 2 < size or len(v) < 4:
+            continue
+        parts.append(
+            pd.DataFrame(
+                {"indicator": key, "code": v.index, "value": v.to_numpy(), "highlight": v.index == s.code}
+            )
+        )
+    tab = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+    return Distribution(ctx.year, tab[COLUMNS])
+
+
+def table(result: Distribution) -> pd.DataFrame:
+    return result.table
+
+
+def render(result: Distribution, ctx: Context) -> list:
+    """The heading, one sentence on how to read it, and the figure; nothing without an index to draw."""
+    if result.table.empty:
+        return []
+    from analysis.briefing import draw
+
+    title = f"{t('distribution', ctx.lang)} {result.year}"
+    note = t("distribution_note", ctx.lang, name=ctx.display_name)
+    svg = distribution_svg(result, ctx.lang, ctx.display_name)
+    return [
+        heading(2, title),
+        f'<p class="note">{esc(note)}</p>',
+        draw.SvgFigure(svg, NAME, f"{title} — {ctx.display_name}"),
+    ]
+
+
+def distribution_svg(result: Distribution, lang: str, province: str) -> str:
+    """One row per index: seaborn box + swarm of all provinces, the province a red dot with its value."""
+    import seaborn as sns
+
+    from analysis.briefing import draw
+
+    keys = result.keys
+    with draw.style():
+        fig = draw.figure(0.95 * len(keys) + 0.3)
+        draw.margins(fig, left=0.25, right=0.25, top=0.35, bottom=0.25, hspace=1.1)
+        axes = fig.subplots(len(keys), 1, squeeze=False).ravel()
+        for ax, key in zip(axes, keys, strict=True):
+            part = result.table[result.table["indicator"] == key]
+            others = part[~part["highlight"]]
+            sns.boxplot(
+                x=part["value"],
+                ax=ax,
+                width=0.55,
+                whis=(0, 100),  # the whiskers span every province: the dots show them all
+                color="#eef1f4",
+                linecolor=draw.MUTED,
+                linewidth=0.8,
+                fliersize=0,
+            )
+            with warnings.catch_warnings():  # a crowded swarm overlaps a few dots: fine here
+                warnings.simplefilter("ignore", UserWarning)
+                sns.swarmplot(x=others["value"], ax=ax, color="#7d8893", size=2.8)
+            own = part[part["highlight"]]
+            if not own.empty:
+                value = float(own["value"].iloc[0])
+                ax.scatter([value], [0], s=48, c=draw.HIGHLIGHT, zorder=5, linewidths=0.6, edgecolors="white")
+                lo, hi = ax.get_xlim()
+                right = value < lo + (hi - lo) * 0.7
+                ax.annotate(
+                    f"{province}: {fmt_value(value, key, lang, with_unit=False)}",
+                    (value, 0),
+                    xytext=(0, 13),
+                    textcoords="offset points",
+                    ha="left" if right else "right",
+                    fontsize=8,
+                    fontweight="bold",
+                    color=draw.HIGHLIGHT,
+                )
+            ax.set_xlabel("")
+            ax.set_yticks([])
+            ax.spines["left"].set_visible(False)
+            ax.xaxis.set_major_formatter(draw.fmt_axis(key, lang))
+            ax.set_title(f"{index_name(key, lang)} {result.year} ({len(part)})", loc="left")
+        return draw.to_svg(fig)
