@@ -128,3 +128,10 @@ def test_without_source_ref_the_source_names_its_sidecar(raw) -> None:
     assert by_address.publisher == "VCCI" and by_address.url.endswith("year=2020")
     unknown = cites.cite("https://news.example.org/a.html")
     assert unknown.publisher == "news.example.org"
+
+
+def test_a_copy_of_a_publishers_table_cites_the_publisher(raw) -> None:
+    cites = Citations.load(raw)
+    cit = cites.cite("https://www.pcivietnam.vn/bang-chi-so-cac-tinh-thanh-viet-nam", "press.csv:row 9")
+    assert cit.publisher == "VCCI" and cit.url.startswith("https://www.pcivietnam.vn/")
+    assert cites.cite("https://www.baotinh.example.vn/a.html", "press.csv:row 4").publisher == "baotinh.example.vn"

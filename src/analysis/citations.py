@@ -119,6 +119,9 @@ class Citations:
         sheet = self._sheet_of(source, source_ref)
         quality = str(sheet.get("source_quality", ""))
         if _is_url(source) and (not sheet or sheet.get("url") == PER_ROW):
+            known = next((k for k in _known_sources() if source.startswith(k["prefix"])), None)
+            if known is not None:  # a copy of a publisher's own table: cite the publisher
+                return Citation(known["publisher"], known["title"], url=source, source_quality=quality)
             return Citation(publisher=_site(source), url=source, source_quality=quality or "press")
         if sheet:
             publisher = str(sheet.get("publisher", ""))
@@ -135,6 +138,13 @@ class Citations:
                 source_quality=quality,
             )
         return Citation(publisher=source, url=source if _is_url(source) else "")
+
+
+@cache
+def _known_sources() -> tuple[dict[str, str], ...]:
+    """Addresses of publishers' tables that many-source sheets cite row by row (data file), longest first."""
+    with (config.PACKAGE_DATA / "source_publishers.csv").open(encoding="utf-8", newline="") as fh:
+        return tuple(sorted(csv.DictReader(fh), key=lambda r: -len(r["prefix"])))
 
 
 @cache
