@@ -6,6 +6,7 @@ edited the way another program writes it. The official-workbook test reads ../sh
 
 from __future__ import annotations
 
+import datetime
 import re
 import struct
 import zipfile
@@ -179,6 +180,27 @@ def test_a_bad_cell_or_a_huge_cell_costs_that_cell_only(tmp_path):
     assert "bad_cells.xlsx" in set(bad["file"])
     other = res.rows[(res.rows["province"] == NEW_PROVINCES[1]) & (res.rows["indicator"] != "pci")]
     assert len(other) == 4  # the province's other columns are kept
+
+
+def test_odd_cells_written_by_a_spreadsheet_are_rejected_one_by_one(tmp_path):
+    """Text that Python would read as a number ("inf", "1e309"), booleans, dates and a cell longer
+    than a spreadsheet allows: each is rejected naming its cell; every other value is imported."""
+    rows = pci_like(2030, 70.0)
+    odd = ["inf", "-inf", "1e309", True, datetime.datetime(2024, 1, 2)]
+    for k, value in enumerate(odd):
+        rows[3 + k][5] = value  # the PCI column (F) of the first five provinces, sheet rows 4-8
+    rows[8][2] = "ghi chú " * 20_000  # 160,000 characters in the entry-costs column (C9)
+    res = ingest_workbook(openpyxl_xlsx(tmp_path / "odd.xlsx", {"Tổng hợp": rows}))
+    rejected = res.rejects.set_index("row")
+    assert {"F4", "F5", "F6", "F7", "F8", "C9"} <= set(rejected.index)
+    assert all("cannot read" in rejected.loc[c, "reason"] for c in ("F4", "F5", "F6", "F7", "F8", "C9"))
+    # the readers keep a spreadsheet cell's 32,767 characters at most; the reject quotes 200 of them
+    assert len(rejected.loc["C9", "values"]) < 300 and "characters)" in rejected.loc["C9", "values"]
+    assert len(rejected.loc["C9", "reason"]) < 300
+    pci = _pci(res)
+    assert sorted(pci.index) == sorted(NEW_PROVINCES[5:])  # the three provinces with plain numbers
+    entry = res.rows[res.rows["indicator"] == "pci_entry_costs"].set_index("province")["value"]
+    assert NEW_PROVINCES[5] not in entry.index and len(entry) == len(NEW_PROVINCES) - 1
 
 
 # --- no column lost silently ----------------------------------------------------------------------------

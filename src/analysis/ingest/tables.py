@@ -101,9 +101,16 @@ def _is_summary(label: str) -> bool:
     return any(f" {w} " in words for w in SUMMARY_WORDS)
 
 
+SHOWN_CHARS = 200  # a cell quoted in a reject: enough to find it, not a 100,000-character note
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}… ({len(text):,} characters)"
+
+
 def _raw(cells: tuple[Cell, ...]) -> str:
     def show(c: Cell) -> str:
-        return f"{c:g}" if isinstance(c, float) else str(c)
+        return f"{c:g}" if isinstance(c, float) else _short(str(c))
 
     return " | ".join(show(c) for c in cells if c is not None)
 
@@ -332,7 +339,8 @@ def _read_row(
 
 def _cell_reject(table: SheetTable, i: int, j: int, reason: str) -> Reject:
     grid = table.grid
-    return Reject(grid.file, grid.sheet, grid.ref(i, j).rsplit("!", 1)[1], str(grid.at(i, j)), reason)
+    where = grid.ref(i, j).rsplit("!", 1)[1]
+    return Reject(grid.file, grid.sheet, where, _short(str(grid.at(i, j))), _short(reason))
 
 
 def best_table(grid: Grid, publisher: str, identify: Identify) -> SheetTable | None:

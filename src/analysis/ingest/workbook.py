@@ -231,7 +231,14 @@ def ingest_workbook(path: Path | str) -> IngestResult:
     tables: list[SheetTable] = []
     not_imported: list[NotImported] = []
     for g in grids:
-        t = best_table(g, publisher, identify)
+        try:
+            t = best_table(g, publisher, identify)
+        except AnalysisError:
+            raise
+        except Exception as exc:  # a layout no rule foresaw must still name the file and sheet
+            raise InputFileError(
+                path, f"sheet {g.sheet!r}: cannot be read as a table ({type(exc).__name__}: {exc})"
+            ) from exc
         if t is None:
             continue
         if len(set(t.columns.values())) < 2:
