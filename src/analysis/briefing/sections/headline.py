@@ -240,6 +240,10 @@ def _note(f: IndexFigure, ctx: Context) -> str:
         parts.append(swatch + esc(t("papi_group", ctx.lang, group=f.group.label(ctx.lang))))
     if f.earlier:
         parts.append(esc(status_text(f.status, f.key, ctx.year, f.top_n, ctx.lang)))
+    else:
+        published = publications.publication(f.key, f.year)
+        if published is not None and published.released == "top_n":  # top-N membership is the fact
+            parts.append(esc(t("status_in_top_n", ctx.lang, n=published.top_n, year=f.year)))
     return "; ".join(parts)
 
 

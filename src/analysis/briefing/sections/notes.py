@@ -18,7 +18,7 @@ from functools import cache
 
 import pandas as pd
 
-from analysis import config
+from analysis import config, publications
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
 from analysis.briefing.fmt import heading
@@ -38,6 +38,7 @@ class DataNotes:
     conflicts: tuple[str, ...] = field(default=())  # indicators with two values for one province-year
     comparison_sources: tuple[SourceLine, ...] = field(default=())  # other provinces' (ranks, medians)
     earlier: tuple[str, ...] = field(default=())  # headline indices shown with an earlier year's figure
+    unheld_ranks: tuple[str, ...] = field(default=())  # ranks computed where the publisher's are not held
 
 
 def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -95,9 +96,8 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object]) -> Data
         missing=tuple(m.key for m in getattr(figures, "missing", ()))
         or tuple(k for k in metrics.headline_keys() if k not in have),
         earlier=tuple(dict.fromkeys(f.key for f in figures if getattr(f, "earlier", False))),
-        computed_ranks=tuple(
-            dict.fromkeys(f.key for f in figures if f.rank.rank is not None and not f.rank.given)
-        ),
+        computed_ranks=tuple(dict.fromkeys(f.key for f in figures if _computed(f) and not _unheld(f))),
+        unheld_ranks=tuple(dict.fromkeys(f.key for f in figures if _computed(f) and _unheld(f))),
         papi_break=bool(len(papi)) and not bool(papi["comparable"].all()),
         conflicts=tuple(sorted(dup["indicator"].unique())),
     )
@@ -105,6 +105,12 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object]) -> Data
 
 def _computed(f: object) -> bool:
     return f.rank.rank is not None and not f.rank.given
+
+
+def _unheld(f: object) -> bool:
+    """The publisher ranks provinces that year (publications.csv), but we hold no rank of it."""
+    published = publications.publication(f.key, f.year)
+    return published is not None and published.ranks_published
 
 
 def table(result: DataNotes) -> pd.DataFrame:
@@ -158,6 +164,8 @@ def html(result: DataNotes, ctx: Context) -> str:
         items.append(t("earlier_figures", lang, year=ctx.year))
     if n.computed_ranks:
         items.append(t("computed_ranks", lang, keys=", ".join(index_name(k, lang) for k in n.computed_ranks)))
+    if n.unheld_ranks:
+        items.append(t("unheld_ranks", lang, keys=", ".join(index_name(k, lang) for k in n.unheld_ranks)))
     items.append(t("medians", lang))
     if n.papi_break:
         items.append(t("papi_break", lang))
