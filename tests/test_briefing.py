@@ -117,3 +117,19 @@ def test_resolve_once_does_not_re_resolve(clean_dir, monkeypatch):
     b = load_briefing("Nghệ An", 2018, "en", clean_dir, province_code="40", regime="63")
     assert (b.scope.code, b.scope.regime, b.year) == ("40", "63", 2018)
     assert "Nghe An" in b.html("title")
+
+
+def test_successor_note_on_the_build_path(clean_dir, tmp_path):
+    """`make reports PROVINCES="Vĩnh Phúc" YEARS=2025`: the build plans Phú Thọ's briefing and the
+    notebook, given the job's parameters, still says it was asked for Vĩnh Phúc (issue #9)."""
+    from analysis.reports.jobs import BuildRequest, plan, read_figures, select
+
+    req = BuildRequest.from_cli("Vĩnh Phúc", "2025", "vi,en", 1, True, clean_dir, tmp_path / "out")
+    df = read_figures(clean_dir)
+    jobs = plan(req, df, pairs=select(req, df), lib_hash="fixed")
+    assert {(j.code, j.regime, j.lang) for j in jobs} == {("25", "34", "vi"), ("25", "34", "en")}
+    for job in jobs:
+        b = load_briefing(**job.parameters())
+        assert (b.scope.code, b.scope.regime, b.year) == ("25", "34", 2025)
+        said = {"vi": "Báo cáo được yêu cầu cho Vĩnh Phúc", "en": "asked for Vinh Phuc"}[job.lang]
+        assert said in b.html("notes")
