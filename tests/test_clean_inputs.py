@@ -157,15 +157,43 @@ def test_required_column_typo_names_the_column_and_the_near_miss(tmp_path):
     assert "missing column(s) source" in reason and "'sourse'" in reason and "did you mean 'source'" in reason
 
 
-def test_a_number_column_that_cannot_be_classified_names_the_file(tmp_path):
+def test_a_number_column_that_cannot_be_classified_costs_only_the_values_it_leaves_unreadable(tmp_path):
     folder = figures_dir(tmp_path)
-    excel_csv(
-        folder / "ambiguous.csv", [["Nghệ An", "2024", "population", "3.419", "nghìn người", "GSO", ""]]
-    )
+    rows = [
+        ["Nghệ An", "2024", "population", "3.419", "nghìn người", "GSO", ""],  # 3419 or 3.419?
+        ["Hà Tĩnh", "2024", "population", "1.302", "nghìn người", "GSO", ""],
+        ["Hà Nội", "2024", "population", "8587", "nghìn người", "GSO", ""],  # reads alike either way
+    ]
+    excel_csv(folder / "ambiguous.csv", rows)
     result = clean(tmp_path)
-    ((name, reason),) = result.unreadable
-    assert name.endswith("ambiguous.csv") and "3.419" in reason and '"locale"' in reason
-    assert not result.ok
+    assert result.figures["value"].tolist() == [8_587_000]
+    rej = reject_of(result, "Nghệ An")
+    assert (rej["row"], rej["column"], rej["value"]) == ("ambiguous.csv:row 2", "value", "3.419")
+    assert "could be thousands (vi) or a decimal (intl)" in rej["reason"] and '"locale"' in rej["reason"]
+    assert result.ok  # every row accounted for; the warning says how to fix the column
+    assert any("2 value(s)" in w for w in result.manifest["inputs"][0]["warnings"])
+
+
+def test_a_column_mixing_both_number_formats_refuses_every_value_with_a_separator(tmp_path):
+    rows = [
+        ["Nghệ An", "2024", "online_filing_rate", "90,2", "%", "BC", ""],
+        ["Hà Tĩnh", "2024", "online_filing_rate", "76.81", "%", "BC", ""],
+        ["Hà Nội", "2024", "online_filing_rate", "trên 80%", "%", "BC", ""],
+    ]
+    excel_csv(figures_dir(tmp_path) / "mixed.csv", rows)
+    result = clean(tmp_path)
+    assert result.figures["value"].tolist() == [80.0]
+    assert sorted(result.rejects["province"]) == ["Hà Tĩnh", "Nghệ An"]
+    assert result.rejects["reason"].str.contains("mixes Vietnamese ('90,2'", regex=False).all()
+
+
+def test_a_stated_locale_decides(tmp_path):
+    path = excel_csv(
+        figures_dir(tmp_path) / "stated.csv",
+        [["Nghệ An", "2024", "population", "3.419", "nghìn người", "GSO", ""]],
+    )
+    sidecar(path, locale="vi", source_quality="publisher")
+    assert clean(tmp_path).figures["value"].tolist() == [3_419_000]
 
 
 # --------------------------------------------------------------------------- values

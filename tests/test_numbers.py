@@ -200,3 +200,20 @@ def test_parse_figure_reports_the_scale_it_applied(text: str, scale: float) -> N
     figure = parse_figure(text)
     assert figure.scale == scale
     assert figure.value == pytest.approx(parse_number(text.split()[0].rstrip("%")) * scale)
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("trên 80,5%", "vi"),
+        ("35,5 tỷ đồng", "vi"),
+        ("76.81", "intl"),
+        ("1.234", "ambiguous"),
+        ("hơn 02 triệu", None),
+        ("không có", None),
+    ],
+)
+def test_locale_evidence_looks_past_words_and_units(text: str, evidence: str | None) -> None:
+    from analysis.numbers import locale_evidence
+
+    assert locale_evidence(text) == evidence

@@ -164,6 +164,19 @@ def _evidence(text: str) -> Locale | Literal["ambiguous"] | None:
     return "intl" if sep == "." else "vi"
 
 
+_NUMBER_TOKEN = re.compile(r"[+\-\u2212]?\d[\d.,]*\d|\d")
+
+
+def locale_evidence(text: str) -> Locale | Literal["ambiguous"] | None:
+    """What the first number inside a written figure says about its locale ("trên 80,5%" → "vi").
+
+    Like the evidence `infer_locale` weighs, but it looks past qualifier words, units and scale
+    words, which a figure sheet's value column may carry.
+    """
+    match = _NUMBER_TOKEN.search(text)
+    return _evidence(match.group()) if match else None
+
+
 def infer_locale(values: Iterable[object]) -> Locale:
     """The locale of a whole column, from the evidence its values give.
 

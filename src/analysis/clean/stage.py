@@ -98,21 +98,47 @@ def _sha256(path: Path) -> str:
         return ""
 
 
-def _column_locale(values: pd.Series, stated: object, path: Path) -> tuple[str, list[str]]:
-    """The number locale of a file's value column: stated in its sidecar, else inferred for the column."""
-    warnings = []
+_STATE_IT = 'state it in the sidecar: {"locale": "vi"} or {"locale": "intl"}'
+
+
+def column_locale(values: pd.Series, stated: object, path: Path) -> tuple[str, dict[int, str], list[str]]:
+    """The number locale of a file's value column, stated in its sidecar or inferred for the column.
+
+    Returns (locale, {row label: reason} for the values it leaves unreadable, warnings). A column
+    whose text cannot be classified costs only the values that depend on it: the ambiguous ones
+    (`1.234` alone), or every value with a separator when the column mixes `90,2` and `76.81`
+    (which side is the typo is unknowable); values without separators read alike either way.
+    """
+    warnings: list[str] = []
     if stated in LOCALES:
-        return str(stated), warnings
+        return str(stated), {}, warnings
     if stated not in (None, ""):
         warnings.append(f"{path.name}: sidecar locale {stated!r} is not 'vi' or 'intl': inferred instead")
-    try:
-        return numbers.infer_locale([v for v in values if isinstance(v, str) and v]), warnings
-    except AnalysisError as exc:
-        raise InputFileError(
-            path,
-            f"cannot tell how numbers are written in column 'value' ({exc}); "
-            'state it in the sidecar: {"locale": "vi"} or {"locale": "intl"}',
-        ) from None
+    evidence = {i: numbers.locale_evidence(v) for i, v in values.items() if isinstance(v, str) and v}
+    kinds = {k: [i for i, e in evidence.items() if e == k] for k in ("vi", "intl", "ambiguous")}
+    vi, intl, ambiguous = kinds["vi"], kinds["intl"], kinds["ambiguous"]
+    if vi and intl:
+        reason = (
+            f"column 'value' mixes Vietnamese ({values[vi[0]]!r}: {len(vi)} values) and international "
+            f"({values[intl[0]]!r}: {len(intl)} values) number formats, so this value cannot be read "
+            f"for certain; fix the odd values or {_STATE_IT}"
+        )
+        warnings.append(f"{path.name}: {reason.replace('this value', 'values with a separator')}")
+        return "vi", dict.fromkeys(vi + intl + ambiguous, reason), warnings
+    if vi or intl:
+        return ("vi" if vi else "intl"), {}, warnings
+    if ambiguous:
+        warnings.append(
+            f"{path.name}: {len(ambiguous)} value(s) in column 'value' such as {values[ambiguous[0]]!r} "
+            f"could be thousands (vi) or a decimal (intl) and no value tells which; {_STATE_IT}"
+        )
+        bad = {
+            i: f"{values[i]!r} could be thousands (vi) or a decimal (intl) and no value in column 'value' "
+            f"tells which; {_STATE_IT}"
+            for i in ambiguous
+        }
+        return "vi", bad, warnings
+    return "vi", {}, warnings
 
 
 def _pre_rejects(path: Path, rejects: list[dict]) -> pd.DataFrame:
@@ -132,13 +158,14 @@ def read_figure_sheet(path: Path) -> Input:
     item.errors, item.not_imported = sheet.errors, sheet.not_imported
     item.quality, notes = source_quality(sheet.provenance, path.name)
     item.warnings += notes
-    try:
-        item.locale, notes = _column_locale(sheet.rows["value"], sheet.provenance.get("locale"), path)
-        item.warnings += notes
-    except InputFileError as exc:
-        item.errors.append(exc.reason)
-        return item
-    item.rows, item.pre_rejects = sheet.rows, _pre_rejects(path, sheet.rejects)
+    rows = sheet.rows
+    item.locale, unreadable, notes = column_locale(rows["value"], sheet.provenance.get("locale"), path)
+    item.warnings += notes
+    refused = [
+        _reject({**rows.loc[i].to_dict(), "file": path.name}, why, "value") for i, why in unreadable.items()
+    ]
+    item.rows = rows.drop(index=list(unreadable))
+    item.pre_rejects = _pre_rejects(path, sheet.rejects + refused)
     return item
 
 
