@@ -1,0 +1,195 @@
+"""What issue 11 asked of the briefings' charts: labels inside the figure, the national best marked,
+a top-N chart that says so, the regional peers named, the tile map and the distribution sections."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+import pytest
+
+from analysis import provinces
+from analysis.briefing import metrics, tilemap
+from analysis.briefing.core import compute
+from analysis.briefing.sections import ranking, subindices
+from briefing_fixtures import NGHE_AN
+
+SVG = "{http://www.w3.org/2000/svg}"
+TRANSLATE = re.compile(r"translate\(([-\d.e]+)[ ,]+([-\d.e]+)\)")
+SCALE = re.compile(r"scale\(([-\d.e]+)")
+
+
+def text_extents(svg: str) -> list[tuple[str, float, float]]:
+    """(text, left x, right x) of every string matplotlib drew as glyph paths, in SVG units.
+
+    Each string is a `<g id="text_N">` holding, per line, a `<g transform="translate(x y) scale(s -s)">`
+    of `<use>` glyphs placed at `translate(dx 0)` in font units (100 a glyph em at scale 0.1 per 10 pt);
+    the right end adds one em for the last glyph's own width.
+    """
+    comments = dict(re.findall(r'<g id="(text_\d+)">\s*<!-- (.*?) -->', svg, flags=re.S))
+    root = ET.fromstring(svg.encode("utf-8"))
+    out = []
+    for g in root.iter(f"{SVG}g"):
+        gid = g.get("id") or ""
+        if not gid.startswith("text_"):
+            continue
+        label = comments.get(gid, "").strip()
+        for line in g.findall(f"{SVG}g"):
+            tr = line.get("transform") or ""
+            t, s = TRANSLATE.search(tr), SCALE.search(tr)
+            if not t or not s:
+                continue
+            x, scale = float(t.group(1)), float(s.group(1))
+            dx = [
+                float(m.group(1))
+                for u in line.iter(f"{SVG}use")
+                if (m := TRANSLATE.search(u.get("transform") or ""))
+            ]
+            right = x + scale * (max(dx, default=0.0) + 100.0)
+            out.append((label, x, right))
+    return out
+
+
+def viewbox_width(svg: str) -> float:
+    return float(ET.fromstring(svg.encode("utf-8")).get("viewBox").split()[2])
+
+
+def test_text_extents_would_see_a_label_cut_at_the_left_edge():
+    """The check below is worth something only if a cut label fails it: draw one on purpose."""
+    from analysis.briefing import draw
+
+    with draw.style():
+        fig = draw.figure(1.0, 3.0)
+        ax = fig.add_subplot()
+        ax.set_yticks([0])
+        ax.set_yticklabels(["Dịch vụ hỗ trợ doanh nghiệp (mạnh nhất)"])
+        draw.margins(fig, left=0.3, right=0.1, top=0.1, bottom=0.3)
+        svg = draw.to_svg(fig)
+    assert min(left for _t, left, _r in text_extents(svg)) < 0
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_subindex_labels_stay_inside_the_figure(df, lang):
+    b = compute(df, provinces.get(NGHE_AN, "63"), 2018, lang)
+    figs = b.figures("subindices")
+    assert figs
+    for fig in figs:
+        width = viewbox_width(fig.svg)
+        extents = text_extents(fig.svg)
+        assert any("(" in text for text, _l, _r in extents), "the strongest/weakest labels are drawn"
+        for text, left, right in extents:
+            assert left >= 0, f"{text!r} starts left of the figure ({left:.1f})"
+            assert right <= width + 1, f"{text!r} runs past the right edge ({right:.1f} > {width:.1f})"
+
+
+def test_longest_real_labels_fit_even_in_bold(df):
+    """PAPI's longest dimension names, both marked (bold): the measured margin keeps them inside."""
+    keys = ["papi_control_of_corruption", "papi_vertical_accountability", "papi_public_service_delivery"]
+    tab = pd.DataFrame(
+        {
+            "indicator": keys,
+            "value": [3.8, 5.2, 5.0],
+            "national_median": [4.6, 5.0, 4.0],
+            "region_median": [4.6, 5.05, 4.5],
+            "gap": [-0.8, 0.2, 1.0],
+            "rank": [38, 28, 16],
+            "of": [63, 63, 63],
+            "best": [7.6, 6.1, 7.7],
+            "best_code": ["83", "34", "48"],
+        }
+    )
+    sub = subindices.SubindexResult("papi", 2018, tab, keys[2], keys[0])
+    svg = subindices.subindex_svg(sub, "vi", "Thừa Thiên Huế", "Bắc Trung Bộ và duyên hải miền Trung")
+    width = viewbox_width(svg)
+    for text, left, right in text_extents(svg):
+        assert left >= 0 and right <= width + 1, text
+
+
+def test_national_best_is_the_best_province_and_is_marked(df, vi, en):
+    for sub in vi.result("subindices"):
+        for r in sub.table.itertuples():
+            v = metrics.values(df, "63", sub.year, r.indicator)
+            assert r.best == v.max() and v[r.best_code] == v.max()
+    html = vi.html("subindices")
+    assert "Cao nhất cả nước" in html and "National best" in en.html("subindices")
+    svg = vi.figures("subindices")[0].svg
+    assert "Cao nhất cả nước" in svg  # the legend names the star
+
+
+def test_regional_peers_are_named_with_their_values(df, vi):
+    result = vi.result("ranking")
+    region = vi.ctx.scope.region_codes
+    peers = result.peers
+    assert set(peers["code"]) == set(region) & set(result.table["code"])
+    html = vi.html("ranking")
+    assert "Các tỉnh cùng vùng Bắc Trung Bộ và duyên hải miền Trung" in html
+    for r in peers.itertuples():
+        name = provinces.get(r.code, "63").name
+        assert name in html
+    outside = result.table[~result.table["peer"]].iloc[0]
+    assert provinces.get(outside["code"], "63").name not in html.split("<table")[1]
+    assert "<strong>Nghệ An</strong>" in html
+    # text before the chart: a page can be filled by it when the chart moves on
+    shown = vi.shown("ranking")
+    assert isinstance(shown[1], str) and "cchc-peers" in shown[1] and not isinstance(shown[-1], str)
+
+
+def test_a_top_n_ranking_says_it_is_a_top_n_list():
+    """PCI 2023: the publisher released only its top 30 (data/publications.csv); we hold 12."""
+    top = provinces.all_provinces("63")[:12]
+    rows = []
+    for i, p in enumerate(top):
+        for key, value, unit in (("pci", 72 - i * 0.5, "score"), ("pci_rank", i + 1, "rank")):
+            rows.append(
+                {
+                    "province_code": p.code,
+                    "province_name": p.name,
+                    "regime": "63",
+                    "year": 2023,
+                    "indicator": key,
+                    "value": float(value),
+                    "unit": unit,
+                    "qualifier": "exact",
+                    "source": "VCCI, PCI 2023",
+                }
+            )
+    df = pd.DataFrame(rows)
+    b = compute(df, top[3], 2023, "vi")
+    result = b.result("ranking")
+    assert result.partial and result.top_n == 30
+    assert (
+        "12/63 tỉnh, thành phố có số liệu; nguồn chỉ công bố 30 tỉnh, thành phố đứng đầu"
+        in b.figures("ranking")[0].svg
+    )
+    assert "Biểu đồ chỉ gồm 12 tỉnh" in b.html("ranking")
+    full = ranking.coverage(ranking.Ranking("pci", 2018, pd.DataFrame({"code": ["01"] * 63}), None, 63), "vi")
+    assert full == ""
+
+
+def test_map_section_marks_the_province_with_the_rankings_quartile_groups(vi):
+    result = vi.result("map")
+    tab = vi.result("ranking").table
+    expected = tilemap.quartile_groups(dict(zip(tab["code"], tab["value"], strict=True)), of=63)
+    assert result.groups == expected and result.key == vi.result("ranking").key
+    html = vi.html("map")
+    root = ET.fromstring(re.search(r"<svg.*</svg>", html, flags=re.S).group(0))
+    tiles = [e for e in root.iter() if e.get("data-code")]
+    assert len(tiles) == 63
+    marked = [e for e in tiles if "marked" in (e.get("class") or "")]
+    assert [e.get("data-code") for e in marked] == [NGHE_AN]
+    assert not root.findall(f".//{SVG}a"), "a briefing's map links nowhere (it cannot know what was built)"
+    group = expected[NGHE_AN]
+    assert f"Nghệ An thuộc nhóm {group} trong 63 tỉnh" in html
+
+
+def test_distribution_section_draws_every_province_on_complete_indices_only(df, vi):
+    result = vi.result("distribution")
+    for key in result.keys:
+        part = result.table[result.table["indicator"] == key]
+        assert len(part) == len(metrics.values(df, "63", 2018, key)) >= 32
+        assert part["highlight"].sum() == 1 and part.loc[part["highlight"], "code"].iloc[0] == NGHE_AN
+    assert result.keys, "PCI and PAPI 2018 cover every province in the fixture"
+    svg = vi.figures("distribution")[0].svg
+    assert "Nghệ An: " in svg  # the province's dot is named with its value
+    assert "Mỗi chấm là một tỉnh" in vi.html("distribution")
