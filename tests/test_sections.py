@@ -149,7 +149,12 @@ def import_graph() -> dict[str, set[str]]:
     return graph
 
 
-def test_no_import_circles_in_the_briefing_package():
+# The `analysis ingest` command's body (ingest/workbook.py) calls the clean stage, which imports
+# ingest: issue #9 names this circle; it goes when that command body moves out of `ingest`.
+PENDING_CYCLES = {frozenset({"analysis.clean.stage", "analysis.ingest.workbook"})}
+
+
+def test_no_import_circles():
     graph = import_graph()
     cycles = []
 
@@ -166,8 +171,9 @@ def test_no_import_circles_in_the_briefing_package():
         if start not in seen:
             seen.add(start)
             visit(start, [start])
-    mine = [c for c in cycles if any(m.startswith("analysis.briefing") for m in c)]
-    assert not mine, mine
+    found = {frozenset(c) for c in cycles}
+    assert found <= PENDING_CYCLES, found - PENDING_CYCLES
+    assert found == PENDING_CYCLES, f"fixed: remove {PENDING_CYCLES - found} from PENDING_CYCLES"
 
 
 def test_every_briefing_module_imports_alone_and_inputs_stays_light():
