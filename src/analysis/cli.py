@@ -70,8 +70,33 @@ def _cmd_reports(args: argparse.Namespace) -> int:
         force=args.force,
         clean_dir=Path(args.clean),
         out_dir=Path(args.out),
+        notebook=Path(args.notebook),
+        wait=not args.no_wait,
     )
-    return run_reports(request)
+    from analysis.reports.procs import sigterm_as_interrupt
+
+    with sigterm_as_interrupt():
+        return run_reports(request)
+
+
+def _cmd_preview(args: argparse.Namespace) -> int:
+    from analysis.reports.jobs import BuildRequest
+    from analysis.reports.preview import run_preview
+
+    request = BuildRequest.from_cli(
+        provinces=args.province,
+        years=args.year,
+        langs=args.lang,
+        jobs=1,
+        force=True,
+        clean_dir=Path(args.clean),
+        out_dir=Path(args.out),
+        notebook=Path(args.notebook),
+    )
+    from analysis.reports.procs import sigterm_as_interrupt
+
+    with sigterm_as_interrupt():
+        return run_preview(request, interval=args.interval, pdf=args.pdf)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,7 +140,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rebuild even when inputs are unchanged")
     p.add_argument("--clean", default=str(config.CLEAN_DIR), help="clean data directory")
     p.add_argument("--out", default=str(config.REPORTS_DIR), help="output directory")
+    p.add_argument("--notebook", default=str(config.TEMPLATE_NOTEBOOK), help="template notebook")
+    p.add_argument(
+        "--no-wait", action="store_true", help="stop instead of waiting when another build writes into --out"
+    )
     p.set_defaults(func=_cmd_reports)
+
+    p = sub.add_parser("preview", help="build one briefing, then rebuild it on every change (Ctrl-C stops)")
+    p.add_argument("--province", required=True, help="one province, any spelling")
+    p.add_argument("--year", default="", help="assessment year (default: latest with data)")
+    p.add_argument("--lang", default="vi", help="vi or en")
+    p.add_argument("--pdf", action="store_true", help="write the PDF too on every rebuild")
+    p.add_argument("--interval", type=float, default=0.5, help="seconds between checks for changes")
+    p.add_argument("--clean", default=str(config.CLEAN_DIR), help="clean data directory")
+    p.add_argument("--out", default=str(config.REPORTS_DIR), help="HTML goes into <out>/.preview/")
+    p.add_argument("--notebook", default=str(config.TEMPLATE_NOTEBOOK), help="template notebook")
+    p.set_defaults(func=_cmd_preview)
     return parser
 
 

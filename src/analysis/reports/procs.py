@@ -80,6 +80,23 @@ def sweep_stale_temp(root: Path | None = None) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """In the build's own process: SIGTERM stops the build like Ctrl-C (clean-up runs, lock released)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 _ENV_KEYS = ("TMPDIR", "JUPYTER_RUNTIME_DIR")
 
 

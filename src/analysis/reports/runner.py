@@ -8,9 +8,12 @@ the kernel is replaced when it dies or times out.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
+import os
 import queue
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -18,7 +21,7 @@ from typing import Any
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_event_loop, run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
@@ -207,7 +210,28 @@ class WarmKernel:
         client.kc = self._kc
         return client
 
+    @staticmethod
+    def _keep_signals() -> None:
+        """Stop nbclient from taking over SIGINT and SIGTERM while a notebook runs.
+
+        nbclient installs loop handlers that quietly shut the kernel down on either signal, so a
+        Ctrl-C would fail one briefing and let the build go on, and a worker told to stop would
+        lose its own clean-up. Refusing `add_signal_handler` on this thread's loop (nbclient
+        accepts the refusal) leaves both signals to the build: KeyboardInterrupt in the parent,
+        the worker's own SIGTERM handler in workers.
+        """
+        loop = ensure_event_loop()
+        if getattr(loop, "_cchc_keeps_signals", False):
+            return
+
+        def refuse(*args: Any, **kwargs: Any) -> None:
+            raise RuntimeError("signals are handled by the build")
+
+        loop.add_signal_handler = refuse  # type: ignore[method-assign]
+        loop._cchc_keeps_signals = True  # type: ignore[attr-defined]
+
     def _execute(self, client: NotebookClient) -> None:
+        self._keep_signals()
         # The kernel's own log (e.g. its TCP warning) would break the progress bar; cell output is kept.
         client.execute(cwd=str(self.cwd), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._kc = client.kc
@@ -250,11 +274,26 @@ class WarmKernel:
         self.shutdown()
 
     def shutdown(self) -> None:
+        """Stop the kernel now; if jupyter_client cannot (e.g. after Ctrl-C), kill its process."""
+        pid = self.pid
         km, kc = self._km, self._kc
         self._km, self._kc, self._used, self._warm_id = None, None, False, None
+        with contextlib.suppress(Exception):  # a run cut short (Ctrl-C) leaves its tasks on the loop
+            loop = ensure_event_loop()
+            if not loop.is_running() and (pending := [t for t in asyncio.all_tasks(loop) if not t.done()]):
+                for task in pending:
+                    task.cancel()
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         if kc is not None:
             with contextlib.suppress(Exception):  # best effort on a kernel that may be gone
                 kc.stop_channels()
         if km is not None and km.has_kernel:
             with contextlib.suppress(Exception):
                 run_sync(km.shutdown_kernel)(now=True)
+        if pid and procs.pid_alive(pid):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+        if km is not None:
+            with contextlib.suppress(Exception):
+                km.cleanup_connection_file()

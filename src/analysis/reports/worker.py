@@ -48,11 +48,17 @@ class Builder:
 
         self.template = nbformat.read(str(notebook), as_version=4)
 
-    def build(self, job: Job, out_dir: Path | str, before_export: Callable[[], Any] | None = None) -> Result:
+    def build(
+        self,
+        job: Job,
+        out_dir: Path | str,
+        before_export: Callable[[], Any] | None = None,
+        pdf: bool = True,
+    ) -> Result:
         """Execute, export and write one briefing (HTML, then PDF, each atomically).
 
         `before_export` runs between the notebook and the export (the build joins its exporter
-        warm-up thread there)."""
+        warm-up thread there); `pdf=False` writes the HTML only (analysis preview)."""
         from analysis.reports.export import print_variant
         from analysis.reports.runner import CellFailure, parameterize
         from analysis.writing import atomic_write
@@ -66,14 +72,18 @@ class Builder:
                 before_export()
             step = "html"
             page = self.exporter.html(nb, job.title, job.lang)
+            html_path, pdf_path = output_paths(Path(out_dir), job)
+            if not pdf:
+                step = "write"
+                atomic_write(html_path, page)
+                return Result(job, True, seconds=time.perf_counter() - t0)
             variant = print_variant(nb)
             printed = page if variant is None else self.exporter.html(variant, job.title, job.lang)
             step = "pdf"
-            html_path, pdf_path = output_paths(Path(out_dir), job)
-            pdf = self.exporter.pdf(printed, job.title, html_path.parent)
+            document = self.exporter.pdf(printed, job.title, html_path.parent)
             step = "write"
             atomic_write(html_path, page)
-            atomic_write(pdf_path, pdf)
+            atomic_write(pdf_path, document)
         except CellFailure as exc:
             exc.for_briefing(job.asked or job.name, job.year, job.lang)
             return Result(job, False, step, str(exc), time.perf_counter() - t0)
