@@ -45,6 +45,8 @@ def rows() -> pd.DataFrame:
         out.append(_row(p.code, "63", 2018, "pci", 55 + i * 0.2, "VCCI, PCI 2018"))
         out.append(_row(p.code, "63", 2018, "pci_rank", 63 - i, "VCCI, PCI 2018"))
         out.append(_row(p.code, "63", 2018, "pci_land_access", 5 + (i % 7) * 0.3, "VCCI, PCI 2018"))
+        out.append(_row(p.code, "63", 2018, "papi", 40 + i * 0.1, "CECODES, PAPI 2018"))
+    out.append(_row("10", "63", 2018, "papi_rank", 1, "https://press.example/papi"))  # PAPI has no ranks
     out.append(_row("10", "63", 2017, "pci", 61.0, "VCCI, PCI 2017"))  # a year with only its own row
     out.append(_row("10", "63", 2017, "pci_land_access", 6.0, "VCCI, PCI 2017"))
     out.append(_row("15", "63", 2021, "pci_rank", 12, "https://press.example/article"))  # rank, no score
@@ -120,3 +122,11 @@ def test_without_citations_the_column_is_empty_not_invented(rows):
     read = _read(takeaway.takeaway_csv(rows, "10", "63"))
     assert read and all(r["citation"] == "" for r in read)
     assert {r["province_code"] for r in read} == {"10"}
+
+
+def test_a_press_rank_of_papi_is_not_taken_for_the_publishers(rows):
+    f = takeaway.takeaway_frame(rows, "10", "63")
+    papi = f[f["indicator"] == "papi"].iloc[0]
+    values = rows[(rows["indicator"] == "papi") & (rows["year"] == 2018)]
+    better = (values["value"] > values[values["province_code"] == "10"]["value"].iloc[0]).sum()
+    assert papi["rank_kind"] == "computed" and papi["rank"] == better + 1 != 1

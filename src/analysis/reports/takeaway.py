@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis import indicators, provinces
+from analysis import indicators, provinces, publications
 from analysis.briefing import metrics
 from analysis.briefing.scope import scope_for
 from analysis.writing import csv_safe
@@ -62,6 +62,11 @@ def _rank(
 ) -> tuple[int | None, int | None, str]:
     """(rank, of, kind) of the province on `key` that year, from the briefing's rows only."""
     rk = metrics.rank_key(key)
+    pub = (
+        publications.publication(indicators.get(key).family, year) if key in indicators.catalogue() else None
+    )
+    if pub is not None and not pub.ranks_published:
+        rk = None  # PAPI publishes no ranks: a rank the press printed is not the publisher's
     if rk is not None and _base(rk) == key:  # not PCI's overall rank for a PCI sub-index
         given = metrics.value_of(rows, code, regime, year, rk)
         if given is not None:

@@ -144,7 +144,7 @@ def trend_svg(trend: pd.DataFrame, lang: str) -> str:
                     )
                 for r in _rank_points(s, last_only=several):
                     ax.annotate(
-                        f"{int(r.rank)}/{int(r.of)}",
+                        f"{int(r.rank)}/{int(r.of)}{'' if r.rank_given else '*'}",  # * computed, as in tables
                         (r.year, r.value),
                         xytext=(0, -6 if below else 5),
                         textcoords="offset points",
