@@ -13,6 +13,9 @@ STAMP    := $(VENV)/.installed
 PROVINCES ?=
 YEARS     ?=
 JOBS      ?=
+# Selection for `make preview` (one briefing).
+PROVINCE  ?=
+YEAR      ?=
 # LANG is also the shell's locale variable: only a value given on the make command line selects languages.
 ifeq ($(origin LANG),command line)
 BRIEF_LANG := $(LANG)
@@ -20,13 +23,14 @@ endif
 # Run Python in a UTF-8 locale whatever LANG was set to on the command line.
 RUN := env LANG=C.UTF-8 LC_ALL=C.UTF-8
 
-.PHONY: help setup data reports test lint clean benchmark
+.PHONY: help setup data reports preview test lint clean benchmark
 
 help: ## List the targets
 	@echo "cchc-briefings: make <target>"
 	@grep -hE '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | sort | \
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
 	@echo "Selections for reports: PROVINCES='Nghệ An,Lào Cai' YEARS=2018 LANG=vi|en|vi,en JOBS=2"
+	@echo "Preview one briefing:   make preview PROVINCE='Nghệ An' YEAR=2018 LANG=en  (Ctrl-C stops)"
 
 # The venv is a file target: it is rebuilt only when the requirements or pyproject change.
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -48,6 +52,11 @@ reports: data ## Build HTML + PDF briefings into reports/ (PROVINCES= YEARS= LAN
 	@$(RUN) $(BIN)/analysis reports \
 	  $(if $(PROVINCES),--provinces "$(PROVINCES)") $(if $(YEARS),--years "$(YEARS)") \
 	  $(if $(BRIEF_LANG),--lang "$(BRIEF_LANG)") $(if $(JOBS),--jobs "$(JOBS)")
+
+preview: $(STAMP) ## One briefing: build it, print its HTML path, rebuild on every change (PROVINCE= YEAR= LANG=)
+	@test -n "$(PROVINCE)" || { echo "usage: make preview PROVINCE='Nghệ An' [YEAR=2018] [LANG=vi|en]" >&2; exit 2; }
+	@$(RUN) $(BIN)/analysis preview --province "$(PROVINCE)" \
+	  $(if $(YEAR),--year "$(YEAR)") $(if $(BRIEF_LANG),--lang "$(BRIEF_LANG)")
 
 test: $(STAMP) ## Run the test suite (includes an end-to-end build of two briefings)
 	@echo "==> running tests"
