@@ -247,22 +247,47 @@ def _reject(row: dict, reason: str, column: str = "") -> dict:
     return {"file": row["file"], "row": row["source_ref"], "column": column, **out, "reason": reason}
 
 
+def reject_frame(
+    raw: pd.DataFrame, positions: list[int], columns: list[str], reasons: list[str]
+) -> pd.DataFrame:
+    """Rejects for the raw rows at `positions` (built column-wise: no dict per row is kept alive)."""
+    sub = raw.iloc[positions]
+
+    def column(name: str) -> list:
+        return [shown(v) for v in sub[name]] if name in sub else [""] * len(positions)
+
+    out = {"file": column("file"), "row": column("source_ref"), "column": columns}
+    for c in ("province", "year", "indicator", "value", "unit", "source"):
+        out[c] = column(c)
+    out["reason"] = reasons
+    return pd.DataFrame(out, columns=REJECT_COLUMNS)
+
+
 def parse_rows(raw: pd.DataFrame, max_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Parse every raw row; rows that cannot be read go to the rejects with the column and reason."""
-    kept, rejected = [], []
-    for row in raw.to_dict("records"):
+    """Parse every raw row; rows that cannot be read go to the rejects with the column and reason.
+
+    The parsed rows carry `raw_pos`, their position in `raw`, for rejects later on.
+    """
+    kept: list[dict] = []
+    bad: tuple[list[int], list[str], list[str]] = ([], [], [])
+    names = list(raw.columns)
+    for pos, values in enumerate(zip(*(raw[c] for c in names), strict=True)):
+        row = dict(zip(names, values, strict=True))
         try:
             parsed = parse_row(row, row["locale"], max_year)
         except RowError as exc:
-            rejected.append(_reject(row, exc.reason, exc.column))
-            continue
+            column, reason = exc.column, exc.reason
         except (AnalysisError, ValueError, ArithmeticError) as exc:
-            rejected.append(_reject(row, str(exc)))
+            column, reason = "", str(exc)
+        else:
+            parsed["quality"] = row.get("quality", "press")
+            parsed["raw_pos"] = pos
+            kept.append(parsed)
             continue
-        parsed["quality"] = row.get("quality", "press")
-        parsed["raw"] = row
-        kept.append(parsed)
-    return pd.DataFrame(kept), pd.DataFrame(rejected, columns=REJECT_COLUMNS)
+        bad[0].append(pos)
+        bad[1].append(column)
+        bad[2].append(reason)
+    return pd.DataFrame(kept), reject_frame(raw, *bad)
 
 
 # ---------------------------------------------------------------- the stage
@@ -278,19 +303,29 @@ def clean_frames(items: list[Input], max_year: int) -> tuple[pd.DataFrame, pd.Da
     refused = [item.pre_rejects for item in items if item.pre_rejects is not None and len(item.pre_rejects)]
     raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["locale"])
     parsed, rejects = parse_rows(raw, max_year)
-    rejects = pd.concat([*refused, rejects], ignore_index=True) if refused else rejects
+    rejects = (
+        pd.concat([*refused, rejects] if len(rejects) else refused, ignore_index=True) if refused else rejects
+    )
     if parsed.empty:
         return pd.DataFrame(columns=CLEAN_COLUMNS), rejects
     failures = validate_figures(parsed)
     parsed_ok = parsed.drop(index=[i for i, _ in failures.items()])
     dup = duplicate_rejections(parsed_ok)
-    raws = parsed["raw"].to_dict()  # one lookup table: .at per row costs more than the settling itself
-    more = [_reject(raws[i], reason, column) for i, (column, reason) in failures.items()]
-    more += [_reject(raws[i], reason) for i, reason in dup.items()]
+    pos = parsed["raw_pos"].to_dict()
+    more = [
+        reject_frame(
+            raw,
+            [pos[i] for i in failures],
+            [c for c, _ in failures.values()],
+            [r for _, r in failures.values()],
+        ),
+        reject_frame(raw, [pos[i] for i in dup], [""] * len(dup), list(dup.values())),
+    ]
     figures = parsed.drop(index=[*failures, *dup])[CLEAN_COLUMNS]
     figures = figures.sort_values(["regime", "year", "province_code", "indicator"], ignore_index=True)
     figures["year"] = figures["year"].astype("int64")
-    return figures, pd.concat([rejects, pd.DataFrame(more, columns=REJECT_COLUMNS)], ignore_index=True)
+    parts = [r for r in (rejects, *more) if len(r)]
+    return figures, pd.concat(parts, ignore_index=True) if parts else rejects
 
 
 def run_clean(
