@@ -44,7 +44,8 @@ class _Page(HTMLParser):
 
     def handle_data(self, data):
         if self._in and self._in[-1] == "title":
-            self.title += data
+            if "svg" not in self._in:  # an SVG <title> is a figure's tooltip, not the page's title
+                self.title += data
         elif not (self._in and self._in[-1] in {"style", "script"}):
             self.text.append(data)
 
@@ -74,7 +75,7 @@ def built(clean_dir, tmp_path_factory):
     jobs = [j for j in build.plan(request, df) if (j.name, j.lang) in WANTED]
     assert len(jobs) == 2
     results: list[build.Result] = []
-    build.run_jobs(jobs, request, results.append)
+    build.run_pool(jobs, request, 2, results.append)
     failed = [f"{r.job.rel}: {r.step}: {r.error}" for r in results if not r.ok]
     assert not failed, failed
     return out, {(j.name, j.lang): j for j in jobs}, df
