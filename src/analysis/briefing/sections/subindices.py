@@ -1,7 +1,7 @@
 """Sub-indices: PCI's ten sub-indices, PAPI's dimensions, DTI's pillars, Decision 766's groups, each
 against the national and regional medians and the national best (PAPI marks the best province's
 score; so do we), with the strongest and weakest named (by gap to the national median). Only the
-first two families get a figure (a briefing keeps to five figures).
+first family gets a figure (a briefing keeps to five figures; the tables say the rest).
 
 Rows: every province's values of the families' sub-indices (catalogue section `subindices`) in the
 year shown.
@@ -25,7 +25,9 @@ from analysis.numbers import format_number
 
 NAME = "subindices"
 NEEDS: tuple[str, ...] = ()
-MAX_FIGURES = 2  # keeps a briefing at five figures at most
+# One figure (the first family's): with the distribution section's seaborn chart a briefing keeps to
+# five figures; the other families' tables carry the same numbers as their chart would.
+MAX_FIGURES = 1
 TABLE_COLUMNS = [
     "indicator",
     "value",
