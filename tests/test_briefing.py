@@ -133,3 +133,24 @@ def test_successor_note_on_the_build_path(clean_dir, tmp_path):
         assert (b.scope.code, b.scope.regime, b.year) == ("25", "34", 2025)
         said = {"vi": "Báo cáo được yêu cầu cho Vĩnh Phúc", "en": "asked for Vinh Phuc"}[job.lang]
         assert said in b.html("notes")
+
+
+def test_editor_cells_run_on_a_briefing(clean_dir):
+    """The analyst-only and worked-example cells (never published, so the build's checks never see
+    their output) run on a real briefing: the tables show and the seaborn example draws an SVG."""
+    nb = json.loads(config.TEMPLATE_NOTEBOOK.read_text(encoding="utf-8"))
+    editor = [
+        c
+        for c in nb["cells"]
+        if c["cell_type"] == "code" and {"analyst-only", "worked-example"} & set(c["metadata"]["tags"])
+    ]
+    assert len(editor) >= 2 and all("remove" in c["metadata"]["tags"] for c in editor)
+    shown: list = []
+    space = {"b": load_briefing("Nghệ An", 2018, "en", clean_dir), "lang": "en"}
+    space["display"] = lambda *objs: shown.extend(objs)
+    for cell in editor:
+        exec("".join(cell["source"]), space)
+    tables = next(o for o in shown if hasattr(o, "data") and "b.table(" in o.data)
+    assert all(f"b.table({n!r})" in tables.data for n in sections.names())
+    example = next(o for o in shown if isinstance(o, SvgFigure))
+    assert example.svg.lstrip().startswith("<?xml") and "Business support services" in example.svg
