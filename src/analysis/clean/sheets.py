@@ -44,7 +44,7 @@ class Sheet:
 
     path: Path
     encoding: str
-    rows: pd.DataFrame  # COLUMNS (value: str or grids.Number), `source_ref`, `cell_unit`
+    rows: pd.DataFrame  # COLUMNS (value: text, or a grids.Number for a number cell) and `source_ref`
     provenance: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     rejects: list[dict] = field(default_factory=list)  # rows refused while reading
@@ -136,67 +136,54 @@ def _reject(record: dict, ref: str, column: str, value: object, reason: str) -> 
     return {"row": ref, "column": column, **out, "value": shown(value), "reason": reason}
 
 
+def row_problem(cells: list[object], header: Header, named: set[int]) -> tuple[int, object, str] | None:
+    """(cell position, cell, reason) of the first thing that makes a row unreadable, or None."""
+    run_on = [(j, c) for j, c in enumerate(cells) if isinstance(c, str) and "\n" in c]
+    if run_on and len(cells) < header.width:
+        j, c = run_on[0]
+        return (
+            j,
+            c,
+            (
+                f"a quote opened in this field is never closed: the field runs over {c.count(chr(10)) + 1} "
+                "lines and swallows the rows below it; close the quote"
+            ),
+        )
+    extra = [(j, c) for j, c in enumerate(cells) if j >= header.width and _text(c)]
+    if extra:
+        n = max(j for j, _ in extra) + 1
+        return (
+            extra[0][0],
+            extra[0][1],
+            (
+                f"row has {n} fields but the header {header.width}: a comma inside an unquoted field? "
+                "(the fields after it would be shifted; quote the field or remove the comma)"
+            ),
+        )
+    stray = [(j, c) for j, c in enumerate(cells[: header.width]) if j not in named and _text(c)]
+    if stray:
+        return stray[0][0], stray[0][1], f"value in column {_letter(stray[0][0])}, which has no header"
+    long = [(j, c) for j, c in enumerate(cells) if isinstance(c, str) and len(c) > MAX_CELL_CHARS]
+    if long:
+        j, c = long[0]
+        return j, c, f"cell is {len(c):,} characters long (a cell holds at most {MAX_CELL_CHARS:,})"
+    return None
+
+
 def table_rows(grid: Grid, header: Header) -> tuple[list[dict], list[dict]]:
     """The data rows under `header` as records, and the rows refused with their reason."""
     records, rejects = [], []
     named = {j for j, t in enumerate(grid.rows[header.row]) if _text(t)}
     for cells, ref in zip(grid.rows[header.row + 1 :], grid.refs[header.row + 1 :], strict=True):
         record = {col: cells[j] if j < len(cells) else None for j, col in header.columns.items()}
-        extra = [(j, c) for j, c in enumerate(cells) if j >= header.width and _text(c)]
-        stray = [(j, c) for j, c in enumerate(cells[: header.width]) if j not in named and _text(c)]
-        long = [(j, c) for j, c in enumerate(cells) if isinstance(c, str) and len(c) > MAX_CELL_CHARS]
-        run_on = [(j, c) for j, c in enumerate(cells) if isinstance(c, str) and "\n" in c]
-        if run_on and len(cells) < header.width:
-            j, c = run_on[0]
-            lines = c.count("\n") + 1
-            rejects.append(
-                _reject(
-                    record,
-                    ref,
-                    header.columns.get(j, _letter(j)),
-                    c,
-                    f"a quote opened in this field is never closed: the field runs over {lines} lines and "
-                    "swallows the rows below it; close the quote",
-                )
-            )
-            continue
-        if extra:
-            j, c = extra[0]
-            n = max(j for j, _ in extra) + 1
-            rejects.append(
-                _reject(
-                    record,
-                    ref,
-                    _letter(j),
-                    c,
-                    f"row has {n} fields but the header {header.width}: a comma inside an unquoted "
-                    "field? (the fields after it would be shifted; quote the field or remove the comma)",
-                )
-            )
-            continue
-        if stray:
-            j, c = stray[0]
-            rejects.append(
-                _reject(record, ref, _letter(j), c, f"value in column {_letter(j)}, which has no header")
-            )
-            continue
-        if long:
-            j, c = long[0]
-            col = header.columns.get(j, _letter(j))
-            rejects.append(
-                _reject(
-                    record,
-                    ref,
-                    col,
-                    c,
-                    f"cell is {len(c):,} characters long (a cell holds at most {MAX_CELL_CHARS:,})",
-                )
-            )
+        problem = row_problem(cells, header, named)
+        if problem is not None:
+            j, cell, reason = problem
+            rejects.append(_reject(record, ref, header.columns.get(j, _letter(j)), cell, reason))
             continue
         value = record.get("value")
         row = {col: _text(record.get(col)) for col in COLUMNS if col != "value"}
         row["value"] = value if isinstance(value, Number) else nfc(value)
-        row["cell_unit"] = "percent" if isinstance(value, Number) and value.percent else ""
         row["source_ref"] = ref
         records.append(row)
     return records, rejects
@@ -225,7 +212,7 @@ def _grid_table(grid: Grid, where: str) -> tuple[list[dict], list[dict], list[di
 
 
 def _frame(records: list[dict]) -> pd.DataFrame:
-    cols = [*COLUMNS, "cell_unit", "source_ref"]
+    cols = [*COLUMNS, "source_ref"]
     rows = pd.DataFrame(records, columns=cols)
     for col in cols:
         if col != "value":

@@ -187,8 +187,8 @@ def workbook_input(path: Path, result: IngestResult) -> Input:
     rows = result.rows.copy()
     values = [Number(float(v)) for v in rows["value"]]
     rows["year"] = rows["year"].astype(str)
-    rows["note"], rows["qualifier"], rows["cell_unit"] = "", "", ""
-    cols = ["province", "year", "indicator", "unit", "source", "note", "qualifier", "cell_unit", "source_ref"]
+    rows["note"], rows["qualifier"] = "", ""
+    cols = ["province", "year", "indicator", "unit", "source", "note", "qualifier", "source_ref"]
     item.rows = rows[cols].astype(str)
     item.rows["value"] = pd.Series(values, index=item.rows.index, dtype=object)
     left = result.rejects
