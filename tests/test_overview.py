@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -238,3 +239,20 @@ def test_equal_scores_keep_the_publishers_order_and_share_changes_are_in_points(
     hanoi = par.rows[par.rows["code"] == "01"].iloc[0]
     assert overview.fmt(hanoi["change"], "par_index", "vi", signed=True) == "+1,5 điểm %"
     assert overview.fmt(-1.5, "par_index", "en", signed=True) == "−1.5 pp"
+
+
+def test_cli_overview_writes_beside_built_briefings_and_names_a_missing_table(tmp_path, frame, capsys):
+    from analysis import cli
+
+    clean, out = tmp_path / "clean", tmp_path / "reports"
+    clean.mkdir()
+    frame.to_parquet(clean / "figures.parquet")
+    (out / "2018" / "vi").mkdir(parents=True)
+    (out / "2018" / "vi" / "nghe-an.html").write_text("x", encoding="utf-8")
+    entries = {"2018/vi/nghe-an": {"year": 2018, "lang": "vi", "slug": "nghe-an"}}
+    (out / ".build-cache.json").write_text(json.dumps({"version": 1, "entries": entries}), encoding="utf-8")
+    assert cli.main(["overview", "--clean", str(clean), "--out", str(out)]) == 0
+    page = (out / "2018" / "vi" / "overview.html").read_text(encoding="utf-8")
+    assert 'href="nghe-an.html"' in page
+    assert cli.main(["overview", "--clean", str(tmp_path / "none"), "--out", str(out)]) == 2
+    assert "figures.parquet: missing" in capsys.readouterr().err

@@ -99,6 +99,31 @@ def _cmd_preview(args: argparse.Namespace) -> int:
         return run_preview(request, interval=args.interval, pdf=args.pdf)
 
 
+def _cmd_overview(args: argparse.Namespace) -> int:
+    """(Re)write the national overview pages and CSVs beside briefings already built."""
+    import pandas as pd
+
+    from analysis.errors import InputFileError
+    from analysis.reports.overview import write_overview
+
+    clean, out = Path(args.clean), Path(args.out)
+    if not (clean / "figures.parquet").exists():
+        raise InputFileError(clean / "figures.parquet", "missing: run `make data` (analysis clean) first")
+    df = pd.read_parquet(clean / "figures.parquet")
+    try:
+        cache = json.loads((out / ".build-cache.json").read_text(encoding="utf-8")).get("entries", {})
+    except (OSError, ValueError):
+        cache = {}
+    years = [int(y) for y in args.years.split(",") if y.strip()] or sorted(
+        {int(e["year"]) for e in cache.values()}
+    )
+    if not years:
+        raise AnalysisError(f"no briefings in {out} and no --years: nothing to overview")
+    for path in write_overview(out, df, years, cache):
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="analysis", description=__doc__.splitlines()[0])
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -156,6 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(config.REPORTS_DIR), help="HTML goes into <out>/.preview/")
     p.add_argument("--notebook", default=str(config.TEMPLATE_NOTEBOOK), help="template notebook")
     p.set_defaults(func=_cmd_preview)
+
+    p = sub.add_parser("overview", help="write the national overview pages and CSVs (make reports does)")
+    p.add_argument("--years", default="", help="comma-separated years (default: the years built in --out)")
+    p.add_argument("--clean", default=str(config.CLEAN_DIR), help="clean data directory")
+    p.add_argument("--out", default=str(config.REPORTS_DIR), help="the reports directory")
+    p.set_defaults(func=_cmd_overview)
     return parser
 
 
