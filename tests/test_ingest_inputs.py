@@ -90,6 +90,36 @@ def _pci(res) -> pd.Series:
 # --- any valid workbook, whatever wrote it -------------------------------------------------------------
 
 
+def with_sheet_xml(src: Path, dst: Path, edit) -> Path:
+    """A copy of the workbook with each sheet's XML passed through `edit`."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            zout.writestr(item, data)
+    return dst
+
+
+@pytest.mark.parametrize(
+    ("variant", "edit", "refusal"),
+    [
+        # a writer that records the columns only (dims "A:F", as some R writers allow)
+        (
+            "columns_only",
+            lambda x: re.sub(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A:F"/>', x),
+            "row",
+        ),
+    ],
+)
+def test_other_writers_dimension_styles_are_read_too(tmp_path, variant, edit, refusal):
+    original = openpyxl_xlsx(tmp_path / "PCI_2030.xlsx", {"Tổng hợp": pci_like(2030, 70.0)})
+    other = with_sheet_xml(original, tmp_path / f"PCI_2030_{variant}.xlsx", edit)
+    with pytest.raises(Exception, match=refusal):
+        pd.read_excel(other, sheet_name=None, header=None, engine="calamine")
+    assert _pci(ingest_workbook(other)).to_dict() == _pci(ingest_workbook(original)).to_dict()
+
+
 def test_libreoffice_saved_workbook_is_read_by_the_second_reader(tmp_path):
     rows = pci_like(2030, 70.0)
     original = openpyxl_xlsx(tmp_path / "PCI_2030.xlsx", {"Tổng hợp": rows})
