@@ -12,6 +12,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analysis.clean.stage import run_clean
 from analysis.cli import main as cli_main
@@ -610,3 +612,53 @@ def test_a_workbook_saved_by_libreoffice_reads_like_the_original(tmp_path):
             dst.writestr(info, data)
     result = clean(tmp_path)
     assert result.figures["value"].tolist() == [88.51] and result.ok
+
+
+# --------------------------------------------------------------------------- any input at all
+
+_cells = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        ["Nghệ An", "TP.HCM", "2018", "2025", "inf", "nan", "pci", "pci_rank", "%", "điểm", "-1e999"]
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_cells, min_size=0, max_size=9), min_size=1, max_size=6))
+def test_any_csv_text_is_kept_or_rejected_never_a_traceback(tmp_path, rows):
+    folder = figures_dir(tmp_path / "fuzz")
+    for old in folder.iterdir():
+        old.unlink()
+    excel_csv(folder / "fuzz.csv", [[*r] for r in rows])
+    result = run_clean(tmp_path / "fuzz" / "raw", tmp_path / "fuzz" / "clean", quiet=True, max_year=2026)
+    entry = result.manifest["inputs"][0]
+    assert "error" in entry or entry["read"] == entry["kept"] + entry["rejected"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    value=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**30), 10**30)),
+    year=st.one_of(st.integers(-5, 10**6), st.floats(allow_nan=True, allow_infinity=True)),
+    percent=st.booleans(),
+)
+def test_any_number_cell_is_kept_or_rejected_never_a_traceback(value, year, percent):
+    from analysis.clean.grids import Number
+    from analysis.clean.stage import Input, clean_frames
+
+    rows = pd.DataFrame(
+        {
+            "province": ["Nghệ An"],
+            "year": [str(year)],
+            "indicator": ["online_filing_rate"],
+            "unit": ["%"],
+            "source": ["BC"],
+            "note": [""],
+            "qualifier": [""],
+            "source_ref": ["x.xlsx:Sheet1!row 2"],
+        }
+    )
+    rows["value"] = pd.Series([Number(float(value), percent)], dtype=object)
+    item = Input(path=Path("x.xlsx"), kind="figure sheet", sha256="", rows=rows, locale="vi")
+    figures, rejects = clean_frames([item], 2026)
+    assert len(figures) + len(rejects) == 1
