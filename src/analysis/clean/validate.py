@@ -1,7 +1,10 @@
 """Validate parsed figures with pandera, collecting every failure rather than stopping at the first.
 
-Each check carries the sentence an analyst reads in rejects.csv; the row-level failures pandera
-reports are turned into {row index: reasons}.
+Each check carries the column it is about and the sentence an analyst reads in rejects.csv (with
+the rank's N and the plausible range filled in); the row-level failures pandera reports are turned
+into {row index: (column, reasons)}. Ranks fit the provinces of their year (63; 64 to 2008, while
+Hà Tây existed; 34 from 2025; fewer when the source says "rank /30"); values fit the catalogue's
+possible range (min, max) and its plausible range (min_value, max_value).
 """
 
 from __future__ import annotations
