@@ -20,6 +20,10 @@ from analysis.errors import InputFileError
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ENCRYPTION_STREAMS = {"EncryptionInfo", "EncryptedPackage"}
 OPENPYXL_SUFFIXES = {".xlsx", ".xlsm"}
+ENCRYPTED = (
+    "the workbook is encrypted (password-protected): open it in Excel or LibreOffice, remove the "
+    "password (File > Info > Protect Workbook > Encrypt with Password) and save it again"
+)
 _END = 0xFFFFFFFA  # sector numbers from here up are markers (end of chain, free, FAT, DIFAT)
 
 Rows = list[tuple[object, ...]]
@@ -92,11 +96,7 @@ def check_not_encrypted(path: Path) -> None:
     except OSError as exc:
         raise InputFileError(path, f"cannot read: {exc.strerror}") from None
     if ole_stream_names(data) & ENCRYPTION_STREAMS:
-        raise InputFileError(
-            path,
-            "the workbook is encrypted (password-protected): open it in Excel or LibreOffice, "
-            "remove the password (File > Info > Protect Workbook > Encrypt with Password) and save it again",
-        )
+        raise InputFileError(path, ENCRYPTED)
 
 
 # --- the two readers ---------------------------------------------------------------------------------
@@ -135,6 +135,8 @@ def read_sheets(path: Path) -> tuple[dict[str, Rows], str]:
     try:
         return _calamine(path), ""
     except Exception as exc:  # calamine, zipfile and xml errors alike: try the second reader
+        if type(exc).__name__ == "PasswordError":  # python_calamine's: e.g. an .xls saved with a password
+            raise InputFileError(path, f"{ENCRYPTED} ({_reason(exc)})") from None
         first = _reason(exc)
     if path.suffix.lower() not in OPENPYXL_SUFFIXES:
         raise InputFileError(
