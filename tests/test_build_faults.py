@@ -279,3 +279,34 @@ def test_private_temp_is_removed_and_environment_restored(tmp_path):
         (path / "x").write_text("x")
         assert tempfile.gettempdir() == str(path)
     assert not path.exists() and os.environ.get("TMPDIR") == before
+
+
+@pytest.mark.slow
+def test_one_forced_briefing_runs_its_notebook_while_planning_and_leaves_no_kernel(tmp_path, monkeypatch):
+    from analysis.reports import build, early
+
+    clean, out = tmp_path / "clean", tmp_path / "out"
+    write_figures(clean)
+    started: list[early.EarlyRun] = []
+    real = early.start_early
+
+    def spy(request):
+        run = real(request)
+        started.append(run)
+        return run
+
+    monkeypatch.setattr(build, "start_early", spy)
+    nb = notebook(tmp_path / "nb.ipynb")
+    req = BuildRequest.from_cli("nghe an", "2018", "vi", 0, True, clean, out, notebook=nb, progress=False)
+    assert build.run_reports(req) == 0
+    assert started and started[0] is not None and not started[0].thread.is_alive()
+    assert '<p class="value">60.0</p>' in (out / "2018/vi/nghe-an.html").read_text(encoding="utf-8")
+    assert cache_entries(out) == {"2018/vi/nghe-an"} and (out / "2018/vi/nghe-an.pdf").exists()
+    assert kernels(os.getpid()) == []
+    # Not forced: no early run (the briefing may be unchanged); it is, so nothing is built.
+    started.clear()
+    assert (
+        build.run_reports(BuildRequest.from_cli("Nghệ An", "2018", "vi", 0, False, clean, out, notebook=nb))
+        == 0
+    )
+    assert started == [None]

@@ -30,6 +30,7 @@ from typing import Any
 
 from analysis.errors import InputFileError
 from analysis.reports import procs
+from analysis.reports.early import EarlyRun, start_early
 from analysis.reports.index import Progress, summary_table, write_index
 from analysis.reports.jobs import (
     CACHE_NAME,
@@ -129,6 +130,16 @@ def run_pool(
     pool.shutdown(wait=True)
 
 
+def run_early(job: Job, request: BuildRequest, early: EarlyRun, on_result: Callable) -> None:
+    """Export the notebook the early run executed (reports.early) as this job's briefing."""
+    builder = early.opened()
+    if builder is None:  # the kernel could not even start: report it as this briefing's failure
+        on_result(Result(job, False, "execute", f"{type(early.result).__name__}: {early.result}"[:500]))
+        return
+    warming = warm_exporter(builder)
+    on_result(builder.build(job, request.out_dir, before_export=warming.join, executed=early.wait()))
+
+
 def warm_exporter(builder: Builder) -> threading.Thread:
     """Load nbconvert and WeasyPrint in a thread while the kernel imports and runs the notebook.
 
@@ -145,11 +156,13 @@ def warm_exporter(builder: Builder) -> threading.Thread:
     return thread
 
 
-def run_local(
-    jobs: Sequence[Job], request: BuildRequest, builder: Builder, on_result: Callable, warming=None
-) -> None:
-    """Run the jobs one after another in this process, on `builder`'s warm kernel."""
-    warming = warming or warm_exporter(builder)
+def run_local(jobs: Sequence[Job], request: BuildRequest, builder: Builder, on_result: Callable) -> None:
+    """Run the jobs one after another in this process, on `builder`'s warm kernel.
+
+    The exporters load in a thread while the first notebook runs (not earlier: planning, on the
+    critical path before the notebook can start, would compete with it for the interpreter).
+    """
+    warming: threading.Thread | None = warm_exporter(builder)
     for job in jobs:
         if warming is not None:  # the first briefing's notebook ran meanwhile; export needs it now
             result = builder.build(job, request.out_dir, before_export=warming.join)
@@ -206,14 +219,17 @@ def run_reports(request: BuildRequest, builder: Builder | None = None) -> int:
     figures_bytes = read_figures_bytes(request.clean_dir)
     procs.sweep_stale_temp()
     out_dir = Path(request.out_dir)
-    warming: threading.Thread | None = None
     with contextlib.ExitStack() as stack:
         own: Builder | None = None
+        early: EarlyRun | None = None
         if builder is None and single_briefing(request):
             stack.enter_context(procs.private_temp())
-            own = builder = Builder.open(notebook, request.timeout)  # boots while we plan
-            stack.callback(own.close)
-            warming = warm_exporter(own)
+            early = start_early(request)  # forced, year given: the notebook runs while we plan
+            if early is not None:
+                stack.callback(early.close)
+            else:
+                own = builder = Builder.open(notebook, request.timeout)  # boots while we plan
+                stack.callback(own.close)
         df = load_figures(figures_bytes, figures_path)
         pairs = select(request, df)  # unknown provinces and years outside the data fail here
         stack.enter_context(procs.BuildLock(out_dir, wait=request.wait))
@@ -233,12 +249,14 @@ def run_reports(request: BuildRequest, builder: Builder | None = None) -> int:
         try:
             if not todo:
                 pass
+            elif early is not None and [job.parameters() for job in todo] == [early.job.parameters()]:
+                run_early(todo[0], request, early, record)
             elif builder is not None or workers == 1:
                 if builder is None:
                     stack.enter_context(procs.private_temp())
                     own = builder = Builder.open(notebook, request.timeout)
                     stack.callback(own.close)
-                run_local(todo, request, builder, record, warming)
+                run_local(todo, request, builder, record)
             else:
                 if own is not None:  # planned for one briefing, got more: the pool takes over
                     own.close()

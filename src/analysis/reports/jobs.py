@@ -264,6 +264,13 @@ class Selected:
         return iter((self.province, self.year))
 
 
+def make_job(province: Any, year: int, lang: str, clean_dir: str, asked: str = "", key: str = "") -> Job:
+    """A Job for a resolved province (the one constructor, so an early run and the plan agree)."""
+    return Job(
+        province.name, province.code, province.slug, province.regime, year, lang, key, clean_dir, asked
+    )
+
+
 def plan(
     request: BuildRequest,
     df: pd.DataFrame,
@@ -292,9 +299,7 @@ def plan(
             memo[slot] = frame_hash(inputs(df, province.code, province.regime, year))
         data_hash = memo[slot]
         for lang in request.langs:
-            job = Job(
-                province.name, province.code, province.slug, province.regime, year, lang, "", clean_dir, asked
-            )
+            job = make_job(province, year, lang, clean_dir, asked)
             key = briefing_key(nb_hash, lib_hash, data_hash, job.parameters() | {"title": job.title})
             jobs.append(Job(**(asdict(job) | {"key": key})))
     return jobs

@@ -54,11 +54,13 @@ class Builder:
         out_dir: Path | str,
         before_export: Callable[[], Any] | None = None,
         pdf: bool = True,
+        executed: Any = None,
     ) -> Result:
         """Execute, export and write one briefing (HTML, then PDF, each atomically).
 
         `before_export` runs between the notebook and the export (the build joins its exporter
-        warm-up thread there); `pdf=False` writes the HTML only (analysis preview)."""
+        warm-up thread there); `pdf=False` writes the HTML only (analysis preview); `executed` is
+        the notebook already run for this job (or the error it raised) by reports.early."""
         from analysis.reports.export import print_variant
         from analysis.reports.runner import CellFailure, parameterize
         from analysis.writing import atomic_write
@@ -66,8 +68,13 @@ class Builder:
         t0 = time.perf_counter()
         step = "execute"
         try:
-            nb = parameterize(self.template, job.parameters())
-            self.kernel.run(nb)
+            if executed is None:
+                nb = parameterize(self.template, job.parameters())
+                self.kernel.run(nb)
+            elif isinstance(executed, BaseException):
+                raise executed
+            else:
+                nb = executed
             if before_export is not None:
                 before_export()
             step = "html"
