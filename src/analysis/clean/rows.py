@@ -123,12 +123,19 @@ def parse_row(row: dict, locale: str, max_year: int) -> dict:
         resolution = provinces.resolve(row["province"], year)
     except AnalysisError as exc:
         raise RowError("province", row["province"], str(exc)) from None
-    if resolution.successor_of is not None:  # Hà Tây after 2008, Yên Bái from 2025 …
+    if resolution.successor_of is not None:  # Hà Tây (any year), Yên Bái from 2025 …
+        gone = resolution.successor_of
+        where = (
+            f"one of the provinces the clean table keeps (the 63 and the 34; {gone.name} was one of 64 "
+            "until 2008)"
+            if gone.regime == "64"
+            else f"one of the {resolution.province.regime} provinces of {year}"
+        )
         raise RowError(
             "province",
             row["province"],
-            f"{row['province']!r} is not one of the {resolution.province.regime} provinces "
-            f"of {year} ({resolution.note}): a figure for the former province cannot stand for its successor",
+            f"{row['province']!r} is not {where} ({resolution.note}): "
+            "a figure for the former province cannot stand for its successor",
         )
     prov = resolution.province
     try:
