@@ -18,6 +18,7 @@ from analysis.briefing import labels, metrics, sections
 from analysis.briefing.context import make_context
 from analysis.briefing.core import compute
 from analysis.briefing.inputs import briefing_inputs
+from analysis.errors import BriefingError
 from briefing_fixtures import MERGED, NGHE_AN, figures_frame
 
 SRC = config.PACKAGE_DIR
@@ -86,6 +87,9 @@ def test_every_section_module_has_the_interface():
             assert hasattr(m, attr), f"{m.__name__} lacks {attr}"
         assert set(m.NEEDS) <= set(sections.names())
     assert sections.names()[0] == "title" and len(set(sections.names())) == len(sections.names())
+    with pytest.raises(BriefingError, match=r"'chart'.*headline") as err:
+        sections.get("chart")
+    assert err.value.step == "section"
 
 
 def test_labels_file_is_complete_in_both_languages():
