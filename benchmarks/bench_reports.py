@@ -1,15 +1,21 @@
-"""Time `analysis reports` against the naive loop an analyst would write, on this machine, in one run.
+"""Time the build against the naive loop an analyst would write, on this machine, in one run.
 
-Variants (same provinces, same year, Vietnamese, HTML + PDF):
-  naive     per province, serially: `papermill`, `jupyter nbconvert --to html --no-input`, `weasyprint` CLIs
-  reports   `analysis reports --force` into an empty directory (warm kernel per worker, in-process export)
-  no-change `analysis reports` again with nothing changed (incremental: nothing is rebuilt)
+Variants (Vietnamese, HTML + PDF unless said):
+  one-cold   `analysis reports --provinces P --years Y --force` into an empty folder, a new process
+             each time (the analyst's loop: one briefing, from nothing); median of --repeat runs
+  preview    `analysis preview`: time from a change of the clean data to the rebuilt HTML, warm kernel
+  year       `analysis reports --years Y --force`: every province of the year, into an empty folder
+  no-change  the same again without --force: nothing changed, nothing is rebuilt
+  naive      per province, serially: `papermill`, `jupyter nbconvert --to html --no-input`,
+             `weasyprint` CLIs; --naive-sample N times only the first N provinces and scales the
+             mean per briefing to the whole year
 
-Wall time, and peak RSS summed over the benchmark's process tree (children, grandchildren: kernels,
-workers), sampled from /proc every 100 ms. Prints a table, writes benchmarks/out/results.json.
+The two ratios: one naive iteration (median) / one-cold (median), and the naive loop for the whole
+year / year. Wall time, and peak RSS summed over the benchmark's process tree, sampled from /proc
+every 100 ms. Prints a table, writes benchmarks/out/results.json.
 
-    python benchmarks/bench_reports.py              # every province of the default year
-    python benchmarks/bench_reports.py --limit 4    # quick: 4 provinces, per-briefing extrapolation
+    python benchmarks/bench_reports.py                     # year 2018, full naive loop (long)
+    python benchmarks/bench_reports.py --naive-sample 8    # naive loop on 8 provinces, scaled
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ import os
 import platform
 import re
 import shutil
+import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -104,6 +112,7 @@ class Run:
     outputs: int
     failed: int
     unchanged: int = 0
+    runs: list[float] | None = None
 
     @property
     def per_briefing_s(self) -> float:
@@ -114,16 +123,9 @@ def _env() -> dict[str, str]:
     return os.environ | {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONWARNINGS": "ignore"}
 
 
-def run_reports(names: list[str] | None, year: int, jobs: int, out: Path, clean: Path, force: bool) -> Run:
+def reports(args: list[str], out: Path, clean: Path, variant: str, year: int) -> Run:
     cmd = [str(BIN / "analysis"), "reports", "--years", str(year), "--lang", "vi", "--out", str(out)]
-    cmd += ["--clean", str(clean)]
-    if names is not None:
-        cmd += ["--provinces", ",".join(names)]
-    if jobs:
-        cmd += ["--jobs", str(jobs)]
-    if force:
-        cmd.append("--force")
-    n = len(names) if names is not None else None
+    cmd += ["--clean", str(clean), *args]
     with Sampler() as sampler:
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, env=_env(), capture_output=True, text=True)
@@ -132,24 +134,84 @@ def run_reports(names: list[str] | None, year: int, jobs: int, out: Path, clean:
         sys.exit(f"analysis reports failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     failed = proc.stderr.count("FAILED ")
     outputs = len(list(out.glob(f"{year}/vi/*.pdf")))
+    kept = int(m[1]) if (m := re.search(r"(\d+) unchanged", proc.stderr)) else 0
+    built = int(m[1]) if (m := re.search(r"(\d+) selected", proc.stderr)) else outputs
+    return Run(variant, built, wall, sampler.peak / 2**20, outputs, failed, kept)
+
+
+def one_cold(name: str, year: int, work: Path, clean: Path, repeat: int) -> Run:
+    """One briefing, forced, each time in a new process and into a new, empty folder."""
+    runs = [
+        reports(["--provinces", name, "--force"], work / f"one-{i}", clean, "one-cold", year)
+        for i in range(repeat)
+    ]
+    walls = [r.wall_s for r in runs]
+    median = statistics.median(walls)
     return Run(
-        "no-change" if not force else "reports",
-        n or outputs + failed,
-        wall,
-        sampler.peak / 2**20,
-        outputs,
-        failed,
-        int(kept[1]) if (kept := re.search(r"(\d+) unchanged", proc.stderr)) else 0,
+        "one-cold",
+        1,
+        median,
+        max(r.peak_rss_mib for r in runs),
+        runs[-1].outputs,
+        sum(r.failed for r in runs),
+        runs=[round(w, 2) for w in walls],
     )
 
 
-def run_naive(names: list[str], year: int, out: Path, clean: Path, notebook: Path) -> Run:
+def preview(name: str, year: int, work: Path, clean: Path, repeat: int) -> Run:
+    """Seconds from a change of the clean data to the rebuilt HTML, in `analysis preview`."""
+    import queue
+
+    cmd = [str(BIN / "analysis"), "preview", "--province", name, "--year", str(year), "--interval", "0.1"]
+    cmd += ["--clean", str(clean), "--out", str(work / "preview")]
+    proc = subprocess.Popen(
+        cmd,
+        env=_env() | {"PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
+
+    def wait_line(prefix: str) -> str:
+        while True:
+            line = lines.get(timeout=300)
+            if line.startswith(prefix):
+                return line
+
+    walls, failed = [], 0
+    with Sampler() as sampler:
+        try:
+            wait_line("watching ")
+            for _ in range(repeat):
+                time.sleep(1.0)
+                t0 = time.perf_counter()
+                os.utime(clean / "figures.parquet")  # what `make data` does to the file the notebook reads
+                line = wait_line("rebuilt ")
+                walls.append(time.perf_counter() - t0)
+                failed += "FAILED" in line
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=60)
+    return Run(
+        "preview",
+        1,
+        statistics.median(walls),
+        sampler.peak / 2**20,
+        1,
+        failed,
+        runs=[round(w, 2) for w in walls],
+    )
+
+
+def naive(names: list[str], year: int, out: Path, clean: Path, notebook: Path) -> Run:
     """What an analyst would write: three command-line tools per province, one province after the other."""
     out.mkdir(parents=True, exist_ok=True)
-    failed = 0
+    failed, walls = 0, []
     with Sampler() as sampler:
-        t0 = time.perf_counter()
         for i, name in enumerate(names):
+            t0 = time.perf_counter()
             ipynb, html, pdf = (out / f"{i:02d}.{ext}" for ext in ("ipynb", "html", "pdf"))
             params = ["-p", "province", name, "-p", "year", str(year), "-p", "lang", "vi", "-p", "clean_dir"]
             papermill = [str(BIN / "papermill"), "-k", "python3", "--no-progress-bar"]
@@ -164,8 +226,16 @@ def run_naive(names: list[str], year: int, out: Path, clean: Path, notebook: Pat
                     failed += 1
                     print(f"naive: {name}: {step[0]} failed: {proc.stderr.strip()[-300:]}", file=sys.stderr)
                     break
-        wall = time.perf_counter() - t0
-    return Run("naive", len(names), wall, sampler.peak / 2**20, len(list(out.glob("*.pdf"))), failed)
+            walls.append(time.perf_counter() - t0)
+    return Run(
+        "naive",
+        len(names),
+        sum(walls),
+        sampler.peak / 2**20,
+        len(list(out.glob("*.pdf"))),
+        failed,
+        runs=[round(w, 2) for w in walls],
+    )
 
 
 # ---------------------------------------------------------------- main
@@ -173,48 +243,59 @@ def run_naive(names: list[str], year: int, out: Path, clean: Path, notebook: Pat
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--limit", type=int, default=0, help="time only the first N provinces")
-    parser.add_argument("--year", type=int, default=0, help="default: the latest year with data")
+    parser.add_argument("--year", type=int, default=2018, help="assessment year (default 2018)")
+    parser.add_argument("--province", default="An Giang", help="the briefing of one-cold and preview")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of one-cold and preview (median)")
     parser.add_argument(
-        "--jobs", type=int, default=0, help="workers for analysis reports (default: all cores)"
+        "--naive-sample", type=int, default=0, help="naive loop on the first N provinces only"
     )
+    parser.add_argument("--jobs", type=int, default=0, help="workers for the year (default: all cores)")
     parser.add_argument("--clean", type=Path, default=config.CLEAN_DIR)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
-    parser.add_argument("--skip-naive", action="store_true", help="time analysis reports only")
+    parser.add_argument("--skip", default="", help="variants to skip, comma-separated (e.g. naive,year)")
     args = parser.parse_args(argv)
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
 
     from analysis import provinces
-    from analysis.briefing import metrics
-    from analysis.reports.build import read_figures
 
-    df = read_figures(args.clean)
-    year = args.year or metrics.default_year(df)
+    year = args.year
     everyone = [p.name for p in provinces.all_provinces(provinces.regime_for_year(year))]
-    names = everyone[: args.limit] if args.limit else everyone
+    sample = everyone[: args.naive_sample] if args.naive_sample else everyone
     work = args.out / "work"
     shutil.rmtree(work, ignore_errors=True)
+    clean = work / "clean"  # a copy: the preview variant touches it
+    shutil.copytree(args.clean, clean)
     load_before = os.getloadavg()
-    print(f"year {year}: {len(names)} of {len(everyone)} provinces; cores {os.cpu_count()}", file=sys.stderr)
+    print(
+        f"year {year}; {len(everyone)} provinces; cores {os.cpu_count()}; load {load_before}", file=sys.stderr
+    )
 
     runs: list[Run] = []
-    selection = names if args.limit else None
-    print("timing analysis reports --force ...", file=sys.stderr)
-    runs.append(run_reports(selection, year, args.jobs, work / "reports", args.clean, force=True))
-    print("timing the no-change rebuild ...", file=sys.stderr)
-    runs.append(run_reports(selection, year, args.jobs, work / "reports", args.clean, force=False))
-    if not args.skip_naive:
-        print("timing the naive loop (papermill, nbconvert, weasyprint CLIs; serial) ...", file=sys.stderr)
-        runs.append(run_naive(names, year, work / "naive", args.clean, config.TEMPLATE_NOTEBOOK))
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    if "one-cold" not in skip:
+        print(f"timing one briefing cold ({args.province}) x{args.repeat} ...", file=sys.stderr)
+        runs.append(one_cold(args.province, year, work, clean, args.repeat))
+    if "preview" not in skip:
+        print("timing preview rebuilds ...", file=sys.stderr)
+        runs.append(preview(args.province, year, work, clean, args.repeat))
+    if "year" not in skip:
+        print("timing the whole year (--force) ...", file=sys.stderr)
+        runs.append(reports([*jobs, "--force"], work / "year", clean, "year", year))
+        print("timing the no-change rebuild ...", file=sys.stderr)
+        runs.append(reports(jobs, work / "year", clean, "no-change", year))
+    if "naive" not in skip:
+        print(f"timing the naive loop on {len(sample)} provinces (serial CLIs) ...", file=sys.stderr)
+        runs.append(naive(sample, year, work / "naive", clean, config.TEMPLATE_NOTEBOOK))
 
-    naive = next((r for r in runs if r.variant == "naive"), None)
-    rows = []
-    for r in runs:
-        row = asdict(r) | {"per_briefing_s": round(r.per_briefing_s, 3)}
-        if args.limit and r.variant != "no-change":
-            row["extrapolated_all_s"] = round(r.per_briefing_s * len(everyone), 1)
-        if naive and r.variant == "reports":
-            row["speedup_vs_naive"] = round(naive.wall_s / r.wall_s, 2)
-        rows.append(row)
+    by = {r.variant: r for r in runs}
+    ratios: dict[str, float] = {}
+    if "naive" in by:
+        iteration = statistics.median(by["naive"].runs or [by["naive"].per_briefing_s])
+        naive_year = by["naive"].per_briefing_s * len(everyone)
+        if "one-cold" in by:
+            ratios["one_briefing"] = round(iteration / by["one-cold"].wall_s, 2)
+        if "year" in by:
+            ratios["whole_year"] = round(naive_year / by["year"].wall_s, 2)
 
     header = f"{'variant':<10} {'n':>3} {'wall s':>8} {'s/brief':>8} {'peak RSS MiB':>13}"
     header += f" {'ok':>4} {'fail':>4} {'kept':>5}"
@@ -222,17 +303,17 @@ def main(argv: list[str] | None = None) -> int:
     print("-" * len(header))
     for r in runs:
         print(
-            f"{r.variant:<10} {r.briefings:>3} {r.wall_s:>8.1f} {r.per_briefing_s:>8.2f} "
+            f"{r.variant:<10} {r.briefings:>3} {r.wall_s:>8.2f} {r.per_briefing_s:>8.2f} "
             f"{r.peak_rss_mib:>13.0f} {r.outputs:>4} {r.failed:>4} {r.unchanged:>5}"
+            + (f"   runs {r.runs}" if r.runs and r.variant != "naive" else "")
         )
-    if naive:
-        reports = next(r for r in runs if r.variant == "reports")
-        print(f"\nspeed-up of analysis reports over the naive loop: {naive.wall_s / reports.wall_s:.2f}x")
-    if args.limit:
+    if "naive" in by:
         print(
-            f"(--limit {args.limit}: results.json extrapolates to {len(everyone)} provinces at the"
-            " per-briefing rate; for analysis reports that is an upper bound, its start-up is paid once)"
+            f"\nnaive: median iteration {iteration:.2f} s; whole year {naive_year:.1f} s"
+            + (f" (scaled from {len(sample)} provinces)" if len(sample) < len(everyone) else "")
         )
+    for name, value in ratios.items():
+        print(f"ratio {name}: {value:.2f}x")
 
     args.out.mkdir(parents=True, exist_ok=True)
     result = {
@@ -245,10 +326,11 @@ def main(argv: list[str] | None = None) -> int:
         "load_average_before": load_before,
         "load_average_after": os.getloadavg(),
         "year": year,
-        "provinces": len(names),
+        "province": args.province,
         "provinces_in_year": len(everyone),
-        "limit": args.limit or None,
-        "runs": rows,
+        "naive_sample": len(sample),
+        "ratios": ratios,
+        "runs": [asdict(r) | {"per_briefing_s": round(r.per_briefing_s, 3)} for r in runs],
     }
     (args.out / "results.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
     print(f"wrote {args.out / 'results.json'}", file=sys.stderr)
