@@ -256,3 +256,11 @@ def test_cli_overview_writes_beside_built_briefings_and_names_a_missing_table(tm
     assert 'href="nghe-an.html"' in page
     assert cli.main(["overview", "--clean", str(tmp_path / "none"), "--out", str(out)]) == 2
     assert "figures.parquet: missing" in capsys.readouterr().err
+
+
+def test_a_top_n_table_has_no_column_of_dashes_for_groups(built):
+    out, _ = built
+    page = (out / "2018" / "en" / "overview.html").read_text(encoding="utf-8")
+    par = page.split('id="i-par_index"')[1].split("</section>")[0]
+    pci = page.split('id="i-pci"')[1].split("</section>")[0]
+    assert "<th>Group</th>" not in par and "<th>Group</th>" in pci

@@ -299,6 +299,7 @@ def _view(table: IndexTable, lang: str, available: set[tuple[str, str]]) -> dict
         "csv": f"../{csv_name(table)}",
         "map": _map(table, lang, available) if table.grouped else "",
         "group_only": group_only(table),
+        "grouped": table.grouped,  # no group column for a top-N list: it would be all dashes
     }
 
 
