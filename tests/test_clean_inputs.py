@@ -662,3 +662,20 @@ def test_any_number_cell_is_kept_or_rejected_never_a_traceback(value, year, perc
     item = Input(path=Path("x.xlsx"), kind="figure sheet", sha256="", rows=rows, locale="vi")
     figures, rejects = clean_frames([item], 2026)
     assert len(figures) + len(rejects) == 1
+
+
+def test_a_publisher_xls_dropped_among_figure_sheets_is_named_not_crashing(tmp_path):
+    """The .xls route (calamine) on a real old workbook: not a figure sheet, so named with the reason."""
+    import shutil
+
+    from analysis import config
+
+    source = config.OFFICIAL_DIR / "PCI_2005.xls"
+    if not source.exists():
+        pytest.skip(f"{source} not available (../shared is optional)")
+    shutil.copy(source, figures_dir(tmp_path) / "PCI_2005.xls")
+    excel_csv(figures_dir(tmp_path) / "ok.csv", [["Nghệ An", "2018", "pci", "64.5", "điểm", "VCCI", ""]])
+    result = clean(tmp_path)
+    assert len(result.figures) == 1
+    ((name, reason),) = result.unreadable
+    assert name.endswith("PCI_2005.xls") and "no sheet has a figure-sheet header" in reason
