@@ -18,11 +18,12 @@ import pandas as pd
 import pytest
 
 from analysis import config, indicators
+from analysis.clean.check import ingest_to_csv
 from analysis.clean.stage import run_clean
 from analysis.config import CLEAN_COLUMNS
 from analysis.errors import InputFileError
 from analysis.ingest.grid import column_letters
-from analysis.ingest.workbook import agree, ingest_to_csv, ingest_workbook, merge_results
+from analysis.ingest.workbook import agree, ingest_workbook, merge_results
 from analysis.provinces import all_provinces, resolve
 
 OFFICIAL = config.OFFICIAL_DIR

@@ -41,7 +41,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from analysis.ingest.workbook import ingest_to_csv
+    from analysis.clean.check import ingest_to_csv
 
     return ingest_to_csv([Path(f) for f in args.files], Path(args.out))
 
