@@ -260,7 +260,7 @@ def cells(df: pd.DataFrame, wanted: Iterable[Cell]) -> pd.DataFrame:
 
 def index_cells(df: pd.DataFrame, code: str, regime: str) -> set[Cell]:
     """(regime, year, key) and its rank key for every headline index value the province has."""
-    own = df[(df["province_code"] == code) & (df["regime"] == regime)]
+    own = province_rows(df, code, regime)
     own = own[own["indicator"].isin(headline_keys()) & own["value"].notna()]
     out: set[Cell] = set()
     for y, key in zip(own["year"], own["indicator"], strict=True):
