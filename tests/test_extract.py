@@ -556,3 +556,21 @@ def test_no_date_or_document_number_is_taken_from_the_corpus() -> None:
             a, b = int(nf["start"]), int(nf["end"])
             overlapping = [c.text for c in found if c.start < b and a < c.end]
             assert not overlapping, (path.name, nf["text"], nf["kind"], overlapping)
+
+
+def test_accept_writes_a_sidecar_with_source_quality(tmp_path):
+    """The accepted sheet's sidecar ranks it as a single-province mention for duplicate settling."""
+    import json
+
+    import pandas as pd
+
+    text = tmp_path / "bao_cao.txt"
+    text.write_text("Nguồn: example.gov.vn\nTỉnh Nghệ An năm 2024 hoàn thành 40/40 nhiệm vụ.\n", "utf-8")
+    cands = tmp_path / "cands.csv"
+    assert extract_to_csv([text], cands) == 0
+    df = pd.read_csv(cands, dtype=str, keep_default_na=False)
+    df["accept"] = "yes"
+    df.to_csv(cands, index=False)
+    accept_to_sheet(cands, tmp_path / "out")
+    meta = json.loads((tmp_path / "out" / "extracted_cands.meta.json").read_text("utf-8"))
+    assert meta["source_quality"] == "press"

@@ -18,7 +18,7 @@ from analysis import config
 from analysis.errors import AnalysisError, InputFileError
 from analysis.extract.figures import CANDIDATE_COLUMNS, read_text
 from analysis.extract.rules import cues
-from analysis.writing import FORMULA_LEADS
+from analysis.writing import FORMULA_LEADS, atomic_write
 
 SHEET_COLUMNS = ("province", "year", "indicator", "value", "unit", "source", "note", "qualifier")
 ACCEPT_WORDS = frozenset({"yes", "y", "x", "1", "true", "có", "co", "ok"})
@@ -151,10 +151,11 @@ def accept_to_sheet(candidates_csv: Path, out_dir: Path, decisions: Path | None 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / f"extracted_{candidates_csv.stem}.csv"
-    with out.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, SHEET_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(result.sheet)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, SHEET_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(result.sheet)
+    atomic_write(out, buf.getvalue())  # a sheet `make data` reads is never seen half-written
     sources = sorted({r["source"] for r in rows if is_accepted(r.get("accept", ""))})
     meta = {
         "publisher": "provincial and government news portals (each row names its report)",
@@ -163,9 +164,13 @@ def accept_to_sheet(candidates_csv: Path, out_dir: Path, decisions: Path | None 
         "published": "per report",
         "accessed": date.today().isoformat(),
         "quality": "Rule-based extraction (analysis.extract), each figure reviewed and accepted by hand.",
+        # A province's own report is a single-province mention: the lowest rank in duplicate settling.
+        "source_quality": "press",
         "locale": "intl",
     }
-    out.with_name(out.stem + ".meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
+    atomic_write(
+        out.with_name(out.stem + ".meta.json"), json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
+    )
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     for reason in result.left_out:
