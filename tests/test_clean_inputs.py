@@ -679,3 +679,29 @@ def test_a_publisher_xls_dropped_among_figure_sheets_is_named_not_crashing(tmp_p
     assert len(result.figures) == 1
     ((name, reason),) = result.unreadable
     assert name.endswith("PCI_2005.xls") and "no sheet has a figure-sheet header" in reason
+
+
+def test_workbook_table_away_from_a1_with_a_province_merged_down(tmp_path):
+    path = figures_dir(tmp_path) / "merged.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for j, name in enumerate(COLUMNS, start=2):  # the table starts at B3: row 1-2 and column A empty
+        ws.cell(3, j, name)
+    for r, (indicator, value) in enumerate([("par_index", 88.5), ("sipas", 84.1)], start=4):
+        for j, v in enumerate([None, 2024, indicator, value, "%", "Bộ Nội vụ", ""], start=2):
+            ws.cell(r, j, v)
+    ws.cell(4, 2, "Nghệ An")
+    ws.merge_cells("B4:B5")  # one province cell for its two rows, as analysts lay it out
+    ws.cell(6, 9, "stray")  # a value under no header, column I
+    ws.cell(6, 2, "Hà Tĩnh")
+    wb.save(path)
+    result = clean(tmp_path)
+    fig = result.figures
+    assert fig[["province_name", "indicator", "value"]].values.tolist() == [
+        ["Nghệ An", "par_index", 88.5],
+        ["Nghệ An", "sipas", 84.1],
+    ]
+    assert sorted(fig["source_ref"]) == ["merged.xlsx:Sheet!row 4", "merged.xlsx:Sheet!row 5"]
+    rej = reject_of(result, "Hà Tĩnh")
+    assert rej["column"] == "I" and rej["row"] == "merged.xlsx:Sheet!row 6"
+    assert "right of the table's last titled column" in rej["reason"]

@@ -159,6 +159,21 @@ def _cell(value: object, number_format: str | None) -> object:
     return nfc(value)
 
 
+def _merged_down(ws: object) -> dict[tuple[int, int], object]:
+    """Cells under a vertically merged cell carry its value: a province or source merged over the
+    rows it covers means that value on each row (a reader sees it so). Merges across columns (a
+    title over the table) stay as written: the value in the first cell only."""
+    filled: dict[tuple[int, int], object] = {}
+    for rng in ws.merged_cells.ranges:  # type: ignore[attr-defined]
+        if rng.min_col != rng.max_col or rng.max_row == rng.min_row:
+            continue
+        top = ws.cell(rng.min_row, rng.min_col)  # type: ignore[attr-defined]
+        cell = _cell(top.value, top.number_format)
+        for r in range(rng.min_row + 1, rng.max_row + 1):
+            filled[(r, rng.min_col)] = cell
+    return filled
+
+
 def _openpyxl_grids(path: Path) -> list[Grid]:
     import openpyxl
 
@@ -177,12 +192,16 @@ def _openpyxl_grids(path: Path) -> list[Grid]:
     grids = []
     try:
         for ws in book.worksheets:
+            filled = _merged_down(ws)
             rows, refs = [], []
-            for r, row in enumerate(ws.iter_rows(), start=1):
-                cells = [_cell(c.value, getattr(c, "number_format", None)) for c in row]
+            for row in ws.iter_rows(min_row=1, min_col=1):  # from A1: positions are column letters
+                cells = [
+                    filled.get((c.row, c.column)) or _cell(c.value, getattr(c, "number_format", None))
+                    for c in row
+                ]
                 if any(c not in (None, "") for c in cells):
                     rows.append(cells)
-                    refs.append(f"{path.name}:{ws.title}!row {r}")
+                    refs.append(f"{path.name}:{ws.title}!row {row[0].row}")
             grids.append(Grid(name=ws.title, rows=rows, refs=refs))
     finally:
         book.close()

@@ -136,33 +136,34 @@ def _reject(record: dict, ref: str, column: str, value: object, reason: str) -> 
     return {"row": ref, "column": column, **out, "value": shown(value), "reason": reason}
 
 
-def row_problem(cells: list[object], header: Header, named: set[int]) -> tuple[int, object, str] | None:
+def row_problem(
+    cells: list[object], header: Header, named: set[int], csv_text: bool = True
+) -> tuple[int, object, str] | None:
     """(cell position, cell, reason) of the first thing that makes a row unreadable, or None."""
     run_on = [(j, c) for j, c in enumerate(cells) if isinstance(c, str) and "\n" in c]
     if run_on and len(cells) < header.width:
         j, c = run_on[0]
-        return (
-            j,
-            c,
-            (
-                f"a quote opened in this field is never closed: the field runs over {c.count(chr(10)) + 1} "
-                "lines and swallows the rows below it; close the quote"
-            ),
+        lines = c.count("\n") + 1
+        reason = (
+            f"a quote opened in this field is never closed: the field runs over {lines} lines "
+            "and swallows the rows below it; close the quote"
         )
+        return j, c, reason
     extra = [(j, c) for j, c in enumerate(cells) if j >= header.width and _text(c)]
     if extra:
-        n = max(j for j, _ in extra) + 1
-        return (
-            extra[0][0],
-            extra[0][1],
-            (
-                f"row has {n} fields but the header {header.width}: a comma inside an unquoted field? "
-                "(the fields after it would be shifted; quote the field or remove the comma)"
-            ),
+        j, c = extra[0]
+        if not csv_text:
+            return j, c, f"value in column {_letter(j)}, right of the table's last titled column"
+        n = max(k for k, _ in extra) + 1
+        reason = (
+            f"row has {n} fields but the header {header.width}: a comma inside an unquoted field? "
+            "(the fields after it would be shifted; quote the field or remove the comma)"
         )
+        return j, c, reason
     stray = [(j, c) for j, c in enumerate(cells[: header.width]) if j not in named and _text(c)]
     if stray:
-        return stray[0][0], stray[0][1], f"value in column {_letter(stray[0][0])}, which has no header"
+        j, c = stray[0]
+        return j, c, f"value in column {_letter(j)}, which has no header"
     long = [(j, c) for j, c in enumerate(cells) if isinstance(c, str) and len(c) > MAX_CELL_CHARS]
     if long:
         j, c = long[0]
@@ -176,7 +177,7 @@ def table_rows(grid: Grid, header: Header) -> tuple[list[dict], list[dict]]:
     named = {j for j, t in enumerate(grid.rows[header.row]) if _text(t)}
     for cells, ref in zip(grid.rows[header.row + 1 :], grid.refs[header.row + 1 :], strict=True):
         record = {col: cells[j] if j < len(cells) else None for j, col in header.columns.items()}
-        problem = row_problem(cells, header, named)
+        problem = row_problem(cells, header, named, csv_text=not grid.name)
         if problem is not None:
             j, cell, reason = problem
             rejects.append(_reject(record, ref, header.columns.get(j, _letter(j)), cell, reason))
