@@ -2,8 +2,10 @@
 
 A grid keeps what the file holds and nothing more: text cells as NFC text, number cells as numbers
 (an xlsx number cell is never turned into text and re-read), and for each number cell whether its
-format shows it as a percent (Excel stores 90.2 % as 0.902). Deciding which row is the header and
-what each column means is `analysis.clean.sheets`' job.
+format shows it as a percent (Excel stores 90.2 % as 0.902). A cell merged down several rows
+counts on each of them. Workbooks are read with openpyxl (number formats; files written by Excel,
+LibreOffice or Python alike), old .xls with calamine. Deciding which row is the header and what
+each column means is `analysis.clean.sheets`' job.
 """
 
 from __future__ import annotations
