@@ -310,3 +310,23 @@ def test_one_forced_briefing_runs_its_notebook_while_planning_and_leaves_no_kern
         == 0
     )
     assert started == [None]
+
+
+@pytest.mark.slow
+def test_a_pool_build_leaves_no_temporary_files(tmp_path, monkeypatch):
+    from analysis.reports.build import run_reports
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))  # the workers and kernels inherit it
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    clean, out = tmp_path / "clean", tmp_path / "out"
+    write_figures(clean)
+    nb = notebook(tmp_path / "nb.ipynb")
+    req = BuildRequest.from_cli(
+        "Nghệ An,Lào Cai", "2018", "vi", 2, True, clean, out, notebook=nb, progress=False
+    )
+    assert run_reports(req) == 0
+    assert cache_entries(out) == {"2018/vi/nghe-an", "2018/vi/lao-cai"}
+    assert sorted(p.name for p in scratch.iterdir()) == []  # no weasyprint-*, no worker folder
+    assert kernels(os.getpid()) == []
