@@ -192,7 +192,9 @@ def preview(name: str, year: int, work: Path, clean: Path, repeat: int) -> Run:
                 walls.append(time.perf_counter() - t0)
                 failed += "FAILED" in line
         finally:
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(
+                signal.SIGTERM
+            )  # stops preview like Ctrl-C (SIGINT may be ignored in a background job)
             proc.wait(timeout=60)
     return Run(
         "preview",

@@ -252,14 +252,17 @@ def run_reports(request: BuildRequest, builder: Builder | None = None) -> int:
             elif early is not None and [job.parameters() for job in todo] == [early.job.parameters()]:
                 run_early(todo[0], request, early, record)
             elif builder is not None or workers == 1:
+                if early is not None:  # the plan disagreed with the early run: discard it first
+                    early.close()
                 if builder is None:
                     stack.enter_context(procs.private_temp())
                     own = builder = Builder.open(notebook, request.timeout)
                     stack.callback(own.close)
                 run_local(todo, request, builder, record)
             else:
-                if own is not None:  # planned for one briefing, got more: the pool takes over
-                    own.close()
+                for unused in (own, early):  # planned for one briefing, got more: the pool takes over
+                    if unused is not None:
+                        unused.close()
                 run_pool(todo, request, workers, record)
         finally:
             progress.close()

@@ -34,6 +34,7 @@ class EarlyRun:
         self.result: Any = None
         self._opened = threading.Event()
         self._done = threading.Event()
+        self._cancelled = threading.Event()
         self.thread = threading.Thread(target=self._main, name="early-run", daemon=True)
         self.thread.start()
 
@@ -43,6 +44,8 @@ class EarlyRun:
         try:
             self.builder = Builder.open(Path(self.request.notebook), self.request.timeout)
             self._opened.set()
+            if self._cancelled.is_set():
+                raise AnalysisError("the early run was cancelled")
             nb = parameterize(self.builder.template, self.job.parameters())
             self.builder.kernel.run(nb)
             self.result = nb
@@ -65,6 +68,7 @@ class EarlyRun:
 
     def close(self) -> None:
         """End the early run now (the build was interrupted or did not need it)."""
+        self._cancelled.set()
         if not self._done.is_set():
             pid = getattr(getattr(self.builder, "kernel", None), "pid", None)
             if pid:
