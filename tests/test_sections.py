@@ -153,11 +153,6 @@ def import_graph() -> dict[str, set[str]]:
     return graph
 
 
-# The `analysis ingest` command's body (ingest/workbook.py) calls the clean stage, which imports
-# ingest: issue #9 names this circle; it goes when that command body moves out of `ingest`.
-PENDING_CYCLES: set[frozenset[str]] = set()
-
-
 def test_no_import_circles():
     graph = import_graph()
     cycles = []
@@ -175,9 +170,7 @@ def test_no_import_circles():
         if start not in seen:
             seen.add(start)
             visit(start, [start])
-    found = {frozenset(c) for c in cycles}
-    assert found <= PENDING_CYCLES, found - PENDING_CYCLES
-    assert found == PENDING_CYCLES, f"fixed: remove {PENDING_CYCLES - found} from PENDING_CYCLES"
+    assert not cycles, cycles
 
 
 def test_every_briefing_module_imports_alone_and_inputs_stays_light():
