@@ -262,6 +262,23 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+# What the warm-up prints: every face of the briefing font, a table and a PNG figure, so the first
+# real briefing finds the fonts loaded and WeasyPrint's table and image code paths warm.
+_WARM_PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJ"
+    "RU5ErkJggg=="
+)
+_WARM_OUTPUT = nbformat.v4.new_output(
+    "display_data",
+    data={
+        "text/html": "<h2>Tỉnh Đắk Lắk</h2><p>Chỉ số <b>đạt</b> <i>ước</i> <code>90,2%</code></p>"
+        "<table><thead><tr><th>Năm</th><th>Điểm</th></tr></thead><tbody><tr><td>2018</td>"
+        "<td>65,3</td></tr></tbody></table>",
+    },
+)
+_WARM_FIGURE = nbformat.v4.new_output("display_data", data={"image/png": _WARM_PNG})
+
+
 @dataclass
 class Exporter:
     """HTML and PDF exporters loaded once per worker process (templates, fonts, print stylesheet)."""
@@ -275,7 +292,9 @@ class Exporter:
         """Load nbconvert, its templates and WeasyPrint now (the build does it while the kernel works)."""
         if self._html is not None and self._pdf_css is not None:
             return
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("warm")])
+        nb = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell("", outputs=[_WARM_OUTPUT, _WARM_FIGURE])]
+        )
         self.pdf(self.html(nb, "warm", "vi"), "warm", Path.cwd())
 
     def close(self) -> None:
