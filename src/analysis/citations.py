@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from analysis import config
+from analysis.errors import UnknownIndicatorError
 
 REPORT_FILE = re.compile(r"(?P<stem>[\w.-]+)\.txt\b")
 PER_ROW = "each row's source column"  # what a many-source sheet's sidecar says in place of a URL
@@ -207,7 +208,7 @@ def source_list(
         cit = citations.cite(row.source, row.source_ref)
         try:
             family = indicators.get(row.indicator).family
-        except Exception:  # an indicator the catalogue lost: cite it under its own key
+        except UnknownIndicatorError:  # an indicator the catalogue lost: cite it under its own key
             family = str(row.indicator)
         label = families.get(family, {}).get(lang, family)
         report = cit.title if REPORT_FILE.search(str(row.source)) else ""

@@ -102,11 +102,8 @@ def _members(ctx: Context) -> list[tuple[str, str, str]]:
 
 def _figure_years(df: pd.DataFrame, code: str, regime: str, key: str) -> list[int]:
     """Years in which the province has this index's value or the publisher's rank."""
-    own = df[
-        (df["province_code"] == code)
-        & (df["regime"] == regime)
-        & df["indicator"].isin([key, metrics.rank_key(key) or key])
-    ].dropna(subset=["value"])
+    own = metrics.province_rows(df, code, regime)  # indexed once per frame: no full-table scan
+    own = own[own["indicator"].isin([key, metrics.rank_key(key) or key]) & own["value"].notna()]
     return sorted({int(y) for y in own["year"]})
 
 
