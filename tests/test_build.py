@@ -353,3 +353,26 @@ def test_input_hash_memo_is_used_only_for_the_same_figures_and_library(tmp_path)
     build.save_cache(tmp_path, {}, memo, scope="figures-v1+lib-v1")
     assert build.load_memo(tmp_path, "figures-v1+lib-v1") == memo
     assert build.load_memo(tmp_path, "figures-v2+lib-v1") == {}  # new figures file: hash again
+
+
+def test_print_variant_rasterises_an_inline_svg_in_html_inside_the_same_svg_element():
+    import nbformat
+
+    from analysis.reports import svgraster
+
+    labelled = SVG.replace("<svg ", '<svg class="tilemap small" aria-label="Bản đồ" ')
+    html = f"<p>Map</p>{labelled}<p>end</p>"
+    out = nbformat.v4.new_output("display_data", data={"text/html": html})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=[out])])
+    variant = export.print_variant(nb)
+    if not svgraster.available():
+        assert variant is None
+        pytest.skip("librsvg/cairo not on this machine")
+    printed = variant.cells[0].outputs[0].data["text/html"]
+    assert printed.startswith(f"<p>Map</p>{labelled[: labelled.index('>') + 1]}")  # the same element
+    assert printed.endswith("</svg><p>end</p>") and "<rect" not in printed  # one image, no shapes
+    assert (
+        '<image x="0" y="0" width="40" height="20"' in printed and 'href="data:image/png;base64,' in printed
+    )
+    assert export.unsafe_html(printed) is None
+    assert nb.cells[0].outputs[0].data["text/html"] == html  # the screen page keeps the vector map

@@ -13,6 +13,7 @@ import base64
 import copy as copy_module
 import logging
 import os
+import re
 import sys
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
@@ -62,51 +63,77 @@ def prune(nb: NotebookNode) -> NotebookNode:
     return nb
 
 
+_INLINE_SVG = re.compile(r"<svg\b[^>]*>.*?</svg>", re.S | re.I)
+_VIEWBOX = re.compile(r'\bviewBox="\s*([-\d.eE]+)[\s,]+([-\d.eE]+)[\s,]+([-\d.eE]+)[\s,]+([-\d.eE]+)\s*"')
+
+
+def _inline_svgs(out: NotebookNode) -> list[str]:
+    """Self-contained <svg> elements inside an HTML output (a nested <svg> is left alone)."""
+    html = out.get("data", {}).get("text/html")
+    if not isinstance(html, str) or "<svg" not in html:
+        return []
+    return [m.group(0) for m in _INLINE_SVG.finditer(html) if m.group(0).count("<svg") == 1]
+
+
+def _raster_svg(svg: str, png: bytes, width: float, height: float) -> str:
+    """The same <svg> element (attributes, so the page's CSS still sizes it) holding one PNG image."""
+    head = svg[: svg.index(">") + 1]
+    if m := _VIEWBOX.search(head):
+        x, y, w, h = m.groups()
+    else:
+        x, y, w, h = "0", "0", f"{width:g}", f"{height:g}"
+    data = base64.b64encode(png).decode("ascii")
+    image = f'<image x="{x}" y="{y}" width="{w}" height="{h}" preserveAspectRatio="none" '
+    return f'{head}{image}href="data:image/png;base64,{data}"/></svg>'
+
+
 def print_variant(nb: NotebookNode) -> NotebookNode | None:
     """A copy of `nb` whose SVG figures are PNG, for the PDF; None when it has no SVG figure.
 
     WeasyPrint draws SVG in Python: a matplotlib figure with its text as paths took 1-2 s per figure,
-    more than the notebook itself. An output that also carries a PNG keeps that PNG; an SVG-only
-    output is rasterised with librsvg (analysis.reports.svgraster); if that is unavailable or fails, the
-    SVG stays (slower, same look). The HTML always keeps the vector SVG.
+    more than the notebook itself, and a small inline SVG in an HTML output (a tile map) about
+    0.25 s. An output that also carries a PNG keeps that PNG; an SVG-only output is rasterised
+    with librsvg (analysis.reports.svgraster), and an inline <svg> in HTML keeps its element and
+    attributes (the print CSS still sizes it) around one rasterised image; if librsvg is
+    unavailable or fails, the SVG stays (slower, same look). The HTML always keeps the vector SVG.
     """
     from analysis.reports import svgraster
 
-    outputs = [
-        out
-        for cell in nb.cells
-        for out in cell.get("outputs", [])
-        if "image/svg+xml" in out.get("data", {})
-        and ("image/png" in out.get("data", {}) or svgraster.available())
-    ]
-    if not outputs:
+    every = [out for cell in nb.cells for out in cell.get("outputs", [])]
+    if not any(
+        ("image/svg+xml" in out.get("data", {}) and ("image/png" in out["data"] or svgraster.available()))
+        or (svgraster.available() and _inline_svgs(out))
+        for out in every
+    ):
         return None
     copy = nbformat.from_dict(copy_module.deepcopy(nb))
     outputs = [out for cell in copy.cells for out in cell.get("outputs", [])]
     figures = [out for out in outputs if "image/svg+xml" in out.get("data", {})]
+    inline = [(out, svg) for out in outputs for svg in _inline_svgs(out)] if svgraster.available() else []
 
-    def raster(out: NotebookNode) -> tuple[bytes, float] | None:
-        if "image/png" in out["data"]:
-            return None
-        svg = out["data"]["image/svg+xml"]
+    def raster(svg: str | bytes) -> tuple[bytes, float, float] | None:
         try:
-            png, width, _ = svgraster.svg_to_png(svg.encode("utf-8") if isinstance(svg, str) else svg)
+            return svgraster.svg_to_png(svg.encode("utf-8") if isinstance(svg, str) else svg)
         except (OSError, ValueError):
             return None
-        return png, width
 
+    todo = [out["data"]["image/svg+xml"] for out in figures if "image/png" not in out["data"]]
+    todo += [svg for _, svg in inline]
     # librsvg runs outside the GIL (ctypes releases it): figures rasterise in parallel on 2 cores.
-    with ThreadPoolExecutor(max_workers=min(4, max(1, len(figures)))) as pool:
-        rasters = list(pool.map(raster, figures))
-    for out, done in zip(figures, rasters, strict=True):
+    with ThreadPoolExecutor(max_workers=min(4, max(1, len(todo)))) as pool:
+        rasters = iter(list(pool.map(raster, todo)))
+    for out in figures:
         data = out["data"]
-        if done is not None:
-            png, width = done
+        if "image/png" not in data and (done := next(rasters)) is not None:
+            png, width, _ = done
             data["image/png"] = base64.b64encode(png).decode("ascii")
             meta = out.setdefault("metadata", {})
             meta["image/png"] = dict(meta.get("image/svg+xml", {})) | {"width": round(width)}
         if "image/png" in data:
             del data["image/svg+xml"]
+    for out, svg in inline:
+        if (done := next(rasters)) is not None:
+            out["data"]["text/html"] = out["data"]["text/html"].replace(svg, _raster_svg(svg, *done), 1)
     return copy
 
 
