@@ -31,7 +31,7 @@ from typing import Any
 from analysis.errors import InputFileError
 from analysis.reports import procs
 from analysis.reports.early import EarlyRun, start_early
-from analysis.reports.index import Progress, summary_table, write_index
+from analysis.reports.index import Progress, index_template, summary_table, write_index
 from analysis.reports.jobs import (
     CACHE_NAME,
     LANGS,
@@ -150,6 +150,7 @@ def warm_exporter(builder: Builder) -> threading.Thread:
     def warm() -> None:
         with contextlib.suppress(Exception):
             builder.exporter.warm()
+            index_template()  # compiled now, not after the first briefing
 
     thread = threading.Thread(target=warm, name="warm-exporter", daemon=True)
     thread.start()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,15 @@ def summary_table(failures: Iterable[Result]) -> str:
     return "\n".join(lines)
 
 
+@cache
+def index_template() -> Any:
+    """Compiled once per process: the index is rewritten after every briefing of a build."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(default=True))
+    return env.get_template("index.html.j2")
+
+
 def write_index(
     out_dir: Path,
     cache: dict[str, dict[str, Any]],
@@ -71,8 +81,6 @@ def write_index(
     final: bool = True,
 ) -> Path:
     """reports/index.html: every briefing on disk by year (newest first) and province, relative links."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
     from analysis.writing import atomic_write
 
     by_year: dict[int, dict[str, dict[str, Any]]] = {}
@@ -95,8 +103,7 @@ def write_index(
         (year, sorted(rows.values(), key=lambda r: (r["slug"], r["name"])))
         for year, rows in sorted(by_year.items(), reverse=True)
     ]
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(default=True))
-    page = env.get_template("index.html.j2").render(
+    page = index_template().render(
         years=years,
         langs=sorted(langs, key=lambda x: LANGS.index(x) if x in LANGS else 99),
         data_version=version,
