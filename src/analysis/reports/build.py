@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analysis.errors import InputFileError
+from analysis.errors import AnalysisError, InputFileError
 from analysis.reports import procs
 from analysis.reports.early import EarlyRun, start_early
 from analysis.reports.index import Progress, index_template, summary_table, write_index
@@ -39,6 +39,7 @@ from analysis.reports.jobs import (
     Job,
     Result,
     briefing_key,
+    csv_path,
     data_version,
     frame_hash,
     is_fresh,
@@ -174,15 +175,35 @@ def run_local(jobs: Sequence[Job], request: BuildRequest, builder: Builder, on_r
 
 
 class _Recorder:
-    """Applies each Result at once: cache entry, files of a failed briefing, cache file, index page."""
+    """Applies each Result at once: cache entry, the briefing's CSV (or the files of a failed
+    briefing), cache file, index page; at the end of the build, the national overview."""
 
     def __init__(self, out_dir: Path, cache: dict[str, dict[str, Any]], memo, scope, version, progress):
         self.out_dir, self.cache, self.memo, self.scope = out_dir, cache, memo, scope
         self.version, self.progress = version, progress
         self.failures: list[Result] = []
+        self.df: Any = None  # the clean table: the CSVs and the overview are cut from it
+        self.years: list[int] = []
+        self._citations: Any = None
+
+    def _write_csv(self, job: Job) -> None:
+        """The briefing's own figures as `<slug>.csv` beside its HTML and PDF (the notes link it)."""
+        from analysis.citations import Citations
+        from analysis.reports.takeaway import takeaway_csv
+        from analysis.writing import atomic_write
+
+        if self._citations is None:
+            self._citations = Citations.load()
+        data = takeaway_csv(self.df, job.code, job.regime, job.lang, self._citations)
+        atomic_write(csv_path(self.out_dir, job), data)
 
     def __call__(self, result: Result) -> None:
         job = result.job
+        if result.ok and self.df is not None:
+            try:
+                self._write_csv(job)
+            except AnalysisError as exc:  # a CSV that cannot be cut fails its briefing, no other
+                result = replace(result, ok=False, step="csv", error=str(exc))
         if result.ok:
             self.cache[job.rel] = {
                 "key": job.key,
@@ -197,13 +218,17 @@ class _Recorder:
         else:
             self.failures.append(result)
             self.cache.pop(job.rel, None)
-            for path in output_paths(self.out_dir, job):  # no stale briefing that looks current
-                path.unlink(missing_ok=True)
+            for path in (*output_paths(self.out_dir, job), csv_path(self.out_dir, job)):
+                path.unlink(missing_ok=True)  # no stale briefing that looks current
         self.save(final=False)
         self.progress.update(result)
 
     def save(self, final: bool) -> None:
         save_cache(self.out_dir, self.cache, self.memo, self.scope)
+        if final and self.df is not None and self.years:
+            from analysis.reports.overview import write_overview
+
+            write_overview(self.out_dir, self.df, self.years, self.cache, self.version)
         write_index(self.out_dir, self.cache, self.version, self.failures, final=final)
 
 
@@ -246,6 +271,7 @@ def run_reports(request: BuildRequest, builder: Builder | None = None) -> int:
         )
         progress = Progress(len(todo), request.progress)
         record = _Recorder(out_dir, cache, memo, scope, data_version(figures_bytes), progress)
+        record.df, record.years = df, sorted({job.year for job in jobs})
         workers = max(1, min(request.jobs or default_jobs(), len(todo)))
         try:
             if not todo:

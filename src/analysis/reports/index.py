@@ -94,7 +94,12 @@ def write_index(
         row = by_year.setdefault(year, {}).setdefault(
             entry["slug"], {"name": entry["name"], "slug": entry["slug"], "links": {}}
         )
-        row["links"][lang] = {"html": html_rel, "pdf": pdf_rel}
+        csv_rel = f"{rel}.csv"
+        row["links"][lang] = {
+            "html": html_rel,
+            "pdf": pdf_rel,
+            "csv": csv_rel if (out_dir / csv_rel).exists() else "",
+        }
         if lang not in langs:
             langs.append(lang)
         total += 1
@@ -103,8 +108,11 @@ def write_index(
         (year, sorted(rows.values(), key=lambda r: (r["slug"], r["name"])))
         for year, rows in sorted(by_year.items(), reverse=True)
     ]
+    from analysis.reports.overview import overview_links
+
     page = index_template().render(
         years=years,
+        overviews=overview_links(out_dir),
         langs=sorted(langs, key=lambda x: LANGS.index(x) if x in LANGS else 99),
         data_version=version,
         built_at=(built_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
@@ -116,6 +124,4 @@ def write_index(
     )
     path = out_dir / "index.html"
     atomic_write(path, page)
-    # Hook for the national overview page (analysis.reports.overview, helper E): call it here when
-    # `final` is True, i.e. once at the end of a build, not after every briefing.
     return path

@@ -26,10 +26,6 @@ if TYPE_CHECKING:  # pandas is imported where it is used: the build starts its k
 LANGS = ("vi", "en")
 CACHE_NAME = ".build-cache.json"
 CACHE_VERSION = 1
-TITLES = {
-    "vi": "Bản tin CCHC và chính quyền số {year}: {name}",
-    "en": "PAR and digital government briefing {year}: {name}",
-}
 _KEY_PACKAGES = ("nbconvert", "weasyprint", "matplotlib", "pandas", "papermill")
 
 
@@ -118,7 +114,12 @@ class Job:
 
     @property
     def title(self) -> str:
-        return TITLES[self.lang].format(year=self.year, name=self.name)
+        """The page title and PDF running head: the briefing's own heading (one title, in labels)."""
+        from analysis import provinces
+        from analysis.briefing.labels import briefing_title
+
+        name = provinces.get(self.code, self.regime).name_en if self.lang == "en" else self.name
+        return briefing_title(name, self.year, self.lang)
 
     def parameters(self) -> dict[str, Any]:
         """What the notebook receives: the resolved code and regime, so it never resolves again."""
@@ -148,12 +149,16 @@ def sha256_bytes(*parts: bytes) -> str:
     return h.hexdigest()
 
 
-def library_hash(root: Path = config.PACKAGE_DIR) -> str:
-    """Hash of the package's source, templates and data files: a code change rebuilds everything."""
+def library_hash(root: Path = config.PACKAGE_DIR, raw_dir: Path = config.RAW_DIR) -> str:
+    """Hash of the package's source, templates and data files, and of the provenance sidecars the
+    citations read (`data/raw/**/*.meta.json`): a code change or a corrected citation rebuilds
+    everything."""
     parts = []
     for path in sorted(root.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix not in {".pyc", ".pyo"}:
             parts += [path.relative_to(root).as_posix().encode(), path.read_bytes()]
+    for path in sorted(Path(raw_dir).glob("*/*.meta.json")):
+        parts += [path.relative_to(raw_dir).as_posix().encode(), path.read_bytes()]
     versions = []
     for pkg in _KEY_PACKAGES:
         try:
@@ -311,6 +316,11 @@ def plan(
 def output_paths(out_dir: Path, job: Job) -> tuple[Path, Path]:
     base = Path(out_dir) / job.rel
     return base.with_suffix(".html"), base.with_suffix(".pdf")
+
+
+def csv_path(out_dir: Path, job: Job) -> Path:
+    """The briefing's figures to take away, beside its HTML and PDF (the notes section links it)."""
+    return (Path(out_dir) / job.rel).with_suffix(".csv")
 
 
 def _read_cache(out_dir: Path) -> dict[str, Any]:

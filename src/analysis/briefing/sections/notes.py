@@ -18,7 +18,7 @@ from functools import cache
 
 import pandas as pd
 
-from analysis import config, publications
+from analysis import config, provinces, publications
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
 from analysis.briefing.fmt import heading
@@ -82,9 +82,10 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object]) -> Data
     mine = used.index.isin(own.index)
 
     cites = citations()
-    own_sources = source_list(used[mine], cites, ctx.lang)
+    own_sources = source_list(_distinct(used[mine]), cites, ctx.lang)
     press = t("press_sources", ctx.lang)
-    other = [s for s in source_list(used[~mine], cites, ctx.lang, press) if s not in set(own_sources)]
+    listed = set(own_sources)
+    other = [s for s in source_list(_distinct(used[~mine]), cites, ctx.lang, press) if s not in listed]
     dup = own[(own["year"] == ctx.year) & (own["regime"] == ctx.scope.regime)]
     dup = dup[(dup["province_code"] == ctx.scope.code)].dropna(subset=["value"])
     dup = dup[dup.duplicated(["province_code", "indicator"], keep=False)]
@@ -101,6 +102,15 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object]) -> Data
         papi_break=bool(len(papi)) and not bool(papi["comparable"].all()),
         conflicts=tuple(sorted(dup["indicator"].unique())),
     )
+
+
+def _distinct(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per citation key: `source_list` reads only these columns and gathers them in sets, so
+    the thousands of comparison rows (every province, every year) cost as much as their few sources.
+
+    The last occurrence is kept, in order, so a group's report date is the one the full rows gave."""
+    cols = [c for c in ("source", "source_ref", "year", "indicator") if c in rows]
+    return rows[cols].drop_duplicates(keep="last")
 
 
 def _computed(f: object) -> bool:
@@ -181,6 +191,10 @@ def html(result: DataNotes, ctx: Context) -> str:
         out += heading(3, t("sources", lang)) + source_items(n.sources)
     if n.comparison_sources:
         out += heading(3, t("comparison_sources", lang)) + source_items(n.comparison_sources)
+    # The build writes the figures as <slug>.csv beside the HTML and PDF (analysis.reports.takeaway).
+    slug = provinces.get(ctx.scope.code, ctx.scope.regime).slug
+    link = f'<a href="{esc(slug)}.csv">{esc(slug)}.csv</a>'
+    out += f'<ul class="cchc-takeaway"><li>{esc(t("takeaway_csv", lang))} {link}</li></ul>'
     return out
 
 

@@ -1,0 +1,79 @@
+"""What `analysis reports` leaves beside the briefings: each briefing's CSV, the national overview
+linked from the index, one title for page, heading and PDF head, and a rebuild when a citation's
+sidecar changes. One real briefing (Nghệ An 2024, Vietnamese) from the real clean data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis import config
+from analysis.reports import build
+from analysis.reports.jobs import library_hash
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def clean_dir(tmp_path_factory) -> Path:
+    if (config.CLEAN_DIR / "figures.parquet").exists():
+        return config.CLEAN_DIR
+    from analysis.clean.stage import run_clean
+
+    out = tmp_path_factory.mktemp("clean")
+    run_clean(config.RAW_DIR, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def out(clean_dir, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    request = build.BuildRequest.from_cli("Nghệ An", "2024", "vi", 1, True, clean_dir, out, progress=False)
+    assert build.run_reports(request) == 0
+    return out
+
+
+def test_each_briefing_ships_its_figures_as_csv_and_links_it(out):
+    html = (out / "2024/vi/nghe-an.html").read_text("utf-8")
+    assert 'href="nghe-an.csv"' in html
+    text = (out / "2024/vi/nghe-an.csv").read_text("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows, "the CSV has the briefing's figures"
+    assert {"indicator", "year", "value", "unit", "rank", "source", "citation"} <= set(rows[0])
+    assert {r["province_code"] for r in rows} == {"40"}  # the province's own figures only
+    papi = [r for r in rows if r["indicator"] == "papi" and r["year"] == "2024"]
+    assert papi and papi[0]["citation"], "a figure the briefing shows is cited in its CSV"
+    assert not any(v.startswith(("=", "+", "@")) for r in rows for v in r.values() if v)
+
+
+def test_overview_is_written_and_the_index_links_it_and_the_csv(out):
+    overview = out / "2024/vi/overview.html"
+    assert overview.exists()
+    assert "<script" not in overview.read_text("utf-8").lower()
+    index = (out / "index.html").read_text("utf-8")
+    assert 'href="2024/vi/overview.html"' in index
+    assert 'href="2024/vi/nghe-an.csv"' in index
+    assert list(out.glob("2024/overview-*.csv")), "each overview table has its CSV"
+
+
+def test_page_title_is_the_briefings_heading(out):
+    html = (out / "2024/vi/nghe-an.html").read_text("utf-8")
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+    h1 = re.sub(r"<[^>]+>", "", re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)).strip()
+    assert title == h1 == "Nghệ An — Báo cáo tóm tắt CCHC và chính quyền số 2024"
+
+
+def test_a_changed_citation_sidecar_changes_the_rebuild_key(tmp_path):
+    pkg, raw = tmp_path / "pkg", tmp_path / "raw"
+    (pkg).mkdir()
+    (pkg / "m.py").write_text("x = 1\n")
+    (raw / "figures").mkdir(parents=True)
+    meta = raw / "figures" / "sheet.meta.json"
+    meta.write_text('{"publisher": "VCCI"}')
+    first = library_hash(pkg, raw)
+    meta.write_text('{"publisher": "VCCI and USAID"}')
+    assert library_hash(pkg, raw) != first
