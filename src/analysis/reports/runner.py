@@ -24,6 +24,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_event_loop, run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.util import run_hook
 from nbformat import NotebookNode
 
 from analysis.errors import AnalysisError
@@ -114,6 +115,32 @@ def template_index(nb: NotebookNode, executed_index: int) -> int:
     return executed_index - injected_before
 
 
+def _skipped(cell: NotebookNode) -> bool:
+    """A code cell the published briefing drops (tagged `remove`, …: export.REMOVE_TAGS)."""
+    from analysis.reports.export import REMOVE_TAGS
+
+    return cell.cell_type == "code" and bool(REMOVE_TAGS & set(cell.get("metadata", {}).get("tags", [])))
+
+
+class _BuildClient(NotebookClient):
+    """nbclient that does not execute the cells the export removes (the analyst's `inspect()` view,
+    the worked example): their output would be dropped, so the build does not pay for them. Only
+    the build runs notebooks this way; in Jupyter every cell runs, and deleting the tag publishes
+    the cell (it is then executed like any other)."""
+
+    async def async_execute_cell(
+        self,
+        cell: NotebookNode,
+        cell_index: int,
+        execution_count: int | None = None,
+        store_history: bool = True,
+    ) -> NotebookNode:
+        if _skipped(cell):
+            await run_hook(self.on_cell_start, cell=cell, cell_index=cell_index)
+            return cell
+        return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+
+
 class WarmKernel:
     """One kernel reused for many notebooks; call `run` per notebook and `shutdown` at the end."""
 
@@ -197,7 +224,7 @@ class WarmKernel:
             self.start()
         if self._warm_id is not None:
             run_sync(self._await_warm)()
-        client = NotebookClient(
+        client = _BuildClient(
             nb,
             km=self._km,
             kernel_name=KERNEL_NAME,
