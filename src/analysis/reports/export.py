@@ -14,6 +14,7 @@ import copy as copy_module
 import logging
 import os
 import re
+import struct
 import sys
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
@@ -250,6 +251,58 @@ def import_weasyprint() -> None:
     import weasyprint  # noqa: F401
 
 
+def _png_idat(pillow_image: object) -> bytes | None:
+    """The compressed pixel data of an 8-bit RGB, non-interlaced PNG, straight from its file.
+
+    That is byte for byte what a PDF image with FlateDecode and PNG predictors holds, so it needs
+    neither decoding nor compressing again; None for any other image (WeasyPrint's own path).
+    """
+    fp = getattr(pillow_image, "fp", None)
+    if getattr(pillow_image, "format", None) != "PNG" or fp is None:
+        return None
+    try:
+        fp.seek(0)
+        data = fp.read()
+    except (OSError, ValueError):
+        return None
+    # Signature, then IHDR: width, height, bit depth 8, colour type 2 (RGB), compression,
+    # filter 0 and interlace 0.
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR" or data[24:29] != b"\x08\x02\x00\x00\x00":
+        return None
+    chunks, pos = [], 8
+    while pos + 8 <= len(data):
+        (length,) = struct.unpack("!I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        if kind == b"IDAT":
+            chunks.append(data[pos + 8 : pos + 8 + length])
+        elif kind == b"IEND":
+            break
+        pos += 12 + length
+    return b"".join(chunks) or None
+
+
+def _reuse_png_data() -> None:
+    """Let WeasyPrint embed our PNG figures' compressed data as it is.
+
+    WeasyPrint decodes every PNG and compresses it again only to take the data chunks back out
+    (0.27 s for a briefing's five figures, a fifth of its PDF time). The figures librsvg draws
+    (8-bit RGB, non-interlaced) carry exactly those chunks already; any other image takes
+    WeasyPrint's own path. The PDF shows the same pixels.
+    """
+    from weasyprint import images
+
+    raster = getattr(images, "RasterImage", None)
+    original = getattr(raster, "_get_png_data", None)
+    if original is None or getattr(original, "_cchc_reuse", False):
+        return
+
+    def get_png_data(pillow_image: object) -> bytes:
+        return _png_idat(pillow_image) or original(pillow_image)
+
+    get_png_data._cchc_reuse = True  # type: ignore[attr-defined]
+    raster._get_png_data = staticmethod(get_png_data)
+
+
 def _html_exporter(**options: object) -> object:
     """nbconvert's HTML exporter without its last pass through BeautifulSoup.
 
@@ -367,6 +420,7 @@ class Exporter:
                 logger.propagate = False
                 logger.addHandler(self._errors)
             self._fonts = FontConfiguration()
+            _reuse_png_data()
             text = font_face_css() + "\n" + PRINT_CSS.read_text(encoding="utf-8")
             self._pdf_css = CSS(string=text, font_config=self._fonts)
         self._errors.messages.clear()
