@@ -269,7 +269,10 @@ def test_build_incremental_then_failure_keeps_others(tmp_path, capsys):
 
     assert build.run_reports(request(tmp_path)) == 0
     built = {p.relative_to(out).as_posix() for p in out.glob("*/*/*.*")}
-    assert built == {f"2018/vi/{s}.{e}" for s in ("nghe-an", "lao-cai") for e in ("html", "pdf")}
+    # Each briefing's HTML, PDF and CSV, and the year's national overview.
+    assert built == {f"2018/vi/{s}.{e}" for s in ("nghe-an", "lao-cai") for e in ("html", "pdf", "csv")} | {
+        "2018/vi/overview.html"
+    }
     html = (out / "2018/vi/nghe-an.html").read_text(encoding="utf-8")
     assert "Nghệ An (2018)" in html and "1 234,5" in html and "<script" not in html.lower()
     assert "stderr only" not in html  # warnings are not part of a briefing
@@ -290,7 +293,7 @@ def test_build_incremental_then_failure_keeps_others(tmp_path, capsys):
     assert "cell 6" in err and 'if province == "Lào Cai":' in err
     assert "ValueError: no data for Lào Cai" in err
     assert (out / "2018/vi/nghe-an.pdf").stat().st_mtime_ns != mtime
-    assert not (out / "2018/vi/lao-cai.html").exists() and not (out / "2018/vi/lao-cai.pdf").exists()
+    assert not any((out / f"2018/vi/lao-cai.{e}").exists() for e in ("html", "pdf", "csv"))
     cache = json.loads((out / ".build-cache.json").read_text(encoding="utf-8"))["entries"]
     assert set(cache) == {"2018/vi/nghe-an"}
     index = (out / "index.html").read_text(encoding="utf-8")

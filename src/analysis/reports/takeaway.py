@@ -123,14 +123,14 @@ def takeaway_frame(
                 "year": year,
                 "value": float(r.value),
                 "unit": str(r.unit),
-                "qualifier": str(r.qualifier or ""),
+                "qualifier": str(getattr(r, "qualifier", "") or ""),
                 "rank": rank,
                 "rank_of": of,
                 "rank_kind": kind,
                 "source": str(r.source or ""),
                 "citation": cit.text() if cit else "",
                 "url": cit.url if cit else "",
-                "note": str(r.note or ""),
+                "note": str(getattr(r, "note", "") or ""),
             }
         )
     frame = pd.DataFrame(out, columns=COLUMNS)
