@@ -25,14 +25,17 @@ import pandas as pd
 from analysis import config, provinces
 from analysis.errors import AnalysisError, InputFileError
 
-# Group 1 (best quarter) … group 4, then "no value". ColorBrewer PuOr, 4 classes (colour-blind safe).
-GROUP_COLOURS: dict[int | None, str] = {
-    1: "#5e3c99",
-    2: "#b2abd2",
-    3: "#fdb863",
-    4: "#e66101",
-    None: "#e3e6ea",
-}
+
+def _group_colours() -> dict[int | None, str]:
+    """PAPI's four groups in one palette for map, overview and briefing (ColorBrewer PuOr, safe for
+    colour-blind readers), read from `data/papi_groups.csv`; None is a province without a value."""
+    with (config.PACKAGE_DATA / "papi_groups.csv").open(encoding="utf-8", newline="") as fh:
+        colours: dict[int | None, str] = {int(r["group"]): r["colour"] for r in csv.DictReader(fh)}
+    colours[None] = "#e3e6ea"
+    return colours
+
+
+GROUP_COLOURS = _group_colours()
 INK, PAPER, EDGE = "#1d2733", "#ffffff", "#8a96a3"
 MIN_COVERAGE = 0.5  # quartile groups of a top-10 list would say nothing about the country
 
