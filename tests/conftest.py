@@ -22,3 +22,21 @@ def vi(df):
 @pytest.fixture(scope="module")
 def en(df):
     return compute(df, provinces.get(NGHE_AN, "63"), 2018, "en")
+
+
+@pytest.fixture(scope="session")
+def shipped_clean(tmp_path_factory):
+    """The shipped raw data cleaned once per test session, fresh (data/clean may be stale or absent):
+    (clean folder, run_clean's result). Every test that builds real briefings reads it."""
+    from analysis import config
+    from analysis.clean.stage import run_clean
+
+    if not any(config.FIGURES_DIR.glob("*.*")):
+        pytest.skip("no raw figure sheets to clean")
+    out = tmp_path_factory.mktemp("shipped-clean")
+    return out, run_clean(config.RAW_DIR, out, quiet=True)
+
+
+@pytest.fixture(scope="session")
+def shipped_clean_dir(shipped_clean):
+    return shipped_clean[0]

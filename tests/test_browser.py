@@ -13,7 +13,6 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from analysis import config
 from analysis.reports import build, overview
 
 pytestmark = pytest.mark.slow
@@ -43,16 +42,9 @@ def sync_api():
 
 
 @pytest.fixture(scope="module")
-def site(sync_api, tmp_path_factory) -> tuple[Path, int]:
+def site(sync_api, shipped_clean_dir, tmp_path_factory) -> tuple[Path, int]:
     """One real briefing (Nghệ An, Vietnamese, the default year) built by the build, and the overview."""
-    clean_dir = config.CLEAN_DIR
-    if not (clean_dir / "figures.parquet").exists():
-        if not any(config.FIGURES_DIR.glob("*.*")):
-            pytest.skip("no data/clean/figures.parquet and no raw figure sheets to clean")
-        from analysis.clean.stage import run_clean
-
-        clean_dir = tmp_path_factory.mktemp("clean")
-        run_clean(config.RAW_DIR, clean_dir)
+    clean_dir = shipped_clean_dir
     out = tmp_path_factory.mktemp("reports")
     request = build.BuildRequest.from_cli(PROVINCE, "", "vi", 1, True, clean_dir, out, progress=False)
     assert build.run_reports(request) == 0

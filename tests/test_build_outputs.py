@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from analysis import config
 from analysis.reports import build
 from analysis.reports.jobs import library_hash
 
@@ -19,20 +18,11 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def clean_dir(tmp_path_factory) -> Path:
-    if (config.CLEAN_DIR / "figures.parquet").exists():
-        return config.CLEAN_DIR
-    from analysis.clean.stage import run_clean
-
-    out = tmp_path_factory.mktemp("clean")
-    run_clean(config.RAW_DIR, out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def out(clean_dir, tmp_path_factory) -> Path:
+def out(shipped_clean_dir, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("reports")
-    request = build.BuildRequest.from_cli("Nghệ An", "2024", "vi", 1, True, clean_dir, out, progress=False)
+    request = build.BuildRequest.from_cli(
+        "Nghệ An", "2024", "vi", 1, True, shipped_clean_dir, out, progress=False
+    )
     assert build.run_reports(request) == 0
     return out
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
@@ -51,20 +50,8 @@ class _Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def clean_dir(tmp_path_factory) -> Path:
-    if (config.CLEAN_DIR / "figures.parquet").exists():
-        return config.CLEAN_DIR
-    if not any(config.FIGURES_DIR.glob("*.*")):
-        pytest.skip("no data/clean/figures.parquet and no raw figure sheets to clean")
-    from analysis.clean.stage import run_clean
-
-    out = tmp_path_factory.mktemp("clean")
-    run_clean(config.RAW_DIR, out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def built(clean_dir, tmp_path_factory):
+def built(shipped_clean_dir, tmp_path_factory):
+    clean_dir = shipped_clean_dir
     if not config.TEMPLATE_NOTEBOOK.exists():
         pytest.skip(f"{config.TEMPLATE_NOTEBOOK} not written yet")
     out = tmp_path_factory.mktemp("reports")

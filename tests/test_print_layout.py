@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from analysis import config
 from analysis.reports import build
 
 pytestmark = pytest.mark.slow
@@ -48,17 +47,10 @@ def page_fill(png: Path) -> float:
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory) -> dict[str, Path]:
+def pdfs(shipped_clean_dir, tmp_path_factory) -> dict[str, Path]:
     if PDFTOPPM is None:
         pytest.skip("no pdftoppm: install Debian's poppler-utils (.ci/run does)")
-    clean_dir = config.CLEAN_DIR
-    if not (clean_dir / "figures.parquet").exists():
-        if not any(config.FIGURES_DIR.glob("*.*")):
-            pytest.skip("no data/clean/figures.parquet and no raw figure sheets to clean")
-        from analysis.clean.stage import run_clean
-
-        clean_dir = tmp_path_factory.mktemp("clean")
-        run_clean(config.RAW_DIR, clean_dir)
+    clean_dir = shipped_clean_dir
     out = tmp_path_factory.mktemp("reports")
     for year in sorted({y for _n, y, _s in CASES}):
         names = ",".join(name for name, y, _s in CASES if y == year)

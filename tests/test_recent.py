@@ -14,7 +14,6 @@ import pytest
 from analysis import config, indicators, provinces
 from analysis import publications as pub
 from analysis.briefing.inputs import default_year
-from analysis.clean.stage import run_clean
 
 FIGURES = config.FIGURES_DIR
 QUALITIES = {"publisher", "secondary_complete", "press"}
@@ -148,9 +147,8 @@ def test_make_more_sheets_writes_the_committed_sheets(tmp_path, monkeypatch) -> 
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
-    out = tmp_path_factory.mktemp("clean")
-    return run_clean(config.RAW_DIR, out, quiet=True)
+def shipped(shipped_clean):
+    return shipped_clean[1]
 
 
 def test_shipped_data_balances_and_defaults_to_2024(shipped) -> None:

@@ -24,15 +24,13 @@ def _text(markup: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
+def built(shipped_clean_dir, tmp_path_factory) -> Path:
     if not config.TEMPLATE_NOTEBOOK.exists():
         pytest.skip("no briefing notebook")
-    from analysis.clean.stage import run_clean
     from analysis.reports.build import run_reports
     from analysis.reports.jobs import BuildRequest
 
-    clean = tmp_path_factory.mktemp("clean")
-    run_clean(config.RAW_DIR, clean, quiet=True)
+    clean = shipped_clean_dir
     out = tmp_path_factory.mktemp("reports")
     for names, year, langs in (("Nghệ An,Lào Cai", "2024", "vi,en"), ("Nghệ An", "2022", "vi")):
         request = BuildRequest.from_cli(names, year, langs, 2, True, clean, out, progress=False)
