@@ -19,25 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from analysis.briefing.metrics import subindex_keys
+
 GROUP = 22
-KEYS = [
-    "pci_entry_costs",
-    "pci_land_access",
-    "pci_transparency",
-    "pci_time_costs",
-    "pci_informal_charges",
-    "pci_policy_bias",
-    "pci_proactivity",
-    "pci_business_support",
-    "pci_labor_training",
-    "pci_legal_institutions",
-    "papi_participation",
-    "papi_transparency",
-    "papi_vertical_accountability",
-    "papi_control_of_corruption",
-    "papi_public_admin_procedures",
-    "papi_public_service_delivery",
-]
+# The sub-indices of the catalogue: ten PCI sub-indices and eight PAPI dimensions.
+KEYS = [*subindex_keys("pci"), *subindex_keys("papi")]
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
