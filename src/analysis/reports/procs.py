@@ -118,7 +118,11 @@ def private_temp() -> Iterator[Path]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        shutil.rmtree(path, ignore_errors=True)
+        for _ in range(3):  # a kernel killed a moment ago may still drop a file while we remove
+            shutil.rmtree(path, ignore_errors=True)
+            if not path.exists():
+                break
+            time.sleep(0.05)
 
 
 class BuildBusyError(AnalysisError):

@@ -120,7 +120,13 @@ def _kill_kernel() -> None:
 
 
 def _terminate(signum: int = signal.SIGTERM, frame: object = None) -> None:
-    """SIGTERM (the parent ended or stopped the build): kill the kernel, remove temp files, exit now."""
+    """SIGTERM (the parent ended or stopped the build): kill the kernel, remove temp files, exit now.
+
+    The parent's death can bring two SIGTERMs (the death signal, then the parent watcher's); the
+    second must not re-enter this handler and exit while the first is still removing the folder.
+    """
+    with contextlib.suppress(ValueError):  # only the main thread may set handlers; it runs this one
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
     try:
         _kill_kernel()
         temp = _STATE.get("temp")
