@@ -88,6 +88,11 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def _clean_dir(request: BuildRequest) -> str:
+    """The clean folder as the notebook receives it (absolute), for the kernel's warm-up read."""
+    return str(Path(request.clean_dir).resolve())
+
+
 def single_briefing(request: BuildRequest) -> bool:
     """The request can only mean one briefing: start its kernel before planning."""
     return len(request.provinces) == 1 and len(request.years) <= 1 and len(request.langs) == 1
@@ -114,7 +119,7 @@ def run_pool(
         workers,
         mp_context=ctx,
         initializer=init_worker,
-        initargs=(str(request.notebook), request.timeout, os.getpid()),
+        initargs=(str(request.notebook), request.timeout, os.getpid(), _clean_dir(request)),
     )
     try:
         futures = {pool.submit(build_one, job, str(request.out_dir)): job for job in jobs}
@@ -131,13 +136,24 @@ def run_pool(
     pool.shutdown(wait=True)
 
 
-def run_early(job: Job, request: BuildRequest, early: EarlyRun, on_result: Callable) -> None:
-    """Export the notebook the early run executed (reports.early) as this job's briefing."""
+def run_early(
+    job: Job,
+    request: BuildRequest,
+    early: EarlyRun,
+    on_result: Callable,
+    prepare: Callable[[Job], None] | None = None,
+) -> None:
+    """Export the notebook the early run executed (reports.early) as this job's briefing.
+
+    `prepare` (the briefing's take-away CSV) runs here while the kernel still executes the
+    notebook: this thread would otherwise only wait, and the CSV would come after the PDF."""
     builder = early.opened()
     if builder is None:  # the kernel could not even start: report it as this briefing's failure
         on_result(Result(job, False, "execute", f"{type(early.result).__name__}: {early.result}"[:500]))
         return
     warming = warm_exporter(builder)
+    if prepare is not None:
+        prepare(job)
     on_result(builder.build(job, request.out_dir, before_export=warming.join, executed=early.wait()))
 
 
@@ -185,17 +201,41 @@ class _Recorder:
         self.df: Any = None  # the clean table: the CSVs and the overview are cut from it
         self.years: list[int] = []
         self._citations: Any = None
+        self._prepared: dict[str, bytes | AnalysisError] = {}
+        self._overview: dict[int, Any] = {}  # year → overview tables computed ahead
 
-    def _write_csv(self, job: Job) -> None:
-        """The briefing's own figures as `<slug>.csv` beside its HTML and PDF (the notes link it)."""
+    def _csv(self, job: Job) -> bytes:
         from analysis.citations import Citations
         from analysis.reports.takeaway import takeaway_csv
-        from analysis.writing import atomic_write
 
         if self._citations is None:
             self._citations = Citations.load()
-        data = takeaway_csv(self.df, job.code, job.regime, job.lang, self._citations)
-        atomic_write(csv_path(self.out_dir, job), data)
+        return takeaway_csv(self.df, job.code, job.regime, job.lang, self._citations)
+
+    def prepare(self, job: Job) -> None:
+        """Cut the briefing's CSV and its year's overview tables now (they depend on the clean table
+        only), to write when the briefing is built and when the build ends."""
+        if self.df is None:
+            return
+        try:
+            self._prepared[job.rel] = self._csv(job)
+        except AnalysisError as exc:  # reported when the briefing is recorded, as without preparing
+            self._prepared[job.rel] = exc
+        if job.year in self.years and job.year not in self._overview:
+            from analysis.reports.overview import overview_tables, overview_template
+
+            with contextlib.suppress(AnalysisError):  # then computed (and reported) at the end
+                self._overview[job.year] = overview_tables(self.df, job.year)
+            overview_template()
+
+    def _write_csv(self, job: Job) -> None:
+        """The briefing's own figures as `<slug>.csv` beside its HTML and PDF (the notes link it)."""
+        from analysis.writing import atomic_write
+
+        data = self._prepared.pop(job.rel, None)
+        if isinstance(data, AnalysisError):
+            raise data
+        atomic_write(csv_path(self.out_dir, job), data if data is not None else self._csv(job))
 
     def __call__(self, result: Result) -> None:
         job = result.job
@@ -228,7 +268,7 @@ class _Recorder:
         if final and self.df is not None and self.years:
             from analysis.reports.overview import write_overview
 
-            write_overview(self.out_dir, self.df, self.years, self.cache, self.version)
+            write_overview(self.out_dir, self.df, self.years, self.cache, self.version, self._overview)
         write_index(self.out_dir, self.cache, self.version, self.failures, final=final)
 
 
@@ -253,8 +293,10 @@ def run_reports(request: BuildRequest, builder: Builder | None = None) -> int:
             early = start_early(request)  # forced, year given: the notebook runs while we plan
             if early is not None:
                 stack.callback(early.close)
+                early.started()  # the kernel first: our imports would compete with its start for the GIL
             else:
-                own = builder = Builder.open(notebook, request.timeout)  # boots while we plan
+                # boots while we plan
+                own = builder = Builder.open(notebook, request.timeout, _clean_dir(request))
                 stack.callback(own.close)
         df = load_figures(figures_bytes, figures_path)
         pairs = select(request, df)  # unknown provinces and years outside the data fail here
@@ -277,13 +319,13 @@ def run_reports(request: BuildRequest, builder: Builder | None = None) -> int:
             if not todo:
                 pass
             elif early is not None and [job.parameters() for job in todo] == [early.job.parameters()]:
-                run_early(todo[0], request, early, record)
+                run_early(todo[0], request, early, record, prepare=record.prepare)
             elif builder is not None or workers == 1:
                 if early is not None:  # the plan disagreed with the early run: discard it first
                     early.close()
                 if builder is None:
                     stack.enter_context(procs.private_temp())
-                    own = builder = Builder.open(notebook, request.timeout)
+                    own = builder = Builder.open(notebook, request.timeout, _clean_dir(request))
                     stack.callback(own.close)
                 run_local(todo, request, builder, record)
             else:

@@ -33,6 +33,7 @@ class EarlyRun:
         self.builder: Builder | None = None
         self.result: Any = None
         self._opened = threading.Event()
+        self._started = threading.Event()
         self._done = threading.Event()
         self._cancelled = threading.Event()
         self._release = threading.Event()
@@ -43,7 +44,9 @@ class EarlyRun:
         from analysis.reports.runner import parameterize
 
         try:
-            self.builder = Builder.open(Path(self.request.notebook), self.request.timeout)
+            self.builder = Builder.open(
+                Path(self.request.notebook), self.request.timeout, self.job.clean_dir, self._started.set
+            )
             self._opened.set()
             if self._cancelled.is_set():
                 raise AnalysisError("the early run was cancelled")
@@ -53,6 +56,7 @@ class EarlyRun:
         except BaseException as exc:  # handed to the build thread, which reports it per briefing
             self.result = exc
         finally:
+            self._started.set()
             self._opened.set()
             self._done.set()
             # The kernel is stopped once the build is done with the notebook (close): stopping it
@@ -60,6 +64,10 @@ class EarlyRun:
             self._release.wait()
             if self.builder is not None:
                 self.builder.kernel.shutdown()
+
+    def started(self) -> None:
+        """Wait until the kernel's process runs (or the early run failed before it could)."""
+        self._started.wait()
 
     def opened(self) -> Builder | None:
         """The builder (template and exporter; its kernel belongs to the early thread)."""

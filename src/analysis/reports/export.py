@@ -17,7 +17,7 @@ import re
 import struct
 import sys
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from analysis.config import PACKAGE_DIR
 from analysis.errors import BriefingError
 from analysis.reports.safety import unsafe_html
 
-__all__ = ["Exporter", "print_variant", "prune", "unsafe_html"]
+__all__ = ["Exporter", "Rasters", "print_variant", "prune", "unsafe_html"]
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "briefing"
@@ -88,7 +88,55 @@ def _raster_svg(svg: str, png: bytes, width: float, height: float) -> str:
     return f'{head}{image}href="data:image/png;base64,{data}"/></svg>'
 
 
-def print_variant(nb: NotebookNode) -> NotebookNode | None:
+class Rasters:
+    """PNG copies of SVG figures, started while the notebook still runs.
+
+    Why: the print copy (`print_variant`) needs every SVG figure as a PNG, 0.1-0.2 s of librsvg
+    right after the notebook, on the critical path. librsvg runs outside the GIL, and the build's
+    process mostly waits on the kernel then: so each cell's figures go to librsvg as soon as the cell
+    finishes (`cell_done`, nbclient's `on_cell_executed` hook), and `print_variant` takes them.
+    """
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._jobs: dict[str, Future] = {}
+
+    def cell_done(self, cell: NotebookNode, **_: object) -> None:
+        """Start rasterising the finished cell's SVG figures (called in the notebook's thread)."""
+        from analysis.reports import svgraster
+
+        if not svgraster.available():
+            return
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            svg = data.get("image/svg+xml")
+            todo = [svg] if isinstance(svg, str) and "image/png" not in data else []
+            for item in [*todo, *_inline_svgs(out)]:
+                if item not in self._jobs:
+                    if self._pool is None:
+                        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="raster")
+                    self._jobs[item] = self._pool.submit(_raster, item)
+
+    def take(self, svg: str) -> tuple[bytes, float, float] | None:
+        """The PNG of `svg` (started earlier, or made now)."""
+        job = self._jobs.pop(svg, None)
+        return job.result() if job is not None else _raster(svg)
+
+    def clear(self) -> None:
+        """Forget what no print copy took (a failed briefing's figures)."""
+        self._jobs.clear()
+
+
+def _raster(svg: str | bytes) -> tuple[bytes, float, float] | None:
+    from analysis.reports import svgraster
+
+    try:
+        return svgraster.svg_to_png(svg.encode("utf-8") if isinstance(svg, str) else svg)
+    except (OSError, ValueError):
+        return None
+
+
+def print_variant(nb: NotebookNode, rasters: Rasters | None = None) -> NotebookNode | None:
     """A copy of `nb` whose SVG figures are PNG, for the PDF; None when it has no SVG figure.
 
     WeasyPrint draws SVG in Python: a matplotlib figure with its text as paths took 1-2 s per figure,
@@ -97,6 +145,7 @@ def print_variant(nb: NotebookNode) -> NotebookNode | None:
     with librsvg (analysis.reports.svgraster), and an inline <svg> in HTML keeps its element and
     attributes (the print CSS still sizes it) around one rasterised image; if librsvg is
     unavailable or fails, the SVG stays (slower, same look). The HTML always keeps the vector SVG.
+    `rasters` holds PNGs started while the notebook ran; the others are made here.
     """
     from analysis.reports import svgraster
 
@@ -112,20 +161,15 @@ def print_variant(nb: NotebookNode) -> NotebookNode | None:
     figures = [out for out in outputs if "image/svg+xml" in out.get("data", {})]
     inline = [(out, svg) for out in outputs for svg in _inline_svgs(out)] if svgraster.available() else []
 
-    def raster(svg: str | bytes) -> tuple[bytes, float, float] | None:
-        try:
-            return svgraster.svg_to_png(svg.encode("utf-8") if isinstance(svg, str) else svg)
-        except (OSError, ValueError):
-            return None
-
+    raster = rasters.take if rasters is not None else _raster
     todo = [out["data"]["image/svg+xml"] for out in figures if "image/png" not in out["data"]]
     todo += [svg for _, svg in inline]
     # librsvg runs outside the GIL (ctypes releases it): figures rasterise in parallel on 2 cores.
     with ThreadPoolExecutor(max_workers=min(4, max(1, len(todo)))) as pool:
-        rasters = iter(list(pool.map(raster, todo)))
+        pngs = iter(list(pool.map(raster, todo)))
     for out in figures:
         data = out["data"]
-        if "image/png" not in data and (done := next(rasters)) is not None:
+        if "image/png" not in data and (done := next(pngs)) is not None:
             png, width, _ = done
             data["image/png"] = base64.b64encode(png).decode("ascii")
             meta = out.setdefault("metadata", {})
@@ -133,7 +177,7 @@ def print_variant(nb: NotebookNode) -> NotebookNode | None:
         if "image/png" in data:
             del data["image/svg+xml"]
     for out, svg in inline:
-        if (done := next(rasters)) is not None:
+        if (done := next(pngs)) is not None:
             out["data"]["text/html"] = out["data"]["text/html"].replace(svg, _raster_svg(svg, *done), 1)
     return copy
 
@@ -367,6 +411,7 @@ class Exporter:
     _pdf_css: object = field(default=None, init=False, repr=False)
     _fonts: object = field(default=None, init=False, repr=False)
     _errors: _Collect = field(default_factory=_Collect, init=False, repr=False)
+    rasters: Rasters = field(default_factory=Rasters, init=False, repr=False)
 
     def warm(self) -> None:
         """Load nbconvert, its templates and WeasyPrint now (the build does it while the kernel works)."""

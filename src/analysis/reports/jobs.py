@@ -13,7 +13,6 @@ import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,6 +158,8 @@ def library_hash(root: Path = config.PACKAGE_DIR, raw_dir: Path = config.RAW_DIR
             parts += [path.relative_to(root).as_posix().encode(), path.read_bytes()]
     for path in sorted(Path(raw_dir).glob("*/*.meta.json")):
         parts += [path.relative_to(raw_dir).as_posix().encode(), path.read_bytes()]
+    from importlib import metadata  # here, not at the top: the one-briefing build starts its kernel first
+
     versions = []
     for pkg in _KEY_PACKAGES:
         try:

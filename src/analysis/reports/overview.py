@@ -16,6 +16,7 @@ Rules, the same as the briefings':
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -303,6 +304,16 @@ def _view(table: IndexTable, lang: str, available: set[tuple[str, str]]) -> dict
     }
 
 
+@functools.cache
+def overview_template() -> Any:
+    """Compiled once per process (the one-briefing build compiles it while its kernel runs)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    templates = config.PACKAGE_DIR / "templates"
+    env = Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(default=True))
+    return env.get_template("overview.html.j2")
+
+
 def render_overview(
     tables: list[IndexTable],
     year: int,
@@ -313,15 +324,12 @@ def render_overview(
 ) -> str:
     """The overview page (HTML, no script, nothing loaded from outside); `langs`: the languages the
     overview is written in this year (the other one is linked only if it is among them)."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
     from markupsafe import Markup
 
     regime = provinces.regime_for_year(year)
     views = [_view(t, lang, available) for t in tables]
     for v in views:
         v["map"] = Markup(v["map"])  # built by tilemap from escaped parts
-    templates = config.PACKAGE_DIR / "templates"
-    env = Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(default=True))
     other = "en" if lang == "vi" else "vi"
     labels = {
         k: tilemap.label(k, lang)
@@ -336,7 +344,7 @@ def render_overview(
             "back_to_index",
         )
     }
-    return env.get_template("overview.html.j2").render(
+    return overview_template().render(
         lang=lang,
         year=year,
         title=tilemap.label("overview_title", lang, year=year),
@@ -385,14 +393,20 @@ def write_overview(
     years: Iterable[int],
     briefings: Mapping[str, Mapping[str, Any]] | Iterable[str],
     data_version: str = "",
+    tables_by_year: Mapping[int, list[IndexTable]] | None = None,
 ) -> list[Path]:
     """Write each year's overview page (in every language a briefing of that year exists in, else
-    Vietnamese) and one CSV per index table; returns the paths written. Atomic writes."""
+    Vietnamese) and one CSV per index table; returns the paths written. Atomic writes.
+
+    `tables_by_year` holds `overview_tables(df, year)` computed earlier (the one-briefing build
+    computes them while its kernel runs); missing years are computed here."""
     out_dir = Path(out_dir)
     found = available_briefings(out_dir, briefings)
     written: list[Path] = []
     for year in sorted({int(y) for y in years}):
-        tables = overview_tables(df, year)
+        tables = (tables_by_year or {}).get(year)
+        if tables is None:
+            tables = overview_tables(df, year)
         available = found.get(year, set())
         langs = [lang for lang in LANGS if any(lg == lang for lg, _ in available)] or ["vi"]
         for table in tables:

@@ -79,10 +79,13 @@ class Preview:
         clean = str(Path(self.request.clean_dir).resolve())
         return Job(p.name, p.code, p.slug, p.regime, sel.year, self.request.langs[0], "", clean, sel.asked)
 
+    def _clean_dir(self) -> str:
+        return str(Path(self.request.clean_dir).resolve())
+
     def build(self) -> tuple[Job, bool, str]:
         """One build of the briefing on the warm kernel: (job, ok, message)."""
         if self.builder is None:
-            self.builder = Builder.open(self.request.notebook, self.request.timeout)
+            self.builder = Builder.open(self.request.notebook, self.request.timeout, self._clean_dir())
         job = self.job()
         with procs.BuildLock(self.out_dir, wait=True):
             result = self.builder.build(job, self.out_dir, pdf=self.pdf)
@@ -98,13 +101,13 @@ class Preview:
             from analysis.reports.runner import warm_code
 
             self.builder.kernel.shutdown()
-            self.builder.kernel.start(warm_code(self.builder.template))
+            self.builder.kernel.start(warm_code(self.builder.template, self._clean_dir()))
         if "notebook" in what:
             self.builder.reload_template(self.request.notebook)
             if "library" not in what:
                 from analysis.reports.runner import warm_code
 
-                self.builder.kernel.warm_code = warm_code(self.builder.template)
+                self.builder.kernel.warm_code = warm_code(self.builder.template, self._clean_dir())
 
     def close(self) -> None:
         if self.builder is not None:

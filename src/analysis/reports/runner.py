@@ -11,24 +11,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import functools
 import os
 import queue
 import signal
 import subprocess
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_event_loop, run_sync
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from nbclient.util import run_hook
-from nbformat import NotebookNode
 
 from analysis.errors import AnalysisError
 from analysis.reports import procs
+
+if TYPE_CHECKING:
+    from nbclient import NotebookClient
+    from nbformat import NotebookNode
+
+# nbclient and nbformat are imported where a notebook runs, not at module level: starting the kernel
+# needs jupyter_client only, and the one-briefing build starts it before anything else.
 
 KERNEL_NAME = "python3"
 INJECTED_TAG = "injected-parameters"
@@ -90,19 +94,26 @@ def parameterize(nb: NotebookNode, parameters: dict[str, Any]) -> NotebookNode:
     return parameterize_notebook(nb, parameters, kernel_name=KERNEL_NAME, language="python")
 
 
-def warm_code(nb: NotebookNode) -> str:
+def warm_code(nb: Mapping[str, Any], clean_dir: str | None = None) -> str:
     """The template's own top-level imports, each guarded, then a namespace reset.
 
     Sent to a new kernel before the first briefing, so the kernel pays for its imports (matplotlib,
     pandas, the library) while the build process plans and loads its exporters on the other core.
+    With `clean_dir`, the kernel also reads the clean table into the library's per-file-version
+    cache (`analysis.briefing.core.read_figures`), which the first briefing would read anyway.
+    `nb` is a notebook as nbformat reads it or as plain JSON (sources then may be lists of lines).
     """
     blocks = []
-    for cell in nb.cells:
-        if cell.cell_type != "code" or "parameters" in cell.get("metadata", {}).get("tags", []):
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code" or "parameters" in cell.get("metadata", {}).get("tags", []):
             continue
-        for line in cell.source.splitlines():
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        for line in source.splitlines():
             if line.startswith(("import ", "from ")) and "(" not in line and not line.endswith("\\"):
                 blocks.append(f"try:\n    {line.strip()}\nexcept Exception:\n    pass")
+    if clean_dir is not None:
+        read = f"from analysis.briefing.core import read_figures\n    read_figures({str(clean_dir)!r})"
+        blocks.append(f"try:\n    {read}\nexcept Exception:\n    pass")
     blocks.append('get_ipython().run_line_magic("reset", "-f")')
     return "\n".join(blocks) + "\n"
 
@@ -122,23 +133,30 @@ def _skipped(cell: NotebookNode) -> bool:
     return cell.cell_type == "code" and bool(REMOVE_TAGS & set(cell.get("metadata", {}).get("tags", [])))
 
 
-class _BuildClient(NotebookClient):
-    """nbclient that does not execute the cells the export removes (the analyst's `inspect()` view,
-    the worked example): their output would be dropped, so the build does not pay for them. Only
-    the build runs notebooks this way; in Jupyter every cell runs, and deleting the tag publishes
-    the cell (it is then executed like any other)."""
+@functools.cache
+def _build_client() -> type[NotebookClient]:
+    from nbclient import NotebookClient
+    from nbclient.util import run_hook
 
-    async def async_execute_cell(
-        self,
-        cell: NotebookNode,
-        cell_index: int,
-        execution_count: int | None = None,
-        store_history: bool = True,
-    ) -> NotebookNode:
-        if _skipped(cell):
-            await run_hook(self.on_cell_start, cell=cell, cell_index=cell_index)
-            return cell
-        return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+    class BuildClient(NotebookClient):
+        """nbclient that does not execute the cells the export removes (the analyst's `inspect()`
+        view, the worked example): their output would be dropped, so the build does not pay for
+        them. Only the build runs notebooks this way; in Jupyter every cell runs, and deleting the
+        tag publishes the cell (it is then executed like any other)."""
+
+        async def async_execute_cell(
+            self,
+            cell: NotebookNode,
+            cell_index: int,
+            execution_count: int | None = None,
+            store_history: bool = True,
+        ) -> NotebookNode:
+            if _skipped(cell):
+                await run_hook(self.on_cell_start, cell=cell, cell_index=cell_index)
+                return cell
+            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+
+    return BuildClient
 
 
 class WarmKernel:
@@ -154,6 +172,9 @@ class WarmKernel:
         self._warm_id: str | None = None
         self.warm_code = ""
         self.restarts = 0
+        # Called with each executed cell (nbclient's `on_cell_executed`): the build starts the
+        # cell's figure rasters there (export.Rasters) while the next cells run.
+        self.on_cell_executed: Callable[..., Any] | None = None
 
     @property
     def pid(self) -> int | None:
@@ -193,6 +214,8 @@ class WarmKernel:
         Seeing the IOPub message proves the output channel is connected before any cell runs (what
         `wait_for_ready` checks, without its fixed 0.2 s flush); if it was missed, fall back to it.
         """
+        from nbclient.exceptions import DeadKernelError
+
         kc, km, warm_id = self._kc, self._km, self._warm_id
         deadline = time.monotonic() + self.startup_timeout
         while True:
@@ -224,7 +247,7 @@ class WarmKernel:
             self.start()
         if self._warm_id is not None:
             run_sync(self._await_warm)()
-        client = _BuildClient(
+        client = _build_client()(
             nb,
             km=self._km,
             kernel_name=KERNEL_NAME,
@@ -264,11 +287,15 @@ class WarmKernel:
         self._kc = client.kc
 
     def _reset(self) -> None:
+        import nbformat
+
         code = _RESET_CODE.format(cwd=str(self.cwd))
         self._execute(self._client(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])))
 
     def run(self, nb: NotebookNode) -> NotebookNode:
         """Execute `nb` in place; raise CellFailure naming the failing cell (the kernel survives it)."""
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
         current = {"index": -1}
 
         def on_cell_start(cell: NotebookNode, cell_index: int) -> None:
@@ -278,7 +305,10 @@ class WarmKernel:
             if self._used:
                 self._reset()
             self._used = True
-            self._execute(self._client(nb, on_cell_start=on_cell_start))
+            hooks: dict[str, Any] = {"on_cell_start": on_cell_start}
+            if self.on_cell_executed is not None:
+                hooks["on_cell_executed"] = self.on_cell_executed
+            self._execute(self._client(nb, **hooks))
         except CellTimeoutError as exc:
             self._discard()
             raise self._failure(nb, current["index"], "CellTimeoutError", str(exc).splitlines()[0]) from exc
@@ -301,9 +331,15 @@ class WarmKernel:
         self.shutdown()
 
     def shutdown(self) -> None:
-        """Stop the kernel now; if jupyter_client cannot (e.g. after Ctrl-C), kill its process."""
+        """Stop the kernel now: kill its process first (nothing of it is kept, and jupyter_client's
+        polite shutdown polls for 0.1 s), then let jupyter_client release the channels and files."""
         pid = self.pid
         km, kc = self._km, self._kc
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None:
+            with contextlib.suppress(Exception):
+                process.kill()
+                process.wait(timeout=5)
         self._km, self._kc, self._used, self._warm_id = None, None, False, None
         with contextlib.suppress(Exception):  # a run cut short (Ctrl-C) leaves its tasks on the loop
             loop = ensure_event_loop()

@@ -29,18 +29,44 @@ class Builder:
 
     def __init__(self, template: Any, kernel: Any, exporter: Any):
         self.template, self.kernel, self.exporter = template, kernel, exporter
+        self.rasters = getattr(exporter, "rasters", None)  # the print copy's PNGs, begun per cell
+        if self.rasters is not None and hasattr(kernel, "on_cell_executed"):
+            kernel.on_cell_executed = self.rasters.cell_done
 
     @classmethod
-    def open(cls, notebook: Path, timeout: int = 600) -> Builder:
-        """Read the template and start its kernel now, warming it with the template's imports."""
-        import nbformat
+    def open(
+        cls,
+        notebook: Path,
+        timeout: int = 600,
+        clean_dir: str | None = None,
+        started: Callable[[], Any] | None = None,
+    ) -> Builder:
+        """Read the template and start its kernel now, warming it with the template's imports (and
+        the clean table of `clean_dir`, when the caller knows it); `started` is called as soon as
+        the kernel's process runs."""
+        import json
 
-        from analysis.reports.export import Exporter
         from analysis.reports.runner import WarmKernel, warm_code
 
-        template = nbformat.read(str(notebook), as_version=4)
+        # The kernel starts before nbformat loads and validates the template: its warm-up code
+        # needs only the cells, read as plain JSON (if that fails, nbformat says why just below).
+        try:
+            code = warm_code(json.loads(Path(notebook).read_text(encoding="utf-8")), clean_dir)
+        except (OSError, ValueError, KeyError, TypeError):
+            code = None
         kernel = WarmKernel(cwd=Path(notebook).parent, timeout=timeout)
-        kernel.start(warm_code(template))
+        kernel.start(code)
+        if started is not None:
+            started()
+        try:
+            import nbformat
+
+            from analysis.reports.export import Exporter
+
+            template = nbformat.read(str(notebook), as_version=4)
+        except BaseException:
+            kernel.shutdown()
+            raise
         return cls(template, kernel, Exporter())
 
     def reload_template(self, notebook: Path) -> None:
@@ -70,6 +96,8 @@ class Builder:
         try:
             if executed is None:
                 nb = parameterize(self.template, job.parameters())
+                if self.rasters is not None and hasattr(self.kernel, "on_cell_executed"):
+                    self.kernel.on_cell_executed = self.rasters.cell_done if pdf else None
                 self.kernel.run(nb)
             elif isinstance(executed, BaseException):
                 raise executed
@@ -84,7 +112,7 @@ class Builder:
                 step = "write"
                 atomic_write(html_path, page)
                 return Result(job, True, seconds=time.perf_counter() - t0)
-            variant = print_variant(nb)
+            variant = print_variant(nb, self.rasters)
             printed = page if variant is None else self.exporter.html(variant, job.title, job.lang)
             step = "pdf"
             document = self.exporter.pdf(printed, job.title, html_path.parent)
@@ -96,6 +124,9 @@ class Builder:
             return Result(job, False, step, str(exc), time.perf_counter() - t0)
         except Exception as exc:  # one briefing's failure must not stop the others
             return Result(job, False, step, f"{type(exc).__name__}: {exc}"[:500], time.perf_counter() - t0)
+        finally:
+            if self.rasters is not None:
+                self.rasters.clear()  # what the print copy did not take (a failure, pdf=False)
         return Result(job, True, seconds=time.perf_counter() - t0)
 
     def close(self) -> None:
@@ -147,7 +178,7 @@ def _cleanup() -> None:
         temp.__exit__(None, None, None)
 
 
-def init_worker(notebook: str, timeout: int, parent_pid: int) -> None:
+def init_worker(notebook: str, timeout: int, parent_pid: int, clean_dir: str | None = None) -> None:
     """Per worker process: end with the parent, private temp folder, one warm kernel."""
     from multiprocessing import util
 
@@ -160,7 +191,7 @@ def init_worker(notebook: str, timeout: int, parent_pid: int) -> None:
     temp = procs.private_temp()
     temp.__enter__()
     _STATE["temp"] = temp
-    builder = _STATE["builder"] = Builder.open(Path(notebook), timeout)
+    builder = _STATE["builder"] = Builder.open(Path(notebook), timeout, clean_dir)
     util.Finalize(None, _cleanup, exitpriority=100)
     with contextlib.suppress(Exception):  # while the kernel imports; a real failure shows per briefing
         builder.exporter.warm()
