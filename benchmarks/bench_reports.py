@@ -8,7 +8,8 @@ Variants (Vietnamese, HTML + PDF unless said):
   no-change  the same again without --force: nothing changed, nothing is rebuilt
   naive      per province, serially: `papermill`, `jupyter nbconvert --to html --no-input`,
              `weasyprint` CLIs; --naive-sample N times only the first N provinces and scales the
-             mean per briefing to the whole year
+             mean per briefing to the whole year. Its iterations alternate with the one-cold runs
+             (cold, naive, cold, naive, ...), so that both see the machine in the same state.
 
 The two ratios: one naive iteration (median) / one-cold (median), and the naive loop for the whole
 year / year. Wall time, and peak RSS summed over the benchmark's process tree, sampled from /proc
@@ -139,12 +140,13 @@ def reports(args: list[str], out: Path, clean: Path, variant: str, year: int) ->
     return Run(variant, built, wall, sampler.peak / 2**20, outputs, failed, kept)
 
 
-def one_cold(name: str, year: int, work: Path, clean: Path, repeat: int) -> Run:
-    """One briefing, forced, each time in a new process and into a new, empty folder."""
-    runs = [
-        reports(["--provinces", name, "--force"], work / f"one-{i}", clean, "one-cold", year)
-        for i in range(repeat)
-    ]
+def one_cold_run(name: str, year: int, work: Path, clean: Path, i: int) -> Run:
+    """One briefing, forced, in a new process and into a new, empty folder."""
+    return reports(["--provinces", name, "--force"], work / f"one-{i}", clean, "one-cold", year)
+
+
+def one_cold(runs: list[Run]) -> Run:
+    """The one-cold runs as one row: their median."""
     walls = [r.wall_s for r in runs]
     median = statistics.median(walls)
     return Run(
@@ -207,35 +209,40 @@ def preview(name: str, year: int, work: Path, clean: Path, repeat: int) -> Run:
     )
 
 
-def naive(names: list[str], year: int, out: Path, clean: Path, notebook: Path) -> Run:
-    """What an analyst would write: three command-line tools per province, one province after the other."""
+def naive_iteration(i: int, name: str, year: int, out: Path, clean: Path, notebook: Path) -> Run:
+    """What an analyst would write, for one province: three command-line tools, one after the other."""
     out.mkdir(parents=True, exist_ok=True)
-    failed, walls = 0, []
+    failed = 0
     with Sampler() as sampler:
-        for i, name in enumerate(names):
-            t0 = time.perf_counter()
-            ipynb, html, pdf = (out / f"{i:02d}.{ext}" for ext in ("ipynb", "html", "pdf"))
-            params = ["-p", "province", name, "-p", "year", str(year), "-p", "lang", "vi", "-p", "clean_dir"]
-            papermill = [str(BIN / "papermill"), "-k", "python3", "--no-progress-bar"]
-            steps = [
-                [*papermill, str(notebook), str(ipynb), *params, str(clean)],
-                [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(ipynb)],
-                [str(BIN / "weasyprint"), "-q", str(html), str(pdf)],
-            ]
-            for step in steps:
-                proc = subprocess.run(step, env=_env(), capture_output=True, text=True, cwd=notebook.parent)
-                if proc.returncode != 0:
-                    failed += 1
-                    print(f"naive: {name}: {step[0]} failed: {proc.stderr.strip()[-300:]}", file=sys.stderr)
-                    break
-            walls.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        ipynb, html, pdf = (out / f"{i:02d}.{ext}" for ext in ("ipynb", "html", "pdf"))
+        params = ["-p", "province", name, "-p", "year", str(year), "-p", "lang", "vi", "-p", "clean_dir"]
+        papermill = [str(BIN / "papermill"), "-k", "python3", "--no-progress-bar"]
+        steps = [
+            [*papermill, str(notebook), str(ipynb), *params, str(clean)],
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(ipynb)],
+            [str(BIN / "weasyprint"), "-q", str(html), str(pdf)],
+        ]
+        for step in steps:
+            proc = subprocess.run(step, env=_env(), capture_output=True, text=True, cwd=notebook.parent)
+            if proc.returncode != 0:
+                failed += 1
+                print(f"naive: {name}: {step[0]} failed: {proc.stderr.strip()[-300:]}", file=sys.stderr)
+                break
+        wall = time.perf_counter() - t0
+    return Run("naive", 1, wall, sampler.peak / 2**20, int(pdf.exists()), failed)
+
+
+def naive(iterations: list[Run]) -> Run:
+    """The naive loop's iterations as one row: their sum (the loop over the sample)."""
+    walls = [r.wall_s for r in iterations]
     return Run(
         "naive",
-        len(names),
+        len(iterations),
         sum(walls),
-        sampler.peak / 2**20,
-        len(list(out.glob("*.pdf"))),
-        failed,
+        max(r.peak_rss_mib for r in iterations),
+        sum(r.outputs for r in iterations),
+        sum(r.failed for r in iterations),
         runs=[round(w, 2) for w in walls],
     )
 
@@ -274,9 +281,27 @@ def main(argv: list[str] | None = None) -> int:
 
     runs: list[Run] = []
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    if "one-cold" not in skip:
-        print(f"timing one briefing cold ({args.province}) x{args.repeat} ...", file=sys.stderr)
-        runs.append(one_cold(args.province, year, work, clean, args.repeat))
+    # One-cold runs alternate with the naive loop's first iterations: the machine's speed drifts
+    # (other work, other tenants), and the ratio compares the two under the same conditions.
+    colds: list[Run] = []
+    iterations: list[Run] = []
+    cold_n = 0 if "one-cold" in skip else args.repeat
+    naive_n = 0 if "naive" in skip else len(sample)
+    if cold_n or naive_n:
+        print(
+            f"timing one briefing cold ({args.province}) x{cold_n}, alternating with the naive loop "
+            f"on {naive_n} provinces (serial CLIs) ...",
+            file=sys.stderr,
+        )
+    for i in range(max(cold_n, naive_n)):
+        if i < cold_n:
+            colds.append(one_cold_run(args.province, year, work, clean, i))
+        if i < naive_n:
+            iterations.append(
+                naive_iteration(i, sample[i], year, work / "naive", clean, config.TEMPLATE_NOTEBOOK)
+            )
+    if colds:
+        runs.append(one_cold(colds))
     if "preview" not in skip:
         print("timing preview rebuilds ...", file=sys.stderr)
         runs.append(preview(args.province, year, work, clean, args.repeat))
@@ -285,9 +310,8 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(reports([*jobs, "--force"], work / "year", clean, "year", year))
         print("timing the no-change rebuild ...", file=sys.stderr)
         runs.append(reports(jobs, work / "year", clean, "no-change", year))
-    if "naive" not in skip:
-        print(f"timing the naive loop on {len(sample)} provinces (serial CLIs) ...", file=sys.stderr)
-        runs.append(naive(sample, year, work / "naive", clean, config.TEMPLATE_NOTEBOOK))
+    if iterations:
+        runs.append(naive(iterations))
 
     by = {r.variant: r for r in runs}
     ratios: dict[str, float] = {}

@@ -1,0 +1,228 @@
+"""The one-briefing build's start and end: what runs while the kernel works, and a fast, complete exit.
+
+Each test pins one of the changes that took a cold `analysis reports --provinces X --years Y
+--force` under a quarter of the naive loop: figure rasters begun per cell, the kernel started from
+the template's plain JSON, the CSV and overview cut ahead, and the console command's exit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from analysis import provinces
+from analysis.errors import AnalysisError
+from analysis.reports import build, export, overview, runner, svgraster
+from analysis.reports.jobs import Result, make_job
+from analysis.reports.takeaway import takeaway_csv
+from analysis.reports.worker import Builder
+from build_helpers import kernels, notebook, write_figures
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+    '<rect width="20" height="20" fill="#1f77b4"/></svg>'
+)
+
+needs_librsvg = pytest.mark.skipif(not svgraster.available(), reason="librsvg/cairo not on this machine")
+
+
+def _figure_cell(svg: str = SVG, png: str | None = None) -> nbformat.NotebookNode:
+    data = {"image/svg+xml": svg} | ({"image/png": png} if png else {})
+    return nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("display_data", data=data)])
+
+
+# ---------------------------------------------------------------- rasters begun per cell
+
+
+@needs_librsvg
+def test_rasters_begun_per_cell_are_taken_by_the_print_copy_and_match_a_fresh_raster():
+    cell = _figure_cell()
+    inline = SVG.replace("<svg ", '<svg class="tilemap small" ').replace("#1f77b4", "#d62728")
+    html = nbformat.v4.new_output("display_data", data={"text/html": f"<p>map</p>{inline}"})
+    cell.outputs.append(html)
+    nb = nbformat.v4.new_notebook(cells=[cell, _figure_cell(SVG.replace("40", "30"), png="iVBOR")])
+    rasters = export.Rasters()
+    for c in nb.cells:
+        rasters.cell_done(cell=c, cell_index=0, execute_reply={})
+    assert sorted(rasters._jobs) == sorted([SVG, inline])  # the PNG-carrying output needs none
+    begun = export.print_variant(nb, rasters)
+    assert rasters._jobs == {}  # every raster begun was taken
+    fresh = export.print_variant(nb)
+    assert begun.cells[0].outputs[0].data == fresh.cells[0].outputs[0].data
+    assert begun.cells[0].outputs[1].data == fresh.cells[0].outputs[1].data
+    assert begun.cells[1].outputs[0].data == {"image/png": "iVBOR"}
+
+
+@needs_librsvg
+def test_a_briefing_that_fails_after_its_rasters_began_leaves_none_behind(tmp_path):
+    class Failing:
+        rasters = export.Rasters()
+        begun = 0
+
+        def html(self, nb, title, lang):
+            self.begun = len(self.rasters._jobs)
+            raise RuntimeError("export broke")
+
+    class Kernel:  # draws one SVG figure in the last cell and tells the hook, as nbclient does
+        on_cell_executed = None
+
+        def run(self, nb):
+            nb.cells[-1].outputs = _figure_cell().outputs
+            for index, cell in enumerate(nb.cells):
+                self.on_cell_executed(cell=cell, cell_index=index, execute_reply={})
+            return nb
+
+    template = nbformat.read(str(notebook(tmp_path / "t.ipynb")), as_version=4)
+    exporter = Failing()
+    builder = Builder(template, Kernel(), exporter)
+    res = provinces.resolve("Nghệ An", 2018)
+    job = make_job(res.province, 2018, "vi", str(tmp_path))
+    result = builder.build(job, tmp_path / "out")
+    assert not result.ok and result.step == "html"
+    assert exporter.begun == 1 and exporter.rasters._jobs == {}
+
+
+@pytest.mark.slow
+@needs_librsvg
+def test_the_kernel_hands_each_finished_cell_to_the_rasters(tmp_path):
+    show = f"from IPython.display import SVG, display\ndisplay(SVG({SVG!r}))"
+    nb_path = notebook(tmp_path / "svg.ipynb", show, "x = 1")
+    builder = Builder.open(nb_path)
+    seen: list[int] = []
+    real = builder.rasters.cell_done
+
+    def record(cell, cell_index, **kw):
+        seen.append(cell_index)
+        real(cell=cell, cell_index=cell_index, **kw)
+
+    builder.kernel.on_cell_executed = record
+    try:
+        clean = str(write_figures(tmp_path / "clean").parent)
+        params = {
+            "province": "Nghệ An",
+            "province_code": "40",
+            "year": 2018,
+            "lang": "vi",
+            "clean_dir": clean,
+        }
+        nb = runner.parameterize(builder.template, params)
+        builder.kernel.run(nb)
+    finally:
+        builder.close()
+    assert len(seen) == sum(c.cell_type == "code" for c in nb.cells)  # every code cell, in order
+    assert seen == sorted(seen)
+    assert list(builder.rasters._jobs) == [SVG]  # begun while the last cells ran
+
+
+# ---------------------------------------------------------------- the kernel starts from plain JSON
+
+
+def test_warm_code_is_the_same_from_plain_json_and_reads_the_clean_table_when_told(tmp_path):
+    path = notebook(tmp_path / "t.ipynb", "import math\nfrom pathlib import Path\nx = math.pi")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert all(isinstance(c["source"], list) for c in raw["cells"])  # JSON keeps lines, nbformat joins them
+    node = nbformat.read(str(path), as_version=4)
+    assert runner.warm_code(raw) == runner.warm_code(node)
+    assert "import math" in runner.warm_code(node) and "read_figures" not in runner.warm_code(node)
+    clean = "/data/it's here"
+    code = runner.warm_code(node, clean_dir=clean)
+    assert f"read_figures({clean!r})" in code
+    assert code.rstrip().endswith('run_line_magic("reset", "-f")')  # the read leaves no names behind
+    compile(code.replace("get_ipython()", "ip"), "<warm>", "exec")
+
+
+@pytest.mark.slow
+def test_a_template_nbformat_refuses_stops_the_kernel_it_started(tmp_path):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text('{"cells": [', encoding="utf-8")  # the kernel starts anyway (no warm-up); nbformat refuses
+    before = set(kernels(os.getpid()))
+    with pytest.raises(Exception, match=r"(?i)json"):
+        Builder.open(bad)
+    assert set(kernels(os.getpid())) == before  # the kernel it started was stopped
+
+
+# ---------------------------------------------------------------- CSV and overview cut ahead
+
+
+def _recorder(tmp_path: Path, df: pd.DataFrame) -> build._Recorder:
+    from analysis.reports.index import Progress
+
+    record = build._Recorder(tmp_path, {}, {}, "scope", "v1", Progress(1, False))
+    record.df, record.years = df, [2018]
+    return record
+
+
+def test_a_csv_prepared_while_the_kernel_runs_is_the_csv_written(tmp_path, monkeypatch):
+    df = build.read_figures(write_figures(tmp_path / "clean").parent)
+    res = provinces.resolve("Nghệ An", 2018)
+    job = make_job(res.province, 2018, "vi", str(tmp_path / "clean"))
+    record = _recorder(tmp_path / "out", df)
+    record.prepare(job)
+    expected = takeaway_csv(df, job.code, job.regime, job.lang, record._citations)
+    import analysis.reports.takeaway as takeaway
+
+    def must_not_run(*args, **kw):
+        raise AssertionError("the CSV was cut again although prepared")
+
+    monkeypatch.setattr(takeaway, "takeaway_csv", must_not_run)
+    record(Result(job, True))
+    assert (tmp_path / "out" / "2018/vi/nghe-an.csv").read_bytes() == expected
+    assert [t.key for t in record._overview[2018]] == ["pci"]  # the year's overview, cut ahead too
+
+
+def test_a_csv_that_cannot_be_cut_ahead_fails_its_briefing_at_the_csv_step(tmp_path, monkeypatch):
+    df = build.read_figures(write_figures(tmp_path / "clean").parent)
+    res = provinces.resolve("Nghệ An", 2018)
+    job = make_job(res.province, 2018, "vi", str(tmp_path / "clean"))
+    record = _recorder(tmp_path / "out", df)
+
+    def broken(*args, **kw):
+        raise AnalysisError("cannot cut")
+
+    import analysis.reports.takeaway as takeaway
+
+    monkeypatch.setattr(takeaway, "takeaway_csv", broken)
+    record.prepare(job)  # not raised here: reported when the briefing is recorded
+    record(Result(job, True))
+    assert [(f.step, f.error) for f in record.failures] == [("csv", "cannot cut")]
+    assert "2018/vi/nghe-an" not in record.cache
+
+
+def test_overview_tables_given_ahead_are_used_and_missing_years_computed(tmp_path):
+    df = build.read_figures(write_figures(tmp_path / "clean").parent)
+    computed = overview.write_overview(tmp_path / "a", df, [2018], {})
+    assert any(p.suffix == ".csv" for p in computed)  # the PCI table of the fixture
+    given = overview.write_overview(tmp_path / "b", df, [2018], {}, tables_by_year={2018: []})
+    assert [p.suffix for p in given] == [".html"]  # no table given, none written: the given ones are used
+
+
+# ---------------------------------------------------------------- the console command's exit
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "stream", "text"),
+    [
+        (["resolve", "Nghệ An"], 0, "stdout", '"code": "40"'),
+        (["resolve", "Atlantis"], 2, "stderr", "error: "),
+    ],
+)
+def test_the_console_command_flushes_its_output_and_keeps_its_exit_code(args, code, stream, text):
+    # stdout is a pipe, so block-buffered: without the flush before os._exit the line would be lost
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    proc = subprocess.run(
+        [sys.executable, "-c", "from analysis.cli import run; run()", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
+    assert proc.returncode == code, proc.stderr
+    assert text in getattr(proc, stream)
+    assert "Traceback" not in proc.stderr
