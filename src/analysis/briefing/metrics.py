@@ -141,6 +141,12 @@ def _table(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
     return table
 
 
+def cell_values(df: pd.DataFrame, regime: str, year: int, key: str) -> dict[str, float]:
+    """`values` as a plain dict {province code: value} (shared: do not modify), for callers that
+    look up one cell per row and need no Series (the take-away CSV ranks ~600 rows)."""
+    return _table(df).get((str(regime), int(year), key), {})
+
+
 def values(df: pd.DataFrame, regime: str, year: int, key: str) -> pd.Series:
     """Values of one indicator for every province of a regime in a year, by province code (shared: do
     not modify the Series returned)."""

@@ -71,12 +71,16 @@ def _rank(
         given = metrics.value_of(rows, code, regime, year, rk)
         if given is not None:
             return round(given), metrics.REGIME_SIZE.get(regime), "published"
-    vals = metrics.values(rows, regime, year, key)
+    vals = metrics.cell_values(rows, regime, year, key)
     size = metrics.REGIME_SIZE.get(regime, len(vals))
-    if code not in vals.index or len(vals) * 2 < size:
+    if code not in vals or len(vals) * 2 < size:
         return None, None, ""
-    ranks = vals.rank(ascending=not metrics.higher_is_better(key), method="min")
-    return int(ranks[code]), len(vals), "computed"
+    mine = vals[code]  # rank "min": 1 + the provinces strictly better (ties share the better rank)
+    if metrics.higher_is_better(key):
+        better = sum(1 for v in vals.values() if v > mine)
+    else:
+        better = sum(1 for v in vals.values() if v < mine)
+    return better + 1, len(vals), "computed"
 
 
 def takeaway_frame(

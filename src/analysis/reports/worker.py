@@ -87,7 +87,7 @@ class Builder:
         `before_export` runs between the notebook and the export (the build joins its exporter
         warm-up thread there); `pdf=False` writes the HTML only (analysis preview); `executed` is
         the notebook already run for this job (or the error it raised) by reports.early."""
-        from analysis.reports.export import print_variant
+        from analysis.reports.printcopy import print_variant
         from analysis.reports.runner import CellFailure, parameterize
         from analysis.writing import atomic_write
 
