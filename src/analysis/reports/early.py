@@ -36,7 +36,6 @@ class EarlyRun:
         self._started = threading.Event()
         self._done = threading.Event()
         self._cancelled = threading.Event()
-        self._release = threading.Event()
         self.thread = threading.Thread(target=self._main, name="early-run", daemon=True)
         self.thread.start()
 
@@ -59,9 +58,7 @@ class EarlyRun:
             self._started.set()
             self._opened.set()
             self._done.set()
-            # The kernel is stopped once the build is done with the notebook (close): stopping it
-            # here would compete with the export for the interpreter.
-            self._release.wait()
+            # Nothing more runs on this kernel: it is killed now, while the build exports.
             if self.builder is not None:
                 self.builder.kernel.shutdown()
 
@@ -81,7 +78,6 @@ class EarlyRun:
     def close(self) -> None:
         """End the early run now (the build was interrupted or did not need it)."""
         self._cancelled.set()
-        self._release.set()
         if not self._done.is_set():
             pid = getattr(getattr(self.builder, "kernel", None), "pid", None)
             if pid:
