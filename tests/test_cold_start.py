@@ -226,3 +226,35 @@ def test_the_console_command_flushes_its_output_and_keeps_its_exit_code(args, co
     assert proc.returncode == code, proc.stderr
     assert text in getattr(proc, stream)
     assert "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------- the reset runs while the build exports
+
+
+def _leak_notebook() -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell('print("marker" in globals())\nmarker = 1')
+    return nbformat.v4.new_notebook(cells=[cell])
+
+
+def _printed(nb: nbformat.NotebookNode) -> str:
+    return "".join(out.get("text", "") for out in nb.cells[0].outputs).strip()
+
+
+@pytest.mark.slow
+def test_the_reset_is_queued_after_a_run_and_a_failed_one_is_done_again_before_the_next(tmp_path):
+    kernel = runner.WarmKernel(cwd=tmp_path)
+    kernel.start()
+    try:
+        first = kernel.run(_leak_notebook())
+        assert _printed(first) == "False" and kernel._warm_id is not None  # the reset is on its way
+        second = kernel.run(_leak_notebook())
+        assert _printed(second) == "False"  # the queued reset ran before the next notebook
+        # A queued reset that fails (here: replaced by an error) is run again, in full, first.
+        runner.run_sync(kernel._await_warm)()  # the real queued reset
+        kernel._warm_id = kernel._kc.execute("marker = 1", silent=True)  # state the next reset must clear
+        runner.run_sync(kernel._await_warm)()
+        kernel._warm_id = kernel._kc.execute("raise ValueError('reset broke')", silent=True)
+        third = kernel.run(_leak_notebook())
+        assert _printed(third) == "False"
+    finally:
+        kernel.shutdown()

@@ -100,7 +100,7 @@ def single_briefing(request: BuildRequest) -> bool:
 
 def _stop_pool(pool: cf.ProcessPoolExecutor) -> None:
     """Stop every worker now (SIGTERM: each kills its kernel and removes its temp folder)."""
-    processes = list(getattr(pool, "_processes", {}).values())
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # None once shut down
     for proc in processes:
         with contextlib.suppress(Exception):
             proc.terminate()
@@ -110,10 +110,9 @@ def _stop_pool(pool: cf.ProcessPoolExecutor) -> None:
             proc.join(timeout=5)
 
 
-def run_pool(
-    jobs: Sequence[Job], request: BuildRequest, workers: int, on_result: Callable[[Result], None]
-) -> None:
-    """Run the jobs on `workers` warm worker processes; every job yields exactly one Result."""
+def start_pool(request: BuildRequest, workers: int) -> cf.ProcessPoolExecutor:
+    """`workers` worker processes, started now: each imports, starts its kernel and loads its
+    exporters (a few seconds) while the build goes on planning."""
     ctx = multiprocessing.get_context("spawn")  # no fork of a process with threads (tqdm, zmq)
     pool = cf.ProcessPoolExecutor(
         workers,
@@ -121,6 +120,21 @@ def run_pool(
         initializer=init_worker,
         initargs=(str(request.notebook), request.timeout, os.getpid(), _clean_dir(request)),
     )
+    for _ in range(workers):  # the pool starts a process per task waiting, up to `workers`
+        pool.submit(os.getpid)
+    return pool
+
+
+def run_pool(
+    jobs: Sequence[Job],
+    request: BuildRequest,
+    workers: int,
+    on_result: Callable[[Result], None],
+    pool: cf.ProcessPoolExecutor | None = None,
+) -> None:
+    """Run the jobs on `workers` warm worker processes (`pool`, if started earlier); every job
+    yields exactly one Result."""
+    pool = pool or start_pool(request, workers)
     try:
         futures = {pool.submit(build_one, job, str(request.out_dir)): job for job in jobs}
         for fut in cf.as_completed(futures):
@@ -301,6 +315,12 @@ def run_reports(request: BuildRequest, builder: Builder | None = None) -> int:
         df = load_figures(figures_bytes, figures_path)
         pairs = select(request, df)  # unknown provinces and years outside the data fail here
         stack.enter_context(procs.BuildLock(out_dir, wait=request.wait))
+        pool: cf.ProcessPoolExecutor | None = None
+        pool_size = min(request.jobs or default_jobs(), len(pairs) * len(request.langs))
+        if builder is None and request.force and pool_size > 1:  # --force: every selected one is built
+            # The workers boot while we plan (63 rebuild keys: about 4 s); stopped however we end.
+            pool = start_pool(request, pool_size)
+            stack.callback(_stop_pool, pool)
         lib_hash = library_hash()
         scope = sha256_bytes(figures_bytes, lib_hash.encode())
         memo = load_memo(out_dir, scope)
@@ -332,7 +352,7 @@ def run_reports(request: BuildRequest, builder: Builder | None = None) -> int:
                 for unused in (own, early):  # planned for one briefing, got more: the pool takes over
                     if unused is not None:
                         unused.close()
-                run_pool(todo, request, workers, record)
+                run_pool(todo, request, workers, record, pool=pool if workers == pool_size else None)
         finally:
             progress.close()
             record.save(final=True)

@@ -208,8 +208,9 @@ class WarmKernel:
         self._km, self._kc, self._used = km, kc, False
         self._warm_id = kc.execute(self.warm_code or "pass", silent=True, store_history=False)
 
-    async def _await_warm(self) -> None:
-        """Wait until the warm-up has run: its shell reply, then its idle status on IOPub.
+    async def _await_warm(self) -> str:
+        """Wait until the warm-up (or a queued reset) has run: its shell reply, then its idle
+        status on IOPub; returns the reply's status ("ok" or "error").
 
         Seeing the IOPub message proves the output channel is connected before any cell runs (what
         `wait_for_ready` checks, without its fixed 0.2 s flush); if it was missed, fall back to it.
@@ -228,6 +229,7 @@ class WarmKernel:
                     raise DeadKernelError("the kernel died while starting") from None
                 continue
             if msg["parent_header"].get("msg_id") == warm_id:
+                status = str(msg.get("content", {}).get("status", ""))
                 break
         try:
             while True:
@@ -241,6 +243,7 @@ class WarmKernel:
         except queue.Empty:
             await kc.wait_for_ready(timeout=self.startup_timeout)
         self._warm_id = None
+        return status
 
     def _client(self, nb: NotebookNode, **hooks: Any) -> NotebookClient:
         if self._km is None:
@@ -292,6 +295,17 @@ class WarmKernel:
         code = _RESET_CODE.format(cwd=str(self.cwd))
         self._execute(self._client(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])))
 
+    def _queue_reset(self) -> None:
+        """Send the reset now, without waiting: the kernel clears the last briefing while the build
+        exports it (the next `run` waits for it, and resets again, reporting why, if it failed)."""
+        if self._kc is not None:
+            code = _RESET_CODE.format(cwd=str(self.cwd))
+            self._warm_id = self._kc.execute(code, silent=True, store_history=False)
+
+    def _reset_done(self) -> bool:
+        """The reset queued after the last run has finished without error."""
+        return self._warm_id is not None and run_sync(self._await_warm)() == "ok"
+
     def run(self, nb: NotebookNode) -> NotebookNode:
         """Execute `nb` in place; raise CellFailure naming the failing cell (the kernel survives it)."""
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -302,8 +316,8 @@ class WarmKernel:
             current["index"] = cell_index
 
         try:
-            if self._used:
-                self._reset()
+            if self._used and not self._reset_done():
+                self._reset()  # none queued (the last run was interrupted) or it failed: say why
             self._used = True
             hooks: dict[str, Any] = {"on_cell_start": on_cell_start}
             if self.on_cell_executed is not None:
@@ -316,7 +330,9 @@ class WarmKernel:
             self._discard()
             raise self._failure(nb, current["index"], "DeadKernelError", "the kernel died") from exc
         except CellExecutionError as exc:
+            self._queue_reset()
             raise self._failure(nb, current["index"], exc.ename, exc.evalue) from exc
+        self._queue_reset()
         return nb
 
     @staticmethod
