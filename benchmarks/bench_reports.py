@@ -8,8 +8,9 @@ Variants (Vietnamese, HTML + PDF unless said):
   no-change  the same again without --force: nothing changed, nothing is rebuilt
   naive      per province, serially: `papermill`, `jupyter nbconvert --to html --no-input`,
              `weasyprint` CLIs; --naive-sample N times only the first N provinces and scales the
-             mean per briefing to the whole year. Its iterations alternate with the one-cold runs
-             (cold, naive, cold, naive, ...), so that both see the machine in the same state.
+             mean per briefing to the whole year. Half its iterations alternate with the one-cold
+             runs (cold, naive, cold, naive, ...), the other half run right after the year build,
+             so that each ratio compares runs made in the same state of the machine.
 
 The two ratios: one naive iteration (median) / one-cold (median), and the naive loop for the whole
 year / year. Wall time, and peak RSS summed over the benchmark's process tree, sampled from /proc
@@ -281,25 +282,30 @@ def main(argv: list[str] | None = None) -> int:
 
     runs: list[Run] = []
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    # One-cold runs alternate with the naive loop's first iterations: the machine's speed drifts
-    # (other work, other tenants), and the ratio compares the two under the same conditions.
+    # The machine's speed drifts (other work, other tenants: 20-50 % within minutes here), so each
+    # ratio compares runs made under the same conditions: one-cold runs alternate with the first
+    # half of the naive iterations, and the whole year runs between that half and the rest.
     colds: list[Run] = []
     iterations: list[Run] = []
     cold_n = 0 if "one-cold" in skip else args.repeat
     naive_n = 0 if "naive" in skip else len(sample)
+    first_half = (naive_n + 1) // 2 if "year" not in skip else naive_n
+
+    def naive_step(i: int) -> None:
+        notebook = config.TEMPLATE_NOTEBOOK
+        iterations.append(naive_iteration(i, sample[i], year, work / "naive", clean, notebook))
+
     if cold_n or naive_n:
         print(
-            f"timing one briefing cold ({args.province}) x{cold_n}, alternating with the naive loop "
-            f"on {naive_n} provinces (serial CLIs) ...",
+            f"timing one briefing cold ({args.province}) x{cold_n}, alternating with {first_half} of "
+            f"{naive_n} naive iterations (serial CLIs) ...",
             file=sys.stderr,
         )
-    for i in range(max(cold_n, naive_n)):
+    for i in range(max(cold_n, first_half)):
         if i < cold_n:
             colds.append(one_cold_run(args.province, year, work, clean, i))
-        if i < naive_n:
-            iterations.append(
-                naive_iteration(i, sample[i], year, work / "naive", clean, config.TEMPLATE_NOTEBOOK)
-            )
+        if i < first_half:
+            naive_step(i)
     if colds:
         runs.append(one_cold(colds))
     if "preview" not in skip:
@@ -310,6 +316,10 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(reports([*jobs, "--force"], work / "year", clean, "year", year))
         print("timing the no-change rebuild ...", file=sys.stderr)
         runs.append(reports(jobs, work / "year", clean, "no-change", year))
+    if first_half < naive_n:
+        print(f"timing the other {naive_n - first_half} naive iterations ...", file=sys.stderr)
+        for i in range(first_half, naive_n):
+            naive_step(i)
     if iterations:
         runs.append(naive(iterations))
 
