@@ -95,15 +95,18 @@ def parameterize(nb: NotebookNode, parameters: dict[str, Any]) -> NotebookNode:
 
 
 def warm_code(nb: Mapping[str, Any], clean_dir: str | None = None) -> str:
-    """The template's own top-level imports, each guarded, then a namespace reset.
+    """The template's own top-level imports, each guarded, then the names they bound are removed.
 
     Sent to a new kernel before the first briefing, so the kernel pays for its imports (matplotlib,
     pandas, the library) while the build process plans and loads its exporters on the other core.
     With `clean_dir`, the kernel also reads the clean table into the library's per-file-version
     cache (`analysis.briefing.core.read_figures`), which the first briefing would read anyway.
     `nb` is a notebook as nbformat reads it or as plain JSON (sources then may be lists of lines).
+    The modules stay loaded (the point of warming), the namespace is as before; deleting exactly
+    those names instead of `%reset -f` saves its garbage collection over everything just imported
+    (0.13 s, before the first briefing can start).
     """
-    blocks = []
+    blocks = ["_cchc_names = set(globals())"]
     for cell in nb["cells"]:
         if cell["cell_type"] != "code" or "parameters" in cell.get("metadata", {}).get("tags", []):
             continue
@@ -114,7 +117,10 @@ def warm_code(nb: Mapping[str, Any], clean_dir: str | None = None) -> str:
     if clean_dir is not None:
         read = f"from analysis.briefing.core import read_figures\n    read_figures({str(clean_dir)!r})"
         blocks.append(f"try:\n    {read}\nexcept Exception:\n    pass")
-    blocks.append('get_ipython().run_line_magic("reset", "-f")')
+    blocks.append("for _cchc_name in set(globals()) - _cchc_names - {'_cchc_names'}:")
+    blocks.append("    del globals()[_cchc_name]")
+    blocks.append("globals().pop('_cchc_name', None)")
+    blocks.append("del _cchc_names")
     return "\n".join(blocks) + "\n"
 
 
