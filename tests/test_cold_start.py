@@ -260,3 +260,28 @@ def test_the_reset_is_queued_after_a_run_and_a_failed_one_is_done_again_before_t
         assert _printed(third) == "False"
     finally:
         kernel.shutdown()
+
+
+# ---------------------------------------------------------------- the PDF without garbage collection
+
+
+def test_the_pdf_is_laid_out_without_garbage_collection_and_collection_comes_back(monkeypatch):
+    import gc
+
+    import weasyprint
+
+    seen: list[bool] = []
+
+    def write_pdf(self, **kw):
+        seen.append(gc.isenabled())
+        if len(seen) == 2:
+            raise RuntimeError("layout broke")
+        return b"%PDF-1.7"
+
+    export.import_weasyprint()
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", write_pdf)
+    exporter = export.Exporter()
+    assert exporter.pdf("<p>a</p>", "t", Path.cwd()) == b"%PDF-1.7"
+    with pytest.raises(RuntimeError, match="layout broke"):
+        exporter.pdf("<p>b</p>", "t", Path.cwd())
+    assert seen == [False, False] and gc.isenabled()  # off during the layout, on again after, even on error

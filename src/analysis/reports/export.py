@@ -9,11 +9,14 @@ markup only), drops every script-producing block and inlines a small stylesheet.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import os
 import struct
 import sys
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -282,6 +285,23 @@ _WARM_OUTPUT = nbformat.v4.new_output(
 _WARM_FIGURE = nbformat.v4.new_output("display_data", data={"image/png": _WARM_PNG})
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """No cyclic garbage collection while WeasyPrint lays out a briefing.
+
+    Its layout allocates boxes by the hundred thousand, and each collection then walks everything
+    this process holds (pandas, nbconvert, fonts): 11 % of a PDF's time (0.08 s, median of 8 runs
+    alternating with and without). The cycles it leaves are collected at the next collection.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @dataclass
 class Exporter:
     """HTML and PDF exporters loaded once per worker process (templates, fonts, print stylesheet)."""
@@ -349,9 +369,10 @@ class Exporter:
             self._pdf_css = CSS(string=text, font_config=self._fonts)
         self._errors.messages.clear()
         page = CSS(string=f"@page {{ @top-center {{ content: {css_string(title)}; }} }}")
-        pdf = HTML(string=html, base_url=str(base_dir)).write_pdf(
-            stylesheets=[self._pdf_css, page], font_config=self._fonts
-        )
+        with _no_gc():
+            pdf = HTML(string=html, base_url=str(base_dir)).write_pdf(
+                stylesheets=[self._pdf_css, page], font_config=self._fonts
+            )
         if self._errors.messages:
             raise BriefingError("WeasyPrint: " + "; ".join(self._errors.messages[:3]))
         return pdf
