@@ -285,3 +285,34 @@ def test_the_pdf_is_laid_out_without_garbage_collection_and_collection_comes_bac
     with pytest.raises(RuntimeError, match="layout broke"):
         exporter.pdf("<p>b</p>", "t", Path.cwd())
     assert seen == [False, False] and gc.isenabled()  # off during the layout, on again after, even on error
+
+
+# ---------------------------------------------------------------- workers boot during planning
+
+
+@pytest.mark.slow
+def test_a_forced_build_starts_its_workers_before_it_plans_and_uses_them(tmp_path, monkeypatch):
+    import multiprocessing
+
+    clean, out = tmp_path / "clean", tmp_path / "out"
+    write_figures(clean)
+    real_plan, real_start = build.plan, build.start_pool
+    workers_when_planning: list[int] = []
+    pools: list[object] = []
+
+    def plan(*args, **kw):
+        workers_when_planning.append(len(multiprocessing.active_children()))
+        return real_plan(*args, **kw)
+
+    def start_pool(*args, **kw):
+        pools.append(real_start(*args, **kw))
+        return pools[-1]
+
+    monkeypatch.setattr(build, "plan", plan)
+    monkeypatch.setattr(build, "start_pool", start_pool)
+    nb = notebook(tmp_path / "t.ipynb")
+    req = build.BuildRequest.from_cli("Nghệ An,Lào Cai", "2018", "vi", 2, True, clean, out, notebook=nb)
+    assert build.run_reports(req) == 0
+    assert workers_when_planning == [2]  # both workers were booting while the keys were computed
+    assert len(pools) == 1  # and the build ran on them, not on a second pool
+    assert (out / "2018/vi/nghe-an.pdf").exists() and (out / "2018/vi/lao-cai.pdf").exists()

@@ -352,7 +352,7 @@ def run_reports(request: BuildRequest, builder: Builder | None = None) -> int:
                 for unused in (own, early):  # planned for one briefing, got more: the pool takes over
                     if unused is not None:
                         unused.close()
-                run_pool(todo, request, workers, record, pool=pool if workers == pool_size else None)
+                run_pool(todo, request, workers, record, pool=pool)  # the early pool, if started
         finally:
             progress.close()
             record.save(final=True)
