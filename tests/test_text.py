@@ -134,3 +134,6 @@ def test_summary_reads_online_figures_and_targets(df, vi):
     sentence = next(s for s in sipas.result("title") if s.startswith("SIPAS 2025"))
     assert fmt.fmt_value(value.item(), "sipas", "en") in sentence
     assert "target 80.0% by 2020 (Resolution 30c/NQ-CP" in sentence
+    sipas_vi = compute(df, provinces.get(MERGED, "34"), 2025, "vi")
+    cau = next(s for s in sipas_vi.result("title") if s.startswith("SIPAS 2025"))
+    assert "đến năm 2020 (Nghị quyết 30c/NQ-CP" in cau and "Resolution" not in cau  # in Vietnamese

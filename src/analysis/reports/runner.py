@@ -179,7 +179,7 @@ class WarmKernel:
         self.warm_code = ""
         self.restarts = 0
         # Called with each executed cell (nbclient's `on_cell_executed`): the build starts the
-        # cell's figure rasters there (export.Rasters) while the next cells run.
+        # cell's figure rasters there (printcopy.Rasters) while the next cells run.
         self.on_cell_executed: Callable[..., Any] | None = None
 
     @property

@@ -30,8 +30,12 @@ class Builder:
     def __init__(self, template: Any, kernel: Any, exporter: Any):
         self.template, self.kernel, self.exporter = template, kernel, exporter
         self.rasters = getattr(exporter, "rasters", None)  # the print copy's PNGs, begun per cell
-        if self.rasters is not None and hasattr(kernel, "on_cell_executed"):
-            kernel.on_cell_executed = self.rasters.cell_done
+        self._rasterise_while_running(True)
+
+    def _rasterise_while_running(self, on: bool) -> None:
+        """Hand each finished cell's figures to the rasters (only when a PDF will be made)."""
+        if self.rasters is not None and hasattr(self.kernel, "on_cell_executed"):
+            self.kernel.on_cell_executed = self.rasters.cell_done if on else None
 
     @classmethod
     def open(
@@ -96,8 +100,7 @@ class Builder:
         try:
             if executed is None:
                 nb = parameterize(self.template, job.parameters())
-                if self.rasters is not None and hasattr(self.kernel, "on_cell_executed"):
-                    self.kernel.on_cell_executed = self.rasters.cell_done if pdf else None
+                self._rasterise_while_running(pdf)
                 self.kernel.run(nb)
             elif isinstance(executed, BaseException):
                 raise executed

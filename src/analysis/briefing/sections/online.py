@@ -31,7 +31,8 @@ TARGET_COLUMNS = {
     "target": "target_value",
     "target_by_vi": "by_vi",
     "target_by_en": "by_en",
-    "set_by": "set_by",
+    "set_by_vi": "set_by_vi",
+    "set_by_en": "set_by_en",
     "source_url": "source_url",
     "target_note_vi": "note_vi",
     "target_note_en": "note_en",
@@ -60,7 +61,7 @@ def online(df: pd.DataFrame, ctx: Context, targets: pd.DataFrame | None = None) 
     """The figures with a derived "done of assigned" where both counts exist, and their targets.
 
     Columns: indicator, value, unit, qualifier, source, done_of (the assigned total for a done-count),
-    target, target_by_vi/_en, set_by, source_url, target_note_vi/_en.
+    target, target_by_vi/_en, set_by_vi/_en, source_url, target_note_vi/_en.
     """
     keys = metrics.section_keys("online")
     own = rows(df, ctx).dropna(subset=["value"]).drop_duplicates("indicator")
@@ -158,7 +159,8 @@ def html(result: pd.DataFrame, ctx: Context) -> str:
     for r in result.itertuples(index=False):
         by = getattr(r, f"target_by_{lang}")
         target = "—" if pd.isna(r.target) else f"{fmt_value(r.target, r.indicator, lang)} {by}"
-        set_by = "" if pd.isna(r.set_by) else str(r.set_by)
+        decision = getattr(r, f"set_by_{lang}")
+        set_by = "" if pd.isna(decision) else str(decision)
         link = ""
         if not pd.isna(r.source_url) and str(r.source_url).startswith(("http://", "https://")):
             link = f' <a href="{esc(r.source_url)}">↗</a>'

@@ -49,7 +49,7 @@ def headline_sentence(f: IndexFigure, lang: str, target: dict | None = None) -> 
     text += f"; {med}" if med else ""
     if target:
         goal = fmt_value(float(target["target_value"]), f.key, lang)
-        period, set_by = target[f"by_{lang}"], target["set_by"]
+        period, set_by = target[f"by_{lang}"], target[f"set_by_{lang}"]
         text += f"; {t('target_phrase', lang, target=goal, period=period, set_by=set_by)}"
     return text + "."
 
