@@ -58,10 +58,15 @@ def test_good_rows_are_kept_with_codes_units_and_refs(tmp_path):
     assert fig.loc["pci", "source_ref"] == "sheet.csv:row 2"
     written = pd.read_parquet(tmp_path / "clean" / "figures.parquet")
     assert list(written.columns) == CLEAN_COLUMNS
-    assert CLEAN_COLUMNS[:10] == [
+    assert CLEAN_COLUMNS[:13] == [
         "province_code", "province_name", "regime", "year", "indicator",
-        "value", "unit", "qualifier", "source", "source_ref",
+        "value", "unit", "qualifier", "precision", "period", "period_kind", "source", "source_ref",
     ]  # fmt: skip
+    # an old sheet without qualifier/precision/period: exact, precision as written, the year
+    assert fig.loc["pci", ["qualifier", "precision", "period", "period_kind"]].tolist() == [
+        "exact", 2, "2018", "year",
+    ]  # fmt: skip
+    assert fig.loc["online_filing_rate", ["precision", "period"]].tolist() == [0, "2024"]
     assert (tmp_path / "clean" / "figures.csv").exists()
 
 

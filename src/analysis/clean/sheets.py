@@ -27,7 +27,7 @@ from analysis.errors import InputFileError
 __all__ = ["OPTIONAL", "REQUIRED", "Sheet", "decode", "find_sheets", "read_provenance", "read_sheet"]
 
 REQUIRED = ("province", "year", "indicator", "value", "unit", "source")
-OPTIONAL = ("note", "qualifier")
+OPTIONAL = ("note", "qualifier", "precision", "period")
 COLUMNS = REQUIRED + OPTIONAL
 SHEET_SUFFIXES = (".csv", ".xlsx", ".xls")
 PROVENANCE_FIELDS = ("publisher", "title", "url", "published", "accessed", "quality")
@@ -132,7 +132,10 @@ def _not_imported(header: Header, where: str) -> list[dict]:
 
 
 def _reject(record: dict, ref: str, column: str, value: object, reason: str) -> dict:
-    out = {c: shown(record.get(c, "")) for c in ("province", "year", "indicator", "unit", "source")}
+    out = {
+        c: shown(record.get(c, ""))
+        for c in ("province", "year", "indicator", "unit", "qualifier", "precision", "period", "source")
+    }
     return {"row": ref, "column": column, **out, "value": shown(value), "reason": reason}
 
 
