@@ -182,7 +182,8 @@ def parse_row(row: dict, locale: str, max_year: int) -> dict:
         raise RowError("unit", row["unit"], str(exc)) from None
     cell = row["value"]
     if not isinstance(cell, Number) and not str(cell).strip():
-        raise RowError("value", "", "value is empty")
+        note = str(row.get("note", "") or "").strip()
+        raise RowError("value", "", "value is empty" + (f" (the row's note: {note})" if note else ""))
     try:
         reading = parse_value(cell, locale)
     except RowError:

@@ -31,8 +31,9 @@ OPTIONAL = ("note", "qualifier", "precision", "period")
 COLUMNS = REQUIRED + OPTIONAL
 SHEET_SUFFIXES = (".csv", ".xlsx", ".xls")
 PROVENANCE_FIELDS = ("publisher", "title", "url", "published", "accessed", "quality")
-# Highest first: the publisher's own table, a complete table from a secondary source, the press.
-SOURCE_QUALITIES = ("publisher", "secondary_complete", "press")
+# Highest first: the publisher's own table; a complete table from a secondary source, or a province's
+# own release of its result (equal standing: when they disagree both are rejected); the press.
+SOURCE_QUALITIES = ("publisher", "secondary_complete", "province_release", "press")
 HEADER_SEARCH_ROWS = 30  # a header below this many rows of titles is not a figure sheet
 MAX_CELL_CHARS = 10_000  # longer than any source, note or figure; a pasted document, not a cell
 SHOWN_CHARS = 200  # how much of an over-long cell the rejects show
