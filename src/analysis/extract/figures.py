@@ -18,6 +18,19 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import InputFileError, NumberParseError
+from analysis.extract.labels import (
+    COMPARED_IN,
+    DATE_LINE,
+    carried,
+    index_for,
+    index_mentions,
+    near_window,
+    period_for,
+    period_mentions,
+    plan_share,
+    province_before,
+    rank_after,
+)
 from analysis.extract.rules import (
     _CLAUSE_END,
     _SENTENCE_END,
@@ -77,8 +90,8 @@ class Candidate:
 # ------------------------------------------------------------------ province, year, indicator context
 
 _NATIONAL = re.compile(
-    r"cả nước|toàn quốc|\b(?:63|34) tỉnh|các bộ|bộ, ngành|bộ ngành|các tỉnh|các địa phương|"
-    r"trung ương và địa phương",
+    r"cả nước|toàn quốc|(?<![/\d])(?<!trên )\b(?:63|34) tỉnh|các bộ|bộ, ngành|bộ ngành|các tỉnh|"
+    r"các địa phương|trung ương và địa phương",
     re.I,
 )
 _LOCAL = re.compile(r"(?<!các )(?<!cấp )(?<!những )(?<!nhiều )(?<!số )\btỉnh\b(?!,? thành| ủy| uỷ)", re.I)
@@ -204,6 +217,16 @@ class _Context:
         return home
 
 
+def _labelled(text: str, f: _Found, left: int, right: int, window: str, unit: str, programme: str) -> str:
+    """The cue table's key for a figure: read first in the words between the commas around it,
+    then in its whole clause (see analysis.extract.labels)."""
+    if unit != "rank":
+        near = _indicator(near_window(text, left, f.start, f.end, right), unit, programme)
+        if near:
+            return near
+    return _indicator(window, unit, programme)
+
+
 def _indicator(window: str, unit: str, programme: str) -> str:
     low = window.casefold()
     for cue in cues():
@@ -254,6 +277,16 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
     found, _ = _scan(text, runs)
     ctx = _Context(text, runs)
     home = report_province(text, ctx.provinces)
+    indices = index_mentions(text)
+    index_starts = [p for p, _ in indices]
+    stated = period_mentions(text)
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    head_spans = [(a, b) for a, b in lines if text[a:b].strip() and not DATE_LINE.search(text[a:b])][:2]
+    head = [text[a:b] for a, b in head_spans]
+    topic = _indicator(" ".join(head), "percent", "")  # the share a headline names, if any
+    topic_index = next((name for p, name in indices if any(a <= p < b for a, b in head_spans)), None)
+    head_year = next((y for p, y in ctx.years if any(a <= p < b for a, b in head_spans)), None)
+    period_starts = [p for p, _, _ in stated]
     out = []
     for i, f in enumerate(found):
         figure_text = text[f.start : f.end]
@@ -272,7 +305,18 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
         window = text[left : f.start] + " " + text[f.end : right]
         if unit == "rank":  # "Chỉ số PCI đạt 70 điểm, xếp thứ 3": the index is named once per sentence
             window = text[sentence[0] : sentence[1]]
-        indicator = _indicator(window, unit, ctx.programme(f.start, sentence))
+        indicator = _labelled(text, f, left, right, window, unit, ctx.programme(f.start, sentence))
+        if unit in ("rank", "score", "percent") and (unit == "rank" or not indicator):
+            indicator = index_for(indices, index_starts, f.start, sentence, unit, topic_index) or indicator
+        if unit == "rank" and out and out[-1].start >= where[sentence[0]]:
+            indicator = (
+                rank_after(out[-1].indicator, indices, index_starts, found[i - 1].end, f.start) or indicator
+            )
+        if not indicator and unit == "percent":  # "tỷ lệ này", "Đà Nẵng với 58,9%": the share named before
+            lists = bool(province_before(ctx.provinces, ctx.province_starts, left, f.start))
+            indicator = carried(text, (left, f.start, f.end, right), out, topic, lists)
+        if not indicator and unit == "percent" and out and out[-1].start >= where[sentence[0]]:
+            indicator = plan_share(out[-1].indicator, window)  # "hoàn thành 62 nhiệm vụ, đạt 95,4% kế hoạch"
         value = fig.value
         change = _CHANGE_BEFORE.search(text, max(0, f.start - 30), f.start)
         if change and not indicator.endswith("_change"):
@@ -281,6 +325,23 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
             value = -value  # "giảm 21 bậc": places lost
         start, end = where[f.start], where[f.end]
         year = ctx.year(f.start, f.end, sentence, c_end)
+        compared = COMPARED_IN.search(text, max(0, f.start - 40), f.start)
+        if compared:  # "So với năm 2021 (xếp thứ 35)": the figure of the year compared with
+            year = int(compared.group("y"))
+        named_here = compared is not None or bisect_left(ctx.year_starts, sentence[0]) < bisect_left(
+            ctx.year_starts, min(c_end, f.end + 40)
+        )
+        if not named_here and head_year is not None:
+            year = (
+                head_year  # no year in its sentence: the year the headline is about, not the last one named
+            )
+        period = period_for(stated, period_starts, f.start, sentence, c_end)
+        if period is not None:
+            year = period.end.year
+        province = ctx.province(f, sentence, home, unit)
+        if province:  # "Đà Nẵng với 58,9% và Nam Định với 53%": the name just before is the figure's
+            since = max(sentence[0], found[i - 1].end if i else 0)
+            province = province_before(ctx.provinces, ctx.province_starts, since, f.start) or province
         out.append(
             Candidate(
                 source=source,
@@ -292,11 +353,11 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
                 qualifier=qualifier,
                 denominator=fig.denominator,
                 indicator=indicator,
-                province=ctx.province(f, sentence, home, unit),
+                province=province,
                 year=year,
                 sentence=" ".join(raw[where[sentence[0]] : where[sentence[1]]].split()),
                 precision=0 if unit == "rank" else fig.precision,
-                period="" if year is None else str(year),
+                period=period.text if period is not None else ("" if year is None else str(year)),
             )
         )
     return out

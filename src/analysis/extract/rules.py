@@ -85,7 +85,9 @@ _NOT_FIGURES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "Sáng 17-4", "(17-4)": a day and month with a dash, no year; not a range of figures ("3-5%")
     (
         "date",
-        re.compile(r"(?<![\d.,/\-])(?:0?[1-9]|[12]\d|3[01])-(?:0?[1-9]|1[0-2])(?![\d/\-]|\s*(?:%|phần trăm))"),
+        re.compile(
+            r"(?<![\d.,/\-])(?:0?[1-9]|[12]\d|3[01])-(?:0?[1-9]|1[0-2])(?![\d/\-]|\s*(?:%|phần trăm))"
+        ),
     ),
     ("slogan", re.compile(r"[“\"‘][^”\"’\n]{1,60}[”\"’]")),
     ("slogan", re.compile(r"(?<![\d.,])\d+(?:\s*[-–]\s*\d+){2,}")),
@@ -205,7 +207,7 @@ def _province_mentions(text: str) -> list[tuple[int, str]]:
         before = text[max(0, m.start() - 30) : m.start()]
         prev = re.search(r"(\S+)\s*$", before)
         word = prev.group(1) if prev else ""
-        if word[:1].isupper() and word not in _PROVINCE_LEADS and not re.search(r"[.:;!?]$", word):
+        if word[:1].isupper() and word not in _PROVINCE_LEADS and not re.search(r"[.,:;!?]$", word):
             continue
         found.append((m.start(), _canonical(m.group(0))))
     return found
