@@ -28,11 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analysis.errors import AnalysisError, InputFileError
 from analysis.build import procs
 from analysis.build.early import EarlyRun, start_early
-from analysis.build.progress import Progress, summary_table
-from analysis.national.index import index_template, write_index
 from analysis.build.jobs import (
     CACHE_NAME,
     LANGS,
@@ -56,7 +53,10 @@ from analysis.build.jobs import (
     select,
     sha256_bytes,
 )
+from analysis.build.progress import Progress, summary_table
 from analysis.build.worker import Builder, build_one, init_worker
+from analysis.errors import AnalysisError, InputFileError
+from analysis.national.index import index_template, write_index
 
 __all__ = [
     "CACHE_NAME",

@@ -20,9 +20,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from analysis.errors import AnalysisError
 from analysis.build.jobs import BuildRequest, Job, make_job
 from analysis.build.worker import Builder
+from analysis.errors import AnalysisError
 
 
 class EarlyRun:

@@ -21,10 +21,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from analysis import config
-from analysis.errors import AnalysisError, InputFileError
 from analysis.build import procs
 from analysis.build.jobs import BuildRequest, Job, load_figures, output_paths, read_figures_bytes, select
 from analysis.build.worker import Builder
+from analysis.errors import AnalysisError, InputFileError
 
 PREVIEW_DIR = ".preview"
 

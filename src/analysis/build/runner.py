@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_event_loop, run_sync
 
-from analysis.errors import AnalysisError
 from analysis.build import procs
+from analysis.errors import AnalysisError
 
 if TYPE_CHECKING:
     from nbclient import NotebookClient

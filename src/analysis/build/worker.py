@@ -91,8 +91,8 @@ class Builder:
         `before_export` runs between the notebook and the export (the build joins its exporter
         warm-up thread there); `pdf=False` writes the HTML only (analysis preview); `executed` is
         the notebook already run for this job (or the error it raised) by build.early."""
-        from analysis.outputs.printcopy import print_variant
         from analysis.build.runner import CellFailure, parameterize
+        from analysis.outputs.printcopy import print_variant
         from analysis.writing import atomic_write
 
         t0 = time.perf_counter()
