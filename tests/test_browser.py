@@ -13,7 +13,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from analysis.reports import build, overview
+from analysis.build import build
+from analysis.national import overview
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ import zlib
 import pytest
 from PIL import Image
 
-from analysis.reports import export
+from analysis.outputs import export
 
 
 def _png(mode: str, **save: object) -> bytes:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.reports import build
+from analysis.build import build
 
 pytestmark = pytest.mark.slow
 
