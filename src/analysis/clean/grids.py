@@ -235,6 +235,9 @@ def _calamine_grids(path: Path) -> list[Grid]:
 
 def workbook_grids(path: Path) -> list[Grid]:
     """Every sheet of an .xlsx (openpyxl: number formats) or .xls (calamine) figure workbook."""
+    from analysis.ingest.readers import check_limits
+
+    check_limits(path)  # a sheet laid out beyond the limits is refused before openpyxl builds it
     if path.suffix.lower() == ".xls":
         return _calamine_grids(path)
     return _openpyxl_grids(path)
