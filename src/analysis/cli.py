@@ -60,7 +60,7 @@ def _cmd_accept(args: argparse.Namespace) -> int:
     from analysis.extract.core import accept_to_sheet
 
     decisions = Path(args.decisions) if args.decisions else None
-    return accept_to_sheet(Path(args.candidates), Path(args.out_dir), decisions)
+    return accept_to_sheet(Path(args.candidates), Path(args.out_dir), decisions, replace=args.replace)
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
@@ -158,6 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", default=str(config.FIGURES_DIR))
     p.add_argument(
         "--decisions", default=None, help="CSV (source,start,end,accept) overriding the accept column"
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the sheet with these accepted rows (default: add to it); the old one is backed up",
     )
     p.set_defaults(func=_cmd_accept)
 
