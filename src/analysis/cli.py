@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from analysis import config
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, os_error_line, printable
 
 
 def _cmd_resolve(args: argparse.Namespace) -> int:
@@ -207,7 +207,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AnalysisError as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc, keep=chr(10))}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a read-only folder, a full disk or TMPDIR: one line, no traceback
+        if args.debug:
+            raise
+        print(f"error: {os_error_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
