@@ -28,7 +28,7 @@ from analysis.clean.rows import parse_row
 from analysis.clean.sheets import find_sheets, read_provenance, read_sheet, shown, source_quality
 from analysis.clean.validate import validate_figures
 from analysis.config import CLEAN_COLUMNS
-from analysis.errors import AnalysisError, InputFileError, RowError
+from analysis.errors import AnalysisError, InputFileError, RowError, printable
 from analysis.writing import atomic_write, csv_safe
 
 if TYPE_CHECKING:
@@ -346,7 +346,10 @@ def run_clean(
     (the CLI then exits non-zero). The CSV outputs neutralise formula text; the Parquet keeps it.
     """
     max_year = max_year or datetime.now(UTC).year
-    items = gather(Path(raw_dir))
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():  # a typo (data/raww) must not replace the clean table with an empty one
+        raise InputFileError(raw_dir, "no such folder: nothing cleaned, the clean table is left as it was")
+    items = gather(raw_dir)
     figures, rejects = clean_frames(items, max_year)
     manifest = build_manifest(items, figures, rejects)
     out_dir = Path(out_dir)
@@ -358,5 +361,5 @@ def run_clean(
     atomic_write(out_dir / "rejects.csv", csv_safe(rejects).to_csv(index=False).encode("utf-8"))
     atomic_write(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     if not quiet:
-        print(summary(manifest, rejects, out_dir), file=sys.stderr)
+        print(printable(summary(manifest, rejects, out_dir), keep="\n"), file=sys.stderr)
     return CleanResult(figures, rejects, manifest)
