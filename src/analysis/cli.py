@@ -128,7 +128,7 @@ def _say_mapped(names: Sequence[str], years: Sequence[int]) -> None:
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
-    from analysis.reports.build import BuildRequest, run_reports
+    from analysis.build.build import BuildRequest, run_reports
 
     chosen = selection(args)
     request = BuildRequest.from_cli(
@@ -142,15 +142,15 @@ def _cmd_reports(args: argparse.Namespace) -> int:
         notebook=Path(args.notebook),
         wait=not args.no_wait,
     )
-    from analysis.reports.procs import sigterm_as_interrupt
+    from analysis.build.procs import sigterm_as_interrupt
 
     with sigterm_as_interrupt():
         return run_reports(request)
 
 
 def _cmd_preview(args: argparse.Namespace) -> int:
-    from analysis.reports.jobs import BuildRequest
-    from analysis.reports.preview import run_preview
+    from analysis.build.jobs import BuildRequest
+    from analysis.build.preview import run_preview
 
     chosen = selection(args)
     if len(chosen["provinces"].split(",")) != 1 or not chosen["provinces"]:
@@ -169,7 +169,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
         out_dir=Path(args.out),
         notebook=Path(args.notebook),
     )
-    from analysis.reports.procs import sigterm_as_interrupt
+    from analysis.build.procs import sigterm_as_interrupt
 
     with sigterm_as_interrupt():
         return run_preview(request, interval=args.interval, pdf=args.pdf)
@@ -180,7 +180,7 @@ def _cmd_overview(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from analysis.errors import InputFileError
-    from analysis.reports.overview import write_overview
+    from analysis.national.overview import write_overview
 
     clean, out = Path(args.clean), Path(args.out)
     if not (clean / "figures.parquet").exists():
