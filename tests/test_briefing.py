@@ -122,7 +122,7 @@ def test_resolve_once_does_not_re_resolve(clean_dir, monkeypatch):
 def test_successor_note_on_the_build_path(clean_dir, tmp_path):
     """`make reports PROVINCES="Vĩnh Phúc" YEARS=2025`: the build plans Phú Thọ's briefing and the
     notebook, given the job's parameters, still says it was asked for Vĩnh Phúc (issue #9)."""
-    from analysis.reports.jobs import BuildRequest, plan, read_figures, select
+    from analysis.build.jobs import BuildRequest, plan, read_figures, select
 
     req = BuildRequest.from_cli("Vĩnh Phúc", "2025", "vi,en", 1, True, clean_dir, tmp_path / "out")
     df = read_figures(clean_dir)

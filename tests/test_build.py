@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 
 from analysis import writing
+from analysis.build import build, jobs
+from analysis.build.build import BuildRequest, Job, Result
+from analysis.build.worker import Builder
 from analysis.errors import AnalysisError, UnknownProvinceError
-from analysis.reports import build, export, jobs
-from analysis.reports.build import BuildRequest, Job, Result
-from analysis.reports.worker import Builder
+from analysis.outputs import export
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini.ipynb"
@@ -310,7 +311,7 @@ SVG = (
 def test_print_variant_gives_the_pdf_png_figures_and_keeps_svg_on_screen():
     import nbformat
 
-    from analysis.reports import svgraster
+    from analysis.outputs import svgraster
 
     both = nbformat.v4.new_output("display_data", data={"image/svg+xml": SVG, "image/png": "iVBOR"})
     svg_only = nbformat.v4.new_output("display_data", data={"image/svg+xml": SVG})
@@ -327,7 +328,7 @@ def test_print_variant_gives_the_pdf_png_figures_and_keeps_svg_on_screen():
 def test_svg_rasterises_at_twice_its_size():
     import io
 
-    from analysis.reports import svgraster
+    from analysis.outputs import svgraster
 
     if not svgraster.available():
         pytest.skip("librsvg/cairo not on this machine")
@@ -361,7 +362,7 @@ def test_input_hash_memo_is_used_only_for_the_same_figures_and_library(tmp_path)
 def test_print_variant_rasterises_an_inline_svg_in_html_inside_the_same_svg_element():
     import nbformat
 
-    from analysis.reports import svgraster
+    from analysis.outputs import svgraster
 
     labelled = SVG.replace("<svg ", '<svg class="tilemap small" aria-label="Bản đồ" ')
     html = f"<p>Map</p>{labelled}<p>end</p>"

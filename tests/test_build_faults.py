@@ -14,13 +14,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from analysis.build import procs
+from analysis.build.build import BuildRequest, select
+from analysis.build.jobs import plan, read_figures
+from analysis.build.runner import CellFailure
+from analysis.build.worker import Builder
 from analysis.cli import main
 from analysis.errors import AnalysisError
-from analysis.reports import procs
-from analysis.reports.build import BuildRequest, select
-from analysis.reports.jobs import plan, read_figures
-from analysis.reports.runner import CellFailure
-from analysis.reports.worker import Builder
 from build_helpers import alive, cli, descendants, kernels, notebook, wait_for, write_figures
 
 SLEEP_FOR = "import time\nif province in {names!r}:\n    time.sleep(120)"
@@ -148,7 +148,7 @@ def test_escaped_citation_passes_a_real_outside_load_fails_only_its_briefing(tmp
     write_figures(clean)
     good = notebook(tmp_path / "good.ipynb", CITATION.replace("{bad}", "no"))
     req = BuildRequest.from_cli("Nghệ An,Lào Cai", "2018", "vi", 1, True, clean, out, notebook=good)
-    from analysis.reports.build import run_reports
+    from analysis.build.build import run_reports
 
     assert run_reports(req) == 0
     page = (out / "2018/vi/nghe-an.html").read_text(encoding="utf-8")
@@ -283,7 +283,7 @@ def test_private_temp_is_removed_and_environment_restored(tmp_path):
 
 @pytest.mark.slow
 def test_one_forced_briefing_runs_its_notebook_while_planning_and_leaves_no_kernel(tmp_path, monkeypatch):
-    from analysis.reports import build, early
+    from analysis.build import build, early
 
     clean, out = tmp_path / "clean", tmp_path / "out"
     write_figures(clean)
@@ -314,7 +314,7 @@ def test_one_forced_briefing_runs_its_notebook_while_planning_and_leaves_no_kern
 
 @pytest.mark.slow
 def test_a_pool_build_leaves_no_temporary_files(tmp_path, monkeypatch):
-    from analysis.reports.build import run_reports
+    from analysis.build.build import run_reports
 
     scratch = tmp_path / "tmp"
     scratch.mkdir()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.reports import build
-from analysis.reports.jobs import library_hash
+from analysis.build import build
+from analysis.build.jobs import library_hash
 
 pytestmark = pytest.mark.slow
 

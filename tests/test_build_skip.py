@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import nbformat
 
-from analysis.reports.build import BuildRequest, select
-from analysis.reports.jobs import plan, read_figures
-from analysis.reports.worker import Builder
+from analysis.build.build import BuildRequest, select
+from analysis.build.jobs import plan, read_figures
+from analysis.build.worker import Builder
 from build_helpers import notebook, write_figures
 
 # The analyst's cell leaves a trace on disk when it runs, and shows a line of its own.

@@ -18,11 +18,13 @@ import pandas as pd
 import pytest
 
 from analysis import provinces
+from analysis.build import build, runner
+from analysis.build.jobs import Result, make_job
+from analysis.build.worker import Builder
 from analysis.errors import AnalysisError
-from analysis.reports import build, export, overview, runner, svgraster
-from analysis.reports.jobs import Result, make_job
-from analysis.reports.takeaway import takeaway_csv
-from analysis.reports.worker import Builder
+from analysis.national import overview
+from analysis.national.takeaway import takeaway_csv
+from analysis.outputs import export, svgraster
 from build_helpers import kernels, notebook, write_figures
 
 SVG = (
@@ -154,7 +156,7 @@ def test_a_template_nbformat_refuses_stops_the_kernel_it_started(tmp_path):
 
 
 def _recorder(tmp_path: Path, df: pd.DataFrame) -> build._Recorder:
-    from analysis.reports.index import Progress
+    from analysis.build.progress import Progress
 
     record = build._Recorder(tmp_path, {}, {}, "scope", "v1", Progress(1, False))
     record.df, record.years = df, [2018]
@@ -168,7 +170,7 @@ def test_a_csv_prepared_while_the_kernel_runs_is_the_csv_written(tmp_path, monke
     record = _recorder(tmp_path / "out", df)
     record.prepare(job)
     expected = takeaway_csv(df, job.code, job.regime, job.lang, record._citations)
-    import analysis.reports.takeaway as takeaway
+    import analysis.national.takeaway as takeaway
 
     def must_not_run(*args, **kw):
         raise AssertionError("the CSV was cut again although prepared")
@@ -188,7 +190,7 @@ def test_a_csv_that_cannot_be_cut_ahead_fails_its_briefing_at_the_csv_step(tmp_p
     def broken(*args, **kw):
         raise AnalysisError("cannot cut")
 
-    import analysis.reports.takeaway as takeaway
+    import analysis.national.takeaway as takeaway
 
     monkeypatch.setattr(takeaway, "takeaway_csv", broken)
     record.prepare(job)  # not raised here: reported when the briefing is recorded

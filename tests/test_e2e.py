@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 import pytest
 
 from analysis import config
+from analysis.build import build
 from analysis.provinces import get
-from analysis.reports import build
 
 pytestmark = pytest.mark.slow
 

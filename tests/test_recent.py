@@ -17,7 +17,7 @@ from analysis.briefing import metrics
 from analysis.briefing.inputs import default_year
 
 FIGURES = config.FIGURES_DIR
-QUALITIES = {"publisher", "secondary_complete", "press"}
+QUALITIES = {"publisher", "secondary_complete", "province_release", "press"}
 
 
 def _frame(rows: list[tuple[str, int, str, float]], regime: str = "63") -> pd.DataFrame:

@@ -64,7 +64,7 @@ def _cmd_accept(args: argparse.Namespace) -> int:
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
-    from analysis.reports.build import BuildRequest, run_reports
+    from analysis.build.build import BuildRequest, run_reports
 
     request = BuildRequest.from_cli(
         provinces=args.provinces,
@@ -77,15 +77,15 @@ def _cmd_reports(args: argparse.Namespace) -> int:
         notebook=Path(args.notebook),
         wait=not args.no_wait,
     )
-    from analysis.reports.procs import sigterm_as_interrupt
+    from analysis.build.procs import sigterm_as_interrupt
 
     with sigterm_as_interrupt():
         return run_reports(request)
 
 
 def _cmd_preview(args: argparse.Namespace) -> int:
-    from analysis.reports.jobs import BuildRequest
-    from analysis.reports.preview import run_preview
+    from analysis.build.jobs import BuildRequest
+    from analysis.build.preview import run_preview
 
     request = BuildRequest.from_cli(
         provinces=args.province,
@@ -97,7 +97,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
         out_dir=Path(args.out),
         notebook=Path(args.notebook),
     )
-    from analysis.reports.procs import sigterm_as_interrupt
+    from analysis.build.procs import sigterm_as_interrupt
 
     with sigterm_as_interrupt():
         return run_preview(request, interval=args.interval, pdf=args.pdf)
@@ -108,7 +108,7 @@ def _cmd_overview(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from analysis.errors import InputFileError
-    from analysis.reports.overview import write_overview
+    from analysis.national.overview import write_overview
 
     clean, out = Path(args.clean), Path(args.out)
     if not (clean / "figures.parquet").exists():

@@ -43,9 +43,15 @@ REJECT_COLUMNS = [
     "indicator",
     "value",
     "unit",
+    "qualifier",
+    "precision",
+    "period",
     "source",
     "reason",
 ]
+# Figure-sheet columns a sheet may leave out; an input without them reads as "" (exact, precision as
+# written, the period = the assessment year).
+OPTIONAL_COLUMNS = ("note", "qualifier", "precision", "period")
 WORKBOOK_DIR = "official"  # data/raw/official/*.xls[x]: publishers' workbooks, imported by analysis.ingest
 LOCALES = ("vi", "intl")
 
@@ -187,8 +193,9 @@ def workbook_input(path: Path, result: IngestResult) -> Input:
     rows = result.rows.copy()
     values = [Number(float(v)) for v in rows["value"]]
     rows["year"] = rows["year"].astype(str)
-    rows["note"], rows["qualifier"] = "", ""
-    cols = ["province", "year", "indicator", "unit", "source", "note", "qualifier", "source_ref"]
+    for col in OPTIONAL_COLUMNS:
+        rows[col] = ""
+    cols = ["province", "year", "indicator", "unit", "source", *OPTIONAL_COLUMNS, "source_ref"]
     item.rows = rows[cols].astype(str)
     item.rows["value"] = pd.Series(values, index=item.rows.index, dtype=object)
     left = result.rejects
@@ -257,7 +264,7 @@ def reject_frame(
         return [shown(v) for v in sub[name]] if name in sub else [""] * len(positions)
 
     out = {"file": column("file"), "row": column("source_ref"), "column": columns}
-    for c in ("province", "year", "indicator", "value", "unit", "source"):
+    for c in ("province", "year", "indicator", "value", "unit", "qualifier", "precision", "period", "source"):
         out[c] = column(c)
     out["reason"] = reasons
     return pd.DataFrame(out, columns=REJECT_COLUMNS)
@@ -302,6 +309,8 @@ def clean_frames(items: list[Input], max_year: int) -> tuple[pd.DataFrame, pd.Da
     ]
     refused = [item.pre_rejects for item in items if item.pre_rejects is not None and len(item.pre_rejects)]
     raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["locale"])
+    for col in OPTIONAL_COLUMNS:
+        raw[col] = raw[col].fillna("") if col in raw else ""
     parsed, rejects = parse_rows(raw, max_year)
     rejects = (
         pd.concat([*refused, rejects] if len(rejects) else refused, ignore_index=True) if refused else rejects

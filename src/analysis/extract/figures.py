@@ -43,10 +43,12 @@ CANDIDATE_COLUMNS = (
     "value",
     "unit",
     "qualifier",
+    "precision",
     "denominator",
     "indicator",
     "province",
     "year",
+    "period",
     "sentence",
     "accept",
 )
@@ -68,6 +70,8 @@ class Candidate:
     province: str
     year: int | None
     sentence: str
+    precision: int = 0  # digits after the separator as written
+    period: str = ""  # analysis.periods form; "" when no year is known
 
 
 # ------------------------------------------------------------------ province, year, indicator context
@@ -264,6 +268,7 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
             window = text[sentence[0] : sentence[1]]
         indicator = _indicator(window, unit, ctx.programme(f.start, sentence))
         start, end = where[f.start], where[f.end]
+        year = ctx.year(f.start, f.end, sentence, c_end)
         out.append(
             Candidate(
                 source=source,
@@ -276,8 +281,10 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
                 denominator=fig.denominator,
                 indicator=indicator,
                 province=ctx.province(f, sentence, home, unit),
-                year=ctx.year(f.start, f.end, sentence, c_end),
+                year=year,
                 sentence=" ".join(raw[where[sentence[0]] : where[sentence[1]]].split()),
+                precision=0 if unit == "rank" else fig.precision,
+                period="" if year is None else str(year),
             )
         )
     return out
@@ -314,7 +321,7 @@ def extract_files(files: Iterable[Path]) -> list[Candidate]:
 
 def candidates_frame(rows: Sequence[Candidate]) -> pd.DataFrame:
     """Candidates as candidates.csv has them: numbers written plainly, `accept` left empty."""
-    plain = {"value": _plain, "denominator": _plain, "year": lambda y: str(y or "")}
+    plain = {"value": _plain, "denominator": _plain, "year": lambda y: str(y or ""), "precision": str}
     columns = {
         k: [plain.get(k, str)(getattr(c, k)) for c in rows] for k in CANDIDATE_COLUMNS if k != "accept"
     }

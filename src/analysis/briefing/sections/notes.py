@@ -191,7 +191,7 @@ def html(result: DataNotes, ctx: Context) -> str:
         out += heading(3, t("sources", lang)) + source_items(n.sources)
     if n.comparison_sources:
         out += heading(3, t("comparison_sources", lang)) + source_items(n.comparison_sources)
-    # The build writes the figures as <slug>.csv beside the HTML and PDF (analysis.reports.takeaway).
+    # The build writes the figures as <slug>.csv beside the HTML and PDF (analysis.national.takeaway).
     slug = provinces.get(ctx.scope.code, ctx.scope.regime).slug
     link = f'<a href="{esc(slug)}.csv">{esc(slug)}.csv</a>'
     out += f'<ul class="cchc-takeaway"><li>{esc(t("takeaway_csv", lang))} {link}</li></ul>'

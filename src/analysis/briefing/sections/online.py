@@ -95,7 +95,7 @@ def table(result: pd.DataFrame) -> pd.DataFrame:
 def value_text(r: object, lang: str) -> str:
     """An online-services value as read aloud: qualifier, value, and "done of assigned" for tasks."""
     value = fmt_value(r.value, r.indicator, lang)
-    if r.qualifier in ("over", "under", "approx"):
+    if r.qualifier in ("over", "under", "about", "nearly", "approx"):
         value = f"{t(r.qualifier, lang)} {value}"
     if not pd.isna(r.done_of):
         share = format_percent(100 * float(r.value) / float(r.done_of), lang, 1)

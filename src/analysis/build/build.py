@@ -2,10 +2,10 @@
 
 Design (numbers in ../shared/research/perf_baseline.md and benchmarks/README.md): most of a naive
 briefing's cost is start-up (a kernel, the imports, three command lines). So each worker process
-keeps ONE warm kernel and exports in-process (reports.worker); when one worker is enough (a
+keeps ONE warm kernel and exports in-process (build.worker); when one worker is enough (a
 single briefing, `--jobs 1`) there is no pool: the build's own process starts the kernel first,
 and plans and loads its exporters while the kernel imports. A briefing is rebuilt only when its
-key changes (reports.jobs); keys live in `reports/.build-cache.json`.
+key changes (build.jobs); keys live in `reports/.build-cache.json`.
 
 Guarantees: one build per output folder at a time (a lock file; a second build waits); the cache
 and the index are written after every finished briefing, so an interrupted build loses nothing it
@@ -28,11 +28,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analysis.errors import AnalysisError, InputFileError
-from analysis.reports import procs
-from analysis.reports.early import EarlyRun, start_early
-from analysis.reports.index import Progress, index_template, summary_table, write_index
-from analysis.reports.jobs import (
+from analysis.build import procs
+from analysis.build.early import EarlyRun, start_early
+from analysis.build.jobs import (
     CACHE_NAME,
     LANGS,
     BuildRequest,
@@ -55,7 +53,10 @@ from analysis.reports.jobs import (
     select,
     sha256_bytes,
 )
-from analysis.reports.worker import Builder, build_one, init_worker
+from analysis.build.progress import Progress, summary_table
+from analysis.build.worker import Builder, build_one, init_worker
+from analysis.errors import AnalysisError, InputFileError
+from analysis.national.index import index_template, write_index
 
 __all__ = [
     "CACHE_NAME",
@@ -157,7 +158,7 @@ def run_early(
     on_result: Callable,
     prepare: Callable[[Job], None] | None = None,
 ) -> None:
-    """Export the notebook the early run executed (reports.early) as this job's briefing.
+    """Export the notebook the early run executed (build.early) as this job's briefing.
 
     `prepare` (the briefing's take-away CSV) runs here while the kernel still executes the
     notebook: this thread would otherwise only wait, and the CSV would come after the PDF."""
@@ -220,7 +221,7 @@ class _Recorder:
 
     def _csv(self, job: Job) -> bytes:
         from analysis.citations import Citations
-        from analysis.reports.takeaway import takeaway_csv
+        from analysis.national.takeaway import takeaway_csv
 
         if self._citations is None:
             self._citations = Citations.load()
@@ -236,7 +237,7 @@ class _Recorder:
         except AnalysisError as exc:  # reported when the briefing is recorded, as without preparing
             self._prepared[job.rel] = exc
         if job.year in self.years and job.year not in self._overview:
-            from analysis.reports.overview import overview_tables, overview_template
+            from analysis.national.overview import overview_tables, overview_template
 
             with contextlib.suppress(AnalysisError):  # then computed (and reported) at the end
                 self._overview[job.year] = overview_tables(self.df, job.year)
@@ -280,7 +281,7 @@ class _Recorder:
     def save(self, final: bool) -> None:
         save_cache(self.out_dir, self.cache, self.memo, self.scope)
         if final and self.df is not None and self.years:
-            from analysis.reports.overview import write_overview
+            from analysis.national.overview import write_overview
 
             write_overview(self.out_dir, self.df, self.years, self.cache, self.version, self._overview)
         write_index(self.out_dir, self.cache, self.version, self.failures, final=final)

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_event_loop, run_sync
 
+from analysis.build import procs
 from analysis.errors import AnalysisError
-from analysis.reports import procs
 
 if TYPE_CHECKING:
     from nbclient import NotebookClient
@@ -134,7 +134,7 @@ def template_index(nb: NotebookNode, executed_index: int) -> int:
 
 def _skipped(cell: NotebookNode) -> bool:
     """A code cell the published briefing drops (tagged `remove`, …: export.REMOVE_TAGS)."""
-    from analysis.reports.export import REMOVE_TAGS
+    from analysis.outputs.export import REMOVE_TAGS
 
     return cell.cell_type == "code" and bool(REMOVE_TAGS & set(cell.get("metadata", {}).get("tags", [])))
 

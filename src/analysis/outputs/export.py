@@ -25,8 +25,8 @@ from nbformat import NotebookNode
 
 from analysis.config import PACKAGE_DIR
 from analysis.errors import BriefingError
-from analysis.reports.printcopy import Rasters, print_variant
-from analysis.reports.safety import unsafe_html
+from analysis.outputs.printcopy import Rasters, print_variant
+from analysis.outputs.safety import unsafe_html
 
 __all__ = ["Exporter", "Rasters", "print_variant", "prune", "unsafe_html"]
 

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from analysis.reports import procs
-from analysis.reports.jobs import Job, Result, output_paths
+from analysis.build import procs
+from analysis.build.jobs import Job, Result, output_paths
 
 
 class Builder:
@@ -50,7 +50,7 @@ class Builder:
         the kernel's process runs."""
         import json
 
-        from analysis.reports.runner import WarmKernel, warm_code
+        from analysis.build.runner import WarmKernel, warm_code
 
         # The kernel starts before nbformat loads and validates the template: its warm-up code
         # needs only the cells, read as plain JSON (if that fails, nbformat says why just below).
@@ -65,7 +65,7 @@ class Builder:
         try:
             import nbformat
 
-            from analysis.reports.export import Exporter
+            from analysis.outputs.export import Exporter
 
             template = nbformat.read(str(notebook), as_version=4)
         except BaseException:
@@ -90,9 +90,9 @@ class Builder:
 
         `before_export` runs between the notebook and the export (the build joins its exporter
         warm-up thread there); `pdf=False` writes the HTML only (analysis preview); `executed` is
-        the notebook already run for this job (or the error it raised) by reports.early."""
-        from analysis.reports.printcopy import print_variant
-        from analysis.reports.runner import CellFailure, parameterize
+        the notebook already run for this job (or the error it raised) by build.early."""
+        from analysis.build.runner import CellFailure, parameterize
+        from analysis.outputs.printcopy import print_variant
         from analysis.writing import atomic_write
 
         t0 = time.perf_counter()

@@ -20,9 +20,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from analysis.build.jobs import BuildRequest, Job, make_job
+from analysis.build.worker import Builder
 from analysis.errors import AnalysisError
-from analysis.reports.jobs import BuildRequest, Job, make_job
-from analysis.reports.worker import Builder
 
 
 class EarlyRun:
@@ -40,7 +40,7 @@ class EarlyRun:
         self.thread.start()
 
     def _main(self) -> None:
-        from analysis.reports.runner import parameterize
+        from analysis.build.runner import parameterize
 
         try:
             self.builder = Builder.open(

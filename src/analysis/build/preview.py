@@ -21,10 +21,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from analysis import config
+from analysis.build import procs
+from analysis.build.jobs import BuildRequest, Job, load_figures, output_paths, read_figures_bytes, select
+from analysis.build.worker import Builder
 from analysis.errors import AnalysisError, InputFileError
-from analysis.reports import procs
-from analysis.reports.jobs import BuildRequest, Job, load_figures, output_paths, read_figures_bytes, select
-from analysis.reports.worker import Builder
 
 PREVIEW_DIR = ".preview"
 
@@ -98,14 +98,14 @@ class Preview:
         """Prepare the builder for the changes: restart the kernel for library code, re-read the template."""
         assert self.builder is not None
         if "library" in what:
-            from analysis.reports.runner import warm_code
+            from analysis.build.runner import warm_code
 
             self.builder.kernel.shutdown()
             self.builder.kernel.start(warm_code(self.builder.template, self._clean_dir()))
         if "notebook" in what:
             self.builder.reload_template(self.request.notebook)
             if "library" not in what:
-                from analysis.reports.runner import warm_code
+                from analysis.build.runner import warm_code
 
                 self.builder.kernel.warm_code = warm_code(self.builder.template, self._clean_dir())
 
