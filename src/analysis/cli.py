@@ -79,8 +79,9 @@ def _cmd_reports(args: argparse.Namespace) -> int:
     )
     from analysis.build.procs import sigterm_as_interrupt
 
+    scheduler = args.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
     with sigterm_as_interrupt():
-        return run_reports(request)
+        return run_reports(request, scheduler=scheduler)
 
 
 def _cmd_preview(args: argparse.Namespace) -> int:
@@ -123,7 +124,9 @@ def _cmd_overview(args: argparse.Namespace) -> int:
     )
     if not years:
         raise AnalysisError(f"no briefings in {out} and no --years: nothing to overview")
-    for path in write_overview(out, df, years, cache):
+    from analysis.outputs.registry import links
+
+    for path in write_overview(out, df, years, cache, files=links()):
         print(path)
     return 0
 
@@ -161,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_accept)
 
-    p = sub.add_parser("reports", help="build HTML + PDF briefings")
+    p = sub.add_parser("reports", help="build the briefings (HTML, PDF, CSV, Word)")
     p.add_argument("--provinces", default="", help="comma-separated names (default: all)")
     p.add_argument("--years", default="", help="comma-separated years (default: latest with data)")
     p.add_argument("--lang", default="vi", help="vi, en or vi,en")
@@ -172,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notebook", default=str(config.TEMPLATE_NOTEBOOK), help="template notebook")
     p.add_argument(
         "--no-wait", action="store_true", help="stop instead of waiting when another build writes into --out"
+    )
+    p.add_argument(
+        "--scheduler",
+        default="",
+        help="build on a Dask cluster: its scheduler's address, e.g. tcp://host:8786 "
+        "(default: $DASK_SCHEDULER_ADDRESS; unset: this machine's cores)",
     )
     p.set_defaults(func=_cmd_reports)
 
