@@ -144,8 +144,9 @@ def _cmd_reports(args: argparse.Namespace) -> int:
     )
     from analysis.build.procs import sigterm_as_interrupt
 
+    scheduler = args.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
     with sigterm_as_interrupt():
-        return run_reports(request)
+        return run_reports(request, scheduler=scheduler)
 
 
 def _cmd_preview(args: argparse.Namespace) -> int:
@@ -197,7 +198,9 @@ def _cmd_overview(args: argparse.Namespace) -> int:
     )
     if not years:
         raise AnalysisError(f"no briefings in {out} and no --years: nothing to overview")
-    for path in write_overview(out, df, years, cache):
+    from analysis.outputs.registry import links
+
+    for path in write_overview(out, df, years, cache, files=links()):
         print(path)
     return 0
 
@@ -315,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _sub(
         sub,
         "reports",
-        "build HTML + PDF briefings",
+        "build the briefings (HTML, PDF, CSV, Word)",
         "analysis reports --provinces 'Nghệ An' --years 2019-2021 --lang vi,en",
     )
     _selection(p, one=False)
@@ -324,6 +327,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(config.REPORTS_DIR), help="output directory")
     p.add_argument(
         "--no-wait", action="store_true", help="stop instead of waiting when another build writes into --out"
+    )
+    p.add_argument(
+        "--scheduler",
+        default="",
+        help="build on a Dask cluster: its scheduler's address, e.g. tcp://host:8786 "
+        "(default: $DASK_SCHEDULER_ADDRESS; unset: this machine's cores)",
     )
     p.set_defaults(func=_cmd_reports)
 
