@@ -128,6 +128,13 @@ def _cmd_overview(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    """Check every briefing against the rule book; exit 1 on any violation (analysis.audit)."""
+    from analysis.audit import run_cli
+
+    return run_cli(args.clean, args.years, args.lang, args.provinces, args.jobs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="analysis", description=__doc__.splitlines()[0])
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -191,6 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--clean", default=str(config.CLEAN_DIR), help="clean data directory")
     p.add_argument("--out", default=str(config.REPORTS_DIR), help="the reports directory")
     p.set_defaults(func=_cmd_overview)
+
+    p = sub.add_parser("audit", help="check every briefing 2005-2025 against the rule book (exit 1 on any)")
+    p.add_argument("--years", default="2005-2025", help="years: 2024 or 2005-2025 or 2023,2024")
+    p.add_argument("--lang", default="vi,en", help="languages")
+    p.add_argument("--provinces", default="", help="province slugs or names (default: all)")
+    p.add_argument("--jobs", type=int, default=2, help="processes (one year each at a time)")
+    p.add_argument("--clean", default=str(config.CLEAN_DIR), help="clean data directory")
+    p.set_defaults(func=_cmd_audit)
     return parser
 
 
