@@ -205,6 +205,13 @@ def _cmd_overview(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    """Check every briefing against the rule book; exit 1 on any violation (analysis.audit)."""
+    from analysis.audit import run_cli
+
+    return run_cli(args.clean, args.years, args.lang, args.provinces, args.jobs)
+
+
 class _Help(argparse.RawDescriptionHelpFormatter):
     """Help that shows every default that says something and keeps the examples' line breaks."""
 
@@ -364,6 +371,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--clean", default=str(config.CLEAN_DIR), help="clean data directory")
     p.add_argument("--out", default=str(config.REPORTS_DIR), help="the reports directory")
     p.set_defaults(func=_cmd_overview)
+
+    p = _sub(
+        sub,
+        "audit",
+        "check every briefing 2005-2025 against the rule book (exit 1 on any violation)",
+        "analysis audit --years 2023-2025 --lang vi,en",
+    )
+    p.add_argument("--years", default="2005-2025", help="years: 2024 or 2005-2025 or 2023,2024")
+    p.add_argument("--lang", default="vi,en", help="languages")
+    p.add_argument("--provinces", default="", help="province slugs or names (default: all)")
+    p.add_argument("--jobs", type=int, default=2, help="processes (one year each at a time)")
+    p.add_argument("--clean", default=str(config.CLEAN_DIR), help="clean data directory")
+    p.set_defaults(func=_cmd_audit)
     return parser
 
 

@@ -85,7 +85,9 @@ _NOT_FIGURES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "Sáng 17-4", "(17-4)": a day and month with a dash, no year; not a range of figures ("3-5%")
     (
         "date",
-        re.compile(r"(?<![\d.,/\-])(?:0?[1-9]|[12]\d|3[01])-(?:0?[1-9]|1[0-2])(?![\d/\-]|\s*(?:%|phần trăm))"),
+        re.compile(
+            r"(?<![\d.,/\-])(?:0?[1-9]|[12]\d|3[01])-(?:0?[1-9]|1[0-2])(?![\d/\-]|\s*(?:%|phần trăm))"
+        ),
     ),
     ("slogan", re.compile(r"[“\"‘][^”\"’\n]{1,60}[”\"’]")),
     ("slogan", re.compile(r"(?<![\d.,])\d+(?:\s*[-–]\s*\d+){2,}")),

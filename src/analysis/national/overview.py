@@ -16,6 +16,7 @@ Rules, the same as the briefings':
 
 from __future__ import annotations
 
+import datetime
 import functools
 import io
 from collections.abc import Iterable, Mapping, Sequence
@@ -328,14 +329,33 @@ def render_overview(
     data_version: str = "",
     langs: Iterable[str] = (),
     files: Sequence[tuple[str, str]] = DEFAULT_FILES,
+    sources: Iterable[Any] = (),
+    latest: int | None = None,
+    built: str = "",
 ) -> str:
     """The overview page (HTML, no script, nothing loaded from outside); `langs`: the languages the
     overview is written in this year (the other one is linked only if it is among them); `files`:
-    (label, suffix) of the briefing files to link."""
+    (label, suffix) of the briefing files to link; `sources`: the citations of its figures
+    (`citations.SourceLine`); `latest`: the latest year with data, for a year without any; `built`:
+    the build date."""
     from markupsafe import Markup
 
     regime = provinces.regime_for_year(year)
     views = [_view(t, lang, available, files) for t in tables]
+    empty = None
+    if not tables:  # a year without index data says so, draws its provinces, points to the latest year
+        n = len(provinces.all_provinces(regime))
+        which = "year_without_data" if latest else "year_without_data_none"
+        title = tilemap.label("blank_map_title", lang, n=n, year=year)
+        hrefs = {
+            p.code: f"{p.slug}.html" for p in provinces.all_provinces(regime) if (lang, p.slug) in available
+        }
+        empty = {
+            "text": tilemap.label(which, lang, year=year, n=n, latest=latest),
+            "href": f"../../{latest}/{lang}/{OVERVIEW_NAME}" if latest else "",
+            "latest": latest,
+            "map": Markup(tilemap.tile_map_svg(regime, {}, lang, hrefs=hrefs, title=title, legend=False)),
+        }
     for v in views:
         v["map"] = Markup(v["map"])  # built by tilemap from escaped parts
     other = "en" if lang == "vi" else "vi"
@@ -367,6 +387,11 @@ def render_overview(
         ),
         data_version=data_version,
         data_version_label=tilemap.label("data_version", lang),
+        empty=empty,
+        sources=[{"text": x.text, "url": x.url} for x in sources],
+        sources_label=tilemap.label("sources", lang),
+        built=built,
+        built_label=tilemap.label("built", lang),
     )
 
 
@@ -423,11 +448,45 @@ def write_overview(
             path = out_dir / str(year) / csv_name(table)
             atomic_write(path, table_csv(table))
             written.append(path)
+        latest = None if tables else latest_year_with_data(df, year)
+        built = datetime.date.today().isoformat()
         for lang in langs:
             path = overview_path(out_dir, year, lang)
-            atomic_write(path, render_overview(tables, year, lang, available, data_version, langs, files))
+            extra = {"sources": overview_sources(df, tables, lang), "latest": latest, "built": built}
+            atomic_write(
+                path, render_overview(tables, year, lang, available, data_version, langs, files, **extra)
+            )
             written.append(path)
     return written
+
+
+def latest_year_with_data(df: pd.DataFrame, before: int) -> int | None:
+    """The latest year before `before` with a value of any headline index in its regime."""
+    years = sorted({int(y) for y in df.loc[metrics.has_index_values(df), "year"] if int(y) < before})
+    return next((y for y in reversed(years) if index_keys(df, y)), None)
+
+
+def overview_sources(df: pd.DataFrame, tables: list[IndexTable], lang: str) -> list[Any]:
+    """The citations of the figures the tables show (values and ranks, and the previous year's)."""
+    from analysis.briefing.labels import t
+    from analysis.citations import source_list
+
+    cells = set()
+    for tab in tables:
+        for y in (tab.year, tab.prev_year):
+            if y is not None:
+                cells |= {(tab.regime, int(y), k) for k in metrics.with_ranks([tab.key])}
+    rows = metrics.cells(df, cells)
+    if rows.empty:
+        return []
+    return source_list(rows, _citations(), lang, t("press_sources", lang))
+
+
+@functools.cache
+def _citations() -> Any:
+    from analysis.citations import Citations
+
+    return Citations.load(config.RAW_DIR)
 
 
 def overview_links(out_dir: Path) -> list[dict[str, Any]]:
