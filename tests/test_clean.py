@@ -230,7 +230,7 @@ def test_shipped_default_dataset_cleans_and_balances(tmp_path):
 
 
 def test_manifest_data_version_is_the_one_the_briefings_index_shows(tmp_path):
-    from analysis.reports.build import data_version, read_figures_bytes
+    from analysis.build.build import data_version, read_figures_bytes
 
     write_sheet(tmp_path / "raw", "v.csv", 'Nghệ An,2018,pci,"64,5",điểm,src,\n')
     result = clean(tmp_path)

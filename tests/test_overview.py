@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis import provinces
-from analysis.reports import overview
+from analysis.national import overview
 
 P63 = provinces.all_provinces("63")
 P34 = provinces.all_provinces("34")

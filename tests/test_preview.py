@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from analysis.build.jobs import BuildRequest
+from analysis.build.preview import Preview, changed, snapshot
 from analysis.errors import AnalysisError
-from analysis.reports.jobs import BuildRequest
-from analysis.reports.preview import Preview, changed, snapshot
 from build_helpers import alive, cli, descendants, kernels, notebook, wait_for, write_figures
 
 

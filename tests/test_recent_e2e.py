@@ -27,8 +27,8 @@ def _text(markup: str) -> str:
 def built(shipped_clean_dir, tmp_path_factory) -> Path:
     if not config.TEMPLATE_NOTEBOOK.exists():
         pytest.skip("no briefing notebook")
-    from analysis.reports.build import run_reports
-    from analysis.reports.jobs import BuildRequest
+    from analysis.build.build import run_reports
+    from analysis.build.jobs import BuildRequest
 
     clean = shipped_clean_dir
     out = tmp_path_factory.mktemp("reports")

@@ -10,7 +10,7 @@ import pytest
 
 from analysis import provinces
 from analysis.citations import Citations
-from analysis.reports import takeaway
+from analysis.national import takeaway
 
 P63 = provinces.all_provinces("63")
 

@@ -22,14 +22,19 @@ from analysis.briefing.context import Context, context_rows, make_context
 from analysis.briefing.display import SvgFigure
 from analysis.config import CLEAN_COLUMNS
 from analysis.errors import AnalysisError, BriefingError, InputFileError, UnknownProvinceError
+from analysis.selection import check_year
 
-COLUMNS = CLEAN_COLUMNS[:9]  # what a briefing reads; source_ref and note stay in the clean table
+# what a briefing reads (source_ref and note stay in the clean table), with the figure model's columns
+COLUMNS = [*CLEAN_COLUMNS[:9], *(c for c in ("precision", "period", "period_kind") if c in CLEAN_COLUMNS)]
 
 
 @cache
 def _read(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
     del mtime_ns, size  # part of the cache key only: a rewritten file is read again
-    df = pd.read_parquet(path, columns=COLUMNS)
+    import pyarrow.parquet as pq
+
+    have = set(pq.read_schema(path).names)  # a table cleaned before the figure model lacks its columns
+    df = pd.read_parquet(path, columns=[c for c in COLUMNS if c in have])
     df["year"] = df["year"].astype(int)
     df["value"] = df["value"].astype(float)
     for col in ("province_code", "regime", "indicator"):
@@ -163,7 +168,7 @@ def resolve(
             ):
                 asked = res.successor_of
         return p, asked
-    res = provinces.resolve(province, year)
+    res = provinces.validate(province, year)
     return res.province, res.successor_of
 
 
@@ -188,7 +193,7 @@ def load_briefing(
         labels.check_lang(lang)
         df = read_figures(clean_dir or None)
         step = "year"
-        year = int(year) or metrics.default_year(df)
+        year = check_year(year, df["year"].unique()) if year else metrics.default_year(df)
         step = "resolve"
         p, asked = resolve(province, year, province_code or None, regime or None)
         step = "compute"

@@ -29,8 +29,9 @@ in the sentence, else the report's province; `year` per `_year`.
 
 The package, by job: `rules` (what is a figure, what is not, cue table, provinces in a text),
 `figures` (context around each figure; `analysis extract`), `labels` (which index a rank or score
-belongs to, the nearest cue words, the province named just before, the period a sentence states), `review` (`analysis accept`),
-`scoring` (measure against hand-read figures). This module re-exports their public names.
+belongs to, the nearest cue words, the province named just before, the period a sentence states),
+`review` (`analysis accept`), `scoring` (measure against hand-read figures). This module
+re-exports their public names.
 """
 
 from __future__ import annotations

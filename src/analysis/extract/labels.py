@@ -21,10 +21,11 @@ from __future__ import annotations
 import csv
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 from analysis import config, periods
 
@@ -246,3 +247,91 @@ def period_for(
     if at < len(found) and found[at][0] < clause_end:
         return found[at][2]
     return None
+
+
+# ------------------------------------------------------------------ one text's labelling state
+
+
+class TextLabels:
+    """What one text says once (the indices and periods it names, its headline's share, index and
+    year) and the rules above applied to each of its figures, in order."""
+
+    def __init__(
+        self,
+        text: str,
+        years: list[tuple[int, int]],
+        provinces: list[tuple[int, str]],
+        cue: Callable[[str, str, str], str],
+    ):
+        self.text = text
+        self.indices = index_mentions(text)
+        self.index_starts = [p for p, _ in self.indices]
+        self.periods = period_mentions(text)
+        self.period_starts = [p for p, _, _ in self.periods]
+        self.provinces = provinces
+        self.province_starts = [p for p, _ in provinces]
+        lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+        head = [(a, b) for a, b in lines if text[a:b].strip() and not DATE_LINE.search(text[a:b])][:2]
+
+        def in_head(p: int) -> bool:
+            return any(a <= p < b for a, b in head)
+
+        self.topic = cue(" ".join(text[a:b] for a, b in head), "percent", "")  # the headline's share
+        self.topic_index = next((name for p, name in self.indices if in_head(p)), None)
+        self.head_year = next((y for p, y in years if in_head(p)), None)
+
+    def indicator(
+        self,
+        cued: str,
+        unit: str,
+        span: tuple[int, int],
+        clause: tuple[int, int],
+        sentence: tuple[int, int],
+        previous: Any | None,
+        since: int,
+    ) -> str:
+        """The key for a figure the cue table gave `cued`: the index a rank or uncued score belongs
+        to, a rank right after its score, the plan share after a count of tasks done."""
+        start, end = span
+        key = cued
+        if unit in ("rank", "score", "percent") and (unit == "rank" or not key):
+            key = index_for(self.indices, self.index_starts, start, sentence, unit, self.topic_index) or key
+        if unit == "rank" and previous is not None:
+            key = rank_after(previous.indicator, self.indices, self.index_starts, since, start) or key
+        if not key and unit == "percent" and previous is not None:
+            window = self.text[clause[0] : start] + " " + self.text[end : clause[1]]
+            key = plan_share(previous.indicator, window)  # "hoàn thành 62 nhiệm vụ, đạt 95,4% kế hoạch"
+        return key
+
+    def carried(self, text: str, around: tuple[int, int, int, int], earlier: Sequence) -> str:
+        left, start, _, _ = around
+        lists = bool(self.province_before(left, start))
+        return carried(text, around, earlier, self.topic, lists)
+
+    def year_and_period(
+        self,
+        year: int | None,
+        span: tuple[int, int],
+        sentence: tuple[int, int],
+        clause_end: int,
+        year_starts: list[int],
+    ) -> tuple[int | None, periods.Period | None]:
+        """The figure's year and the period its sentence states: a year named in the sentence (or
+        the one compared with, in brackets right after "so với năm 2021 ("), else the headline's; a
+        stated period sets the year to its last."""
+        start, end = span
+        compared = COMPARED_IN.search(self.text, max(0, start - 40), start)
+        if compared:  # "So với năm 2021 (xếp thứ 35)": the figure of the year compared with
+            year = int(compared.group("y"))
+        named_here = compared is not None or bisect_left(year_starts, sentence[0]) < bisect_left(
+            year_starts, min(clause_end, end + 40)
+        )
+        if not named_here and self.head_year is not None:
+            year = self.head_year  # not the last year named, often a comparison
+        period = period_for(self.periods, self.period_starts, start, sentence, clause_end)
+        if period is not None:
+            year = period.end.year
+        return year, period
+
+    def province_before(self, since: int, pos: int) -> str:
+        return province_before(self.provinces, self.province_starts, since, pos)

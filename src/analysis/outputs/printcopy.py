@@ -1,7 +1,7 @@
 """The print copy: a briefing's SVG figures as PNG for the PDF, the screen HTML keeping the vectors.
 
 Why: WeasyPrint draws SVG in pure Python (1-2 s for a matplotlib figure with its text as paths);
-librsvg (analysis.reports.svgraster) draws the same figure in under 0.1 s, outside the GIL. The
+librsvg (analysis.outputs.svgraster) draws the same figure in under 0.1 s, outside the GIL. The
 figures of each cell are begun as soon as the cell finishes (`Rasters`), while the kernel still
 runs the next ones; `print_variant` makes the copy the PDF is rendered from.
 """
@@ -12,11 +12,12 @@ import base64
 import copy as copy_module
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
-import nbformat
-from nbformat import NotebookNode
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
-__all__ = ["Rasters", "print_variant"]
+__all__ = ["Rasters", "print_copy", "print_variant"]
 
 
 _INLINE_SVG = re.compile(r"<svg\b[^>]*>.*?</svg>", re.S | re.I)
@@ -58,7 +59,7 @@ class Rasters:
 
     def cell_done(self, cell: NotebookNode, **_: object) -> None:
         """Start rasterising the finished cell's SVG figures (called in the notebook's thread)."""
-        from analysis.reports import svgraster
+        from analysis.outputs import svgraster
 
         if not svgraster.available():
             return
@@ -83,7 +84,7 @@ class Rasters:
 
 
 def _raster(svg: str | bytes) -> tuple[bytes, float, float] | None:
-    from analysis.reports import svgraster
+    from analysis.outputs import svgraster
 
     try:
         return svgraster.svg_to_png(svg.encode("utf-8") if isinstance(svg, str) else svg)
@@ -97,12 +98,12 @@ def print_variant(nb: NotebookNode, rasters: Rasters | None = None) -> NotebookN
     WeasyPrint draws SVG in Python: a matplotlib figure with its text as paths took 1-2 s per figure,
     more than the notebook itself, and a small inline SVG in an HTML output (a tile map) about
     0.25 s. An output that also carries a PNG keeps that PNG; an SVG-only output is rasterised
-    with librsvg (analysis.reports.svgraster), and an inline <svg> in HTML keeps its element and
+    with librsvg (analysis.outputs.svgraster), and an inline <svg> in HTML keeps its element and
     attributes (the print CSS still sizes it) around one rasterised image; if librsvg is
     unavailable or fails, the SVG stays (slower, same look). The HTML always keeps the vector SVG.
     `rasters` holds PNGs started while the notebook ran; the others are made here.
     """
-    from analysis.reports import svgraster
+    from analysis.outputs import svgraster
 
     every = [out for cell in nb.cells for out in cell.get("outputs", [])]
     if not any(
@@ -111,6 +112,8 @@ def print_variant(nb: NotebookNode, rasters: Rasters | None = None) -> NotebookN
         for out in every
     ):
         return None
+    import nbformat
+
     copy = nbformat.from_dict(copy_module.deepcopy(nb))
     outputs = [out for cell in copy.cells for out in cell.get("outputs", [])]
     figures = [out for out in outputs if "image/svg+xml" in out.get("data", {})]
@@ -135,3 +138,11 @@ def print_variant(nb: NotebookNode, rasters: Rasters | None = None) -> NotebookN
         if (done := next(pngs)) is not None:
             out["data"]["text/html"] = out["data"]["text/html"].replace(svg, _raster_svg(svg, *done), 1)
     return copy
+
+
+def print_copy(briefing: Any, rasters: Rasters | None = None) -> NotebookNode | None:
+    """The briefing's print copy (`print_variant`), made once per briefing for every format that
+    prints figures as images (the PDF, the Word document)."""
+    if "print" not in briefing.shared:
+        briefing.shared["print"] = print_variant(briefing.nb, rasters)
+    return briefing.shared["print"]

@@ -1,4 +1,7 @@
-"""Stage 4: build briefings: warm kernels run the notebook; HTML and PDF export; the index page."""
+"""The engine: plan briefings, run the notebook on warm kernels in worker processes, record the results.
+
+Formats are `analysis.outputs`, national pages `analysis.national`.
+"""
 
 import sys
 

@@ -1,0 +1,1 @@
+"""Output formats: an executed briefing notebook rendered as a file (HTML, PDF…) and the publishing check."""
