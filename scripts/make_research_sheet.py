@@ -80,7 +80,12 @@ QUALITIES = {
 }
 
 
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
 _AS_OF = re.compile(r"\bas of (\d{4})-(\d{2})-(\d{2})\b", re.I)
 _PUBLISHED = re.compile(r"snapshot published (\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})", re.I)
 
