@@ -28,6 +28,7 @@ import pandas as pd
 
 from analysis import config, indicators, provinces, publications, rulebook
 from analysis.briefing import metrics, tilemap
+from analysis.national import pagefacts
 from analysis.numbers import format_number, format_percent
 from analysis.writing import atomic_write, csv_safe
 
@@ -330,22 +331,9 @@ def render_overview(
 
     regime = provinces.regime_for_year(year)
     views = [_view(t, lang, available) for t in tables]
-    empty = None
-    if not tables:  # a year without index data says so, draws its provinces, points to the latest year
-        n = len(provinces.all_provinces(regime))
-        which = "year_without_data" if latest else "year_without_data_none"
-        title = tilemap.label("blank_map_title", lang, n=n, year=year)
-        hrefs = {
-            p.code: f"{p.slug}.html" for p in provinces.all_provinces(regime) if (lang, p.slug) in available
-        }
-        empty = {
-            "text": tilemap.label(which, lang, year=year, n=n, latest=latest),
-            "href": f"../../{latest}/{lang}/{OVERVIEW_NAME}" if latest else "",
-            "latest": latest,
-            "map": Markup(tilemap.tile_map_svg(regime, {}, lang, hrefs=hrefs, title=title, legend=False)),
-        }
     for v in views:
         v["map"] = Markup(v["map"])  # built by tilemap from escaped parts
+    empty = None if tables else pagefacts.empty_year(regime, year, lang, available, latest, OVERVIEW_NAME)
     other = "en" if lang == "vi" else "vi"
     labels = {
         k: tilemap.label(k, lang)
@@ -434,43 +422,14 @@ def write_overview(
             path = out_dir / str(year) / csv_name(table)
             atomic_write(path, table_csv(table))
             written.append(path)
-        latest = None if tables else latest_year_with_data(df, year)
+        latest = None if tables else pagefacts.latest_year_with_data(df, year, index_keys)
         built = datetime.date.today().isoformat()
         for lang in langs:
             path = overview_path(out_dir, year, lang)
-            extra = {"sources": overview_sources(df, tables, lang), "latest": latest, "built": built}
+            extra = {"sources": pagefacts.sources(df, tables, lang), "latest": latest, "built": built}
             atomic_write(path, render_overview(tables, year, lang, available, data_version, langs, **extra))
             written.append(path)
     return written
-
-
-def latest_year_with_data(df: pd.DataFrame, before: int) -> int | None:
-    """The latest year before `before` with a value of any headline index in its regime."""
-    years = sorted({int(y) for y in df.loc[metrics.has_index_values(df), "year"] if int(y) < before})
-    return next((y for y in reversed(years) if index_keys(df, y)), None)
-
-
-def overview_sources(df: pd.DataFrame, tables: list[IndexTable], lang: str) -> list[Any]:
-    """The citations of the figures the tables show (values and ranks, and the previous year's)."""
-    from analysis.briefing.labels import t
-    from analysis.citations import source_list
-
-    cells = set()
-    for tab in tables:
-        for y in (tab.year, tab.prev_year):
-            if y is not None:
-                cells |= {(tab.regime, int(y), k) for k in metrics.with_ranks([tab.key])}
-    rows = metrics.cells(df, cells)
-    if rows.empty:
-        return []
-    return source_list(rows, _citations(), lang, t("press_sources", lang))
-
-
-@functools.cache
-def _citations() -> Any:
-    from analysis.citations import Citations
-
-    return Citations.load(config.RAW_DIR)
 
 
 def overview_links(out_dir: Path) -> list[dict[str, Any]]:
