@@ -274,7 +274,8 @@ def _view(table: IndexTable, lang: str, available: set[tuple[str, str]]) -> dict
     if group_only(table):
         notes.append(tilemap.label("papi_note", lang))
     if any(r["rank"].endswith("*") for r in rows):
-        notes.append(tilemap.label("rank_computed_note", lang, n=table.n))
+        held = rulebook.publisher_ranks(table.key, table.year)  # DTI ranks; we computed the rest
+        notes.append(tilemap.label("rank_computed_held" if held else "rank_computed_note", lang, n=table.n))
     if not table.grouped:
         notes.append(tilemap.label("coverage_partial", lang, n=table.n, of=table.size, year=table.year))
         pub = _publication(table)
