@@ -22,7 +22,16 @@ from pathlib import Path
 
 from analysis import config
 from analysis.build import procs
-from analysis.build.jobs import BuildRequest, Job, load_figures, output_paths, read_figures_bytes, select
+from analysis.build.executors import one_briefing
+from analysis.build.jobs import (
+    BuildRequest,
+    Job,
+    load_figures,
+    make_job,
+    output_path,
+    read_figures_bytes,
+    select,
+)
 from analysis.build.worker import Builder
 from analysis.errors import AnalysisError, InputFileError
 
@@ -54,7 +63,7 @@ class Preview:
     """The state of one preview session: the request, the warm builder and what is watched."""
 
     def __init__(self, request: BuildRequest, library: Path = config.PACKAGE_DIR, pdf: bool = False):
-        if len(request.provinces) != 1 or len(request.years) > 1 or len(request.langs) != 1:
+        if not one_briefing(request):
             raise AnalysisError("preview builds one briefing: give one province, one year and one language")
         self.request = replace(request, notebook=Path(request.notebook).resolve())
         if not self.request.notebook.exists():
@@ -75,39 +84,40 @@ class Preview:
         path = Path(self.request.clean_dir) / "figures.parquet"
         df = load_figures(read_figures_bytes(self.request.clean_dir), path)
         sel = select(self.request, df)[0]
-        p = sel.province
-        clean = str(Path(self.request.clean_dir).resolve())
-        return Job(p.name, p.code, p.slug, p.regime, sel.year, self.request.langs[0], "", clean, sel.asked)
+        return make_job(sel.province, sel.year, self.request.langs[0], self._clean_dir(), sel.asked)
 
     def _clean_dir(self) -> str:
         return str(Path(self.request.clean_dir).resolve())
 
     def build(self) -> tuple[Job, bool, str]:
         """One build of the briefing on the warm kernel: (job, ok, message)."""
+        from analysis.writing import atomic_write
+
         if self.builder is None:
-            self.builder = Builder.open(self.request.notebook, self.request.timeout, self._clean_dir())
+            formats = ("html", "pdf") if self.pdf else ("html",)
+            self.builder = Builder.open(
+                self.request.notebook, self.request.timeout, self._clean_dir(), None, formats
+            )
         job = self.job()
+        result = self.builder.build(job, self.out_dir)
+        if not result.ok:
+            return job, False, f"FAILED at {result.step}: {result.error}"
         with procs.BuildLock(self.out_dir, wait=True):
-            result = self.builder.build(job, self.out_dir, pdf=self.pdf)
-        html = output_paths(self.out_dir, job)[0]
-        if result.ok:
-            return job, True, f"{html} ({result.seconds:.1f} s)"
-        return job, False, f"FAILED at {result.step}: {result.error}"
+            for suffix, data in result.files.items():
+                atomic_write(output_path(self.out_dir, job, suffix), data)
+        return job, True, f"{output_path(self.out_dir, job, '.html')} ({result.seconds:.1f} s)"
 
     def apply(self, what: set[str]) -> None:
         """Prepare the builder for the changes: restart the kernel for library code, re-read the template."""
         assert self.builder is not None
         if "library" in what:
-            from analysis.build.runner import warm_code
+            from analysis.briefing import contract
+            from analysis.build.runner import call_code
 
             self.builder.kernel.shutdown()
-            self.builder.kernel.start(warm_code(self.builder.template, self._clean_dir()))
+            self.builder.kernel.start(call_code(contract.warm_up, self._clean_dir()))
         if "notebook" in what:
             self.builder.reload_template(self.request.notebook)
-            if "library" not in what:
-                from analysis.build.runner import warm_code
-
-                self.builder.kernel.warm_code = warm_code(self.builder.template, self._clean_dir())
 
     def close(self) -> None:
         if self.builder is not None:

@@ -23,12 +23,12 @@ import pandas as pd
 from analysis import numbers
 from analysis.clean.duplicates import duplicate_rejections
 from analysis.clean.grids import Number
-from analysis.clean.report import build_manifest, summary
+from analysis.clean.report import build_manifest, fingerprint, previous_rejects, summary
 from analysis.clean.rows import parse_row
 from analysis.clean.sheets import find_sheets, read_provenance, read_sheet, shown, source_quality
 from analysis.clean.validate import validate_figures
 from analysis.config import CLEAN_COLUMNS
-from analysis.errors import AnalysisError, InputFileError, RowError
+from analysis.errors import AnalysisError, InputFileError, RowError, printable
 from analysis.writing import atomic_write, csv_safe
 
 if TYPE_CHECKING:
@@ -346,17 +346,23 @@ def run_clean(
     (the CLI then exits non-zero). The CSV outputs neutralise formula text; the Parquet keeps it.
     """
     max_year = max_year or datetime.now(UTC).year
-    items = gather(Path(raw_dir))
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():  # a typo (data/raww) must not replace the clean table with an empty one
+        raise InputFileError(raw_dir, "no such folder: nothing cleaned, the clean table is left as it was")
+    before = previous_rejects(Path(out_dir))  # to print the rejects this clean adds in full
+    inputs_seen = fingerprint(raw_dir)  # before reading: an edit during the clean cleans again
+    items = gather(raw_dir)
     figures, rejects = clean_frames(items, max_year)
     manifest = build_manifest(items, figures, rejects)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     parquet = figures.to_parquet(index=False)
     manifest["data_version"] = hashlib.sha256(parquet).hexdigest()[:12]  # the briefings' index shows it
+    manifest["fingerprint"] = inputs_seen  # `make data` skips the next clean when nothing changed
     atomic_write(out_dir / "figures.parquet", parquet)
     atomic_write(out_dir / "figures.csv", csv_safe(figures).to_csv(index=False))
     atomic_write(out_dir / "rejects.csv", csv_safe(rejects).to_csv(index=False).encode("utf-8"))
     atomic_write(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     if not quiet:
-        print(summary(manifest, rejects, out_dir), file=sys.stderr)
+        print(printable(summary(manifest, rejects, out_dir, before), keep="\n"), file=sys.stderr)
     return CleanResult(figures, rejects, manifest)

@@ -69,9 +69,18 @@ class Candidate:
     indicator: str
     province: str
     year: int | None
-    sentence: str
+    sentence: str  # shared by every figure of the sentence: one string object, never one copy each
     precision: int = 0  # digits after the separator as written
     period: str = ""  # analysis.periods form; "" when no year is known
+    sentence_at: int = -1  # offset of the sentence in the file: figures with the same one share it
+    excerpt: str = ""  # the figure's own neighbourhood in the sentence (at most 2 x EXCERPT_SIDE chars)
+
+
+# A sentence longer than this (a table a PDF converter flattened into one line) is written in full
+# once, at its first figure; its other figures show only their neighbourhood, so candidates.csv grows
+# with the text, not with figures x sentence length.
+LONG_SENTENCE = 600
+EXCERPT_SIDE = 160
 
 
 # ------------------------------------------------------------------ province, year, indicator context
@@ -93,6 +102,12 @@ _YEAR_MENTIONS = (
 _DATELINE = (
     re.compile(rf"(?P<y>{_Y})-\d{{1,2}}-\d{{1,2}}"),
     re.compile(rf"\d{{1,2}}/\d{{1,2}}/(?P<y>{_Y})"),
+)
+# "tăng 21%", "giảm 3 bậc": the figure is a change on an earlier value, not the level itself.
+_CHANGE_BEFORE = re.compile(
+    r"(?<!cắt )(?<!rút )\b(?P<dir>tăng|giảm|tụt|mất|vượt lên|thêm)"
+    r"(?:\s+(?:thêm|được|lên|xuống|đi))?\s+(?:(?:gần|hơn|trên|khoảng)\s+)?$",
+    re.I,
 )
 _COMPARISON = re.compile(r"(?:so với(?:\s+cùng kỳ)?|cùng kỳ)(?:\s+năm)?\s*$", re.I)
 _PROGRAMMES = {
@@ -180,22 +195,38 @@ class _Context:
         text = self.text
         if unit != "rank" and _LOCALITY_NOUN.match(text, f.end):
             return ""
-        lo = bisect_left(self.province_starts, sentence[0])
-        hi = bisect_left(self.province_starts, sentence[1])
-        named = [(abs(p - f.start), name) for p, name in self.provinces[lo:hi]]
+        starts = self.province_starts
+        lo = bisect_left(starts, sentence[0])
+        hi = bisect_left(starts, sentence[1])
+        d_named = _nearest(starts, f.start, lo, hi)
         if sentence not in self._cues:
             self._cues[sentence] = (
                 [m.start() for m in _LOCAL.finditer(text, *sentence)],
                 [m.start() for m in _NATIONAL.finditer(text, *sentence)],
             )
         local_at, national_at = self._cues[sentence]
-        local = [abs(p - f.start) for p in local_at] + [d for d, _ in named]
-        national = [] if unit == "rank" else [abs(p - f.start) for p in national_at]
-        if national and (not local or min(national) < min(local)):
+        d_local = min((d for d in (_nearest(local_at, f.start), d_named) if d is not None), default=None)
+        d_national = None if unit == "rank" else _nearest(national_at, f.start)
+        if d_national is not None and (d_local is None or d_national < d_local):
             return ""
-        if named:
-            return min(named)[1]
+        if d_named is not None:  # the nearest named province (on a tie, the first name in order)
+            return min(
+                name
+                for at in (f.start - d_named, f.start + d_named)
+                for _, name in self.provinces[
+                    bisect_left(starts, at, lo, hi) : bisect_right(starts, at, lo, hi)
+                ]
+            )
         return home
+
+
+def _nearest(starts: Sequence[int], pos: int, lo: int = 0, hi: int | None = None) -> int | None:
+    """The smallest |start - pos| over sorted starts[lo:hi] (by bisection: a long sentence with many
+    mentions costs each figure log n, not n), or None when there are none."""
+    hi = len(starts) if hi is None else hi
+    i = bisect_left(starts, pos, lo, hi)
+    gaps = ([pos - starts[i - 1]] if i > lo else []) + ([starts[i] - pos] if i < hi else [])
+    return min(gaps) if gaps else None
 
 
 def _indicator(window: str, unit: str, programme: str) -> str:
@@ -248,6 +279,8 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
     found, _ = _scan(text, runs)
     ctx = _Context(text, runs)
     home = report_province(text, ctx.provinces)
+    sentences: dict[tuple[int, int], str] = {}  # one string per sentence, shared by its figures
+    rank_indicators: dict[tuple[tuple[int, int], str], str] = {}
     out = []
     for i, f in enumerate(found):
         figure_text = text[f.start : f.end]
@@ -264,27 +297,49 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
         left = max(c_start, found[i - 1].end if i else 0)
         right = min(c_end, found[i + 1].start if i + 1 < len(found) else len(text))
         window = text[left : f.start] + " " + text[f.end : right]
+        programme = ctx.programme(f.start, sentence)
         if unit == "rank":  # "Chỉ số PCI đạt 70 điểm, xếp thứ 3": the index is named once per sentence
-            window = text[sentence[0] : sentence[1]]
-        indicator = _indicator(window, unit, ctx.programme(f.start, sentence))
+            key = (sentence, programme)  # the same window for every rank of the sentence: read once
+            if key not in rank_indicators:
+                rank_indicators[key] = _indicator(text[sentence[0] : sentence[1]], unit, programme)
+            indicator = rank_indicators[key]
+        else:
+            indicator = _indicator(window, unit, programme)
+        value = fig.value
+        change = _CHANGE_BEFORE.search(text, max(0, f.start - 30), f.start)
+        if change and not indicator.endswith("_change"):
+            indicator = ""  # "hồ sơ trực tuyến tăng 21%": a change on last year, not the share
+        elif change and change.group("dir").casefold() in ("giảm", "tụt", "mất"):
+            value = -value  # "giảm 21 bậc": places lost
         start, end = where[f.start], where[f.end]
         year = ctx.year(f.start, f.end, sentence, c_end)
+        s_start, s_end = where[sentence[0]], where[sentence[1]]
+        if sentence not in sentences:
+            sentences[sentence] = " ".join(raw[s_start:s_end].split())
+        shown = sentences[sentence]
+        excerpt = shown
+        if len(shown) > LONG_SENTENCE:
+            lo, hi = max(s_start, start - EXCERPT_SIDE), min(s_end, end + EXCERPT_SIDE)
+            excerpt = " ".join(raw[lo:hi].split())
+            excerpt = ("… " if lo > s_start else "") + excerpt + (" …" if hi < s_end else "")
         out.append(
             Candidate(
                 source=source,
                 start=start,
                 end=end,
                 text=raw[start:end],
-                value=fig.value,
+                value=value,
                 unit=unit,
                 qualifier=qualifier,
                 denominator=fig.denominator,
                 indicator=indicator,
                 province=ctx.province(f, sentence, home, unit),
                 year=year,
-                sentence=" ".join(raw[where[sentence[0]] : where[sentence[1]]].split()),
+                sentence=shown,
                 precision=0 if unit == "rank" else fig.precision,
                 period="" if year is None else str(year),
+                sentence_at=s_start,
+                excerpt=excerpt,
             )
         )
     return out
@@ -319,12 +374,30 @@ def extract_files(files: Iterable[Path]) -> list[Candidate]:
     return sorted(out, key=lambda c: (c.source, c.start))
 
 
+def _sentences_once(rows: Sequence[Candidate]) -> list[str]:
+    """The `sentence` cell of each row: a long sentence in full at its first figure only, its other
+    figures with their excerpt (so the file stays linear in the text); short ones in full each time."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for c in rows:
+        key = (c.source, c.sentence_at)
+        if len(c.sentence) <= LONG_SENTENCE or c.sentence_at < 0 or key not in seen:
+            out.append(c.sentence)
+        else:
+            out.append(c.excerpt or c.sentence)
+        seen.add(key)
+    return out
+
+
 def candidates_frame(rows: Sequence[Candidate]) -> pd.DataFrame:
     """Candidates as candidates.csv has them: numbers written plainly, `accept` left empty."""
     plain = {"value": _plain, "denominator": _plain, "year": lambda y: str(y or ""), "precision": str}
     columns = {
-        k: [plain.get(k, str)(getattr(c, k)) for c in rows] for k in CANDIDATE_COLUMNS if k != "accept"
+        k: [plain.get(k, str)(getattr(c, k)) for c in rows]
+        for k in CANDIDATE_COLUMNS
+        if k not in ("accept", "sentence")
     }
+    columns["sentence"] = _sentences_once(rows)
     return pd.DataFrame(
         {**columns, "accept": [""] * len(rows)}, columns=list(CANDIDATE_COLUMNS), dtype=object
     )

@@ -3,6 +3,7 @@ without index data, the latest year that has some (issue #16)."""
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -42,8 +43,30 @@ def _citations() -> Any:
     return Citations.load(config.RAW_DIR)
 
 
+def facts(df: pd.DataFrame, tables: list, year: int, lang: str, index_keys: Callable) -> dict[str, Any]:
+    """What the page states besides its tables: sources, build date, the latest year with data."""
+    latest = None if tables else latest_year_with_data(df, year, index_keys)
+    return {
+        "sources": sources(df, tables, lang),
+        "built": datetime.date.today().isoformat(),
+        "latest": latest,
+    }
+
+
+def labels(facts: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The template's sources list and build date, with their labels."""
+    from analysis.briefing import tilemap
+
+    return {
+        "sources": [{"text": x.text, "url": x.url} for x in facts.get("sources", ())],
+        "sources_label": tilemap.label("sources", lang),
+        "built": facts.get("built", ""),
+        "built_label": tilemap.label("built", lang),
+    }
+
+
 def empty_year(
-    regime: str, year: int, lang: str, available: set, latest: int | None, page: str = "overview.html"
+    regime: str, year: int, lang: str, available: set, facts: dict[str, Any], page: str = "overview.html"
 ) -> dict[str, Any]:
     """A year without index data: says so, points to the latest year with data, and draws the
     regime's provinces (34 from 2025) linked to their briefings."""
@@ -52,6 +75,7 @@ def empty_year(
     from analysis import provinces
     from analysis.briefing import tilemap
 
+    latest = facts.get("latest")
     members = provinces.all_provinces(regime)
     which = "year_without_data" if latest else "year_without_data_none"
     title = tilemap.label("blank_map_title", lang, n=len(members), year=year)

@@ -64,6 +64,9 @@ def online(df: pd.DataFrame, ctx: Context, with_targets: bool = True) -> pd.Data
             done_of[done] = assigned
             # the assigned total is now read as "done of assigned": no separate row repeating it
             out = out[~out["indicator"].isin([total, not_done])]
+        elif not_done in vals and assigned:  # only the shortfall is given: "13/53", as plainly
+            done_of[not_done] = assigned
+            out = out[out["indicator"] != total]
     out = out.reset_index(drop=True)
     out["done_of"] = out["indicator"].map(done_of).astype("Float64")
     found = [
