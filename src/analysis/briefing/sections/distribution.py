@@ -70,7 +70,8 @@ def table(result: Distribution) -> pd.DataFrame:
 
 
 def render(result: Distribution, ctx: Context) -> list:
-    """The heading, one sentence on how to read it, and the figure; nothing without an index to draw."""
+    """The heading, the figure, then one sentence on how to read it (heading and figure adjacent, so
+    print keeps them on one page: a note between them let the heading strand at a page foot)."""
     if result.table.empty:
         return []
     from analysis.briefing import draw
@@ -80,8 +81,8 @@ def render(result: Distribution, ctx: Context) -> list:
     svg = distribution_svg(result, ctx.lang, ctx.display_name)
     return [
         heading(2, title),
-        f'<p class="note">{esc(note)}</p>',
         draw.SvgFigure(svg, NAME, f"{title} — {ctx.display_name}"),
+        f'<p class="note">{esc(note)}</p>',
     ]
 
 
