@@ -52,10 +52,10 @@ def test_nbcheck_flags_outputs_and_passes_clean_notebooks(tmp_path):
         "nbformat": 4,
         "nbformat_minor": 5,
     }
-    (tmp_path / "ok.ipynb").write_text(json.dumps(nb))
+    (tmp_path / "ok.ipynb").write_text(nbcheck.as_jupyter_saves(json.dumps(nb)))
     assert nbcheck.main([str(tmp_path)]) == 0
     nb["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x"}]
-    (tmp_path / "bad.ipynb").write_text(json.dumps(nb))
+    (tmp_path / "bad.ipynb").write_text(nbcheck.as_jupyter_saves(json.dumps(nb)))
     assert nbcheck.main([str(tmp_path)]) == 1
 
 

@@ -91,7 +91,18 @@ def parameterize(nb: NotebookNode, parameters: dict[str, Any]) -> NotebookNode:
     for cell in nb.cells:  # papermill's loader does this; its parameterize assumes it
         cell.metadata.setdefault("tags", [])
     nb.metadata.setdefault("papermill", {})
-    return parameterize_notebook(nb, parameters, kernel_name=KERNEL_NAME, language="python")
+    nb = parameterize_notebook(nb, parameters, kernel_name=KERNEL_NAME, language="python")
+    return other_languages_removed(nb, str(parameters.get("lang", "")))
+
+
+def other_languages_removed(nb: NotebookNode, lang: str) -> NotebookNode:
+    """Cells tagged for another language (`lang-en` in a Vietnamese briefing) get the `remove` tag,
+    so the build neither runs nor publishes them: commentary is written once per language."""
+    for cell in nb.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if any(t.startswith("lang-") and t != f"lang-{lang}" for t in tags) and "remove" not in tags:
+            tags.append("remove")
+    return nb
 
 
 def warm_code(nb: Mapping[str, Any], clean_dir: str | None = None) -> str:
