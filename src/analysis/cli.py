@@ -105,26 +105,11 @@ def selection(args: argparse.Namespace) -> dict[str, str]:
     years = sel.parse_years(args.years, available)
     names = sel.parse_names(args.provinces)
     langs = sel.parse_langs(args.lang)
-    _say_mapped(names, years)
     return {
         "provinces": ",".join(names),
         "years": ",".join(str(y) for y in years),
         "langs": ",".join(langs),
     }
-
-
-def _say_mapped(names: Sequence[str], years: Sequence[int]) -> None:
-    """A name answered with another province says so before the build starts (the validator's
-    refusals, e.g. Hà Tây in 2007, stop it here with one line)."""
-    from analysis.provinces import explain, validate
-
-    said = set()
-    for name in names:
-        for year in years:
-            line = explain(validate(name, year))
-            if line and line not in said:
-                said.add(line)
-                print(line, file=sys.stderr, flush=True)
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:

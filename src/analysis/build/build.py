@@ -315,6 +315,8 @@ def run_reports(request: BuildRequest, builder: Builder | None = None) -> int:
                 stack.callback(own.close)
         df = load_figures(figures_bytes, figures_path)
         pairs = select(request, df)  # unknown provinces and years outside the data fail here
+        for note in dict.fromkeys(sel.note for sel in pairs if sel.note):
+            print(note, file=sys.stderr)  # a name answered with another province says so
         stack.enter_context(procs.BuildLock(out_dir, wait=request.wait))
         pool: cf.ProcessPoolExecutor | None = None
         pool_size = min(request.jobs or default_jobs(), len(pairs) * len(request.langs))
