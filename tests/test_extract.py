@@ -174,7 +174,7 @@ def test_numbers_glued_to_letters_or_after_capitalised_words_are_names() -> None
             "60 phần trăm",
             60.0,
             "percent",
-            "approx",
+            "nearly",
             None,
         ),
         (
@@ -182,7 +182,7 @@ def test_numbers_glued_to_letters_or_after_capitalised_words_are_names() -> None
             "12,8 tỷ đồng",
             12.8e9,
             "vnd",
-            "approx",
+            "about",
             None,
         ),
         ("Tổng kinh phí hỗ trợ là 850 triệu đồng.", "850 triệu đồng", 850e6, "vnd", "exact", None),
@@ -570,6 +570,7 @@ def test_accept_writes_a_sidecar_with_source_quality(tmp_path):
     assert extract_to_csv([text], cands) == 0
     df = pd.read_csv(cands, dtype=str, keep_default_na=False)
     df["accept"] = "yes"
+    df["indicator"] = "par_tasks_done"  # what the analyst names it (no sheet is written for nothing)
     df.to_csv(cands, index=False)
     accept_to_sheet(cands, tmp_path / "out")
     meta = json.loads((tmp_path / "out" / "extracted_cands.meta.json").read_text("utf-8"))

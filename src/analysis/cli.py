@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from analysis import config
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, os_error_line, printable
 
 
 def _cmd_resolve(args: argparse.Namespace) -> int:
@@ -77,7 +77,7 @@ def _cmd_accept(args: argparse.Namespace) -> int:
     from analysis.extract.core import accept_to_sheet
 
     decisions = Path(args.decisions) if args.decisions else None
-    return accept_to_sheet(Path(args.candidates), Path(args.out_dir), decisions)
+    return accept_to_sheet(Path(args.candidates), Path(args.out_dir), decisions, replace=args.replace)
 
 
 def _data_years(clean: Path) -> list[int]:
@@ -290,6 +290,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--decisions", default=None, help="CSV (source,start,end,accept) overriding the accept column"
     )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the sheet with these accepted rows (default: add to it); the old one is backed up",
+    )
     p.set_defaults(func=_cmd_accept)
 
     p = _sub(
@@ -346,7 +351,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AnalysisError as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc, keep=chr(10))}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a read-only folder, a full disk or TMPDIR: one line, no traceback
+        if args.debug:
+            raise
+        print(f"error: {os_error_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+import errno
+import unicodedata
 from collections.abc import Sequence
+
+# Bidirectional overrides and isolates reorder what a terminal shows; escaped like control characters.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def printable(text: object, keep: str = "") -> str:
+    """`text` safe to print on a terminal: control characters (ANSI escapes, newlines, NUL, C1) and
+    bidi overrides written as `\\x1b`, `\\n`, `\\u202e`. Names from the file system or a workbook go
+    through this before they reach the user; `keep` lists characters left as they are ("\\n")."""
+    out = []
+    for ch in str(text):
+        if ch in keep or not (unicodedata.category(ch) == "Cc" or ch in _BIDI):
+            out.append(ch)
+        else:
+            out.append(repr(ch)[1:-1] if ch not in _BIDI else f"\\u{ord(ch):04x}")
+    return "".join(out)
 
 
 class AnalysisError(Exception):
@@ -49,7 +67,7 @@ class InputFileError(AnalysisError):
 
     def __init__(self, path: object, reason: str):
         self.path, self.reason = str(path), reason
-        super().__init__(f"{self.path}: {reason}")
+        super().__init__(f"{printable(self.path)}: {printable(reason)}")
 
 
 class RowError(AnalysisError, ValueError):
@@ -66,7 +84,7 @@ class UnreadableInputsError(AnalysisError):
 
     def __init__(self, files: Sequence[tuple[str, str]]):
         self.files = list(files)
-        lines = "\n".join(f"  {name}: {reason}" for name, reason in self.files)
+        lines = "\n".join(f"  {printable(name)}: {printable(reason)}" for name, reason in self.files)
         super().__init__(
             f"{len(self.files)} input file(s) could not be read (or only in part); the clean table "
             f"misses their figures until they are fixed:\n{lines}"
@@ -119,3 +137,20 @@ class LabelsError(AnalysisError):
         self.path, self.key, self.reason, self.row = str(path), key, reason, row
         at = f", row {row}" if row is not None else ""
         super().__init__(f"{self.path}{at}: label {key!r} {reason}")
+
+
+_OS_HINTS = {
+    errno.ENOSPC: "the disk is full: free some space (a full TMPDIR: point TMPDIR at a folder with room)",
+    errno.EDQUOT: "the disk quota is used up: free some space",
+    errno.EROFS: "the file system is read-only: choose another folder",
+    errno.EACCES: "no permission: choose a folder you can write to, or fix its permissions",
+    errno.EPERM: "not permitted: choose a folder you can write to, or fix its permissions",
+}
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for an OSError from the file system: the file, what went wrong and what to do."""
+    where = exc.filename if exc.filename is not None else ""
+    what = exc.strerror or type(exc).__name__
+    hint = _OS_HINTS.get(exc.errno or 0, "")
+    return printable(f"{where}: {what}" if where else what) + (f" ({hint})" if hint else "")

@@ -120,9 +120,12 @@ def csv_records(text: str, delimiter: str, path: Path) -> Iterator[tuple[int, li
 
 
 def decode_text(path: Path, data: bytes) -> tuple[str, str]:
-    """The file's text (NFC, NUL bytes dropped) and the encoding it was read in."""
+    """The file's text (NFC) and the encoding it was read in.
+
+    NUL padding at the end is dropped; a NUL inside the text becomes U+FFFD, so that `4<NUL>3.5` is
+    rejected as unreadable rather than read as 43.5 (dropping it joined the digits around it)."""
     text, encoding = decode(data, path)
-    return unicodedata.normalize("NFC", text.replace("\x00", "")), encoding
+    return unicodedata.normalize("NFC", text.rstrip("\x00").replace("\x00", "\ufffd")), encoding
 
 
 def csv_grid(path: Path, text: str, delimiter: str) -> Grid:
@@ -235,6 +238,9 @@ def _calamine_grids(path: Path) -> list[Grid]:
 
 def workbook_grids(path: Path) -> list[Grid]:
     """Every sheet of an .xlsx (openpyxl: number formats) or .xls (calamine) figure workbook."""
+    from analysis.ingest.readers import check_limits
+
+    check_limits(path)  # a sheet laid out beyond the limits is refused before openpyxl builds it
     if path.suffix.lower() == ".xls":
         return _calamine_grids(path)
     return _openpyxl_grids(path)

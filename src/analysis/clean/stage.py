@@ -28,7 +28,7 @@ from analysis.clean.rows import parse_row
 from analysis.clean.sheets import find_sheets, read_provenance, read_sheet, shown, source_quality
 from analysis.clean.validate import validate_figures
 from analysis.config import CLEAN_COLUMNS
-from analysis.errors import AnalysisError, InputFileError, RowError
+from analysis.errors import AnalysisError, InputFileError, RowError, printable
 from analysis.writing import atomic_write, csv_safe
 
 if TYPE_CHECKING:
@@ -43,9 +43,15 @@ REJECT_COLUMNS = [
     "indicator",
     "value",
     "unit",
+    "qualifier",
+    "precision",
+    "period",
     "source",
     "reason",
 ]
+# Figure-sheet columns a sheet may leave out; an input without them reads as "" (exact, precision as
+# written, the period = the assessment year).
+OPTIONAL_COLUMNS = ("note", "qualifier", "precision", "period")
 WORKBOOK_DIR = "official"  # data/raw/official/*.xls[x]: publishers' workbooks, imported by analysis.ingest
 LOCALES = ("vi", "intl")
 
@@ -187,8 +193,9 @@ def workbook_input(path: Path, result: IngestResult) -> Input:
     rows = result.rows.copy()
     values = [Number(float(v)) for v in rows["value"]]
     rows["year"] = rows["year"].astype(str)
-    rows["note"], rows["qualifier"] = "", ""
-    cols = ["province", "year", "indicator", "unit", "source", "note", "qualifier", "source_ref"]
+    for col in OPTIONAL_COLUMNS:
+        rows[col] = ""
+    cols = ["province", "year", "indicator", "unit", "source", *OPTIONAL_COLUMNS, "source_ref"]
     item.rows = rows[cols].astype(str)
     item.rows["value"] = pd.Series(values, index=item.rows.index, dtype=object)
     left = result.rejects
@@ -257,7 +264,7 @@ def reject_frame(
         return [shown(v) for v in sub[name]] if name in sub else [""] * len(positions)
 
     out = {"file": column("file"), "row": column("source_ref"), "column": columns}
-    for c in ("province", "year", "indicator", "value", "unit", "source"):
+    for c in ("province", "year", "indicator", "value", "unit", "qualifier", "precision", "period", "source"):
         out[c] = column(c)
     out["reason"] = reasons
     return pd.DataFrame(out, columns=REJECT_COLUMNS)
@@ -302,6 +309,8 @@ def clean_frames(items: list[Input], max_year: int) -> tuple[pd.DataFrame, pd.Da
     ]
     refused = [item.pre_rejects for item in items if item.pre_rejects is not None and len(item.pre_rejects)]
     raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["locale"])
+    for col in OPTIONAL_COLUMNS:
+        raw[col] = raw[col].fillna("") if col in raw else ""
     parsed, rejects = parse_rows(raw, max_year)
     rejects = (
         pd.concat([*refused, rejects] if len(rejects) else refused, ignore_index=True) if refused else rejects
@@ -337,9 +346,12 @@ def run_clean(
     (the CLI then exits non-zero). The CSV outputs neutralise formula text; the Parquet keeps it.
     """
     max_year = max_year or datetime.now(UTC).year
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():  # a typo (data/raww) must not replace the clean table with an empty one
+        raise InputFileError(raw_dir, "no such folder: nothing cleaned, the clean table is left as it was")
     before = previous_rejects(Path(out_dir))  # to print the rejects this clean adds in full
-    inputs_seen = fingerprint(Path(raw_dir))  # before reading: an edit during the clean cleans again
-    items = gather(Path(raw_dir))
+    inputs_seen = fingerprint(raw_dir)  # before reading: an edit during the clean cleans again
+    items = gather(raw_dir)
     figures, rejects = clean_frames(items, max_year)
     manifest = build_manifest(items, figures, rejects)
     out_dir = Path(out_dir)
@@ -352,5 +364,5 @@ def run_clean(
     atomic_write(out_dir / "rejects.csv", csv_safe(rejects).to_csv(index=False).encode("utf-8"))
     atomic_write(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     if not quiet:
-        print(summary(manifest, rejects, out_dir, before), file=sys.stderr)
+        print(printable(summary(manifest, rejects, out_dir, before), keep="\n"), file=sys.stderr)
     return CleanResult(figures, rejects, manifest)

@@ -43,10 +43,12 @@ CANDIDATE_COLUMNS = (
     "value",
     "unit",
     "qualifier",
+    "precision",
     "denominator",
     "indicator",
     "province",
     "year",
+    "period",
     "sentence",
     "accept",
 )
@@ -67,7 +69,18 @@ class Candidate:
     indicator: str
     province: str
     year: int | None
-    sentence: str
+    sentence: str  # shared by every figure of the sentence: one string object, never one copy each
+    precision: int = 0  # digits after the separator as written
+    period: str = ""  # analysis.periods form; "" when no year is known
+    sentence_at: int = -1  # offset of the sentence in the file: figures with the same one share it
+    excerpt: str = ""  # the figure's own neighbourhood in the sentence (at most 2 x EXCERPT_SIDE chars)
+
+
+# A sentence longer than this (a table a PDF converter flattened into one line) is written in full
+# once, at its first figure; its other figures show only their neighbourhood, so candidates.csv grows
+# with the text, not with figures x sentence length.
+LONG_SENTENCE = 600
+EXCERPT_SIDE = 160
 
 
 # ------------------------------------------------------------------ province, year, indicator context
@@ -176,22 +189,38 @@ class _Context:
         text = self.text
         if unit != "rank" and _LOCALITY_NOUN.match(text, f.end):
             return ""
-        lo = bisect_left(self.province_starts, sentence[0])
-        hi = bisect_left(self.province_starts, sentence[1])
-        named = [(abs(p - f.start), name) for p, name in self.provinces[lo:hi]]
+        starts = self.province_starts
+        lo = bisect_left(starts, sentence[0])
+        hi = bisect_left(starts, sentence[1])
+        d_named = _nearest(starts, f.start, lo, hi)
         if sentence not in self._cues:
             self._cues[sentence] = (
                 [m.start() for m in _LOCAL.finditer(text, *sentence)],
                 [m.start() for m in _NATIONAL.finditer(text, *sentence)],
             )
         local_at, national_at = self._cues[sentence]
-        local = [abs(p - f.start) for p in local_at] + [d for d, _ in named]
-        national = [] if unit == "rank" else [abs(p - f.start) for p in national_at]
-        if national and (not local or min(national) < min(local)):
+        d_local = min((d for d in (_nearest(local_at, f.start), d_named) if d is not None), default=None)
+        d_national = None if unit == "rank" else _nearest(national_at, f.start)
+        if d_national is not None and (d_local is None or d_national < d_local):
             return ""
-        if named:
-            return min(named)[1]
+        if d_named is not None:  # the nearest named province (on a tie, the first name in order)
+            return min(
+                name
+                for at in (f.start - d_named, f.start + d_named)
+                for _, name in self.provinces[
+                    bisect_left(starts, at, lo, hi) : bisect_right(starts, at, lo, hi)
+                ]
+            )
         return home
+
+
+def _nearest(starts: Sequence[int], pos: int, lo: int = 0, hi: int | None = None) -> int | None:
+    """The smallest |start - pos| over sorted starts[lo:hi] (by bisection: a long sentence with many
+    mentions costs each figure log n, not n), or None when there are none."""
+    hi = len(starts) if hi is None else hi
+    i = bisect_left(starts, pos, lo, hi)
+    gaps = ([pos - starts[i - 1]] if i > lo else []) + ([starts[i] - pos] if i < hi else [])
+    return min(gaps) if gaps else None
 
 
 def _indicator(window: str, unit: str, programme: str) -> str:
@@ -244,6 +273,8 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
     found, _ = _scan(text, runs)
     ctx = _Context(text, runs)
     home = report_province(text, ctx.provinces)
+    sentences: dict[tuple[int, int], str] = {}  # one string per sentence, shared by its figures
+    rank_indicators: dict[tuple[tuple[int, int], str], str] = {}
     out = []
     for i, f in enumerate(found):
         figure_text = text[f.start : f.end]
@@ -260,10 +291,25 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
         left = max(c_start, found[i - 1].end if i else 0)
         right = min(c_end, found[i + 1].start if i + 1 < len(found) else len(text))
         window = text[left : f.start] + " " + text[f.end : right]
+        programme = ctx.programme(f.start, sentence)
         if unit == "rank":  # "Chỉ số PCI đạt 70 điểm, xếp thứ 3": the index is named once per sentence
-            window = text[sentence[0] : sentence[1]]
-        indicator = _indicator(window, unit, ctx.programme(f.start, sentence))
+            key = (sentence, programme)  # the same window for every rank of the sentence: read once
+            if key not in rank_indicators:
+                rank_indicators[key] = _indicator(text[sentence[0] : sentence[1]], unit, programme)
+            indicator = rank_indicators[key]
+        else:
+            indicator = _indicator(window, unit, programme)
         start, end = where[f.start], where[f.end]
+        year = ctx.year(f.start, f.end, sentence, c_end)
+        s_start, s_end = where[sentence[0]], where[sentence[1]]
+        if sentence not in sentences:
+            sentences[sentence] = " ".join(raw[s_start:s_end].split())
+        shown = sentences[sentence]
+        excerpt = shown
+        if len(shown) > LONG_SENTENCE:
+            lo, hi = max(s_start, start - EXCERPT_SIDE), min(s_end, end + EXCERPT_SIDE)
+            excerpt = " ".join(raw[lo:hi].split())
+            excerpt = ("… " if lo > s_start else "") + excerpt + (" …" if hi < s_end else "")
         out.append(
             Candidate(
                 source=source,
@@ -276,8 +322,12 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
                 denominator=fig.denominator,
                 indicator=indicator,
                 province=ctx.province(f, sentence, home, unit),
-                year=ctx.year(f.start, f.end, sentence, c_end),
-                sentence=" ".join(raw[where[sentence[0]] : where[sentence[1]]].split()),
+                year=year,
+                sentence=shown,
+                precision=0 if unit == "rank" else fig.precision,
+                period="" if year is None else str(year),
+                sentence_at=s_start,
+                excerpt=excerpt,
             )
         )
     return out
@@ -312,12 +362,30 @@ def extract_files(files: Iterable[Path]) -> list[Candidate]:
     return sorted(out, key=lambda c: (c.source, c.start))
 
 
+def _sentences_once(rows: Sequence[Candidate]) -> list[str]:
+    """The `sentence` cell of each row: a long sentence in full at its first figure only, its other
+    figures with their excerpt (so the file stays linear in the text); short ones in full each time."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for c in rows:
+        key = (c.source, c.sentence_at)
+        if len(c.sentence) <= LONG_SENTENCE or c.sentence_at < 0 or key not in seen:
+            out.append(c.sentence)
+        else:
+            out.append(c.excerpt or c.sentence)
+        seen.add(key)
+    return out
+
+
 def candidates_frame(rows: Sequence[Candidate]) -> pd.DataFrame:
     """Candidates as candidates.csv has them: numbers written plainly, `accept` left empty."""
-    plain = {"value": _plain, "denominator": _plain, "year": lambda y: str(y or "")}
+    plain = {"value": _plain, "denominator": _plain, "year": lambda y: str(y or ""), "precision": str}
     columns = {
-        k: [plain.get(k, str)(getattr(c, k)) for c in rows] for k in CANDIDATE_COLUMNS if k != "accept"
+        k: [plain.get(k, str)(getattr(c, k)) for c in rows]
+        for k in CANDIDATE_COLUMNS
+        if k not in ("accept", "sentence")
     }
+    columns["sentence"] = _sentences_once(rows)
     return pd.DataFrame(
         {**columns, "accept": [""] * len(rows)}, columns=list(CANDIDATE_COLUMNS), dtype=object
     )

@@ -11,7 +11,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from analysis import config
@@ -20,7 +20,18 @@ from analysis.extract.figures import CANDIDATE_COLUMNS, read_text
 from analysis.extract.rules import cues
 from analysis.writing import FORMULA_LEADS, atomic_write
 
-SHEET_COLUMNS = ("province", "year", "indicator", "value", "unit", "source", "note", "qualifier")
+SHEET_COLUMNS = (
+    "province",
+    "year",
+    "indicator",
+    "value",
+    "unit",
+    "source",
+    "note",
+    "qualifier",
+    "precision",
+    "period",
+)
 ACCEPT_WORDS = frozenset({"yes", "y", "x", "1", "true", "có", "co", "ok"})
 _SOURCE_LINE = re.compile(r"^\s*(?:Nguồn tin|Nguồn)\s*:\s*(?P<src>\S.*?)\s*$", re.M | re.I)
 
@@ -122,6 +133,8 @@ def accept_rows(rows: list[dict[str, str]], candidates_path: Path) -> AcceptResu
             "unit": ind.unit,
             "source": _source_label(row["source"], candidates_path),
             "qualifier": row.get("qualifier") or "exact",
+            "precision": row.get("precision", ""),
+            "period": row.get("period", ""),
         }
         sheet.append({**base, "indicator": ind.key, "note": note})
         total = ind.key.removesuffix("_done") + "_total"
@@ -132,32 +145,65 @@ def accept_rows(rows: list[dict[str, str]], candidates_path: Path) -> AcceptResu
                     "indicator": total,
                     "value": row["denominator"],
                     "qualifier": "exact",
+                    "precision": "0",
                     "note": note + " (X/Y: Y)",
                 }
             )
     return AcceptResult(sheet, left_out)
 
 
-def accept_to_sheet(candidates_csv: Path, out_dir: Path, decisions: Path | None = None) -> int:
-    """`analysis accept`: write data/raw/figures/extracted_<stem>.csv (+ provenance sidecar) from the
-    accepted rows; print what was accepted but could not be written. Non-zero only on error."""
-    candidates_csv = Path(candidates_csv)
-    rows = _read_rows(candidates_csv, CANDIDATE_COLUMNS)
-    warnings: list[str] = []
-    if decisions is not None:
-        decided = _read_rows(Path(decisions), ("source", "start", "end", "accept"))
-        warnings = apply_decisions(rows, decided, Path(decisions))
-    result = accept_rows(rows, candidates_csv)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    out = out_dir / f"extracted_{candidates_csv.stem}.csv"
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, SHEET_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(result.sheet)
-    atomic_write(out, buf.getvalue())  # a sheet `make data` reads is never seen half-written
-    sources = sorted({r["source"] for r in rows if is_accepted(r.get("accept", ""))})
-    meta = {
+def _sheet_rows(path: Path) -> tuple[list[str], list[dict[str, str]]] | None:
+    """The header and rows of an existing sheet (None if there is none)."""
+    if not path.is_file():
+        return None
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        rows = [{k: v or "" for k, v in row.items() if k is not None} for row in reader]
+        return list(reader.fieldnames or SHEET_COLUMNS), rows
+
+
+def _figure_key(row: dict[str, str]) -> tuple[str, str]:
+    """One accepted figure: its place in its report (the note) and the indicator it was accepted as."""
+    return row.get("note", ""), row.get("indicator", "")
+
+
+def merge_sheet(
+    old: list[dict[str, str]], new: list[dict[str, str]]
+) -> tuple[list[dict[str, str]], int, int]:
+    """The sheet's rows plus the figures not in it yet: (rows, added, kept as they were).
+
+    A figure accepted again is one row; one accepted again with other values keeps the sheet's row
+    (the analyst's earlier decision is not overwritten without --replace) and is counted."""
+    have = {_figure_key(r): r for r in old}
+    rows, added, differing = list(old), 0, 0
+    for row in new:
+        key = _figure_key(row)
+        if key not in have:
+            have[key] = row
+            rows.append(row)
+            added += 1
+        elif any(have[key].get(c, "") != row.get(c, "") for c in SHEET_COLUMNS):
+            differing += 1
+    return rows, added, differing
+
+
+def _backup(path: Path) -> Path:
+    """Copy a sheet (and its sidecar) into <folder>/.backup/ (the clean stage does not read it)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    folder = path.parent / ".backup"
+    target = folder / f"{path.stem}.{stamp}{path.suffix}"
+    atomic_write(target, path.read_bytes())
+    sidecar = path.with_name(path.stem + ".meta.json")
+    if sidecar.is_file():
+        atomic_write(folder / f"{path.stem}.{stamp}.meta.json", sidecar.read_bytes())
+    return target
+
+
+def _meta(rows: list[dict[str, str]]) -> dict[str, str]:
+    sources = sorted(
+        {m.group(1) for r in rows if (m := re.match(r"extracted from (.+?) chars ", r.get("note", "")))}
+    )
+    return {
         "publisher": "provincial and government news portals (each row names its report)",
         "title": f"Figures extracted from report texts and accepted by an analyst ({', '.join(sources)})",
         "url": "each row's source column",
@@ -168,15 +214,71 @@ def accept_to_sheet(candidates_csv: Path, out_dir: Path, decisions: Path | None 
         "source_quality": "press",
         "locale": "intl",
     }
-    atomic_write(
-        out.with_name(out.stem + ".meta.json"), json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
-    )
+
+
+def accept_to_sheet(
+    candidates_csv: Path, out_dir: Path, decisions: Path | None = None, *, replace: bool = False
+) -> int:
+    """`analysis accept`: add the accepted rows to data/raw/figures/extracted_<stem>.csv (+ provenance
+    sidecar); print what was accepted but could not be written. Non-zero only on error.
+
+    Analyst data is never lost by this command: the sheet only grows (a figure accepted twice is one
+    row), no empty sheet is written, and `replace=True` (--replace), the only way to replace or empty
+    an existing sheet, first copies it into <out_dir>/.backup/."""
+    candidates_csv = Path(candidates_csv)
+    # candidates written before the figure model have no precision/period: those read as empty
+    rows = _read_rows(candidates_csv, [c for c in CANDIDATE_COLUMNS if c not in ("precision", "period")])
+    warnings: list[str] = []
+    if decisions is not None:
+        decided = _read_rows(Path(decisions), ("source", "start", "end", "accept"))
+        warnings = apply_decisions(rows, decided, Path(decisions))
+    result = accept_rows(rows, candidates_csv)
+    out_dir = Path(out_dir)
+    out = out_dir / f"extracted_{candidates_csv.stem}.csv"
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     for reason in result.left_out:
         print(f"accepted but not written: {reason}", file=sys.stderr)
-    print(
-        f"{len(result.sheet)} figure row(s) -> {out}; {len(result.left_out)} accepted row(s) not written",
-        file=sys.stderr,
-    )
+    existing = _sheet_rows(out)
+    header, old = existing if existing else (list(SHEET_COLUMNS), [])
+    if replace:
+        merged, added, differing = result.sheet, len(result.sheet), 0
+    else:
+        merged, added, differing = merge_sheet(old, result.sheet)
+    note = f"; {len(result.left_out)} accepted row(s) not written"
+    if differing:
+        print(
+            f"{differing} figure(s) already in {out.name} with other values: the sheet's rows are kept "
+            "(--replace writes the new ones instead, keeping a backup)",
+            file=sys.stderr,
+        )
+    if not result.sheet and not (replace and existing is not None):
+        kept = f"{out} unchanged ({len(old)} rows)" if existing is not None else "no sheet written"
+        print(
+            f"nothing accepted in {candidates_csv.name} (mark the accept column first): {kept}{note}",
+            file=sys.stderr,
+        )
+        return 0
+    if not merged:  # --replace with nothing accepted: the sheet goes (never an empty one), its backup stays
+        backup = _backup(out)
+        out.unlink()
+        out.with_name(out.stem + ".meta.json").unlink(missing_ok=True)
+        print(f"nothing accepted: {out} removed (--replace), backup in {backup}", file=sys.stderr)
+        return 0
+    if existing is not None and not replace and not added:
+        print(f"0 new figure row(s): {out} unchanged ({len(old)} rows){note}", file=sys.stderr)
+        return 0
+    if existing is not None and replace:
+        print(f"{out.name} replaced (--replace); the old sheet is in {_backup(out)}", file=sys.stderr)
+        header = list(SHEET_COLUMNS)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    buf = io.StringIO()
+    columns = header + [c for c in SHEET_COLUMNS if c not in header]
+    writer = csv.DictWriter(buf, columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(merged)
+    atomic_write(out, buf.getvalue())  # a sheet `make data` reads is never seen half-written
+    sidecar = json.dumps(_meta(merged), ensure_ascii=False, indent=2) + "\n"
+    atomic_write(out.with_name(out.stem + ".meta.json"), sidecar)
+    print(f"{added} figure row(s) added -> {out} ({len(merged)} rows){note}", file=sys.stderr)
     return 0

@@ -7,12 +7,22 @@ component". An .xlsx that calamine refuses is read again with openpyxl; an .xls 
 (xlrd is not a dependency), so the error says to re-save it as .xlsx. A password-protected workbook
 is an OLE compound file holding an `EncryptionInfo` stream instead of a zip: it is named as such
 before any reader sees it, since neither reader can open it and their errors would not say why.
+
+Before either reader, an .xlsx is measured in streaming mode (`check_limits`): its parts are
+unpacked chunk by chunk, never more than `LIMITS.unzipped` bytes, and each worksheet's cells are
+counted as the XML streams past. Both readers lay a sheet out as a rectangle from A1 to its last
+cell, so a file of 145 kB with a cell in column XFD, or of 1 MB of blank styled cells, would take
+gigabytes: it is refused with one line naming the file and the limit instead.
 """
 
 from __future__ import annotations
 
+import re
 import struct
+import zipfile
+import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.errors import InputFileError
@@ -99,6 +109,94 @@ def check_not_encrypted(path: Path) -> None:
         raise InputFileError(path, ENCRYPTED)
 
 
+# --- limits, measured before any reader builds a sheet -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a workbook may hold. A publisher's province table is some 63 rows by 10-200 columns."""
+
+    columns: int = 1_000  # the last column used (XFD is 16 384)
+    cells: int = 1_000_000  # the rectangle from A1 to the last cell, per sheet
+    unzipped: int = 300_000_000  # bytes of all parts unpacked
+
+
+LIMITS = Limits()
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+_CHUNK = 1 << 20
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def check_limits(path: Path, limits: Limits = LIMITS) -> None:
+    """InputFileError when an .xlsx would unpack or lay out beyond `limits` (see the module doc).
+
+    Streams each part (a chunk at a time; a lying size in the zip's directory does not matter) and
+    reads only the cell references of the worksheets. A file that is not a zip is left to the readers.
+    """
+    try:
+        if not zipfile.is_zipfile(path):
+            return
+        with zipfile.ZipFile(path) as book:
+            unzipped = 0
+            for info in book.infolist():
+                sheet = bool(_SHEET_PART.fullmatch(info.filename))
+                last_row = last_col = 0
+                tail = b""
+                with book.open(info) as part:
+                    while chunk := part.read(_CHUNK):
+                        unzipped += len(chunk)
+                        if unzipped > limits.unzipped:
+                            raise InputFileError(
+                                path,
+                                f"unpacks to more than {limits.unzipped // 1_000_000} MB (limit): not read; "
+                                "save the table alone in a new workbook or as CSV",
+                            )
+                        if not sheet:
+                            continue
+                        data = tail + chunk
+                        cut = data.rfind(b"<")  # a cell tag cut by the chunk's end is read with the next
+                        data, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+                        for m in _CELL_REF.finditer(data):
+                            last_col = max(last_col, _column_number(m.group(1)))
+                            last_row = max(last_row, int(m.group(2)))
+                        _check_extent(path, info.filename, last_row, last_col, limits)
+    except (OSError, zipfile.BadZipFile, zlib.error, RuntimeError, ValueError, EOFError):
+        return  # a damaged or encrypted file: the readers name what is wrong with it
+
+
+def _check_extent(path: Path, part: str, rows: int, cols: int, limits: Limits) -> None:
+    sheet = part.rsplit("/", 1)[-1].removesuffix(".xml")
+    if cols > limits.columns:
+        raise InputFileError(
+            path,
+            f"{sheet} uses column {column_name(cols)} ({cols:,} columns; limit {limits.columns:,}): "
+            "not read; delete the empty columns after the table and save again",
+        )
+    if rows * cols > limits.cells:
+        raise InputFileError(
+            path,
+            f"{sheet} spans {rows:,} rows x {cols:,} columns ({rows * cols:,} cells; "
+            f"limit {limits.cells:,}): not read; delete the empty rows and columns after the table, "
+            "or save it as CSV",
+        )
+
+
+def column_name(n: int) -> str:
+    """1 -> A, 16384 -> XFD."""
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
 # --- the two readers ---------------------------------------------------------------------------------
 
 
@@ -132,6 +230,7 @@ def read_sheets(path: Path) -> tuple[dict[str, Rows], str]:
     InputFileError names an encrypted file, and otherwise gives both readers' reasons.
     """
     check_not_encrypted(path)
+    check_limits(path)
     try:
         return _calamine(path), ""
     except Exception as exc:  # calamine, zipfile and xml errors alike: try the second reader
