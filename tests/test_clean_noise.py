@@ -82,3 +82,18 @@ def test_no_summary_line_is_a_placeholder_for_the_shipped_data(tmp_path, capsys)
     assert "<file:row>" not in err and "'…'" not in err and " the N " not in err
     assert "expected:" in err and "duplicates" in err
     assert len(err.splitlines()) <= 30, err
+
+
+def test_a_briefing_renders_without_a_warning(tmp_path):
+    """What the analyst sees in Jupyter: no library deprecation warning under any section."""
+    import warnings
+
+    from analysis.briefing import load_briefing, sections
+    from briefing_fixtures import figures_frame, write_clean
+
+    clean = write_clean(tmp_path, figures_frame())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        b = load_briefing("Nghệ An", 2018, "en", clean)
+        for name in sections.names():
+            b.section(name)
