@@ -291,7 +291,7 @@ def test_build_incremental_then_failure_keeps_others(tmp_path, capsys):
     assert build.run_reports(request(tmp_path, notebook=FAILING)) == 1
     err = capsys.readouterr().err
     assert "2 to build" in err
-    assert "cell 6" in err and 'if province == "Lào Cai":' in err
+    assert "cell 7 (" in err and 'if province == "Lào Cai":' in err  # counted from 1, as Jupyter shows
     assert "ValueError: no data for Lào Cai" in err
     assert (out / "2018/vi/nghe-an.pdf").stat().st_mtime_ns != mtime
     assert not any((out / f"2018/vi/lao-cai.{e}").exists() for e in ("html", "pdf", "csv"))
@@ -300,6 +300,14 @@ def test_build_incremental_then_failure_keeps_others(tmp_path, capsys):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "2018/vi/nghe-an.html" in index and "2018/vi/lao-cai.html" not in index
     assert not list(out.rglob("*.tmp"))
+    # The failed briefing's executed notebook is kept, listed in the summary, with the traceback.
+    kept = out / ".failed/2018/vi/lao-cai.ipynb"
+    assert str(kept) in err and "executed notebooks kept" in err
+    cells = json.loads(kept.read_text(encoding="utf-8"))["cells"]
+    assert any(o.get("ename") == "ValueError" for c in cells for o in c.get("outputs", []))
+    assert not (out / ".failed/2018/vi/nghe-an.ipynb").exists()
+    assert build.run_reports(request(tmp_path)) == 0  # fixed: built, and its failure notebook goes
+    assert not kept.exists()
 
 
 SVG = (

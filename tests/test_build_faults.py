@@ -126,7 +126,9 @@ def test_cell_failure_is_an_analysis_error_naming_the_briefing():
     exc = CellFailure(6, "if x:", "ValueError", "boom").for_briefing("Lào Cai", 2018, "en")
     assert isinstance(exc, AnalysisError)
     assert (exc.province, exc.year, exc.lang, exc.cell) == ("Lào Cai", 2018, "en", 6)
-    assert str(exc) == "cell 6 ('if x:'): ValueError: boom"
+    assert str(exc) == "cell 7 ('if x:'): ValueError: boom"  # as Jupyter counts: from 1
+    tagged = CellFailure(6, "display(x)", "KeyError", "'pci'", tag="section-headline")
+    assert str(tagged) == "cell 7 [section-headline] ('display(x)'): KeyError: 'pci'"
 
 
 # ---------------------------------------------------------------- the HTML safety check, end to end

@@ -129,6 +129,15 @@ class Result:
     step: str = ""
     error: str = ""
     seconds: float = 0.0
+    notebook: str = ""  # a failed briefing's executed notebook, kept for the analyst (failed_notebook)
+
+
+FAILED_DIR = ".failed"  # <out>/.failed/<year>/<lang>/<slug>.ipynb: executed notebooks of failed briefings
+
+
+def failed_notebook(out_dir: Path, job: Job) -> Path:
+    """Where a failed briefing's executed notebook (outputs and traceback) is kept until it builds."""
+    return (Path(out_dir) / FAILED_DIR / job.rel).with_suffix(".ipynb")
 
 
 def sha256_bytes(*parts: bytes) -> str:

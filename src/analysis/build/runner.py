@@ -65,10 +65,17 @@ class CellFailure(AnalysisError):
         province: str | None = None,
         year: int | None = None,
         lang: str | None = None,
+        tag: str = "",
     ):
         super().__init__(cell_index, first_line, ename, evalue)
         self.cell_index, self.first_line, self.ename, self.evalue = cell_index, first_line, ename, evalue
         self.province, self.year, self.lang = province, year, lang
+        self.tag = tag  # the cell's section tag (e.g. "section-headline"), or its first other tag
+
+    @property
+    def number(self) -> int:
+        """The cell's position as Jupyter shows it (1-based; the index counts from 0)."""
+        return self.cell_index + 1
 
     @property
     def cell(self) -> int:
@@ -79,7 +86,8 @@ class CellFailure(AnalysisError):
         return self
 
     def __str__(self) -> str:
-        where = f"cell {self.cell_index} ({self.first_line!r}): " if self.cell_index >= 0 else ""
+        tag = f" [{self.tag}]" if self.tag else ""
+        where = f"cell {self.number}{tag} ({self.first_line!r}): " if self.cell_index >= 0 else ""
         return f"{where}{self.ename}: {self.evalue}"
 
 
@@ -354,9 +362,13 @@ class WarmKernel:
 
     @staticmethod
     def _failure(nb: NotebookNode, index: int, ename: str, evalue: str) -> CellFailure:
-        source = nb.cells[index].source if 0 <= index < len(nb.cells) else ""
+        cell = nb.cells[index] if 0 <= index < len(nb.cells) else None
+        source = cell.source if cell is not None else ""
         first = next((line.strip() for line in source.splitlines() if line.strip()), "")
-        return CellFailure(template_index(nb, index) if index >= 0 else -1, first[:80], ename, evalue)
+        tags = [t for t in (cell.metadata.get("tags", []) if cell is not None else []) if t != "hide-input"]
+        tag = next((t for t in tags if t.startswith("section-")), tags[0] if tags else "")
+        at = template_index(nb, index) if index >= 0 else -1
+        return CellFailure(at, first[:80], ename, evalue, tag=tag)
 
     def _discard(self) -> None:
         """Drop a dead or stuck kernel; the next `run` starts a fresh one."""

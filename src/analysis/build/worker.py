@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.build import procs
-from analysis.build.jobs import Job, Result, output_paths
+from analysis.build.jobs import Job, Result, failed_notebook, output_paths
 
 
 class Builder:
@@ -97,12 +97,14 @@ class Builder:
 
         t0 = time.perf_counter()
         step = "execute"
+        nb = None
         try:
             if executed is None:
                 nb = parameterize(self.template, job.parameters())
                 self._rasterise_while_running(pdf)
                 self.kernel.run(nb)
             elif isinstance(executed, BaseException):
+                nb = getattr(executed, "notebook", None)  # the early run's executed notebook
                 raise executed
             else:
                 nb = executed
@@ -114,6 +116,7 @@ class Builder:
             if not pdf:
                 step = "write"
                 atomic_write(html_path, page)
+                failed_notebook(out_dir, job).unlink(missing_ok=True)
                 return Result(job, True, seconds=time.perf_counter() - t0)
             variant = print_variant(nb, self.rasters)
             printed = page if variant is None else self.exporter.html(variant, job.title, job.lang)
@@ -122,9 +125,11 @@ class Builder:
             step = "write"
             atomic_write(html_path, page)
             atomic_write(pdf_path, document)
+            failed_notebook(out_dir, job).unlink(missing_ok=True)  # an older failure's notebook
         except CellFailure as exc:
             exc.for_briefing(job.asked or job.name, job.year, job.lang)
-            return Result(job, False, step, str(exc), time.perf_counter() - t0)
+            kept = _keep_failed(out_dir, job, nb)
+            return Result(job, False, step, str(exc), time.perf_counter() - t0, notebook=kept)
         except Exception as exc:  # one briefing's failure must not stop the others
             return Result(job, False, step, f"{type(exc).__name__}: {exc}"[:500], time.perf_counter() - t0)
         finally:
@@ -209,3 +214,20 @@ def worker_pids() -> tuple[int, int | None]:
     """This worker's pid and its kernel's (for tests that check nothing outlives the build)."""
     builder = _STATE.get("builder")
     return os.getpid(), getattr(getattr(builder, "kernel", None), "pid", None)
+
+
+def _keep_failed(out_dir: Path | str, job: Job, nb: Any) -> str:
+    """Write a failed briefing's executed notebook (its outputs and the traceback) for the analyst to
+    open in Jupyter; '' when there is none (the failure came before the notebook ran)."""
+    if nb is None:
+        return ""
+    import nbformat
+
+    from analysis.writing import atomic_write
+
+    path = failed_notebook(Path(out_dir), job)
+    try:
+        atomic_write(path, nbformat.writes(nb) + "\n")
+    except (OSError, ValueError):
+        return ""
+    return str(path)
