@@ -156,8 +156,13 @@ def _cmd_preview(args: argparse.Namespace) -> int:
     )
     from analysis.build.procs import sigterm_as_interrupt
 
+    # data/raw is cleaned into --clean when it changes; with another --clean only if --raw is given
+    # (a test's or a copy's clean table is never overwritten from this checkout's raw files).
+    same = Path(args.clean).resolve() == config.CLEAN_DIR.resolve()
+    raw = Path(args.raw) if args.raw else (config.RAW_DIR if same else None)
+    port = None if args.no_serve else args.port
     with sigterm_as_interrupt():
-        return run_preview(request, interval=args.interval, pdf=args.pdf)
+        return run_preview(request, interval=args.interval, pdf=args.pdf, raw_dir=raw, port=port)
 
 
 def _cmd_overview(args: argparse.Namespace) -> int:
@@ -321,6 +326,15 @@ def build_parser() -> argparse.ArgumentParser:
     _selection(p, one=True)
     p.add_argument("--pdf", action="store_true", help="write the PDF too on every rebuild")
     p.add_argument("--interval", type=float, default=0.5, help="seconds between checks for changes")
+    p.add_argument(
+        "--port", type=int, default=0, help="local port to serve the briefing on (0: any free one)"
+    )
+    p.add_argument("--no-serve", action="store_true", help="no web server: open the printed HTML file")
+    p.add_argument(
+        "--raw",
+        default="",
+        help="raw inputs to clean when they change (default: data/raw with --clean default)",
+    )
     p.add_argument("--out", default=str(config.REPORTS_DIR), help="HTML goes into <out>/.preview/")
     p.set_defaults(func=_cmd_preview)
 
