@@ -276,6 +276,7 @@ def test_build_incremental_then_failure_keeps_others(tmp_path, capsys):
     }
     html = (out / "2018/vi/nghe-an.html").read_text(encoding="utf-8")
     assert "Nghệ An (2018)" in html and "1 234,5" in html and "<script" not in html.lower()
+    assert 'href="../../index.html"' in html and 'href="overview.html"' in html  # the way back
     assert "stderr only" not in html  # warnings are not part of a briefing
     for slug in ("nghe-an", "lao-cai"):  # same warm kernel, yet no variable leaks into the next briefing
         assert '<p class="leak">False</p>' in (out / f"2018/vi/{slug}.html").read_text(encoding="utf-8")
