@@ -165,6 +165,16 @@ def _cmd_preview(args: argparse.Namespace) -> int:
         return run_preview(request, interval=args.interval, pdf=args.pdf, raw_dir=raw, port=port)
 
 
+def _cmd_new_section(args: argparse.Namespace) -> int:
+    from analysis.newsection import new_section
+
+    for path in new_section(args.name, key=args.key, after=args.after):
+        print(f"wrote {path}")
+    test = f"tests/test_section_{args.name}.py"
+    print(f"next: edit rows/compute/render in the module, then .venv/bin/python -m pytest -q {test}")
+    return 0
+
+
 def _cmd_overview(args: argparse.Namespace) -> int:
     """(Re)write the national overview pages and CSVs beside briefings already built."""
     import pandas as pd
@@ -337,6 +347,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", default=str(config.REPORTS_DIR), help="HTML goes into <out>/.preview/")
     p.set_defaults(func=_cmd_preview)
+
+    p = _sub(
+        sub,
+        "new-section",
+        "scaffold a briefing section: module, labels, registry, notebook cell, test",
+        "analysis new-section budget --key dti --after online",
+    )
+    p.add_argument("name", help="the section's name (lower case, e.g. budget)")
+    p.add_argument("--key", default="dti", help="the indicator it starts from (a key of indicators.csv)")
+    p.add_argument("--after", default="online", help="the section it follows in the briefing")
+    p.set_defaults(func=_cmd_new_section)
 
     p = _sub(
         sub,
