@@ -48,7 +48,7 @@ endif
 # Run Python in a UTF-8 locale whatever LANG was set to on the command line.
 RUN := env LANG=C.UTF-8 LC_ALL=C.UTF-8
 
-.PHONY: help setup data reports preview test lint clean benchmark
+.PHONY: help setup data reports preview test lint clean benchmark audit
 
 help: ## List the targets
 	@echo "cchc-briefings: make <target>"
@@ -94,6 +94,10 @@ preview: $(STAMP) ## One briefing, rebuilt on every change (PROVINCE= YEAR= LANG
 test: $(STAMP) ## Run the test suite (includes an end-to-end build of two briefings)
 	@echo "==> running tests"
 	@$(RUN) $(BIN)/python -m pytest -q
+
+audit: data ## Check every briefing 2005-2025 (63/34 provinces, vi/en) against the rule book; non-zero on any violation
+	@echo "==> auditing every briefing against the rule book"
+	@$(RUN) $(BIN)/analysis audit
 
 lint: $(STAMP) ## ruff check + format check, and notebooks carry no outputs
 	@echo "==> linting"

@@ -17,7 +17,7 @@ import pytest
 
 from analysis import config, nbcheck
 from analysis.build.runner import parameterize
-from analysis.outputs.export import prune
+from analysis.outputs.as_html import prune
 
 ROOT = config.ROOT
 TEMPLATE = config.TEMPLATE_NOTEBOOK

@@ -46,7 +46,14 @@ def test_readme_opens_with_the_two_commands():
 def test_nbcheck_flags_outputs_and_passes_clean_notebooks(tmp_path):
     nb = {
         "cells": [
-            {"cell_type": "code", "source": "1", "metadata": {}, "outputs": [], "execution_count": None}
+            {
+                "cell_type": "code",
+                "id": "c1",
+                "source": "1",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+            }
         ],
         "metadata": {},
         "nbformat": 4,

@@ -129,8 +129,9 @@ def _cmd_reports(args: argparse.Namespace) -> int:
     )
     from analysis.build.procs import sigterm_as_interrupt
 
+    scheduler = args.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
     with sigterm_as_interrupt():
-        return run_reports(request)
+        return run_reports(request, scheduler=scheduler)
 
 
 def _cmd_preview(args: argparse.Namespace) -> int:
@@ -197,9 +198,18 @@ def _cmd_overview(args: argparse.Namespace) -> int:
     )
     if not years:
         raise AnalysisError(f"no briefings in {out} and no --years: nothing to overview")
-    for path in write_overview(out, df, years, cache):
+    from analysis.outputs.registry import links
+
+    for path in write_overview(out, df, years, cache, files=links()):
         print(path)
     return 0
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    """Check every briefing against the rule book; exit 1 on any violation (analysis.audit)."""
+    from analysis.audit import run_cli
+
+    return run_cli(args.clean, args.years, args.lang, args.provinces, args.jobs)
 
 
 class _Help(argparse.RawDescriptionHelpFormatter):
@@ -315,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _sub(
         sub,
         "reports",
-        "build HTML + PDF briefings",
+        "build the briefings (HTML, PDF, CSV, Word)",
         "analysis reports --provinces 'Nghệ An' --years 2019-2021 --lang vi,en",
     )
     _selection(p, one=False)
@@ -324,6 +334,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(config.REPORTS_DIR), help="output directory")
     p.add_argument(
         "--no-wait", action="store_true", help="stop instead of waiting when another build writes into --out"
+    )
+    p.add_argument(
+        "--scheduler",
+        default="",
+        help="build on a Dask cluster: its scheduler's address, e.g. tcp://host:8786 "
+        "(default: $DASK_SCHEDULER_ADDRESS; unset: this machine's cores)",
     )
     p.set_defaults(func=_cmd_reports)
 
@@ -375,6 +391,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--clean", default=str(config.CLEAN_DIR), help="clean data directory")
     p.add_argument("--out", default=str(config.REPORTS_DIR), help="the reports directory")
     p.set_defaults(func=_cmd_overview)
+
+    p = _sub(
+        sub,
+        "audit",
+        "check every briefing 2005-2025 against the rule book (exit 1 on any violation)",
+        "analysis audit --years 2023-2025 --lang vi,en",
+    )
+    p.add_argument("--years", default="2005-2025", help="years: 2024 or 2005-2025 or 2023,2024")
+    p.add_argument("--lang", default="vi,en", help="languages")
+    p.add_argument("--provinces", default="", help="province slugs or names (default: all)")
+    p.add_argument("--jobs", type=int, default=2, help="processes (one year each at a time)")
+    p.add_argument("--clean", default=str(config.CLEAN_DIR), help="clean data directory")
+    p.set_defaults(func=_cmd_audit)
     return parser
 
 

@@ -26,12 +26,14 @@ from pathlib import Path
 
 from analysis import config
 from analysis.build import procs
+from analysis.build.executors import one_briefing
 from analysis.build.jobs import (
     BuildRequest,
     Job,
     Result,
     load_figures,
-    output_paths,
+    make_job,
+    output_path,
     read_figures_bytes,
     select,
 )
@@ -73,7 +75,7 @@ class Preview:
         pdf: bool = False,
         raw_dir: Path | None = None,
     ):
-        if len(request.provinces) != 1 or len(request.years) > 1 or len(request.langs) != 1:
+        if not one_briefing(request):
             raise AnalysisError("preview builds one briefing: give one province, one year and one language")
         self.request = replace(request, notebook=Path(request.notebook).resolve())
         if not self.request.notebook.exists():
@@ -119,28 +121,37 @@ class Preview:
         path = Path(self.request.clean_dir) / "figures.parquet"
         df = load_figures(read_figures_bytes(self.request.clean_dir), path)
         sel = select(self.request, df)[0]
-        p = sel.province
-        clean = str(Path(self.request.clean_dir).resolve())
-        return Job(p.name, p.code, p.slug, p.regime, sel.year, self.request.langs[0], "", clean, sel.asked)
+        return make_job(sel.province, sel.year, self.request.langs[0], self._clean_dir(), sel.asked)
 
     def _clean_dir(self) -> str:
         return str(Path(self.request.clean_dir).resolve())
 
     def build(self) -> tuple[Job, bool, str]:
         """One build of the briefing on the warm kernel: (job, ok, message); `last` keeps the Result."""
-        if self.builder is None:
-            self.builder = Builder.open(self.request.notebook, self.request.timeout, self._clean_dir())
-        job = self.job()
-        with procs.BuildLock(self.out_dir, wait=True):
-            result = self.builder.build(job, self.out_dir, pdf=self.pdf)
-        self.last = result
-        html = output_paths(self.out_dir, job)[0]
-        if result.ok:
-            return job, True, f"{html} ({result.seconds:.1f} s)"
         from analysis.writing import atomic_write
 
-        # The error page replaces the last good page, on disk too: a reload never hides a failure.
-        atomic_write(html, self.error_page(job.title, f"failed at {result.step}: {result.error}"))
+        if self.builder is None:
+            formats = ("html", "pdf") if self.pdf else ("html",)
+            self.builder = Builder.open(
+                self.request.notebook, self.request.timeout, self._clean_dir(), None, formats
+            )
+        job = self.job()
+        result = self.builder.build(job, self.out_dir)
+        self.last = result
+        if not result.ok:
+            return self._failed(job, result)
+        with procs.BuildLock(self.out_dir, wait=True):
+            for suffix, data in result.files.items():
+                atomic_write(output_path(self.out_dir, job, suffix), data)
+        return job, True, f"{output_path(self.out_dir, job, '.html')} ({result.seconds:.1f} s)"
+
+    def _failed(self, job: Job, result: Result) -> tuple[Job, bool, str]:
+        """The error page replaces the last good page, on disk too: a reload never hides a failure."""
+        from analysis.writing import atomic_write
+
+        with procs.BuildLock(self.out_dir, wait=True):
+            html = output_path(self.out_dir, job, ".html")
+            atomic_write(html, self.error_page(job.title, f"failed at {result.step}: {result.error}"))
         kept = f"\n  executed notebook: {result.notebook}" if result.notebook else ""
         return job, False, f"FAILED at {result.step}: {result.error}{kept}"
 
@@ -152,16 +163,13 @@ class Preview:
         """Prepare the builder for the changes: restart the kernel for library code, re-read the template."""
         assert self.builder is not None
         if "library" in what:
-            from analysis.build.runner import warm_code
+            from analysis.briefing import contract
+            from analysis.build.runner import call_code
 
             self.builder.kernel.shutdown()
-            self.builder.kernel.start(warm_code(self.builder.template, self._clean_dir()))
+            self.builder.kernel.start(call_code(contract.warm_up, self._clean_dir()))
         if "notebook" in what:
             self.builder.reload_template(self.request.notebook)
-            if "library" not in what:
-                from analysis.build.runner import warm_code
-
-                self.builder.kernel.warm_code = warm_code(self.builder.template, self._clean_dir())
 
     def close(self) -> None:
         if self.builder is not None:

@@ -17,7 +17,7 @@ import queue
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,34 +113,13 @@ def other_languages_removed(nb: NotebookNode, lang: str) -> NotebookNode:
     return nb
 
 
-def warm_code(nb: Mapping[str, Any], clean_dir: str | None = None) -> str:
-    """The template's own top-level imports, each guarded, then the names they bound are removed.
+def call_code(func: Callable[..., Any], *args: Any) -> str:
+    """Kernel code that calls `func(*args)` and binds no name in the kernel's namespace.
 
-    Sent to a new kernel before the first briefing, so the kernel pays for its imports (matplotlib,
-    pandas, the library) while the build process plans and loads its exporters on the other core.
-    With `clean_dir`, the kernel also reads the clean table into the library's per-file-version
-    cache (`analysis.briefing.core.read_figures`), which the first briefing would read anyway.
-    `nb` is a notebook as nbformat reads it or as plain JSON (sources then may be lists of lines).
-    The modules stay loaded (the point of warming), the namespace is as before; deleting exactly
-    those names instead of `%reset -f` saves its garbage collection over everything just imported
-    (0.13 s, before the first briefing can start).
-    """
-    blocks = ["_cchc_names = set(globals())"]
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "code" or "parameters" in cell.get("metadata", {}).get("tags", []):
-            continue
-        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        for line in source.splitlines():
-            if line.startswith(("import ", "from ")) and "(" not in line and not line.endswith("\\"):
-                blocks.append(f"try:\n    {line.strip()}\nexcept Exception:\n    pass")
-    if clean_dir is not None:
-        read = f"from analysis.briefing.core import read_figures\n    read_figures({str(clean_dir)!r})"
-        blocks.append(f"try:\n    {read}\nexcept Exception:\n    pass")
-    blocks.append("for _cchc_name in set(globals()) - _cchc_names - {'_cchc_names'}:")
-    blocks.append("    del globals()[_cchc_name]")
-    blocks.append("globals().pop('_cchc_name', None)")
-    blocks.append("del _cchc_names")
-    return "\n".join(blocks) + "\n"
+    The function is a real import of the caller's (the warm-up is the briefing's contract,
+    `briefing.contract.warm_up`, imported by build.worker), not code text assembled here; the
+    arguments travel as Python literals."""
+    return f"__import__({func.__module__!r}, fromlist=['_']).{func.__qualname__}(*{args!r})\n"
 
 
 def template_index(nb: NotebookNode, executed_index: int) -> int:
@@ -152,8 +131,8 @@ def template_index(nb: NotebookNode, executed_index: int) -> int:
 
 
 def _skipped(cell: NotebookNode) -> bool:
-    """A code cell the published briefing drops (tagged `remove`, …: export.REMOVE_TAGS)."""
-    from analysis.outputs.export import REMOVE_TAGS
+    """A code cell the published briefing drops (tagged `remove`, …: as_html.REMOVE_TAGS)."""
+    from analysis.outputs.as_html import REMOVE_TAGS
 
     return cell.cell_type == "code" and bool(REMOVE_TAGS & set(cell.get("metadata", {}).get("tags", [])))
 
@@ -198,7 +177,7 @@ class WarmKernel:
         self.warm_code = ""
         self.restarts = 0
         # Called with each executed cell (nbclient's `on_cell_executed`): the build starts the
-        # cell's figure rasters there (printcopy.Rasters) while the next cells run.
+        # cell's work there (each format's `cell_done`) while the next cells run.
         self.on_cell_executed: Callable[..., Any] | None = None
 
     @property

@@ -103,6 +103,12 @@ _DATELINE = (
     re.compile(rf"(?P<y>{_Y})-\d{{1,2}}-\d{{1,2}}"),
     re.compile(rf"\d{{1,2}}/\d{{1,2}}/(?P<y>{_Y})"),
 )
+# "tăng 21%", "giảm 3 bậc": the figure is a change on an earlier value, not the level itself.
+_CHANGE_BEFORE = re.compile(
+    r"(?<!cắt )(?<!rút )\b(?P<dir>tăng|giảm|tụt|mất|vượt lên|thêm)"
+    r"(?:\s+(?:thêm|được|lên|xuống|đi))?\s+(?:(?:gần|hơn|trên|khoảng)\s+)?$",
+    re.I,
+)
 _COMPARISON = re.compile(r"(?:so với(?:\s+cùng kỳ)?|cùng kỳ)(?:\s+năm)?\s*$", re.I)
 _PROGRAMMES = {
     "de_an_06": re.compile(r"đề án 06", re.I),
@@ -299,6 +305,12 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
             indicator = rank_indicators[key]
         else:
             indicator = _indicator(window, unit, programme)
+        value = fig.value
+        change = _CHANGE_BEFORE.search(text, max(0, f.start - 30), f.start)
+        if change and not indicator.endswith("_change"):
+            indicator = ""  # "hồ sơ trực tuyến tăng 21%": a change on last year, not the share
+        elif change and change.group("dir").casefold() in ("giảm", "tụt", "mất"):
+            value = -value  # "giảm 21 bậc": places lost
         start, end = where[f.start], where[f.end]
         year = ctx.year(f.start, f.end, sentence, c_end)
         s_start, s_end = where[sentence[0]], where[sentence[1]]
@@ -316,7 +328,7 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
                 start=start,
                 end=end,
                 text=raw[start:end],
-                value=fig.value,
+                value=value,
                 unit=unit,
                 qualifier=qualifier,
                 denominator=fig.denominator,

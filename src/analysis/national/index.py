@@ -50,8 +50,12 @@ def write_index(
     failures: Sequence[Any] = (),  # the build's failed Results (job, step, error)
     built_at: datetime | None = None,
     final: bool = True,
+    formats: Sequence[tuple[str, str]] = (("HTML", ".html"), ("PDF", ".pdf")),
 ) -> Path:
-    """reports/index.html: every briefing on disk by year (newest first) and province, relative links."""
+    """reports/index.html: every briefing on disk by year (newest first) and province, relative links.
+
+    `formats`: (label, suffix) of each file a briefing has (the build passes its formats'); a
+    briefing is listed when every one of them is on disk."""
     from analysis.national.overview import LANGS, overview_links  # here: pandas only once a page is written
     from analysis.writing import atomic_write
 
@@ -59,19 +63,14 @@ def write_index(
     langs: list[str] = []
     total = 0
     for rel, entry in sorted(cache.items()):
-        html_rel, pdf_rel = f"{rel}.html", f"{rel}.pdf"
-        if not ((out_dir / html_rel).exists() and (out_dir / pdf_rel).exists()):
+        files = [{"label": label, "href": f"{rel}{suffix}"} for label, suffix in formats]
+        if not all((out_dir / f["href"]).exists() for f in files):
             continue
         year, lang = int(entry["year"]), entry["lang"]
         row = by_year.setdefault(year, {}).setdefault(
             entry["slug"], {"name": entry["name"], "slug": entry["slug"], "links": {}}
         )
-        csv_rel = f"{rel}.csv"
-        row["links"][lang] = {
-            "html": html_rel,
-            "pdf": pdf_rel,
-            "csv": csv_rel if (out_dir / csv_rel).exists() else "",
-        }
+        row["links"][lang] = files
         if lang not in langs:
             langs.append(lang)
         total += 1

@@ -16,9 +16,10 @@ Rules, the same as the briefings':
 
 from __future__ import annotations
 
+import datetime
 import functools
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,9 @@ from analysis.writing import atomic_write, csv_safe
 
 OVERVIEW_NAME = "overview.html"
 LANGS = ("vi", "en")
+# (label, suffix) of the briefing files an overview links; the build passes its formats' (the
+# first is the page the province's name links to).
+DEFAULT_FILES = (("HTML", ".html"), ("PDF", ".pdf"))
 
 
 @dataclass(frozen=True)
@@ -196,23 +200,28 @@ def fmt(value: Any, key: str, lang: str, signed: bool = False) -> str:
     return text
 
 
-def _links(slug: str, lang: str, available: set[tuple[str, str]]) -> list[dict[str, str]]:
-    """Relative links from <year>/<lang>/overview.html to this province's briefings, page language first."""
+def _links(
+    slug: str, lang: str, available: set[tuple[str, str]], files: Sequence[tuple[str, str]] = DEFAULT_FILES
+) -> list[dict[str, Any]]:
+    """Relative links from <year>/<lang>/overview.html to this province's briefings, page language
+    first: `html` the page, `files` every other format's file."""
     out = []
+    (_, page), others = files[0], files[1:]
     for other in sorted(LANGS, key=lambda x: x != lang):
         if (other, slug) in available:
             base = f"{slug}" if other == lang else f"../{other}/{slug}"
-            out.append({"lang": other, "html": f"{base}.html", "pdf": f"{base}.pdf"})
+            rest = [{"label": label, "href": f"{base}{suffix}"} for label, suffix in others]
+            out.append({"lang": other, "html": f"{base}{page}", "files": rest})
     return out
 
 
-def _map(table: IndexTable, lang: str, available: set[tuple[str, str]]) -> str:
+def _map(table: IndexTable, lang: str, available: set[tuple[str, str]], files=DEFAULT_FILES) -> str:
     r = table.rows
     groups = {c: int(g) for c, g in zip(r["code"], r["group"], strict=True) if not pd.isna(g)}
     hrefs, notes = {}, {}
     name = short_name(table.key, lang)
     for row in r.itertuples():
-        links = _links(row.slug, lang, available)
+        links = _links(row.slug, lang, available, files)
         if links:
             hrefs[row.code] = links[0]["html"]
         if not pd.isna(row.value):
@@ -237,13 +246,15 @@ def group_only(table: IndexTable) -> bool:
     return pub is not None and pub.grouping == "quartiles" and not pub.ranks_published
 
 
-def _view(table: IndexTable, lang: str, available: set[tuple[str, str]]) -> dict[str, Any]:
+def _view(
+    table: IndexTable, lang: str, available: set[tuple[str, str]], files=DEFAULT_FILES
+) -> dict[str, Any]:
     """What the template shows of one table (all text pre-formatted, escaped by the template)."""
     name = short_name(table.key, lang)
     rows, missing = [], []
     for row in table.rows.itertuples():
         display = row.name_en if lang == "en" else row.name
-        links = _links(row.slug, lang, available)
+        links = _links(row.slug, lang, available, files)
         if pd.isna(row.value) and pd.isna(row.rank):
             missing.append({"name": display, "href": links[0]["html"] if links else ""})
             continue
@@ -294,7 +305,7 @@ def _view(table: IndexTable, lang: str, available: set[tuple[str, str]]) -> dict
         "change_head": change_head,
         "notes": notes,
         "csv": f"../{csv_name(table)}",
-        "map": _map(table, lang, available) if table.grouped else "",
+        "map": _map(table, lang, available, files) if table.grouped else "",
         "group_only": group_only(table),
         "grouped": table.grouped,  # no group column for a top-N list: it would be all dashes
     }
@@ -317,13 +328,34 @@ def render_overview(
     available: set[tuple[str, str]],
     data_version: str = "",
     langs: Iterable[str] = (),
+    files: Sequence[tuple[str, str]] = DEFAULT_FILES,
+    sources: Iterable[Any] = (),
+    latest: int | None = None,
+    built: str = "",
 ) -> str:
     """The overview page (HTML, no script, nothing loaded from outside); `langs`: the languages the
-    overview is written in this year (the other one is linked only if it is among them)."""
+    overview is written in this year (the other one is linked only if it is among them); `files`:
+    (label, suffix) of the briefing files to link; `sources`: the citations of its figures
+    (`citations.SourceLine`); `latest`: the latest year with data, for a year without any; `built`:
+    the build date."""
     from markupsafe import Markup
 
     regime = provinces.regime_for_year(year)
-    views = [_view(t, lang, available) for t in tables]
+    views = [_view(t, lang, available, files) for t in tables]
+    empty = None
+    if not tables:  # a year without index data says so, draws its provinces, points to the latest year
+        n = len(provinces.all_provinces(regime))
+        which = "year_without_data" if latest else "year_without_data_none"
+        title = tilemap.label("blank_map_title", lang, n=n, year=year)
+        hrefs = {
+            p.code: f"{p.slug}.html" for p in provinces.all_provinces(regime) if (lang, p.slug) in available
+        }
+        empty = {
+            "text": tilemap.label(which, lang, year=year, n=n, latest=latest),
+            "href": f"../../{latest}/{lang}/{OVERVIEW_NAME}" if latest else "",
+            "latest": latest,
+            "map": Markup(tilemap.tile_map_svg(regime, {}, lang, hrefs=hrefs, title=title, legend=False)),
+        }
     for v in views:
         v["map"] = Markup(v["map"])  # built by tilemap from escaped parts
     other = "en" if lang == "vi" else "vi"
@@ -355,6 +387,11 @@ def render_overview(
         ),
         data_version=data_version,
         data_version_label=tilemap.label("data_version", lang),
+        empty=empty,
+        sources=[{"text": x.text, "url": x.url} for x in sources],
+        sources_label=tilemap.label("sources", lang),
+        built=built,
+        built_label=tilemap.label("built", lang),
     )
 
 
@@ -390,12 +427,14 @@ def write_overview(
     briefings: Mapping[str, Mapping[str, Any]] | Iterable[str],
     data_version: str = "",
     tables_by_year: Mapping[int, list[IndexTable]] | None = None,
+    files: Sequence[tuple[str, str]] = DEFAULT_FILES,
 ) -> list[Path]:
     """Write each year's overview page (in every language a briefing of that year exists in, else
     Vietnamese) and one CSV per index table; returns the paths written. Atomic writes.
 
     `tables_by_year` holds `overview_tables(df, year)` computed earlier (the one-briefing build
-    computes them while its kernel runs); missing years are computed here."""
+    computes them while its kernel runs); missing years are computed here. `files`: (label, suffix)
+    of the briefing files to link, the page first (the build passes its formats')."""
     out_dir = Path(out_dir)
     found = available_briefings(out_dir, briefings)
     written: list[Path] = []
@@ -409,11 +448,45 @@ def write_overview(
             path = out_dir / str(year) / csv_name(table)
             atomic_write(path, table_csv(table))
             written.append(path)
+        latest = None if tables else latest_year_with_data(df, year)
+        built = datetime.date.today().isoformat()
         for lang in langs:
             path = overview_path(out_dir, year, lang)
-            atomic_write(path, render_overview(tables, year, lang, available, data_version, langs))
+            extra = {"sources": overview_sources(df, tables, lang), "latest": latest, "built": built}
+            atomic_write(
+                path, render_overview(tables, year, lang, available, data_version, langs, files, **extra)
+            )
             written.append(path)
     return written
+
+
+def latest_year_with_data(df: pd.DataFrame, before: int) -> int | None:
+    """The latest year before `before` with a value of any headline index in its regime."""
+    years = sorted({int(y) for y in df.loc[metrics.has_index_values(df), "year"] if int(y) < before})
+    return next((y for y in reversed(years) if index_keys(df, y)), None)
+
+
+def overview_sources(df: pd.DataFrame, tables: list[IndexTable], lang: str) -> list[Any]:
+    """The citations of the figures the tables show (values and ranks, and the previous year's)."""
+    from analysis.briefing.labels import t
+    from analysis.citations import source_list
+
+    cells = set()
+    for tab in tables:
+        for y in (tab.year, tab.prev_year):
+            if y is not None:
+                cells |= {(tab.regime, int(y), k) for k in metrics.with_ranks([tab.key])}
+    rows = metrics.cells(df, cells)
+    if rows.empty:
+        return []
+    return source_list(rows, _citations(), lang, t("press_sources", lang))
+
+
+@functools.cache
+def _citations() -> Any:
+    from analysis.citations import Citations
+
+    return Citations.load(config.RAW_DIR)
 
 
 def overview_links(out_dir: Path) -> list[dict[str, Any]]:

@@ -106,7 +106,7 @@ def takeaway_frame(
                 "rank_of": of,
                 "rank_kind": kind,
                 "source": str(r.source or ""),
-                "citation": cit.text() if cit else "",
+                "citation": cit.text(lang) if cit else "",
                 "url": cit.url if cit else "",
                 "note": str(getattr(r, "note", "") or ""),
             }
