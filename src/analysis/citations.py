@@ -106,6 +106,11 @@ class Citations:
                 reports[meta.name.removesuffix(".meta.json")] = _read_json(meta)
         return cls(sheets, reports)
 
+    def cutoff(self) -> str:
+        """The data's cut-off: the latest date a sidecar says its source was read ("" if none says)."""
+        dates = [str(m.get("accessed", "")) for m in [*self.sheets.values(), *self.reports.values()]]
+        return max((d for d in dates if d[:4].isdigit()), default="")
+
     def _sheet_of(self, source: str, source_ref: str) -> dict:
         """The sidecar of the row's sheet: by its source_ref, else by the sidecar its source names.
 

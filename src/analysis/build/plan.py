@@ -76,12 +76,6 @@ def briefing_key(notebook_hash: str, lib_hash: str, data_hash: str, params: dict
     )
 
 
-def _briefing_inputs(df: pd.DataFrame, code: str, regime: str, year: int) -> pd.DataFrame:
-    from analysis.briefing.inputs import briefing_inputs
-
-    return briefing_inputs(df, code, regime, year)
-
-
 @dataclass(frozen=True)
 class PlanData:
     """What the plan reads, read beforehand by the caller (run_reports, preview, tests)."""

@@ -16,7 +16,6 @@ Rules, the same as the briefings':
 
 from __future__ import annotations
 
-import datetime
 import functools
 import io
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,6 +27,7 @@ import pandas as pd
 
 from analysis import config, indicators, provinces, publications, rulebook
 from analysis.briefing import metrics, tilemap
+from analysis.national import pagefacts
 from analysis.numbers import format_number, format_percent
 from analysis.writing import atomic_write, csv_safe
 
@@ -283,7 +283,8 @@ def _view(
     if group_only(table):
         notes.append(tilemap.label("papi_note", lang))
     if any(r["rank"].endswith("*") for r in rows):
-        notes.append(tilemap.label("rank_computed_note", lang, n=table.n))
+        held = rulebook.publisher_ranks(table.key, table.year)  # DTI ranks; we computed the rest
+        notes.append(tilemap.label("rank_computed_held" if held else "rank_computed_note", lang, n=table.n))
     if not table.grouped:
         notes.append(tilemap.label("coverage_partial", lang, n=table.n, of=table.size, year=table.year))
         pub = _publication(table)
@@ -329,35 +330,19 @@ def render_overview(
     data_version: str = "",
     langs: Iterable[str] = (),
     files: Sequence[tuple[str, str]] = DEFAULT_FILES,
-    sources: Iterable[Any] = (),
-    latest: int | None = None,
-    built: str = "",
+    facts: Mapping[str, Any] | None = None,
 ) -> str:
     """The overview page (HTML, no script, nothing loaded from outside); `langs`: the languages the
     overview is written in this year (the other one is linked only if it is among them); `files`:
-    (label, suffix) of the briefing files to link; `sources`: the citations of its figures
-    (`citations.SourceLine`); `latest`: the latest year with data, for a year without any; `built`:
-    the build date."""
+    (label, suffix) of the briefing files to link; `facts`: `pagefacts.facts` (sources, date…)."""
     from markupsafe import Markup
 
     regime = provinces.regime_for_year(year)
     views = [_view(t, lang, available, files) for t in tables]
-    empty = None
-    if not tables:  # a year without index data says so, draws its provinces, points to the latest year
-        n = len(provinces.all_provinces(regime))
-        which = "year_without_data" if latest else "year_without_data_none"
-        title = tilemap.label("blank_map_title", lang, n=n, year=year)
-        hrefs = {
-            p.code: f"{p.slug}.html" for p in provinces.all_provinces(regime) if (lang, p.slug) in available
-        }
-        empty = {
-            "text": tilemap.label(which, lang, year=year, n=n, latest=latest),
-            "href": f"../../{latest}/{lang}/{OVERVIEW_NAME}" if latest else "",
-            "latest": latest,
-            "map": Markup(tilemap.tile_map_svg(regime, {}, lang, hrefs=hrefs, title=title, legend=False)),
-        }
     for v in views:
         v["map"] = Markup(v["map"])  # built by tilemap from escaped parts
+    facts = dict(facts or {})
+    empty = None if tables else pagefacts.empty_year(regime, year, lang, available, facts, OVERVIEW_NAME)
     other = "en" if lang == "vi" else "vi"
     labels = {
         k: tilemap.label(k, lang)
@@ -388,10 +373,7 @@ def render_overview(
         data_version=data_version,
         data_version_label=tilemap.label("data_version", lang),
         empty=empty,
-        sources=[{"text": x.text, "url": x.url} for x in sources],
-        sources_label=tilemap.label("sources", lang),
-        built=built,
-        built_label=tilemap.label("built", lang),
+        **pagefacts.labels(facts, lang),
     )
 
 
@@ -448,45 +430,13 @@ def write_overview(
             path = out_dir / str(year) / csv_name(table)
             atomic_write(path, table_csv(table))
             written.append(path)
-        latest = None if tables else latest_year_with_data(df, year)
-        built = datetime.date.today().isoformat()
         for lang in langs:
             path = overview_path(out_dir, year, lang)
-            extra = {"sources": overview_sources(df, tables, lang), "latest": latest, "built": built}
-            atomic_write(
-                path, render_overview(tables, year, lang, available, data_version, langs, files, **extra)
-            )
+            facts = pagefacts.facts(df, tables, year, lang, index_keys)
+            page = render_overview(tables, year, lang, available, data_version, langs, files, facts)
+            atomic_write(path, page)
             written.append(path)
     return written
-
-
-def latest_year_with_data(df: pd.DataFrame, before: int) -> int | None:
-    """The latest year before `before` with a value of any headline index in its regime."""
-    years = sorted({int(y) for y in df.loc[metrics.has_index_values(df), "year"] if int(y) < before})
-    return next((y for y in reversed(years) if index_keys(df, y)), None)
-
-
-def overview_sources(df: pd.DataFrame, tables: list[IndexTable], lang: str) -> list[Any]:
-    """The citations of the figures the tables show (values and ranks, and the previous year's)."""
-    from analysis.briefing.labels import t
-    from analysis.citations import source_list
-
-    cells = set()
-    for tab in tables:
-        for y in (tab.year, tab.prev_year):
-            if y is not None:
-                cells |= {(tab.regime, int(y), k) for k in metrics.with_ranks([tab.key])}
-    rows = metrics.cells(df, cells)
-    if rows.empty:
-        return []
-    return source_list(rows, _citations(), lang, t("press_sources", lang))
-
-
-@functools.cache
-def _citations() -> Any:
-    from analysis.citations import Citations
-
-    return Citations.load(config.RAW_DIR)
 
 
 def overview_links(out_dir: Path) -> list[dict[str, Any]]:

@@ -285,15 +285,19 @@ def html(result: Headline, ctx: Context) -> str:
                 (_note(f, ctx), False),
             ]
         )
+    groups: dict[str, list[str]] = {}  # indices with the same status share one row (a shorter table)
     for m in result.missing:
+        said = status_text(m.status, m.key, m.year, m.top_n, lang)
+        groups.setdefault(said, []).append(index_name(m.key, lang))
+    for said, names in groups.items():
         body.append(
             [
-                (esc(index_name(m.key, lang)), False),
+                (esc(", ".join(names)), False),
                 ("—", True),
                 ("—", True),
                 ("", False),
                 ("—", True),
-                (esc(status_text(m.status, m.key, m.year, m.top_n, lang)), False),
+                (esc(said), False),
             ]
         )
     out.append(html_table(head, body, "cchc-headline"))

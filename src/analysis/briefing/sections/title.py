@@ -121,6 +121,17 @@ def table(result: list[str]) -> pd.DataFrame:
     return pd.DataFrame({"sentence": result})
 
 
+def stamp(lang: str) -> str:
+    """The build date (CCHC_BUILD_DATE, else today) and the data's cut-off (the sidecars' latest read)."""
+    import datetime
+    import os
+
+    from analysis.briefing.sections.notes import citations
+
+    built = os.environ.get("CCHC_BUILD_DATE") or datetime.date.today().isoformat()
+    return t("stamp", lang, built=built, cutoff=citations().cutoff() or "—")
+
+
 def html(result: list[str], ctx: Context) -> str:
     region = f" · {esc(ctx.region_name)}" if ctx.region_name else ""
     title = briefing_title(ctx.display_name, ctx.year, ctx.lang)
@@ -128,6 +139,7 @@ def html(result: list[str], ctx: Context) -> str:
     return (
         f'<h1 class="cchc-title">{esc(title)}</h1>'
         f'<p class="muted">{esc(t("year", ctx.lang))}: {ctx.year}{region}</p>'
+        f'<p class="muted cchc-stamp">{esc(stamp(ctx.lang))}</p>'
         f'{heading(2, t("summary", ctx.lang))}<ul class="cchc-summary">{items}</ul>'
     )
 
