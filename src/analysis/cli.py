@@ -76,6 +76,7 @@ def _cmd_reports(args: argparse.Namespace) -> int:
         out_dir=Path(args.out),
         notebook=Path(args.notebook),
         wait=not args.no_wait,
+        allow_incomplete=args.allow_incomplete,
     )
     from analysis.build.procs import sigterm_as_interrupt
 
@@ -177,6 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notebook", default=str(config.TEMPLATE_NOTEBOOK), help="template notebook")
     p.add_argument(
         "--no-wait", action="store_true", help="stop instead of waiting when another build writes into --out"
+    )
+    p.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="build even when the clean could not read an input (each briefing then says what is missing)",
     )
     p.set_defaults(func=_cmd_reports)
 

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analysis.build import procs
+from analysis.build import dataversion, procs
 from analysis.build.early import EarlyRun, start_early
 from analysis.build.jobs import (
     CACHE_NAME,
@@ -297,9 +297,13 @@ def run_reports(request: BuildRequest, builder: Builder | None = None) -> int:
         raise InputFileError(notebook, "template notebook missing")
     request = replace(request, notebook=notebook)
     figures_path = Path(request.clean_dir) / "figures.parquet"
-    figures_bytes = read_figures_bytes(request.clean_dir)
+    figures_bytes = read_figures_bytes(request.clean_dir)  # the one read: this build's data version
+    missing = dataversion.check_complete(Path(request.clean_dir), figures_bytes, request.allow_incomplete)
     procs.sweep_stale_temp()
     out_dir = Path(request.out_dir)
+    # Every kernel reads this copy, named by the bytes' hash: a `make data` meanwhile cannot mix versions.
+    data_dir = dataversion.snapshot(figures_bytes, Path(request.clean_dir))
+    request = replace(request, clean_dir=data_dir.resolve())
     with contextlib.ExitStack() as stack:
         own: Builder | None = None
         early: EarlyRun | None = None
@@ -326,6 +330,11 @@ def run_reports(request: BuildRequest, builder: Builder | None = None) -> int:
         scope = sha256_bytes(figures_bytes, lib_hash.encode())
         memo = load_memo(out_dir, scope)
         jobs = plan(request, df, pairs=pairs, memo=memo, lib_hash=lib_hash)
+        if missing:  # built anyway (--allow-incomplete): each briefing says so, and rebuilds once fixed
+            said = dataversion.notice(missing)
+            jobs = [
+                replace(job, notice=said, key=sha256_bytes(job.key.encode(), said.encode())) for job in jobs
+            ]
         cache = load_cache(out_dir)  # read under the lock: another build's entries are kept
         todo = [job for job in jobs if request.force or not is_fresh(job, cache, out_dir)]
         print(
@@ -357,6 +366,7 @@ def run_reports(request: BuildRequest, builder: Builder | None = None) -> int:
         finally:
             progress.close()
             record.save(final=True)
+            dataversion.prune(keep=data_dir)
     failures = record.failures
     built = len(todo) - len(failures)
     print(

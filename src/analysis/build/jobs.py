@@ -46,6 +46,7 @@ class BuildRequest:
     timeout: int = 600  # seconds per cell
     progress: bool | None = None  # None: a bar on a TTY, plain lines otherwise
     wait: bool = True  # another build writing into out_dir: wait for it (False: stop with an error)
+    allow_incomplete: bool = False  # build from a clean whose manifest says inputs could not be read
 
     @classmethod
     def from_cli(
@@ -106,6 +107,7 @@ class Job:
     key: str
     clean_dir: str
     asked: str = ""
+    notice: str = ""  # said at the top of the briefing (a clean that could not read an input)
 
     @property
     def rel(self) -> str:
@@ -179,7 +181,10 @@ def frame_hash(df: pd.DataFrame) -> str:
 
 
 def briefing_key(notebook_hash: str, lib_hash: str, data_hash: str, params: dict[str, Any]) -> str:
-    """The incremental-build key of one briefing."""
+    """The incremental-build key of one briefing. The clean folder's path is not part of it: the
+    build's kernels read a snapshot named by the table's hash (build.dataversion), and the rows the
+    briefing reads are in `data_hash`."""
+    params = {k: v for k, v in params.items() if k != "clean_dir"}
     return sha256_bytes(
         notebook_hash.encode(),
         lib_hash.encode(),
@@ -213,11 +218,9 @@ def load_figures(figures_parquet: bytes, path: Path) -> pd.DataFrame:
         df = pd.read_parquet(io.BytesIO(figures_parquet))
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise InputFileError(path, f"not a readable clean table ({exc}); run `make data` again") from None
-    missing = [c for c in ("province_code", "regime", "year", "indicator", "value") if c not in df.columns]
-    if missing:
-        raise InputFileError(path, f"columns {', '.join(missing)} missing; run `make data` again")
-    if df.empty:
-        raise InputFileError(path, "the clean table has no rows: add figures to data/raw and run `make data`")
+    from analysis.build.dataversion import check_clean_table
+
+    check_clean_table(df, path)  # columns and types, before anything is built from it
     return df
 
 

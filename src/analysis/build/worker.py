@@ -109,7 +109,7 @@ class Builder:
             if before_export is not None:
                 before_export()
             step = "html"
-            page = self.exporter.html(nb, job.title, job.lang)
+            page = with_notice(self.exporter.html(nb, job.title, job.lang), job.notice)
             html_path, pdf_path = output_paths(Path(out_dir), job)
             if not pdf:
                 step = "write"
@@ -117,6 +117,7 @@ class Builder:
                 return Result(job, True, seconds=time.perf_counter() - t0)
             variant = print_variant(nb, self.rasters)
             printed = page if variant is None else self.exporter.html(variant, job.title, job.lang)
+            printed = printed if variant is None else with_notice(printed, job.notice)
             step = "pdf"
             document = self.exporter.pdf(printed, job.title, html_path.parent)
             step = "write"
@@ -138,6 +139,17 @@ class Builder:
             self.kernel.shutdown()
         with contextlib.suppress(Exception):
             self.exporter.close()
+
+
+def with_notice(page: str, notice: str) -> str:
+    """The page with `notice` (plain text, escaped here) as its first paragraph (build.dataversion)."""
+    if not notice:
+        return page
+    import html
+
+    mark = '<main class="briefing">'
+    note = f'\n<p class="data-notice" role="alert"><strong>{html.escape(notice)}</strong></p>'
+    return page.replace(mark, mark + note, 1) if mark in page else page
 
 
 # ---------------------------------------------------------------- pool worker side
