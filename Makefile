@@ -9,16 +9,40 @@ PYTHON   ?= python3
 VENV     := .venv
 BIN      := $(VENV)/bin
 STAMP    := $(VENV)/.installed
-# Selections for `make reports` (empty = the defaults: every province, latest year, Vietnamese, all cores).
+# What to build, for `make reports` and `make preview` alike. Singular and plural are one variable:
+# PROVINCE='Nghệ An' = PROVINCES='Nghệ An'; YEAR=2024 = YEARS=2024 (also 2019-2021 or all).
+# Empty: every province, the latest year with data, Vietnamese, all cores.
 PROVINCES ?=
 YEARS     ?=
 JOBS      ?=
-# Selection for `make preview` (one briefing).
-PROVINCE  ?=
-YEAR      ?=
-# LANG is also the shell's locale variable: only a value given on the make command line selects languages.
+FORCE     ?=
+SEL_PROVINCES = $(strip $(or $(PROVINCES),$(PROVINCE)))
+SEL_YEARS     = $(strip $(or $(YEARS),$(YEAR)))
+# The briefing language: BRIEF_LANG or LANGS (vi, en, vi,en), from the environment or the command
+# line. LANG is the shell's locale variable: it selects languages only when given on the make
+# command line (`make reports LANG=en`); one in the environment is the locale and is left alone.
+BRIEF_LANG ?= $(LANGS)
 ifeq ($(origin LANG),command line)
 BRIEF_LANG := $(LANG)
+endif
+# Variables a newcomer might type that mean nothing here: stop with the closest known one.
+KNOWN_VARS := PROVINCES PROVINCE YEARS YEAR BRIEF_LANG LANGS LANG JOBS FORCE PYTHON CCHC_ROOT CCHC_SHARED
+CMDLINE_VARS := $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v)))
+UNKNOWN_VARS := $(filter-out $(KNOWN_VARS),$(CMDLINE_VARS))
+ifneq ($(UNKNOWN_VARS),)
+$(error unknown variable $(firstword $(UNKNOWN_VARS))$(shell python3 -c 'import difflib,sys; m=difflib.get_close_matches(sys.argv[1],sys.argv[2:],1,0.5); print(f" (did you mean {m[0]}?)" if m else "")' $(firstword $(UNKNOWN_VARS)) $(KNOWN_VARS)); known: PROVINCE(S)= YEAR(S)= LANG=/BRIEF_LANG= JOBS= FORCE=1)
+endif
+# `LANG=en make reports`: an environment LANG that looks like a briefing language, not a locale.
+# Building Vietnamese anyway would surprise, and honouring it would let any shell's locale choose:
+# stop and say how to ask for English.
+ifeq ($(origin LANG),environment)
+ifneq ($(filter $(LANG),vi en vi,en en,vi all),)
+ifeq ($(strip $(BRIEF_LANG)),)
+ifneq ($(filter reports preview,$(MAKECMDGOALS)),)
+$(error LANG=$(LANG) came from the environment, where LANG is the shell's locale, so it does not choose the briefing language; say `make $(firstword $(MAKECMDGOALS)) LANG=$(LANG)` or `BRIEF_LANG=$(LANG) make $(firstword $(MAKECMDGOALS))`)
+endif
+endif
+endif
 endif
 # Run Python in a UTF-8 locale whatever LANG was set to on the command line.
 RUN := env LANG=C.UTF-8 LC_ALL=C.UTF-8
@@ -29,8 +53,9 @@ help: ## List the targets
 	@echo "cchc-briefings: make <target>"
 	@grep -hE '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | sort | \
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
-	@echo "Selections for reports: PROVINCES='Nghệ An,Lào Cai' YEARS=2018 LANG=vi|en|vi,en JOBS=2"
-	@echo "Preview one briefing:   make preview PROVINCE='Nghệ An' YEAR=2018 LANG=en  (Ctrl-C stops)"
+	@echo "Select (reports, preview): PROVINCE(S)='Nghệ An,Lào Cai' YEAR(S)=2024|2019-2021|all"
+	@echo "  LANG=vi|en|vi,en on the command line, or BRIEF_LANG=en anywhere; JOBS=2; FORCE=1 rebuilds"
+	@echo "Preview one briefing:   make preview PROVINCE='Nghệ An' YEAR=2024 LANG=en  (Ctrl-C stops)"
 
 # The venv is a file target: it is rebuilt only when the requirements or pyproject change.
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -43,20 +68,19 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 setup: $(STAMP) ## Create .venv and install the pinned packages (only when requirements change)
 
-data: $(STAMP) ## Clean data/raw into data/clean (figures.parquet/csv, rejects.csv, manifest.json)
-	@echo "==> cleaning data/raw -> data/clean"
-	@$(RUN) $(BIN)/analysis clean
+data: $(STAMP) ## Clean data/raw into data/clean when a raw file changed (FORCE=1: always)
+	@$(RUN) $(BIN)/analysis clean $(if $(FORCE),--force)
 
-reports: data ## Build HTML + PDF briefings into reports/ (PROVINCES= YEARS= LANG= JOBS=)
+reports: data ## Build HTML + PDF briefings into reports/ (PROVINCES= YEARS= LANG= JOBS= FORCE=)
 	@echo "==> building briefings"
 	@$(RUN) $(BIN)/analysis reports \
-	  $(if $(PROVINCES),--provinces "$(PROVINCES)") $(if $(YEARS),--years "$(YEARS)") \
-	  $(if $(BRIEF_LANG),--lang "$(BRIEF_LANG)") $(if $(JOBS),--jobs "$(JOBS)")
+	  $(if $(SEL_PROVINCES),--provinces "$(SEL_PROVINCES)") $(if $(SEL_YEARS),--years "$(SEL_YEARS)") \
+	  $(if $(BRIEF_LANG),--lang "$(BRIEF_LANG)") $(if $(JOBS),--jobs "$(JOBS)") $(if $(FORCE),--force)
 
-preview: $(STAMP) ## One briefing: build it, print its HTML path, rebuild on every change (PROVINCE= YEAR= LANG=)
-	@test -n "$(PROVINCE)" || { echo "usage: make preview PROVINCE='Nghệ An' [YEAR=2018] [LANG=vi|en]" >&2; exit 2; }
-	@$(RUN) $(BIN)/analysis preview --province "$(PROVINCE)" \
-	  $(if $(YEAR),--year "$(YEAR)") $(if $(BRIEF_LANG),--lang "$(BRIEF_LANG)")
+preview: $(STAMP) ## One briefing, rebuilt on every change (PROVINCE= YEAR= LANG=)
+	@test -n "$(SEL_PROVINCES)" || { echo "usage: make preview PROVINCE='Nghệ An' [YEAR=2024] [LANG=vi|en]" >&2; exit 2; }
+	@$(RUN) $(BIN)/analysis preview --province "$(SEL_PROVINCES)" \
+	  $(if $(SEL_YEARS),--year "$(SEL_YEARS)") $(if $(BRIEF_LANG),--lang "$(BRIEF_LANG)")
 
 test: $(STAMP) ## Run the test suite (includes an end-to-end build of two briefings)
 	@echo "==> running tests"

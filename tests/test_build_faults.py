@@ -43,8 +43,9 @@ def temp_folders(pid: int) -> list[Path]:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--years", "-5"], "-5 outside the data's years (2018–2018)"),
-        (["--years", "1900"], "1900 outside the data's years"),
+        (["--years", "-5"], "-5 is before 2004"),
+        (["--years", "1900"], "1900 is before 2004"),
+        (["--years", "2017"], "2017 outside the data's years (2018–2018)"),
         (["--years", "2018,20x8"], "'20x8' is not a year"),
         (["--provinces", ",,,"], "names no province"),
         (["--provinces", "Atlantis", "--years", "2018"], "unknown province 'Atlantis'"),

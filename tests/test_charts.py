@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 
-from analysis import provinces
-from analysis.briefing import metrics, tilemap
+from analysis import provinces, rulebook
+from analysis.briefing import metrics
 from analysis.briefing.core import compute
 from analysis.briefing.sections import ranking, subindices
 from briefing_fixtures import NGHE_AN
@@ -170,7 +170,8 @@ def test_a_top_n_ranking_says_it_is_a_top_n_list():
 def test_map_section_marks_the_province_with_the_rankings_quartile_groups(vi):
     result = vi.result("map")
     tab = vi.result("ranking").table
-    expected = tilemap.quartile_groups(dict(zip(tab["code"], tab["value"], strict=True)), of=63)
+    key = vi.result("ranking").key
+    expected = rulebook.quartile_groups(key, 2018, dict(zip(tab["code"], tab["value"], strict=True)))
     assert result.groups == expected and result.key == vi.result("ranking").key
     html = vi.html("map")
     root = ET.fromstring(re.search(r"<svg.*</svg>", html, flags=re.S).group(0))

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis import config
+from analysis.clean.sheets import SOURCE_QUALITIES
 from analysis.clean.stage import CLEAN_COLUMNS, run_clean
 
 HEADER = "province,year,indicator,value,unit,source,note\n"
@@ -58,10 +59,15 @@ def test_good_rows_are_kept_with_codes_units_and_refs(tmp_path):
     assert fig.loc["pci", "source_ref"] == "sheet.csv:row 2"
     written = pd.read_parquet(tmp_path / "clean" / "figures.parquet")
     assert list(written.columns) == CLEAN_COLUMNS
-    assert CLEAN_COLUMNS[:10] == [
-        "province_code", "province_name", "regime", "year", "indicator",
-        "value", "unit", "qualifier", "source", "source_ref",
+    assert CLEAN_COLUMNS == [
+        "province_code", "province_name", "regime", "year", "indicator", "value", "unit", "qualifier",
+        "source", "source_ref", "note", "precision", "period", "period_kind",
     ]  # fmt: skip
+    # an old sheet without qualifier/precision/period: exact, precision as written, the year
+    assert fig.loc["pci", ["qualifier", "precision", "period", "period_kind"]].tolist() == [
+        "exact", 2, "2018", "year",
+    ]  # fmt: skip
+    assert fig.loc["online_filing_rate", ["precision", "period"]].tolist() == [0, "2024"]
     assert (tmp_path / "clean" / "figures.csv").exists()
 
 
@@ -219,7 +225,7 @@ def test_shipped_default_dataset_cleans_and_balances(tmp_path):
     assert hp["reason"].str.contains("conflicts with").sum() >= 2
     for item in result.manifest["inputs"]:
         assert item["provenance"], f"{item['file']} has no provenance sidecar"
-        assert item["source_quality"] in ("publisher", "secondary_complete", "press")
+        assert item["source_quality"] in SOURCE_QUALITIES
         assert not [w for w in item["warnings"] if "source_quality" in w], item["warnings"]
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import base64
 import io
-import shutil
-import subprocess
 import zlib
 
-import pytest
 from PIL import Image
 
 from analysis.outputs import export
+from pdf_pages import render_page
 
 
 def _png(mode: str, **save: object) -> bytes:
@@ -37,15 +35,12 @@ def test_only_8_bit_rgb_non_interlaced_png_is_reused():
     assert export._png_idat(Image.open(io.BytesIO(interlaced))) is None
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler-utils)")
 def test_pdf_pages_show_the_same_pixels_as_weasyprints_own_path(tmp_path, monkeypatch):
     src = base64.b64encode(_png("RGB")).decode("ascii")
     html = f'<p>Hình</p><img src="data:image/png;base64,{src}" style="width: 8cm">'
 
     def pages(name: str) -> bytes:
-        (tmp_path / f"{name}.pdf").write_bytes(export.Exporter().pdf(html, "t", tmp_path))
-        subprocess.run(["pdftoppm", "-png", "-r", "100", f"{name}.pdf", name], cwd=tmp_path, check=True)
-        return (tmp_path / f"{name}-1.png").read_bytes()
+        return render_page(export.Exporter().pdf(html, "t", tmp_path), 1, dpi=100).tobytes()
 
     used: list[bool] = []
     real = export._png_idat

@@ -174,7 +174,7 @@ def test_numbers_glued_to_letters_or_after_capitalised_words_are_names() -> None
             "60 phần trăm",
             60.0,
             "percent",
-            "approx",
+            "nearly",
             None,
         ),
         (
@@ -182,7 +182,7 @@ def test_numbers_glued_to_letters_or_after_capitalised_words_are_names() -> None
             "12,8 tỷ đồng",
             12.8e9,
             "vnd",
-            "approx",
+            "about",
             None,
         ),
         ("Tổng kinh phí hỗ trợ là 850 triệu đồng.", "850 triệu đồng", 850e6, "vnd", "exact", None),

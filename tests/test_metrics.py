@@ -120,26 +120,23 @@ def test_ranking_uses_the_published_rank_of_a_partial_list(df):
     assert set(table["rank_n"]) == {63}
 
 
+def with_online_2022(df: pd.DataFrame) -> pd.DataFrame:
+    """The fixture plus Nghệ An's share of procedures offered online in 2022 (Resolution 76's target)."""
+    own = df[(df["province_code"] == NGHE_AN) & (df["indicator"] == "online_filing_rate")]
+    extra = own.assign(indicator="dvc_online_provision_rate", year=2022, value=91.0)
+    return pd.concat([df, extra], ignore_index=True)
+
+
 def test_online_tasks_done_of_assigned_and_targets(df, scope):
-    targets = pd.DataFrame(
-        [
-            {
-                "indicator": "online_filing_rate",
-                "target_value": 80.0,
-                "by_vi": "đến 2025",
-                "by_en": "by 2025",
-                "set_by_vi": "Quyết định X",
-                "set_by_en": "Decision X",
-                "source_url": "https://example.org",
-                "note_vi": "",
-                "note_en": "",
-            }
-        ]
-    )
-    out = online.online(df, ctx_for(df, 2018), targets).set_index("indicator")
-    assert out.loc["online_filing_rate", "target"] == 80.0
+    out = online.online(df, ctx_for(df, 2018)).set_index("indicator")
+    # a 2018 share of dossiers filed online: the only target for it was decided in 09/2025
+    assert pd.isna(out.loc["online_filing_rate", "target"])
     assert out.loc["de_an_06_tasks_done", "done_of"] == 25
     assert pd.isna(out.loc["online_filing_rate", "done_of"])
+    d2 = with_online_2022(df)
+    out = online.online(d2, ctx_for(d2, 2022)).set_index("indicator")
+    assert out.loc["dvc_online_provision_rate", "target"] == 80.0
+    assert out.loc["dvc_online_provision_rate", "target_decided"] == "2021-07-15"
 
 
 def trend_of(df, p34):

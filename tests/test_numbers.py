@@ -9,7 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.errors import NumberParseError
-from analysis.numbers import Figure, format_number, format_percent, infer_locale, parse_figure, parse_number
+from analysis.numbers import (
+    Figure,
+    format_number,
+    format_percent,
+    infer_locale,
+    parse_figure,
+    parse_number,
+    qualifier_of,
+    written_precision,
+)
 
 
 @pytest.mark.parametrize(
@@ -85,23 +94,26 @@ def test_infer_locale_refuses_to_guess(values: list[str]) -> None:
 @pytest.mark.parametrize(
     ("text", "figure"),
     [
-        ("90,2%", Figure(90.2, "percent", "exact")),
-        ("98,55 %", Figure(98.55, "percent", "exact")),
+        ("90,2%", Figure(90.2, "percent", "exact", precision=1)),
+        ("98,55 %", Figure(98.55, "percent", "exact", precision=2)),
         ("đạt trên 80%", Figure(80.0, "percent", "over")),
-        ("gần 75 phần trăm", Figure(75.0, "percent", "approx")),
-        ("4,57 triệu", Figure(4_570_000.0, None, "exact")),
-        ("35,5 tỷ đồng", Figure(35_500_000_000.0, "vnd", "exact")),
-        ("trên 35,5 tỉ VNĐ", Figure(35_500_000_000.0, "vnd", "over")),
+        ("gần 75 phần trăm", Figure(75.0, "percent", "nearly")),
+        ("4,57 triệu", Figure(4_570_000.0, None, "exact", precision=2)),
+        ("35,5 tỷ đồng", Figure(35_500_000_000.0, "vnd", "exact", precision=1)),
+        ("trên 35,5 tỉ VNĐ", Figure(35_500_000_000.0, "vnd", "over", precision=1)),
         ("hơn 02 triệu tài khoản", Figure(2_000_000.0, "count", "over")),
-        ("khoảng 3 nghìn hồ sơ", Figure(3000.0, "count", "approx")),
-        ("xấp xỉ 12 ngàn", Figure(12000.0, None, "approx")),
-        ("ước 150 triệu VND", Figure(150_000_000.0, "vnd", "approx")),
+        ("khoảng 3 nghìn hồ sơ", Figure(3000.0, "count", "about")),
+        ("xấp xỉ 12 ngàn", Figure(12000.0, None, "about")),
+        ("ước 150 triệu VND", Figure(150_000_000.0, "vnd", "about")),
         ("dưới 5%", Figure(5.0, "percent", "under")),
+        ("chưa đầy 10%", Figure(10.0, "percent", "under")),
+        ("gần đạt 98,0%", Figure(98.0, "percent", "nearly", precision=1)),
+        ("khoảng 98%", Figure(98.0, "percent", "about")),
         ("vượt 1.200 hồ sơ", Figure(1200.0, "count", "over")),
         ("40/40", Figure(40.0, None, "exact", 40.0)),
         ("13/53 nhiệm vụ", Figure(13.0, "count", "exact", 53.0)),
         ("91 thuê bao/100 dân", Figure(91.0, "per_100", "exact")),
-        ("64,5 điểm", Figure(64.5, "score", "exact")),
+        ("64,5 điểm", Figure(64.5, "score", "exact", precision=1)),
         ("1.923", Figure(1923.0, None, "exact")),
     ],
 )
@@ -109,6 +121,7 @@ def test_parse_figure(text: str, figure: Figure) -> None:
     got = parse_figure(text)
     assert got.unit == figure.unit
     assert got.qualifier == figure.qualifier
+    assert got.precision == figure.precision
     assert got.denominator == figure.denominator
     assert got.value == pytest.approx(figure.value)
 
@@ -217,3 +230,24 @@ def test_locale_evidence_looks_past_words_and_units(text: str, evidence: str | N
     from analysis.numbers import locale_evidence
 
     assert locale_evidence(text) == evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("about", "about"), ("Nearly", "nearly"), ("approx", "about"), (" over ", "over"), ("under", "under")],
+)
+def test_qualifier_of_reads_stated_and_old_words(text: str, expected: str) -> None:
+    assert qualifier_of(text) == expected
+
+
+def test_qualifier_of_refuses_unknown_words() -> None:
+    with pytest.raises(ValueError, match="roughly"):
+        qualifier_of("roughly")
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "digits"),
+    [("80", "vi", 0), ("90,2", "vi", 1), ("90,20", "vi", 2), ("1.923", "vi", 0), ("76.818965", "intl", 6)],
+)
+def test_written_precision_counts_the_digits_as_written(text: str, locale: str, digits: int) -> None:
+    assert written_precision(text, locale) == digits

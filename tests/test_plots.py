@@ -70,7 +70,11 @@ def test_trend_of_a_merged_province_names_each_former_province(df):
 
 
 def test_online_figure_marks_targets_or_is_absent(vi, df):
-    svg = svg_of(vi, "online")
+    from test_metrics import with_online_2022
+
+    assert "Mục tiêu quốc gia" not in strings(svg_of(vi, "online"))  # no target in force for 2018
+    d2 = with_online_2022(df)
+    svg = svg_of(compute(d2, provinces.get(NGHE_AN, "63"), 2022, "vi"), "online")
     check_svg(svg)
     drawn = strings(svg)
     assert "Mục tiêu quốc gia" in drawn and "Nghệ An" in drawn

@@ -13,15 +13,19 @@ import pytest
 
 from analysis import config, indicators, provinces
 from analysis import publications as pub
+from analysis.briefing import metrics
 from analysis.briefing.inputs import default_year
 
 FIGURES = config.FIGURES_DIR
-QUALITIES = {"publisher", "secondary_complete", "press"}
+QUALITIES = {"publisher", "secondary_complete", "province_release", "press"}
 
 
 def _frame(rows: list[tuple[str, int, str, float]], regime: str = "63") -> pd.DataFrame:
     return pd.DataFrame(
-        [{"province_code": c, "regime": regime, "year": y, "indicator": i, "value": v} for c, y, i, v in rows]
+        [
+            {"province_code": c, "regime": regime, "year": y, "indicator": i, "value": v, "source": "s"}
+            for c, y, i, v in rows
+        ]
     )
 
 
@@ -72,21 +76,26 @@ def test_status_reads_the_years_regime() -> None:
 def test_quartile_groups_follow_the_percentiles_of_the_years_scores() -> None:
     codes = [f"{n:02d}" for n in range(1, 9)]
     df = _frame([(c, 2024, "papi", float(i + 1)) for i, c in enumerate(codes)])  # scores 1..8
-    groups = {c: pub.quartile_group(df, 2024, c).group for c in codes}
+    groups = {c: metrics.quartile_group(df, "63", 2024, c).group for c in codes}
     # percentiles of 1..8 (linear): 25th 2.75, 50th 4.5, 75th 6.25
     assert groups == {"01": 4, "02": 4, "03": 3, "04": 3, "05": 2, "06": 2, "07": 1, "08": 1}
-    g = pub.quartile_group(df, 2024, "08")
+    g = metrics.quartile_group(df, "63", 2024, "08")
     assert g.computed and g.of == 8 and g.label("en") != g.label("vi")
-    assert pub.quartile_group(df, 2024, "99") is None
-    assert pub.quartile_group(df, 2023, "08") is None
+    assert metrics.quartile_group(df, "63", 2024, "99") is None
+    assert metrics.quartile_group(df, "63", 2023, "08") is None
 
 
 def test_computed_rank_shares_ties_and_follows_direction() -> None:
     df = _frame([("01", 2024, "papi", 40.0), ("02", 2024, "papi", 45.0), ("03", 2024, "papi", 45.0)])
-    assert pub.computed_rank(df, 2024, "02") == (1, 3)
-    assert pub.computed_rank(df, 2024, "03") == (1, 3)
-    assert pub.computed_rank(df, 2024, "01") == (3, 3)
-    assert pub.computed_rank(df, 2024, "04") is None
+
+    def rank(code: str) -> tuple:
+        r = metrics.rank_of(df, code, "63", 2024, "papi")
+        return (r.rank, r.of, r.kind)
+
+    assert rank("02") == (1, 3, "computed")  # PAPI's record: we hold every score it published
+    assert rank("03") == (1, 3, "computed")
+    assert rank("01") == (3, 3, "computed")
+    assert rank("04") == (None, None, "")
 
 
 # ---------------------------------------------------------------- shipped sheets and sidecars
@@ -170,7 +179,7 @@ def test_publication_status_on_the_shipped_data(shipped) -> None:
     assert pub.status(f, "pci", 2024, lao_cai) == pub.VALUE
     assert pub.status(f, "pci", 2024, nghe_an) == pub.NOT_FOUND  # we do not hold the complete top 30
     assert pub.status(f, "par_index", 2022, nghe_an) == pub.VALUE
-    assert pub.quartile_group(f, 2024, nghe_an) is not None
+    assert metrics.quartile_group(f, "63", 2024, nghe_an) is not None
 
 
 def _kept(f: pd.DataFrame, name: str, year: int, indicator: str) -> pd.Series:

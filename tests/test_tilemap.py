@@ -60,42 +60,7 @@ def test_bad_tile_file_is_a_typed_error_naming_the_file(tmp_path, monkeypatch):
         tilemap.tiles.cache_clear()
 
 
-def test_quartile_groups_split_63_into_four_and_ties_share_a_group():
-    values = {f"{i:02d}": float(100 - i) for i in range(63)}
-    groups = tilemap.quartile_groups(values, of=63)
-    sizes = [sum(1 for g in groups.values() if g == k) for k in (1, 2, 3, 4)]
-    assert sum(sizes) == 63 and all(s in (15, 16) for s in sizes), sizes
-    assert groups["00"] == 1 and groups["62"] == 4  # highest value is in the best group
-    ordered = [groups[f"{i:02d}"] for i in range(63)]
-    assert ordered == sorted(ordered), "a better value is never in a worse group"
-    last_of_1 = max(i for i in range(63) if groups[f"{i:02d}"] == 1)
-    values[f"{last_of_1 + 1:02d}"] = values[f"{last_of_1:02d}"]  # tie across the border of groups 1 and 2
-    tied = tilemap.quartile_groups(values, of=63)
-    assert tied[f"{last_of_1 + 1:02d}"] == tied[f"{last_of_1:02d}"] == 1
-    # lower is better (a rank, a cost): the smallest value is in group 1
-    low = tilemap.quartile_groups(values, higher_is_better=False, of=63)
-    assert low["62"] == 1 and low["00"] == 4
-
-
-def test_quartile_groups_agree_with_the_papi_convention_of_publications():
-    import pandas as pd
-
-    from analysis import publications
-
-    rng = [float(x) for x in (40.1, 41.7, 39.2, 44.0, 44.0, 38.5, 42.2, 43.1, 40.9, 37.0, 45.5, 41.7)]
-    codes = [p.code for p in provinces.all_provinces("63")][: len(rng)]
-    df = pd.DataFrame(
-        {"province_code": codes, "regime": "63", "year": 2018, "indicator": "papi", "value": rng}
-    )
-    ours = tilemap.quartile_groups(dict(zip(codes, rng, strict=True)))
-    for code in codes:
-        assert ours[code] == publications.quartile_group(df, 2018, code).group, code
-
-
-def test_no_quartile_groups_for_a_top_n_list():
-    top10 = {f"{i:02d}": float(i) for i in range(10)}
-    assert tilemap.quartile_groups(top10, of=63) == {}
-    assert tilemap.quartile_groups(top10) != {}  # without a regime size, 10 values are a population
+# quartile groups are the rule book's: tests/test_rulebook.py
 
 
 def _svg(**kw) -> ET.Element:

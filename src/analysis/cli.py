@@ -1,4 +1,4 @@
-"""Command line: `analysis resolve|clean|ingest|extract|accept|reports`.
+"""Command line: `analysis resolve|clean|ingest|extract|accept|reports|preview|overview`.
 
 Errors in the input end as one clear line and exit code 2; no traceback reaches the user
 unless --debug is given.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import difflib
 import json
 import os
 import sys
@@ -21,22 +22,38 @@ from analysis.errors import AnalysisError, os_error_line, printable
 
 
 def _cmd_resolve(args: argparse.Namespace) -> int:
-    from analysis.provinces import resolve
+    from analysis.provinces import explain, validate
 
     status = 0
     for name in args.names:
         try:
-            print(json.dumps(resolve(name, args.year).to_dict(), ensure_ascii=False))
+            res = validate(name, args.year)
         except AnalysisError as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = 2
+            continue
+        print(json.dumps(res.to_dict(), ensure_ascii=False))
+        if line := explain(res):
+            print(line, file=sys.stderr)
     return status
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
+    from analysis.clean.report import up_to_date
+
+    raw, out = Path(args.raw), Path(args.out)
+    if not args.force and (manifest := up_to_date(raw, out)) is not None:
+        t = manifest["totals"]
+        print(
+            f"{out} is up to date: no file under {raw} and no clean-stage code changed since "
+            f"{manifest.get('built_at', 'the last clean')} ({t['kept']} rows kept, {t['rejected']} rejected; "
+            "--force cleans again)",
+            file=sys.stderr,
+        )
+        return 0
     from analysis.clean.stage import run_clean
 
-    result = run_clean(Path(args.raw), Path(args.out))
+    result = run_clean(raw, out)
     if result.unreadable:  # outputs are written; the analyst must still not publish from them
         from analysis.errors import UnreadableInputsError
 
@@ -47,7 +64,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from analysis.clean.check import ingest_to_csv
 
-    return ingest_to_csv([Path(f) for f in args.files], Path(args.out))
+    return ingest_to_csv([Path(f) for f in args.files], Path(args.out) if args.out else None)
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -63,13 +80,61 @@ def _cmd_accept(args: argparse.Namespace) -> int:
     return accept_to_sheet(Path(args.candidates), Path(args.out_dir), decisions, replace=args.replace)
 
 
+def _data_years(clean: Path) -> list[int]:
+    """The years of the clean table (for 'all' and ranges checked against the data)."""
+    import pyarrow.parquet as pq
+
+    from analysis.errors import InputFileError
+
+    path = Path(clean) / "figures.parquet"
+    try:
+        return sorted({int(y) for y in pq.read_table(path, columns=["year"]).column("year").to_pylist()})
+    except (OSError, ValueError) as exc:
+        raise InputFileError(
+            path, f"years 'all' needs the clean table: run `make data` first ({exc})"
+        ) from None
+
+
+def selection(args: argparse.Namespace) -> dict[str, str]:
+    """The selection options checked and spelled out: years '2019-2021' or 'all' as a list, names
+    ('all' = every province), languages. One reading for `reports` and `preview` (analysis.selection).
+    """
+    from analysis import selection as sel
+
+    available = _data_years(Path(args.clean)) if sel.needs_data(args.years) else None
+    years = sel.parse_years(args.years, available)
+    names = sel.parse_names(args.provinces)
+    langs = sel.parse_langs(args.lang)
+    _say_mapped(names, years)
+    return {
+        "provinces": ",".join(names),
+        "years": ",".join(str(y) for y in years),
+        "langs": ",".join(langs),
+    }
+
+
+def _say_mapped(names: Sequence[str], years: Sequence[int]) -> None:
+    """A name answered with another province says so before the build starts (the validator's
+    refusals, e.g. Hà Tây in 2007, stop it here with one line)."""
+    from analysis.provinces import explain, validate
+
+    said = set()
+    for name in names:
+        for year in years:
+            line = explain(validate(name, year))
+            if line and line not in said:
+                said.add(line)
+                print(line, file=sys.stderr, flush=True)
+
+
 def _cmd_reports(args: argparse.Namespace) -> int:
     from analysis.build.build import BuildRequest, run_reports
 
+    chosen = selection(args)
     request = BuildRequest.from_cli(
-        provinces=args.provinces,
-        years=args.years,
-        langs=args.lang,
+        provinces=chosen["provinces"],
+        years=chosen["years"],
+        langs=chosen["langs"],
         jobs=args.jobs,
         force=args.force,
         clean_dir=Path(args.clean),
@@ -88,10 +153,17 @@ def _cmd_preview(args: argparse.Namespace) -> int:
     from analysis.build.jobs import BuildRequest
     from analysis.build.preview import run_preview
 
+    chosen = selection(args)
+    if len(chosen["provinces"].split(",")) != 1 or not chosen["provinces"]:
+        raise AnalysisError("preview builds one briefing: give one province, e.g. --province 'Nghệ An'")
+    if len(chosen["years"].split(",")) > 1 or len(chosen["langs"].split(",")) > 1:
+        raise AnalysisError(
+            "preview builds one briefing: give one year and one language (make reports builds more)"
+        )
     request = BuildRequest.from_cli(
-        provinces=args.province,
-        years=args.year,
-        langs=args.lang,
+        provinces=chosen["provinces"],
+        years=chosen["years"],
+        langs=chosen["langs"],
         jobs=1,
         force=True,
         clean_dir=Path(args.clean),
@@ -119,7 +191,9 @@ def _cmd_overview(args: argparse.Namespace) -> int:
         cache = json.loads((out / ".build-cache.json").read_text(encoding="utf-8")).get("entries", {})
     except (OSError, ValueError):
         cache = {}
-    years = [int(y) for y in args.years.split(",") if y.strip()] or sorted(
+    from analysis.selection import parse_years
+
+    years = list(parse_years(args.years, sorted({int(y) for y in df["year"].unique()}))) or sorted(
         {int(e["year"]) for e in cache.values()}
     )
     if not years:
@@ -129,34 +203,106 @@ def _cmd_overview(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="analysis", description=__doc__.splitlines()[0])
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    sub = parser.add_subparsers(dest="command", required=True)
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Help that shows every default that says something and keeps the examples' line breaks."""
 
-    p = sub.add_parser("resolve", help="resolve province names to codes (one JSON line each)")
-    p.add_argument("names", nargs="+", metavar="NAME")
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if action.default not in (None, False, "", argparse.SUPPRESS) and "%(default)" not in text:
+            text += " (default: %(default)s)"
+        return text
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that answers a mistyped option with the closest one ("did you mean")."""
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments:"):
+            known = [o for a in self._actions for o in a.option_strings]
+            if self._subparsers is not None:  # the top parser: look into the chosen subcommand's options
+                for action in self._subparsers._group_actions:
+                    for sub in getattr(action, "choices", {}).values():
+                        known += [o for a in sub._actions for o in a.option_strings]
+            for word in message.split(":", 1)[1].split():
+                close = difflib.get_close_matches(word.split("=")[0], known, n=1, cutoff=0.6)
+                if close:
+                    message += f" (did you mean {close[0]}?)"
+                    break
+        super().error(message)
+
+
+def _sub(sub, name: str, help: str, example: str) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name, help=help, description=help, epilog=f"example:\n  {example}", formatter_class=_Help
+    )
+
+
+def _selection(p: argparse.ArgumentParser, one: bool) -> None:
+    """The selection options of `reports` and `preview`: singular and plural spellings both work."""
+    what = "one province, any spelling" if one else "comma-separated names, any spelling, or 'all'"
+    p.add_argument("--provinces", "--province", dest="provinces", default="", help=what + " (empty: all)")
+    years = "one year" if one else "years: 2024, 2019-2021, 2018,2020 or 'all'"
+    p.add_argument("--years", "--year", dest="years", default="", help=years + " (empty: latest with data)")
+    langs = "vi or en" if one else "vi, en, vi,en or all"
+    p.add_argument("--lang", "--langs", dest="lang", default="vi", help=langs)
+    p.add_argument("--clean", default=str(config.CLEAN_DIR), help="clean data directory")
+    p.add_argument("--notebook", default=str(config.TEMPLATE_NOTEBOOK), help="template notebook")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="analysis", description=__doc__.splitlines()[0], formatter_class=_Help)
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = _sub(
+        sub,
+        "resolve",
+        "resolve province names to codes (one JSON line each)",
+        "analysis resolve 'Yên Bái' --year 2025",
+    )
+    p.add_argument("names", nargs="+", metavar="NAME", help="province names, any spelling")
     p.add_argument("--year", type=int, default=None, help="assessment year (>= 2025: the 34 provinces)")
     p.set_defaults(func=_cmd_resolve)
 
-    p = sub.add_parser("clean", help="clean data/raw into data/clean")
-    p.add_argument("--raw", default=str(config.RAW_DIR))
-    p.add_argument("--out", default=str(config.CLEAN_DIR))
+    p = _sub(
+        sub,
+        "clean",
+        "clean data/raw into data/clean (only when the raw inputs changed)",
+        "analysis clean --force",
+    )
+    p.add_argument("--raw", default=str(config.RAW_DIR), help="raw inputs (figure sheets, workbooks)")
+    p.add_argument("--out", default=str(config.CLEAN_DIR), help="where the clean table goes")
+    p.add_argument("--force", action="store_true", help="clean even when no raw input changed")
     p.set_defaults(func=_cmd_clean)
 
-    p = sub.add_parser("ingest", help="import official index workbooks to one CSV (for checking)")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--out", required=True)
+    p = _sub(
+        sub,
+        "ingest",
+        "check official index workbooks (what make data would keep)",
+        "analysis ingest PCI_2019.xlsx --out /tmp/check.csv",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="workbooks (.xlsx, .xls), anywhere on disk")
+    p.add_argument("--out", default=None, help="also write OUT.csv, OUT.rejects.csv, OUT.not_imported.csv")
     p.set_defaults(func=_cmd_ingest)
 
-    p = sub.add_parser("extract", help="find figures in report texts, for review")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--out", required=True)
+    p = _sub(
+        sub,
+        "extract",
+        "find figures in report texts, for review",
+        "analysis extract report.txt --out /tmp/candidates.csv",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="report texts (.txt, UTF-8)")
+    p.add_argument("--out", required=True, help="candidates CSV to review (keep it out of the repo)")
     p.set_defaults(func=_cmd_extract)
 
-    p = sub.add_parser("accept", help="turn accepted candidate figures into a figure sheet")
-    p.add_argument("candidates")
-    p.add_argument("--out-dir", default=str(config.FIGURES_DIR))
+    p = _sub(
+        sub,
+        "accept",
+        "turn accepted candidate figures into a figure sheet",
+        "analysis accept /tmp/candidates.csv",
+    )
+    p.add_argument("candidates", help="a candidates CSV from `analysis extract`, its accept column marked")
+    p.add_argument("--out-dir", default=str(config.FIGURES_DIR), help="where the figure sheet goes")
     p.add_argument(
         "--decisions", default=None, help="CSV (source,start,end,accept) overriding the accept column"
     )
@@ -167,15 +313,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_accept)
 
-    p = sub.add_parser("reports", help="build HTML + PDF briefings")
-    p.add_argument("--provinces", default="", help="comma-separated names (default: all)")
-    p.add_argument("--years", default="", help="comma-separated years (default: latest with data)")
-    p.add_argument("--lang", default="vi", help="vi, en or vi,en")
-    p.add_argument("--jobs", type=int, default=0, help="parallel workers (default: all cores)")
+    p = _sub(
+        sub,
+        "reports",
+        "build HTML + PDF briefings",
+        "analysis reports --provinces 'Nghệ An' --years 2019-2021 --lang vi,en",
+    )
+    _selection(p, one=False)
+    p.add_argument("--jobs", type=int, default=0, help="parallel workers (0: all cores)")
     p.add_argument("--force", action="store_true", help="rebuild even when inputs are unchanged")
-    p.add_argument("--clean", default=str(config.CLEAN_DIR), help="clean data directory")
     p.add_argument("--out", default=str(config.REPORTS_DIR), help="output directory")
-    p.add_argument("--notebook", default=str(config.TEMPLATE_NOTEBOOK), help="template notebook")
     p.add_argument(
         "--no-wait", action="store_true", help="stop instead of waiting when another build writes into --out"
     )
@@ -186,19 +333,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_reports)
 
-    p = sub.add_parser("preview", help="build one briefing, then rebuild it on every change (Ctrl-C stops)")
-    p.add_argument("--province", required=True, help="one province, any spelling")
-    p.add_argument("--year", default="", help="assessment year (default: latest with data)")
-    p.add_argument("--lang", default="vi", help="vi or en")
+    p = _sub(
+        sub,
+        "preview",
+        "build one briefing, then rebuild it on every change (Ctrl-C stops)",
+        "analysis preview --province 'Nghệ An' --year 2024 --lang en",
+    )
+    _selection(p, one=True)
     p.add_argument("--pdf", action="store_true", help="write the PDF too on every rebuild")
     p.add_argument("--interval", type=float, default=0.5, help="seconds between checks for changes")
-    p.add_argument("--clean", default=str(config.CLEAN_DIR), help="clean data directory")
     p.add_argument("--out", default=str(config.REPORTS_DIR), help="HTML goes into <out>/.preview/")
-    p.add_argument("--notebook", default=str(config.TEMPLATE_NOTEBOOK), help="template notebook")
     p.set_defaults(func=_cmd_preview)
 
-    p = sub.add_parser("overview", help="write the national overview pages and CSVs (make reports does)")
-    p.add_argument("--years", default="", help="comma-separated years (default: the years built in --out)")
+    p = _sub(
+        sub,
+        "overview",
+        "write the national overview pages and CSVs (make reports does)",
+        "analysis overview --years 2024",
+    )
+    p.add_argument(
+        "--years",
+        "--year",
+        dest="years",
+        default="",
+        help="years as for reports (empty: the years built in --out)",
+    )
     p.add_argument("--clean", default=str(config.CLEAN_DIR), help="clean data directory")
     p.add_argument("--out", default=str(config.REPORTS_DIR), help="the reports directory")
     p.set_defaults(func=_cmd_overview)

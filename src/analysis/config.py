@@ -50,6 +50,10 @@ CORPUS_DIR = SHARED_DIR / "corpus" / "reports"
 MERGER_YEAR = 2025
 
 # The clean table's columns, in order: the contract between the clean stage and the briefings.
+# `year` is the assessment year a figure is filed under; `qualifier` (exact, about, nearly, over,
+# under), `precision` (digits after the separator as the source wrote them) and `period` (with its
+# `period_kind`: year, span, quarter, months, as_of) say what the source said (docs/figure-model.md);
+# they come last so that readers taking the first columns (briefing.core) read what they always read.
 CLEAN_COLUMNS = [
     "province_code",
     "province_name",
@@ -62,4 +66,7 @@ CLEAN_COLUMNS = [
     "source",
     "source_ref",
     "note",
+    "precision",
+    "period",
+    "period_kind",
 ]

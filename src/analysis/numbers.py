@@ -21,7 +21,11 @@ from analysis.errors import NumberParseError
 
 Locale = Literal["vi", "intl"]
 Unit = Literal["percent", "vnd", "count", "per_100", "score"]
-Qualifier = Literal["exact", "over", "under", "approx"]
+# How exact the source says a figure is: "khoảng 75%" (about) is not "gần 75%" (nearly, just below),
+# "trên 80%" (over) nor "dưới 10%" (under). Sheets written before the distinction say "approx": about.
+Qualifier = Literal["exact", "about", "nearly", "over", "under"]
+QUALIFIERS: tuple[str, ...] = ("exact", "about", "nearly", "over", "under")
+OLD_QUALIFIERS = {"approx": "about", "approximately": "about", "at_least": "over", "at_most": "under"}
 
 # Separators per locale: (thousands, decimal).
 _SEPARATORS: dict[str, tuple[str, str]] = {"vi": (".", ","), "intl": (",", ".")}
@@ -42,13 +46,16 @@ PERCENT_WORDS = ("%", "phần trăm")
 
 # Qualifier words before a figure; longest phrases first so "ước đạt" wins over "đạt".
 QUALIFIER_WORDS: dict[str, Qualifier] = {
-    "xấp xỉ": "approx",
-    "ước tính": "approx",
-    "ước đạt": "approx",
-    "khoảng": "approx",
-    "gần": "approx",
-    "ước": "approx",
-    "chừng": "approx",
+    "xấp xỉ": "about",
+    "ước tính": "about",
+    "ước đạt": "about",
+    "khoảng chừng": "about",
+    "khoảng": "about",
+    "ước": "about",
+    "chừng": "about",
+    "gần đạt": "nearly",
+    "gần": "nearly",
+    "suýt": "nearly",
     "ít nhất": "over",
     "tối thiểu": "over",
     "trên": "over",
@@ -56,7 +63,9 @@ QUALIFIER_WORDS: dict[str, Qualifier] = {
     "vượt": "over",
     "chưa đến": "under",
     "chưa tới": "under",
+    "chưa đầy": "under",
     "không quá": "under",
+    "không tới": "under",
     "tối đa": "under",
     "dưới": "under",
     "đạt": "exact",
@@ -76,6 +85,27 @@ class Figure:
     qualifier: Qualifier = "exact"
     denominator: float | None = None
     scale: float = field(default=1.0, compare=False)  # the scale word's factor, already in `value`
+    # Digits after the decimal separator as the source wrote them ("trên 80%": 0; "35,5 tỷ": 1).
+    precision: int = field(default=0, compare=False)
+
+
+def qualifier_of(text: str) -> Qualifier:
+    """A stated qualifier ("about", or an old sheet's "approx") as one of QUALIFIERS; ValueError if none."""
+    word = str(text).strip().casefold()
+    word = OLD_QUALIFIERS.get(word, word)
+    if word not in QUALIFIERS:
+        raise ValueError(f"qualifier {text!r} is not one of {', '.join(QUALIFIERS)}")
+    return word  # type: ignore[return-value]
+
+
+def written_precision(number: str, locale: Locale = "vi") -> int:
+    """Digits after the decimal separator as written ("90,2" → 1, "1.923" → 0 in Vietnamese)."""
+    body = re.sub(f"[{_SPACES}]", "", number.strip().rstrip("% "))
+    decimal = _SEPARATORS[locale][1]
+    if decimal not in body:
+        return 0
+    tail = body.rsplit(decimal, 1)[1]
+    return len(tail) if tail.isdigit() else 0
 
 
 # --------------------------------------------------------------------------- plain numbers
@@ -280,7 +310,8 @@ def parse_figure(text: str, locale: Locale = "vi") -> Figure:
         unit = None
     if match.group("pct") and (match.group("cur") or match.group("scale")):
         raise NumberParseError(text, "a percentage cannot also carry a scale word or currency")
-    return Figure(value=value, unit=unit, qualifier=qualifier, denominator=denominator, scale=scale)
+    precision = written_precision(match.group("num"), locale)
+    return Figure(value, unit, qualifier, denominator, scale, precision)
 
 
 # --------------------------------------------------------------------------- formatting

@@ -23,6 +23,7 @@ from typing import Any
 
 from analysis import config
 from analysis.errors import AnalysisError, UnknownProvinceError
+from analysis.selection import check_year
 
 REGIMES = ("63", "34")
 MERGER_DATE = "2025-07-01"
@@ -165,7 +166,9 @@ class Registry:
     aliases: dict[str, str]  # key -> canonical key
     successors: dict[tuple[str, str], Province]  # (code, regime) of an old province -> its successor
     predecessors: dict[str, tuple[Province, ...]]  # code of a 34-province -> the 63 it was formed from
-    former: dict[str, tuple[Province, str]] = field(default_factory=dict)  # key -> (province, how it ended)
+    former: dict[str, tuple[Province, str, str]] = field(
+        default_factory=dict
+    )  # key -> (province, how, until)
     loose: dict[str, dict[str, Province]] = field(default_factory=dict)  # regime -> spelling key -> province
     loose_aliases: dict[str, str] = field(default_factory=dict)  # spelling key of an alias -> canonical key
 
@@ -190,13 +193,13 @@ class Registry:
                 )
             successors[(old.code, "63")] = new
             preds.setdefault(new.code, []).append(old)
-        former: dict[str, tuple[Province, str]] = {}
+        former: dict[str, tuple[Province, str, str]] = {}
         former_file = folder / "provinces_former.csv"
         for row in _read_csv(former_file) if former_file.exists() else []:
             gone = _province(row, "64")
             successors[(gone.code, gone.regime)] = by_code[(row["successor_code"], "63")]
             for key in {normalise(gone.name), normalise(gone.name_en), normalise(gone.slug)}:
-                former[key] = (gone, f"{row['reason']} on {row['until']}")
+                former[key] = (gone, row["reason"], row["until"])
         loose = {r: _spelling_index(index[r], folder) for r in REGIMES}
         loose_aliases = {spelling_key(k): v for k, v in aliases.items()}
         return cls(
@@ -248,9 +251,9 @@ class Registry:
 
     def _former_or_fail(self, name: str, key: str, regime: str, year: int | None) -> Resolution:
         if key in self.former:
-            gone, how = self.former[key]
+            gone, how, until = self.former[key]
             heir = self.successors[(gone.code, gone.regime)]
-            note = f"{gone.name} (former code {gone.code}) no longer exists: {how}"
+            note = f"{gone.name} (former code {gone.code}) no longer exists: {how} on {until}"
             if regime == "34":
                 heir = self.successor(heir)
                 note += f"; in the 34-province regime that is {heir.name} (code {heir.code})"
@@ -291,6 +294,18 @@ def _spelling_index(index: dict[str, Province], folder: Path) -> dict[str, Provi
     return loose
 
 
+class FormerProvinceError(UnknownProvinceError):
+    """A province that existed in the year asked but whose figures are not kept (Hà Tây before 2008)."""
+
+    def __init__(self, name: str, year: int, gone: Province, heir: Province, until: str, how: str):
+        super().__init__(name, year, [heir.name])
+        self.args = (
+            f"{gone.name} existed in {year} but is not one of the provinces the clean table keeps (the 63 "
+            f"and the 34): {how} on {until}, and its figures are never credited to {heir.name}, so there "
+            f"is no {gone.name} briefing for {year}; brief {heir.name}, or a year from {int(until[:4]) + 1}",
+        )
+
+
 class ProvinceNotYetError(UnknownProvinceError):
     """A name that exists only among the 34 provinces, asked for a year before the merger."""
 
@@ -322,7 +337,11 @@ def _resolve(name: str, year: int | None) -> Resolution:
 
 
 def resolve(name: str, year: int | None = None) -> Resolution:
-    """The province `name` denotes in `year` (None: the 63 first, then the 34); cached, so cheap per row."""
+    """The province `name` denotes in `year` (None: the 63 first, then the 34); cached, so cheap per row.
+
+    A lookup for importers and the clean stage (any whole year; a former province's name gives its
+    successor, `successor_of` saying so). What a reader asks for goes through `validate`.
+    """
     if not isinstance(name, str) or not name.strip():
         raise UnknownProvinceError(str(name), year)
     if year is not None:
@@ -331,6 +350,44 @@ def resolve(name: str, year: int | None = None) -> Resolution:
         except (TypeError, ValueError):
             raise AnalysisError(f"province {name!r}: year {year!r} is not a whole number") from None
     return _resolve(name, year)
+
+
+def validate(name: str, year: int | None = None) -> Resolution:
+    """The province a briefing for `name` in `year` is about, or an error saying why there is none.
+
+    The one check every request goes through (the command line, the build, `load_briefing`): the
+    year (selection.check_year), the name (`resolve`), and a former province asked for a year it
+    still existed in (Hà Tây up to 2008): its figures are not kept, so no briefing is made for it,
+    rather than its successor's under its name. A name mapped to a successor is answered by
+    `explain(resolution)`.
+    """
+    if year is not None:
+        year = check_year(year, what=f"province {name!r}: year")
+    res = resolve(name, year)
+    gone = res.successor_of
+    if gone is not None and gone.regime == "64" and year is not None:
+        _, how, until = next(v for v in registry().former.values() if v[0].code == gone.code)
+        if int(year) <= int(until[:4]):
+            raise FormerProvinceError(name, int(year), gone, successor(gone), until, how)
+    return res
+
+
+def ended(p: Province) -> str:
+    """The date (YYYY-MM-DD) a province of an older regime stopped existing: the merger it ended in."""
+    if p.regime == "64":
+        return next(until for gone, _, until in registry().former.values() if gone.code == p.code)
+    return MERGER_DATE if p.regime == "63" else ""
+
+
+def explain(res: Resolution) -> str | None:
+    """One line for a name that was answered with another province, e.g. when a build starts:
+    'Yên Bái → Lào Cai, 34 provinces from 2025-07-01'. None when the name was the province's own."""
+    old = res.successor_of
+    if old is None:
+        return None
+    if old.regime == "64":
+        return f"{old.name} → {res.province.name}, merged on {ended(old)}"
+    return f"{old.name} → {res.province.name}, 34 provinces from {MERGER_DATE}"
 
 
 def _check_regime(regime: str | int) -> str:

@@ -1,5 +1,6 @@
 """What each publisher released, per index and year, and what a briefing may truthfully say about it.
 
+Ranks, groups and changes are the rule book's (`analysis.rulebook`); this module holds the facts.
 A missing figure means different things: PCI from 2023 publishes only its top 30, so a province
 outside them has no score by design; PAR Index tables are published but we hold only top lists; PAPI
 publishes scores but no ranks, only four quartile groups. The facts are data
@@ -11,13 +12,11 @@ was no published figure found.
 from __future__ import annotations
 
 import csv
-import math
 from dataclasses import dataclass
 from functools import cache
 
 import pandas as pd
 
-from analysis import indicators
 from analysis.config import MERGER_YEAR, PACKAGE_DATA
 
 VALUE = "value"
@@ -113,25 +112,10 @@ def status(df: pd.DataFrame, index: str, year: int, province_code: str, regime: 
     return NOT_FOUND
 
 
-def quartile_group(
-    df: pd.DataFrame, year: int, province_code: str, indicator: str = "papi", regime: str | None = None
-) -> QuartileGroup | None:
-    """The province's quartile group under PAPI's convention, from that year's scores; None without a score.
-
-    Cut points are the 25th, 50th and 75th percentiles of the provinces' scores that year (pandas'
-    linear interpolation); a score on a cut point belongs to the higher group.
-    """
-    year = int(year)
-    rows = _rows(df, (indicator,), year, regime or _regime(year))
-    scores = rows.drop_duplicates("province_code").set_index("province_code")["value"].astype(float)
-    if province_code not in scores.index or len(scores) < 4:
-        return None
-    score = float(scores[province_code])
-    for g in _groups():
-        cut = float(scores.quantile(g["lower_quantile"])) if g["lower_quantile"] > 0 else -math.inf
-        if score >= cut:
-            return QuartileGroup(g["group"], g["label_en"], g["label_vi"], g["colour"], len(scores))
-    raise AssertionError("the bottom group has no lower bound")  # pragma: no cover
+def group_label(group: int, of: int) -> QuartileGroup:
+    """A group (1–4, computed by the rule book) with its labels and colour from papi_groups.csv."""
+    g = next(g for g in _groups() if g["group"] == group)
+    return QuartileGroup(g["group"], g["label_en"], g["label_vi"], g["colour"], of)
 
 
 @cache
@@ -142,17 +126,3 @@ def _groups() -> tuple[dict, ...]:
             for r in csv.DictReader(fh)
         ]
     return tuple(sorted(rows, key=lambda r: r["group"]))
-
-
-def computed_rank(
-    df: pd.DataFrame, year: int, province_code: str, indicator: str = "papi", regime: str | None = None
-) -> tuple[int, int] | None:
-    """(rank, of) of the province's score among that year's provinces, computed by us (ties share the
-    better rank); for indices whose publisher gives no rank (PAPI) — always label it as computed."""
-    year = int(year)
-    rows = _rows(df, (indicator,), year, regime or _regime(year))
-    scores = rows.drop_duplicates("province_code").set_index("province_code")["value"].astype(float)
-    if province_code not in scores.index:
-        return None
-    ranks = scores.rank(ascending=indicators.get(indicator).higher_is_better is False, method="min")
-    return int(ranks[province_code]), len(scores)

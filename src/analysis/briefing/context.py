@@ -53,7 +53,10 @@ def make_context(
     note = ""
     if asked is not None:
         old = province_name(asked, lang)
-        note = labels.t("asked_old_name", lang, old=old, name=province_name(p, lang), year=int(year))
+        when = _day(provinces.ended(asked), lang)
+        note = labels.t(
+            "asked_old_name", lang, old=old, name=province_name(p, lang), year=int(year), date=when
+        )
     return Context(
         scope=scope,
         lang=lang,
@@ -64,3 +67,13 @@ def make_context(
         successor_name=successor,
         resolution_note=note,
     )
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October")
+_MONTHS += ("November", "December")
+
+
+def _day(iso: str, lang: str) -> str:
+    """'2008-08-01' as the briefing writes a date: '01/8/2008' (vi), '1 August 2008' (en)."""
+    y, m, d = (int(x) for x in iso.split("-"))
+    return f"{d:02d}/{m}/{y}" if lang == "vi" else f"{d} {_MONTHS[m - 1]} {y}"

@@ -22,6 +22,7 @@ from analysis.briefing.context import Context, context_rows, make_context
 from analysis.briefing.display import SvgFigure
 from analysis.config import CLEAN_COLUMNS
 from analysis.errors import AnalysisError, BriefingError, InputFileError, UnknownProvinceError
+from analysis.selection import check_year
 
 COLUMNS = CLEAN_COLUMNS[:9]  # what a briefing reads; source_ref and note stay in the clean table
 
@@ -171,7 +172,7 @@ def resolve(
             ):
                 asked = res.successor_of
         return p, asked
-    res = provinces.resolve(province, year)
+    res = provinces.validate(province, year)
     return res.province, res.successor_of
 
 
@@ -196,7 +197,7 @@ def load_briefing(
         labels.check_lang(lang)
         df = read_figures(clean_dir or None)
         step = "year"
-        year = int(year) or metrics.default_year(df)
+        year = check_year(year, df["year"].unique()) if year else metrics.default_year(df)
         step = "resolve"
         p, asked = resolve(province, year, province_code or None, regime or None)
         step = "compute"

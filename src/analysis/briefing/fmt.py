@@ -56,15 +56,22 @@ def fmt_delta(delta: float | None, key: str, lang: str) -> str:
 
 
 def fmt_rank(rank: Rank, lang: str) -> str:
+    """A rank in words, with its kind and base (the rule book's Rank): hạng 19/63, rank 4 of 61
+    provinces with data, between rank 30 and 31 (by score); "—" for none."""
     if rank.rank is None:
-        return "—"
+        return t("rank_between", lang, low=rank.low, high=rank.high) if rank.bounded else "—"
+    if rank.of is None:
+        return t("rank_published_nobase", lang, r=rank.rank)
     return t("rank_of" if rank.given else "rank_of_computed", lang, r=rank.rank, n=rank.of)
 
 
-def short_rank(rank: Rank) -> str:
-    """A rank as 19/63 when published, 4/61* when computed among the provinces with data."""
+def short_rank(rank: Rank, lang: str = "vi") -> str:
+    """A rank as 19/63 when published, 4/61* when computed over the complete set, 30–31 (by score)
+    when only published neighbours bound it."""
     if rank.rank is None:
-        return "—"
+        return t("rank_between_short", lang, low=rank.low, high=rank.high) if rank.bounded else "—"
+    if rank.of is None:
+        return str(rank.rank)
     return f"{rank.rank}/{rank.of}" + ("" if rank.given else "*")
 
 

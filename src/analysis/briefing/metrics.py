@@ -3,14 +3,11 @@
 Pure functions over the tidy frame of `data/clean/figures.parquet` (one row per province, year,
 indicator). What each section computes from them lives in `analysis.briefing.sections`.
 
-Rules kept here, in one place:
-- which indicators a section shows, in what order, is the catalogue's `section`/`order` columns;
-- a rank is the source's own (`<index>_rank`) when given; otherwise it is computed among the
-  provinces of the same regime with a value that year, and reported as "of N" with that N;
-- a national median needs at least half the provinces of the regime (a top-10 list is no country);
-- PAPI aggregates from 2018 on are not comparable with earlier years (method change);
-- across the 2025 merger, scores and ranks of the old provinces are shown per old province, never
-  averaged; only counts may be summed (and only when every predecessor has a value).
+Which indicators a section shows, in what order, is the catalogue's `section`/`order` columns.
+Ranks, changes, medians, groups and the regime of a year are the rule book's (`analysis.rulebook`):
+this module only hands it the cells of the frame. Across the 2025 merger, scores and ranks of the
+old provinces are shown per old province, never averaged; only counts may be summed (and only
+when every predecessor has a value).
 """
 
 from __future__ import annotations
@@ -22,13 +19,13 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from analysis import indicators
+from analysis import indicators, publications, rulebook
 from analysis.briefing.scope import PRE_MERGER_REGIME, Scope
-from analysis.config import MERGER_YEAR
 from analysis.errors import BriefingError
 
-REGIME_SIZE = {"63": 63, "34": 34}
-PAPI_METHOD_BREAK = 2018  # PAPI 2018 recomposed the dimensions: aggregates before it are not comparable
+REGIME_SIZE = rulebook.REGIME_SIZE
+PAPI_METHOD_BREAK = rulebook.method_breaks("papi")[0]  # for charts: where PAPI's line is split
+Rank = rulebook.Rank
 
 Cell = tuple[str, int, str]  # (regime, year, indicator)
 
@@ -64,12 +61,8 @@ def _ind(key: str) -> indicators.Indicator | None:
 
 
 def rank_key(key: str) -> str | None:
-    """The catalogue key holding the source's rank for an index (pci → pci_rank)."""
-    ind = _ind(key)
-    for candidate in (f"{key}_rank", f"{ind.family}_rank" if ind else ""):
-        if candidate in indicators.catalogue():
-            return candidate
-    return None
+    """The catalogue key holding the publisher's rank of this index (pci → pci_rank): the rule book's."""
+    return rulebook.rank_key(key)
 
 
 def with_ranks(keys: Iterable[str]) -> set[str]:
@@ -81,15 +74,7 @@ def with_ranks(keys: Iterable[str]) -> set[str]:
 
 
 def higher_is_better(key: str) -> bool:
-    ind = _ind(key)
-    return not (ind is not None and ind.higher_is_better is False)
-
-
-@dataclass(frozen=True)
-class Rank:
-    rank: int | None
-    of: int
-    given: bool  # True: the source's own rank; False: computed among provinces with a value
+    return rulebook.higher_is_better(key)
 
 
 @dataclass
@@ -102,6 +87,7 @@ class _Frame:
     series: dict[Cell, pd.Series] = field(default_factory=dict)
     by_cell: dict[Cell, np.ndarray] | None = None
     by_province: dict[tuple[str, str], np.ndarray] | None = None
+    ranks: dict[Cell, dict[str, Rank]] = field(default_factory=dict)
 
 
 _MEMO: dict[int, _Frame] = {}
@@ -199,24 +185,32 @@ def value_of(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> f
 
 
 def national_median(df: pd.DataFrame, regime: str, year: int, key: str) -> tuple[float | None, int]:
-    """Median over the provinces with a value, and how many they are (None when under half have one)."""
-    v = values(df, regime, year, key)
-    enough = len(v) * 2 >= REGIME_SIZE.get(regime, len(v)) and len(v) >= 2
-    return (float(v.median()) if enough else None), len(v)
+    """Median over the provinces with a value, and how many they are (the rule book's coverage rule)."""
+    return rulebook.median(cell_values(df, regime, year, key), regime)
+
+
+def ranks(df: pd.DataFrame, regime: str, year: int, key: str) -> dict[str, Rank]:
+    """Every province's rank on an index in a year, by the rule book, from the frame's cells (memoised)."""
+    memo, cell = _frame(df), (str(regime), int(year), key)
+    if cell not in memo.ranks:
+        rk = rank_key(key)
+        published = cell_values(df, regime, year, rk) if rk else {}
+        memo.ranks[cell] = rulebook.ranks(key, int(year), cell_values(df, regime, year, key), published)
+    return memo.ranks[cell]
 
 
 def rank_of(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> Rank:
-    """The province's rank on an index: the source's when given, else computed among those with values."""
-    rk = rank_key(key)
-    if rk is not None:
-        given = value_of(df, code, regime, year, rk)
-        if given is not None:
-            return Rank(round(given), REGIME_SIZE.get(regime, len(values(df, regime, year, key))), True)
-    v = values(df, regime, year, key)
-    if code not in v.index:
-        return Rank(None, len(v), False)
-    ranks = v.rank(ascending=not higher_is_better(key), method="min")
-    return Rank(int(ranks[code]), len(v), False)
+    """The province's rank on an index: published, computed over the complete set, or none."""
+    return ranks(df, regime, year, key).get(str(code), rulebook.NO_RANK)
+
+
+def quartile_group(
+    df: pd.DataFrame, regime: str, year: int, code: str, key: str = "papi"
+) -> publications.QuartileGroup | None:
+    """The province's quartile group (PAPI's convention, the rule book's rule) with its labels."""
+    vals = cell_values(df, regime, year, key)
+    groups = rulebook.quartile_groups(key, int(year), vals, higher_is_better(key))
+    return publications.group_label(groups[code], len(vals)) if code in groups else None
 
 
 def has_index_values(df: pd.DataFrame) -> pd.Series:
@@ -225,7 +219,7 @@ def has_index_values(df: pd.DataFrame) -> pd.Series:
 
 
 def year_regime(year: int) -> str:
-    return "34" if year >= MERGER_YEAR else PRE_MERGER_REGIME
+    return rulebook.year_regime(year)
 
 
 def default_year(df: pd.DataFrame) -> int:

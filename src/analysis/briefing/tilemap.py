@@ -20,8 +20,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-import pandas as pd
-
 from analysis import config, provinces
 from analysis.errors import AnalysisError, InputFileError
 
@@ -37,7 +35,6 @@ def _group_colours() -> dict[int | None, str]:
 
 GROUP_COLOURS = _group_colours()
 INK, PAPER, EDGE = "#1d2733", "#ffffff", "#8a96a3"
-MIN_COVERAGE = 0.5  # quartile groups of a top-10 list would say nothing about the country
 
 
 @dataclass(frozen=True)
@@ -110,29 +107,6 @@ def label(key: str, lang: str, **fmt: object) -> str:
     """A label of the national view (data/overview_labels.csv) in vi/en, placeholders filled, not escaped."""
     vi, en = _labels()[key]
     return (en if lang == "en" else vi).format(**fmt)
-
-
-# ------------------------------------------------------------------------------------------ groups
-
-
-def quartile_groups(
-    values: Mapping[str, float], higher_is_better: bool = True, of: int | None = None
-) -> dict[str, int]:
-    """Province code → quartile group, 1 (best quarter) to 4, from the values of the provinces that have one.
-
-    PAPI's convention, the same rule as `analysis.publications.quartile_group`: cut points are the
-    75th, 50th and 25th percentiles of that year's values (pandas' linear interpolation) and a value
-    on a cut point belongs to the better group, so tied provinces share a group. For an index where
-    lower is better the values are negated first. Empty when fewer than half of `of` (the regime's
-    size) have a value: a top-N list has no quartiles.
-    """
-    clean = {c: float(v) for c, v in values.items() if v is not None and not math.isnan(float(v))}
-    n = len(clean)
-    if n < 4 or (of is not None and n < MIN_COVERAGE * of):
-        return {}
-    scores = pd.Series(clean, dtype=float) * (1 if higher_is_better else -1)
-    cuts = [float(scores.quantile(q)) for q in (0.75, 0.5, 0.25)]
-    return {c: 1 + sum(v < cut for cut in cuts) for c, v in scores.items()}
 
 
 # ------------------------------------------------------------------------------------------ drawing

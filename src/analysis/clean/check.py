@@ -29,16 +29,16 @@ def print_not_imported(result: IngestResult) -> None:
         print(f"    NOT IMPORTED: {n.sheet}!{n.column} {title}: {n.reason}", flush=True)
 
 
-def ingest_to_csv(paths: Sequence[Path | str], out_csv: Path | str) -> int:
-    """`analysis ingest FILE... --out OUT.csv`: check workbooks anywhere on disk before adding them.
+def ingest_to_csv(paths: Sequence[Path | str], out_csv: Path | str | None = None) -> int:
+    """`analysis ingest FILE... [--out OUT.csv]`: check workbooks anywhere on disk before adding them.
 
-    Writes what `make data` would make of them: OUT.csv has the clean table's columns, and
-    OUT.rejects.csv every value or leftover row that would be rejected, with the reason. Prints one
-    line per workbook (and its warnings, and the columns its tables leave out: OUT.not_imported.csv
-    lists each with the reason); a file that cannot be read gives one error line naming it and the
-    others are still imported. Returns 0 if every file imported, 1 otherwise.
+    Prints one line per workbook (and its warnings, and the columns its tables leave out); a file
+    that cannot be read gives one error line naming it and the others are still imported. With
+    `--out` it also writes what `make data` would make of them: OUT.csv has the clean table's
+    columns, OUT.rejects.csv every value or leftover row that would be rejected, with the reason,
+    and OUT.not_imported.csv each column left out; nothing is written when no workbook was read.
+    Returns 0 if every file imported, 1 otherwise.
     """
-    out_csv = Path(out_csv)
     imported: list[tuple[Path, IngestResult]] = []
     failed = 0
     for n, raw in enumerate(paths, 1):
@@ -61,6 +61,11 @@ def ingest_to_csv(paths: Sequence[Path | str], out_csv: Path | str) -> int:
         print_not_imported(result)
         imported.append((path, result))
     figures, rejects = check_workbooks(imported, max_year=datetime.now(UTC).year)
+    if out_csv is None or not imported:
+        why = "no workbook could be read" if not imported else "no --out given"
+        print(f"{len(figures)} clean rows, {len(rejects)} rejected; {why}: no CSV written")
+        return 1 if failed else 0
+    out_csv = Path(out_csv)
     rejects_csv = out_csv.with_name(out_csv.stem + ".rejects.csv")
     left_out_csv = out_csv.with_name(out_csv.stem + ".not_imported.csv")
     left_out = not_imported_frame(r for _, r in imported)

@@ -1,10 +1,12 @@
 """Settle figures given twice (same province, regime, year, indicator): the declared order decides.
 
-Every sheet declares a source quality in its sidecar (publisher's own table > complete table from
-a secondary source > press or single-province mention). Among the rows of the highest quality
-present, equal values keep one (the most precise) and different values reject them all, as
-equal sources cannot be told apart. Rows of lower quality are rejected naming the winner. Reasons
-name at most a few other rows ("+N more"), so their length does not grow with the group.
+Every sheet declares a source quality in its sidecar (publisher's own table > a complete table from
+a secondary source, or a province's own release of its result, of equal standing > press). Among
+the rows of the highest standing present, equal values keep one (the most precise) and different
+values reject them all, each naming the others, as equal sources cannot be told apart (a province's
+announcement and a copied table that disagree are both suspect). Rows of lower standing are
+rejected naming the winner. Reasons name at most a few other rows ("+N more"), so their length
+does not grow with the group.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 import pandas as pd
 
 KEYS = ["province_code", "regime", "year", "indicator"]
-QUALITY_ORDER = ("publisher", "secondary_complete", "press")
+QUALITY_ORDER = ("publisher", "secondary_complete", "province_release", "press")
+# Standing of each quality (lower wins); qualities of one standing do not settle a disagreement.
+STANDING = {"publisher": 0, "secondary_complete": 1, "province_release": 1, "press": 2}
 MAX_NAMED = 3
 
 
@@ -45,7 +49,7 @@ def duplicate_rejections(df: pd.DataFrame) -> dict[int, str]:
     quality = df["quality"] if "quality" in df else pd.Series("press", index=df.index)
     ref, value = df["source_ref"].to_dict(), df["value"].to_dict()
     decimals, qual = df["decimals"].astype(int).to_dict(), quality.to_dict()
-    rank = {q: i for i, q in enumerate(QUALITY_ORDER)}
+    rank = STANDING
     rejected: dict[int, str] = {}
     for group in _groups(df):
         best = min(rank.get(qual[i], len(rank)) for i in group)
@@ -68,11 +72,12 @@ def duplicate_rejections(df: pd.DataFrame) -> dict[int, str]:
                         f"its source quality {qual[winner]!r} outranks this row's {qual[i]!r}"
                     )
             continue
+        kinds = " and ".join(repr(q) for q in sorted({qual[i] for i in top}))
         for i in top:
             others = [o for o in top if o != i]
             rejected[i] = (
                 f"conflicts with {_named(others, ref, value)}: same province, year and indicator, "
-                f"different value (sources of equal quality {qual[i]!r})"
+                f"different value (sources of equal standing {kinds}: neither settles it)"
             )
         for i in lower:
             rejected[i] = (

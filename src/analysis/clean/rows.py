@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from analysis import indicators, numbers, provinces
+from analysis import indicators, numbers, periods, provinces
 from analysis.clean.grids import Number
 from analysis.errors import AnalysisError, RowError
 
-QUALIFIERS = {"exact", "over", "under", "approx"}
+QUALIFIERS = set(numbers.QUALIFIERS)
+MAX_PRECISION = 15  # digits after the separator a float can carry
 FIRST_YEAR = 1990
 _YEAR = re.compile(r"\d{4}(?:\.0+)?")
 # Units a value's own text can state; "count" (a number followed by the thing counted) fits both
@@ -27,7 +28,8 @@ _FITS = {"count": {"count", "people"}}
 
 @dataclass(frozen=True)
 class Reading:
-    """A value cell read: the number, the qualifier, decimals written, the unit and scale it states."""
+    """A value cell read: the number, the qualifier, decimals written (after the scale word, as the
+    source wrote them: the figure's precision), the unit and scale it states."""
 
     value: float
     qualifier: str = "exact"
@@ -37,9 +39,7 @@ class Reading:
 
 
 def _decimals(text: str, locale: str) -> int:
-    sep = "," if locale == "vi" else "."
-    digits = text.strip().split(sep)
-    return len(digits[-1].rstrip("% ")) if len(digits) == 2 and digits[-1][:1].isdigit() else 0
+    return numbers.written_precision(text, locale)  # type: ignore[arg-type]
 
 
 def parse_value(cell: object, locale: str) -> Reading:
@@ -67,7 +67,7 @@ def parse_value(cell: object, locale: str) -> Reading:
             f"the value {text!r} is a fraction: write the count and its total as two rows "
             "(e.g. par_tasks_done and par_tasks_total) or the rate in percent",
         )
-    return Reading(figure.value, figure.qualifier, _decimals(text, locale), figure.unit, figure.scale)
+    return Reading(figure.value, figure.qualifier, figure.precision, figure.unit, figure.scale)
 
 
 def parse_year(text: str, max_year: int) -> int:
@@ -78,6 +78,40 @@ def parse_year(text: str, max_year: int) -> int:
     if not FIRST_YEAR <= year <= max_year:
         raise RowError("year", text, f"year {year} is not plausible ({FIRST_YEAR}–{max_year})")
     return year
+
+
+def parse_precision(text: object, written: int) -> int:
+    """The figure's precision: the sheet's `precision` cell when given, else the digits as written."""
+    stated = str(text or "").strip()
+    if not stated:
+        return written
+    if not re.fullmatch(r"\d+(?:\.0+)?", stated) or int(float(stated)) > MAX_PRECISION:
+        raise RowError(
+            "precision",
+            stated,
+            f"precision {stated!r} is not a count of digits after the separator (0–{MAX_PRECISION})",
+        )
+    return int(float(stated))
+
+
+def parse_period(text: object, year: int) -> periods.Period:
+    """The period the figure describes (the assessment year when the sheet states none); it must
+    contain the year the figure is filed under."""
+    stated = str(text or "").strip()
+    if not stated:
+        return periods.year_period(year)
+    try:
+        period = periods.parse_period(stated)
+    except periods.PeriodError as exc:
+        raise RowError("period", stated, exc.reason) from None
+    if not period.covers(year):
+        raise RowError(
+            "period",
+            stated,
+            f"the period {period.text} ({period.kind}) does not contain the year {year} "
+            "the row is filed under",
+        )
+    return period
 
 
 def _unit_label(unit_text: str, unit: str, key: str) -> str:
@@ -148,22 +182,27 @@ def parse_row(row: dict, locale: str, max_year: int) -> dict:
         raise RowError("unit", row["unit"], str(exc)) from None
     cell = row["value"]
     if not isinstance(cell, Number) and not str(cell).strip():
-        raise RowError("value", "", "value is empty")
+        note = str(row.get("note", "") or "").strip()
+        raise RowError("value", "", "value is empty" + (f" (the row's note: {note})" if note else ""))
     try:
         reading = parse_value(cell, locale)
     except RowError:
         raise
     except AnalysisError as exc:
         raise RowError("value", cell.value if isinstance(cell, Number) else cell, str(exc)) from None
+    precision = parse_precision(row.get("precision", ""), reading.decimals)
+    reading = replace(reading, decimals=precision)
     value, decimals = combine_units(reading, unit, row["unit"], ind.key, cell)
     if not math.isfinite(value):
         raise RowError("value", str(cell), "value is not a finite number")
     qualifier = reading.qualifier
-    stated = row.get("qualifier", "").strip().lower()
+    stated = row.get("qualifier", "").strip()
     if stated:
-        if stated not in QUALIFIERS:
-            raise RowError("qualifier", stated, f"qualifier {stated!r} is not one of {sorted(QUALIFIERS)}")
-        qualifier = stated
+        try:
+            qualifier = numbers.qualifier_of(stated)
+        except ValueError as exc:
+            raise RowError("qualifier", stated, str(exc)) from None
+    period = parse_period(row.get("period", ""), year)
     if not row["source"].strip():
         raise RowError(
             "source", "", "no source given: every figure needs the publication or URL it comes from"
@@ -177,6 +216,9 @@ def parse_row(row: dict, locale: str, max_year: int) -> dict:
         "value": float(value),
         "unit": ind.unit,
         "qualifier": qualifier,
+        "precision": precision,
+        "period": period.text,
+        "period_kind": period.kind,
         "source": row["source"].strip(),
         "source_ref": row["source_ref"],
         "note": row.get("note", ""),

@@ -27,12 +27,13 @@ from analysis.errors import InputFileError
 __all__ = ["OPTIONAL", "REQUIRED", "Sheet", "decode", "find_sheets", "read_provenance", "read_sheet"]
 
 REQUIRED = ("province", "year", "indicator", "value", "unit", "source")
-OPTIONAL = ("note", "qualifier")
+OPTIONAL = ("note", "qualifier", "precision", "period")
 COLUMNS = REQUIRED + OPTIONAL
 SHEET_SUFFIXES = (".csv", ".xlsx", ".xls")
 PROVENANCE_FIELDS = ("publisher", "title", "url", "published", "accessed", "quality")
-# Highest first: the publisher's own table, a complete table from a secondary source, the press.
-SOURCE_QUALITIES = ("publisher", "secondary_complete", "press")
+# Highest first: the publisher's own table; a complete table from a secondary source, or a province's
+# own release of its result (equal standing: when they disagree both are rejected); the press.
+SOURCE_QUALITIES = ("publisher", "secondary_complete", "province_release", "press")
 HEADER_SEARCH_ROWS = 30  # a header below this many rows of titles is not a figure sheet
 MAX_CELL_CHARS = 10_000  # longer than any source, note or figure; a pasted document, not a cell
 SHOWN_CHARS = 200  # how much of an over-long cell the rejects show
@@ -132,7 +133,10 @@ def _not_imported(header: Header, where: str) -> list[dict]:
 
 
 def _reject(record: dict, ref: str, column: str, value: object, reason: str) -> dict:
-    out = {c: shown(record.get(c, "")) for c in ("province", "year", "indicator", "unit", "source")}
+    out = {
+        c: shown(record.get(c, ""))
+        for c in ("province", "year", "indicator", "unit", "qualifier", "precision", "period", "source")
+    }
     return {"row": ref, "column": column, **out, "value": shown(value), "reason": reason}
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 from analysis import numbers
 from analysis.clean.duplicates import duplicate_rejections
 from analysis.clean.grids import Number
-from analysis.clean.report import build_manifest, summary
+from analysis.clean.report import build_manifest, fingerprint, previous_rejects, summary
 from analysis.clean.rows import parse_row
 from analysis.clean.sheets import find_sheets, read_provenance, read_sheet, shown, source_quality
 from analysis.clean.validate import validate_figures
@@ -43,9 +43,15 @@ REJECT_COLUMNS = [
     "indicator",
     "value",
     "unit",
+    "qualifier",
+    "precision",
+    "period",
     "source",
     "reason",
 ]
+# Figure-sheet columns a sheet may leave out; an input without them reads as "" (exact, precision as
+# written, the period = the assessment year).
+OPTIONAL_COLUMNS = ("note", "qualifier", "precision", "period")
 WORKBOOK_DIR = "official"  # data/raw/official/*.xls[x]: publishers' workbooks, imported by analysis.ingest
 LOCALES = ("vi", "intl")
 
@@ -187,8 +193,9 @@ def workbook_input(path: Path, result: IngestResult) -> Input:
     rows = result.rows.copy()
     values = [Number(float(v)) for v in rows["value"]]
     rows["year"] = rows["year"].astype(str)
-    rows["note"], rows["qualifier"] = "", ""
-    cols = ["province", "year", "indicator", "unit", "source", "note", "qualifier", "source_ref"]
+    for col in OPTIONAL_COLUMNS:
+        rows[col] = ""
+    cols = ["province", "year", "indicator", "unit", "source", *OPTIONAL_COLUMNS, "source_ref"]
     item.rows = rows[cols].astype(str)
     item.rows["value"] = pd.Series(values, index=item.rows.index, dtype=object)
     left = result.rejects
@@ -257,7 +264,7 @@ def reject_frame(
         return [shown(v) for v in sub[name]] if name in sub else [""] * len(positions)
 
     out = {"file": column("file"), "row": column("source_ref"), "column": columns}
-    for c in ("province", "year", "indicator", "value", "unit", "source"):
+    for c in ("province", "year", "indicator", "value", "unit", "qualifier", "precision", "period", "source"):
         out[c] = column(c)
     out["reason"] = reasons
     return pd.DataFrame(out, columns=REJECT_COLUMNS)
@@ -302,6 +309,8 @@ def clean_frames(items: list[Input], max_year: int) -> tuple[pd.DataFrame, pd.Da
     ]
     refused = [item.pre_rejects for item in items if item.pre_rejects is not None and len(item.pre_rejects)]
     raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["locale"])
+    for col in OPTIONAL_COLUMNS:
+        raw[col] = raw[col].fillna("") if col in raw else ""
     parsed, rejects = parse_rows(raw, max_year)
     rejects = (
         pd.concat([*refused, rejects] if len(rejects) else refused, ignore_index=True) if refused else rejects
@@ -340,6 +349,8 @@ def run_clean(
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():  # a typo (data/raww) must not replace the clean table with an empty one
         raise InputFileError(raw_dir, "no such folder: nothing cleaned, the clean table is left as it was")
+    before = previous_rejects(Path(out_dir))  # to print the rejects this clean adds in full
+    inputs_seen = fingerprint(raw_dir)  # before reading: an edit during the clean cleans again
     items = gather(raw_dir)
     figures, rejects = clean_frames(items, max_year)
     manifest = build_manifest(items, figures, rejects)
@@ -347,10 +358,11 @@ def run_clean(
     out_dir.mkdir(parents=True, exist_ok=True)
     parquet = figures.to_parquet(index=False)
     manifest["data_version"] = hashlib.sha256(parquet).hexdigest()[:12]  # the briefings' index shows it
+    manifest["fingerprint"] = inputs_seen  # `make data` skips the next clean when nothing changed
     atomic_write(out_dir / "figures.parquet", parquet)
     atomic_write(out_dir / "figures.csv", csv_safe(figures).to_csv(index=False))
     atomic_write(out_dir / "rejects.csv", csv_safe(rejects).to_csv(index=False).encode("utf-8"))
     atomic_write(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     if not quiet:
-        print(printable(summary(manifest, rejects, out_dir), keep="\n"), file=sys.stderr)
+        print(printable(summary(manifest, rejects, out_dir, before), keep="\n"), file=sys.stderr)
     return CleanResult(figures, rejects, manifest)

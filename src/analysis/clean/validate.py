@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import indicators, provinces
+from analysis import indicators, numbers, periods, provinces
 
 
 def _catalogue_column(df: pd.DataFrame, attr: str) -> pd.Series:
@@ -66,6 +66,22 @@ def _plausible(df: pd.DataFrame) -> pd.Series:
     return (lo.isna() | (df["value"] >= lo)) & (hi.isna() | (df["value"] <= hi))
 
 
+def _period_fits(df: pd.DataFrame) -> pd.Series:
+    """The period is written one way, its kind matches it, and it contains the filing year."""
+    if "period" not in df:
+        return pd.Series(True, index=df.index)
+
+    def fits(text: object, kind: object, year: object) -> bool:
+        try:
+            period = periods.parse_period(str(text))
+        except periods.PeriodError:
+            return False
+        return period.text == text and period.kind == kind and period.covers(int(year))  # type: ignore[call-overload]
+
+    ok = [fits(*t) for t in zip(df["period"], df["period_kind"], df["year"], strict=True)]
+    return pd.Series(ok, index=df.index)
+
+
 # name: (check, column it is about, message); the message may use {value}, {n}, {lo}, {hi}, {year}.
 CHECKS = {
     "province_in_regime": (
@@ -81,6 +97,12 @@ CHECKS = {
         "rank {value:g} is not a whole number within 1–{n} ({n} provinces ranked in {year})",
     ),
     "indicator_range": (_within_indicator_range, "value", "value outside the indicator's possible range"),
+    "period_fits": (
+        _period_fits,
+        "period",
+        "period is not one of the written forms (2024, 2022-2025, 2024-Q1, 2023-01/2023-06, 2024-01-22), "
+        "or does not contain the year {year}",
+    ),
     "plausible_range": (
         _plausible,
         "value",
@@ -99,7 +121,10 @@ def schema() -> pa.DataFrameSchema:
             "indicator": pa.Column(str, pa.Check.isin(list(indicators.catalogue()))),
             "value": pa.Column(float, pa.Check(lambda s: s.notna() & s.abs().lt(float("inf")))),
             "unit": pa.Column(str, pa.Check.isin(list(indicators.UNITS))),
-            "qualifier": pa.Column(str, pa.Check.isin(["exact", "over", "under", "approx"])),
+            "qualifier": pa.Column(str, pa.Check.isin(list(numbers.QUALIFIERS))),
+            "precision": pa.Column(int, pa.Check.ge(0), required=False),
+            "period": pa.Column(str, pa.Check.str_length(min_value=4), required=False),
+            "period_kind": pa.Column(str, pa.Check.isin(list(periods.PERIOD_KINDS)), required=False),
             "source": pa.Column(str, pa.Check.str_length(min_value=1)),
         },
         checks=[pa.Check(fn, name=name, error=msg) for name, (fn, _, msg) in CHECKS.items()],

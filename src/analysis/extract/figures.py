@@ -43,10 +43,12 @@ CANDIDATE_COLUMNS = (
     "value",
     "unit",
     "qualifier",
+    "precision",
     "denominator",
     "indicator",
     "province",
     "year",
+    "period",
     "sentence",
     "accept",
 )
@@ -68,6 +70,8 @@ class Candidate:
     province: str
     year: int | None
     sentence: str  # shared by every figure of the sentence: one string object, never one copy each
+    precision: int = 0  # digits after the separator as written
+    period: str = ""  # analysis.periods form; "" when no year is known
     sentence_at: int = -1  # offset of the sentence in the file: figures with the same one share it
     excerpt: str = ""  # the figure's own neighbourhood in the sentence (at most 2 x EXCERPT_SIDE chars)
 
@@ -296,6 +300,7 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
         else:
             indicator = _indicator(window, unit, programme)
         start, end = where[f.start], where[f.end]
+        year = ctx.year(f.start, f.end, sentence, c_end)
         s_start, s_end = where[sentence[0]], where[sentence[1]]
         if sentence not in sentences:
             sentences[sentence] = " ".join(raw[s_start:s_end].split())
@@ -317,8 +322,10 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
                 denominator=fig.denominator,
                 indicator=indicator,
                 province=ctx.province(f, sentence, home, unit),
-                year=ctx.year(f.start, f.end, sentence, c_end),
+                year=year,
                 sentence=shown,
+                precision=0 if unit == "rank" else fig.precision,
+                period="" if year is None else str(year),
                 sentence_at=s_start,
                 excerpt=excerpt,
             )
@@ -372,7 +379,7 @@ def _sentences_once(rows: Sequence[Candidate]) -> list[str]:
 
 def candidates_frame(rows: Sequence[Candidate]) -> pd.DataFrame:
     """Candidates as candidates.csv has them: numbers written plainly, `accept` left empty."""
-    plain = {"value": _plain, "denominator": _plain, "year": lambda y: str(y or "")}
+    plain = {"value": _plain, "denominator": _plain, "year": lambda y: str(y or ""), "precision": str}
     columns = {
         k: [plain.get(k, str)(getattr(c, k)) for c in rows]
         for k in CANDIDATE_COLUMNS

@@ -20,7 +20,18 @@ from analysis.extract.figures import CANDIDATE_COLUMNS, read_text
 from analysis.extract.rules import cues
 from analysis.writing import FORMULA_LEADS, atomic_write
 
-SHEET_COLUMNS = ("province", "year", "indicator", "value", "unit", "source", "note", "qualifier")
+SHEET_COLUMNS = (
+    "province",
+    "year",
+    "indicator",
+    "value",
+    "unit",
+    "source",
+    "note",
+    "qualifier",
+    "precision",
+    "period",
+)
 ACCEPT_WORDS = frozenset({"yes", "y", "x", "1", "true", "có", "co", "ok"})
 _SOURCE_LINE = re.compile(r"^\s*(?:Nguồn tin|Nguồn)\s*:\s*(?P<src>\S.*?)\s*$", re.M | re.I)
 
@@ -122,6 +133,8 @@ def accept_rows(rows: list[dict[str, str]], candidates_path: Path) -> AcceptResu
             "unit": ind.unit,
             "source": _source_label(row["source"], candidates_path),
             "qualifier": row.get("qualifier") or "exact",
+            "precision": row.get("precision", ""),
+            "period": row.get("period", ""),
         }
         sheet.append({**base, "indicator": ind.key, "note": note})
         total = ind.key.removesuffix("_done") + "_total"
@@ -132,6 +145,7 @@ def accept_rows(rows: list[dict[str, str]], candidates_path: Path) -> AcceptResu
                     "indicator": total,
                     "value": row["denominator"],
                     "qualifier": "exact",
+                    "precision": "0",
                     "note": note + " (X/Y: Y)",
                 }
             )
@@ -212,7 +226,8 @@ def accept_to_sheet(
     row), no empty sheet is written, and `replace=True` (--replace), the only way to replace or empty
     an existing sheet, first copies it into <out_dir>/.backup/."""
     candidates_csv = Path(candidates_csv)
-    rows = _read_rows(candidates_csv, CANDIDATE_COLUMNS)
+    # candidates written before the figure model have no precision/period: those read as empty
+    rows = _read_rows(candidates_csv, [c for c in CANDIDATE_COLUMNS if c not in ("precision", "period")])
     warnings: list[str] = []
     if decisions is not None:
         decided = _read_rows(Path(decisions), ("source", "start", "end", "accept"))

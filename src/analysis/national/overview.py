@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import config, indicators, provinces, publications
+from analysis import config, indicators, provinces, publications, rulebook
 from analysis.briefing import metrics, tilemap
 from analysis.numbers import format_number, format_percent
 from analysis.writing import atomic_write, csv_safe
@@ -77,25 +77,19 @@ def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
     members = provinces.all_provinces(regime)
     vals = metrics.values(df, regime, year, key)
     hib = metrics.higher_is_better(key)
-    rk = metrics.rank_key(key)
-    pub = publications.publication(indicators.get(key).family, year)
-    ranks_published = pub is None or pub.ranks_published  # PAPI: a rank in the press is not PAPI's
-    published = metrics.values(df, regime, year, rk) if rk and ranks_published else pd.Series(dtype=float)
-    computed = vals.rank(ascending=not hib, method="min")
-    groups = tilemap.quartile_groups(vals.to_dict(), hib, of=len(members))
+    ranks = metrics.ranks(df, regime, year, key)  # the rule book's: published, computed or none
+    groups = rulebook.quartile_groups(key, year, vals.to_dict(), hib)
     prev_year = _previous_year(df, regime, year, key)
-    comparable = not (
-        key == "papi" and prev_year is not None and prev_year < metrics.PAPI_METHOD_BREAK <= year
-    )
+    comparable = prev_year is None or rulebook.comparable_years(key, prev_year, year)
     prev = metrics.values(df, regime, prev_year, key) if prev_year is not None else pd.Series(dtype=float)
     rows = []
     for p in members:
         value = vals.get(p.code)
-        given = published.get(p.code)
-        has = value is not None
-        rank = round(given) if given is not None else (int(computed[p.code]) if has else None)
+        r = ranks.get(p.code, rulebook.NO_RANK)
         prev_value = prev.get(p.code)
-        change = value - prev_value if has and prev_value is not None and comparable else None
+        change = None
+        if value is not None and prev_year is not None:
+            change = rulebook.point_change(key, prev_year, prev_value, year, value)
         rows.append(
             {
                 "code": p.code,
@@ -103,9 +97,10 @@ def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
                 "name_en": p.name_en,
                 "slug": p.slug,
                 "value": value,
-                "rank": rank,
-                "rank_of": len(members) if given is not None else len(vals),
-                "rank_given": given is not None,
+                "rank": r.rank,
+                "rank_of": r.of,
+                "rank_given": r.given,
+                "rank_kind": r.kind,
                 "group": groups.get(p.code),
                 "prev_value": prev_value,
                 "change": change,
@@ -113,7 +108,7 @@ def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
         )
     out = pd.DataFrame(rows)
     # By rank (the publisher's where given: two equal rounded scores keep the publisher's order), then value
-    out["_has"] = out["value"].notna()
+    out["_has"] = out["value"].notna() | out["rank"].notna()  # a rank-only province is ranked, not "no data"
     out["_r"] = out["rank"].astype("Float64").fillna(float("inf"))
     out["_v"] = out["value"].fillna(0.0) * (-1 if hib else 1)
     out = out.sort_values(["_has", "_r", "_v", "slug"], ascending=[False, True, True, True], kind="stable")
@@ -140,7 +135,7 @@ def table_frame(table: IndexTable) -> pd.DataFrame:
     """The table as a reviewer downloads it: one row per province, both names, ranks said plainly."""
     ind = indicators.get(table.key)
     r = table.rows
-    kind = r["rank_given"].map({True: "published", False: "computed"}).where(r["rank"].notna(), "")
+    kind = r["rank_kind"].where(r["rank"].notna(), "")
     return pd.DataFrame(
         {
             "year": table.year,
@@ -249,7 +244,7 @@ def _view(table: IndexTable, lang: str, available: set[tuple[str, str]]) -> dict
     for row in table.rows.itertuples():
         display = row.name_en if lang == "en" else row.name
         links = _links(row.slug, lang, available)
-        if pd.isna(row.value):
+        if pd.isna(row.value) and pd.isna(row.rank):
             missing.append({"name": display, "href": links[0]["html"] if links else ""})
             continue
         group = None if pd.isna(row.group) else int(row.group)
@@ -257,9 +252,10 @@ def _view(table: IndexTable, lang: str, available: set[tuple[str, str]]) -> dict
         rows.append(
             {
                 "rank": "" if pd.isna(row.rank) else f"{row.rank}{'' if row.rank_given else '*'}",
+                "rank_of": "" if pd.isna(row.rank) or pd.isna(row.rank_of) else f"/{row.rank_of}",
                 "name": display,
                 "links": links,
-                "value": fmt(row.value, table.key, lang),
+                "value": "—" if pd.isna(row.value) else fmt(row.value, table.key, lang),
                 "group": group,
                 "group_style": f"background:{fill};color:{tilemap.text_colour(fill)}",
                 "change": fmt(row.change, table.key, lang, signed=True),

@@ -4,10 +4,10 @@ The rows are those the briefing reads (`analysis.briefing.inputs.briefing_inputs
 province's own and, for one of the 34, its predecessors' (their history is the briefing's): other
 provinces' rows are there only for ranks and medians, and are not the briefing's figures.
 
-A rank is the publisher's where the data has one (`<index>_rank`); otherwise it is computed among
-the provinces with a value that year, but only where the briefing's rows hold at least half of
-them (a rank among the three provinces a briefing happens to read would be false), and the
-`rank_kind` column says which. Every text cell is neutralised against spreadsheet formulas.
+A rank is the rule book's (`analysis.rulebook`), from the briefing's rows: the publisher's with
+its base, or computed where the rows hold the complete ranked set, else none; the `rank_kind`
+column says which, so the CSV gives the rank the briefing gives. Every text cell is neutralised
+against spreadsheet formulas.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis import indicators, provinces, publications
+from analysis import indicators, provinces, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.scope import scope_for
 from analysis.writing import csv_safe
@@ -47,40 +47,15 @@ COLUMNS = [
 
 def _base(key: str) -> str | None:
     """The index a rank key belongs to (pci_rank → pci, idx766_rank → idx766_total); None if not a rank."""
-    cat = indicators.catalogue()
-    ind = cat.get(key)
-    if ind is None or not ind.is_rank:
-        return None
-    stem = key.removesuffix("_rank")
-    if stem in cat and not cat[stem].is_rank:
-        return stem
-    return next((k for k in metrics.headline_keys() if metrics.rank_key(k) == key), None)
+    return rulebook.index_of_rank(key)
 
 
 def _rank(
     rows: pd.DataFrame, code: str, regime: str, year: int, key: str
 ) -> tuple[int | None, int | None, str]:
-    """(rank, of, kind) of the province on `key` that year, from the briefing's rows only."""
-    rk = metrics.rank_key(key)
-    pub = (
-        publications.publication(indicators.get(key).family, year) if key in indicators.catalogue() else None
-    )
-    if pub is not None and not pub.ranks_published:
-        rk = None  # PAPI publishes no ranks: a rank the press printed is not the publisher's
-    if rk is not None and _base(rk) == key:  # not PCI's overall rank for a PCI sub-index
-        given = metrics.value_of(rows, code, regime, year, rk)
-        if given is not None:
-            return round(given), metrics.REGIME_SIZE.get(regime), "published"
-    vals = metrics.cell_values(rows, regime, year, key)
-    size = metrics.REGIME_SIZE.get(regime, len(vals))
-    if code not in vals or len(vals) * 2 < size:
-        return None, None, ""
-    mine = vals[code]  # rank "min": 1 + the provinces strictly better (ties share the better rank)
-    if metrics.higher_is_better(key):
-        better = sum(1 for v in vals.values() if v > mine)
-    else:
-        better = sum(1 for v in vals.values() if v < mine)
-    return better + 1, len(vals), "computed"
+    """(rank, of, kind) of the province on `key` that year, by the rule book, from the briefing's rows."""
+    r = metrics.rank_of(rows, code, regime, year, key)
+    return r.rank, r.of, r.kind
 
 
 def takeaway_frame(
@@ -108,9 +83,8 @@ def takeaway_frame(
         base = _base(key)
         if base is not None and (code, reg, year, base) in have:
             continue  # the rank is in the rank column of its index's row
-        rank, of, kind = (None, None, "") if base is not None else _rank(rows, code, reg, year, key)
-        if base is not None:  # a published rank with no score beside it: itself a figure
-            rank, of, kind = round(float(r.value)), metrics.REGIME_SIZE.get(reg), "published"
+        # a published rank with no score beside it is itself a figure: its index's rank
+        rank, of, kind = _rank(rows, code, reg, year, base or key)
         ind = cat.get(key)
         cit = (
             citations.cite(str(r.source or ""), str(getattr(r, "source_ref", "") or ""))

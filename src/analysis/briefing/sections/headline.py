@@ -6,8 +6,10 @@ a rank alone where the publisher's rank is all we hold (PAR Index, SIPAS). An in
 shows its latest earlier figure labelled with its own year, next to what was published for the
 briefing's year ("only the top 30 published", "no published figure found":
 `analysis.publications`); a province formed in 2025 shows each former province's latest figure.
-PAPI publishes no rank: its rank is computed (marked *) and its quartile group is shown, by PAPI's
-convention.
+Ranks, changes and groups are the rule book's (`analysis.rulebook`): a rank is published (of the
+publisher's base) or computed over the complete set (marked *), else absent; a change of rank only
+compares like with like; PAPI, which ranks nobody, changes in points only, and shows its quartile
+group by PAPI's convention.
 
 Rows: for every year and index the province (or a former province of it) has a value or a rank,
 every province's value and rank of that index and year (ranks, medians and groups need them).
@@ -20,7 +22,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from analysis import publications
+from analysis import publications, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
 from analysis.briefing.fmt import fmt_delta, fmt_value, heading, html_table, short_rank
@@ -44,7 +46,7 @@ class IndexFigure:
     median_n: int
     prev_year: int | None = None
     prev_value: float | None = None
-    prev_rank: int | None = None
+    prev_rank: Rank | None = None
     comparable: bool = True  # False when a method change forbids comparing with prev_year
     earlier: bool = False  # the briefing's year has no figure: this is the latest earlier one
     member: str = ""  # the former province's name, for a province formed in 2025
@@ -55,16 +57,16 @@ class IndexFigure:
 
     @property
     def change(self) -> float | None:
-        if not self.comparable or self.value is None or self.prev_value is None:
+        if self.prev_year is None:
             return None
-        return self.value - self.prev_value
+        return rulebook.point_change(self.key, self.prev_year, self.prev_value, self.year, self.value)
 
     @property
     def rank_change(self) -> int | None:
-        """Places gained since prev_year (positive = moved up)."""
-        if not self.comparable or self.rank.rank is None or self.prev_rank is None:
+        """Places gained since prev_year (positive = moved up), only between like ranks."""
+        if self.prev_year is None or self.prev_rank is None:
             return None
-        return self.prev_rank - self.rank.rank
+        return rulebook.rank_change(self.key, self.prev_year, self.prev_rank, self.year, self.rank)
 
 
 @dataclass(frozen=True)
@@ -121,17 +123,10 @@ def _figure(df: pd.DataFrame, code: str, regime: str, year: int, key: str, **ext
     median, n = metrics.national_median(df, regime, year, key)
     prev_years = [y for y in _figure_years(df, code, regime, key) if y < year]
     prev_year = prev_years[-1] if prev_years else None
-    comparable = not (
-        key == "papi" and prev_year is not None and prev_year < metrics.PAPI_METHOD_BREAK <= year
-    )
+    comparable = prev_year is None or rulebook.comparable_years(key, prev_year, year)
     rank = metrics.rank_of(df, code, regime, year, key)
-    pub = publications.publication(key, year)
-    if rank.given and pub is not None and not pub.ranks_published:
-        rank = _computed(df, code, regime, year, key)  # a press "rank" of an index that publishes none
-    prev_rank = None
-    if prev_year is not None:
-        prev_rank = metrics.rank_of(df, code, regime, prev_year, key).rank
-    group = publications.quartile_group(df, year, code, regime=regime) if key == "papi" else None
+    prev_rank = metrics.rank_of(df, code, regime, prev_year, key) if prev_year is not None else None
+    group = metrics.quartile_group(df, regime, year, code, key) if key == "papi" else None
     return IndexFigure(
         key=key,
         year=year,
@@ -147,14 +142,6 @@ def _figure(df: pd.DataFrame, code: str, regime: str, year: int, key: str, **ext
         regime=regime,
         **extra,
     )
-
-
-def _computed(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> Rank:
-    v = metrics.values(df, regime, year, key)
-    if code not in v.index:
-        return Rank(None, len(v), False)
-    ranks = v.rank(ascending=not metrics.higher_is_better(key), method="min")
-    return Rank(int(ranks[code]), len(v), False)
 
 
 def _status(key: str, year: int) -> tuple[str, int | None]:
@@ -194,9 +181,11 @@ def table(result: Headline) -> pd.DataFrame:
     out = []
     for f in result:
         row = asdict(f)
-        rank = row.pop("rank")
+        rank, prev = row.pop("rank"), row.pop("prev_rank") or {}
         group = row.pop("group")
-        row |= {"rank": rank["rank"], "of": rank["of"], "rank_given": rank["given"], "change": f.change}
+        row |= {"rank": rank["rank"], "of": rank["of"], "rank_given": f.rank.given, "rank_kind": rank["kind"]}
+        row |= {"prev_rank": prev.get("rank"), "prev_rank_kind": prev.get("kind"), "change": f.change}
+        row |= {"rank_change": f.rank_change, "rank_low": rank["low"], "rank_high": rank["high"]}
         row["group"] = group["group"] if group else None
         out.append(row)
     out += [asdict(m) | {"value": None} for m in result.missing]
@@ -288,7 +277,7 @@ def html(result: Headline, ctx: Context) -> str:
             [
                 (name, False),
                 (esc(fmt_value(f.value, f.key, lang, with_unit=False)), True),
-                (esc(short_rank(f.rank)), True),
+                (esc(short_rank(f.rank, lang)), True),
                 (esc(change), False),
                 (median, True),
                 (_note(f, ctx), False),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis import rulebook
 from analysis.briefing import metrics, tilemap
 from analysis.briefing.context import Context
 from analysis.briefing.fmt import heading
@@ -44,8 +45,8 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None =
         return MapResult(None, ctx.year, regime)
     tab = ranking.table
     values = dict(zip(tab["code"], tab["value"], strict=True))
-    groups = tilemap.quartile_groups(
-        values, metrics.higher_is_better(ranking.key), of=metrics.REGIME_SIZE.get(regime)
+    groups = rulebook.quartile_groups(
+        ranking.key, ranking.year, values, metrics.higher_is_better(ranking.key)
     )
     return MapResult(ranking.key, ranking.year, regime, groups, len(values))
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping
-from functools import cache
 
 import pandas as pd
 
-from analysis import config, indicators
+from analysis import indicators, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
 from analysis.briefing.fmt import fmt_value, heading, html_table
@@ -27,24 +26,7 @@ TASK_PAIRS: tuple[tuple[str, str, str | None], ...] = (
     ("par_tasks_done", "par_tasks_total", None),
     ("de_an_06_tasks_done", "de_an_06_tasks_total", "de_an_06_tasks_not_done"),
 )
-TARGET_COLUMNS = {
-    "target": "target_value",
-    "target_by_vi": "by_vi",
-    "target_by_en": "by_en",
-    "set_by_vi": "set_by_vi",
-    "set_by_en": "set_by_en",
-    "source_url": "source_url",
-    "target_note_vi": "note_vi",
-    "target_note_en": "note_en",
-}
-
-
-@cache
-def load_targets() -> pd.DataFrame:
-    """National targets mapped to indicator keys, each with the decision that sets it and a source URL."""
-    return pd.read_csv(config.PACKAGE_DATA / "targets.csv", dtype=str).assign(
-        target_value=lambda d: d["target_value"].astype(float)
-    )
+TARGET_COLUMNS = tuple(rulebook.targets()[0].row()) if rulebook.targets() else ()
 
 
 def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -57,11 +39,14 @@ def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     ]
 
 
-def online(df: pd.DataFrame, ctx: Context, targets: pd.DataFrame | None = None) -> pd.DataFrame:
+def online(df: pd.DataFrame, ctx: Context, with_targets: bool = True) -> pd.DataFrame:
     """The figures with a derived "done of assigned" where both counts exist, and their targets.
 
+    A figure's target is the rule book's (`rulebook.target_for`): same indicator, unit and
+    denominator, decided by the figure's year and not expired then; else none.
     Columns: indicator, value, unit, qualifier, source, done_of (the assigned total for a done-count),
-    target, target_by_vi/_en, set_by_vi/_en, source_url, target_note_vi/_en.
+    target, target_qualifier, target_deadline, target_decided, target_by_vi/_en, set_by_vi/_en,
+    source_url, target_note_vi/_en.
     """
     keys = metrics.section_keys("online")
     own = rows(df, ctx).dropna(subset=["value"]).drop_duplicates("indicator")
@@ -80,19 +65,27 @@ def online(df: pd.DataFrame, ctx: Context, targets: pd.DataFrame | None = None) 
             out = out[~out["indicator"].isin([total, not_done])]
     out = out.reset_index(drop=True)
     out["done_of"] = out["indicator"].map(done_of).astype("Float64")
+    found = [
+        rulebook.target_for(k, u, ctx.year) if with_targets else None
+        for k, u in zip(out["indicator"], out["unit"], strict=True)
+    ]
     for col in TARGET_COLUMNS:
-        out[col] = pd.NA
-    if targets is not None and not out.empty:
-        first = targets.drop_duplicates("indicator").set_index("indicator")
-        hit = out["indicator"].isin(first.index)
-        for col, tcol in TARGET_COLUMNS.items():
-            out.loc[hit, col] = out.loc[hit, "indicator"].map(first[tcol])
+        out[col] = [tg.row()[col] if tg is not None else pd.NA for tg in found]
     out["target"] = pd.to_numeric(out["target"], errors="coerce")
     return out
 
 
 def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None = None) -> pd.DataFrame:
-    return online(df, ctx, load_targets())
+    return online(df, ctx)
+
+
+def target_text(r: object, lang: str) -> str:
+    """A target as its decision states it: "trên 80,0 % đến năm 2020" / "above 80.0% by 2020"."""
+    goal = fmt_value(r.target, r.indicator, lang)
+    qual = getattr(r, "target_qualifier", "exact")
+    if qual in ("over", "under", "approx"):
+        goal = f"{t(qual, lang)} {goal}"
+    return f"{goal} {getattr(r, f'target_by_{lang}')}"
 
 
 def table(result: pd.DataFrame) -> pd.DataFrame:
@@ -102,7 +95,7 @@ def table(result: pd.DataFrame) -> pd.DataFrame:
 def value_text(r: object, lang: str) -> str:
     """An online-services value as read aloud: qualifier, value, and "done of assigned" for tasks."""
     value = fmt_value(r.value, r.indicator, lang)
-    if r.qualifier in ("over", "under", "approx"):
+    if r.qualifier in ("over", "under", "about", "nearly", "approx"):
         value = f"{t(r.qualifier, lang)} {value}"
     if not pd.isna(r.done_of):
         share = format_percent(100 * float(r.value) / float(r.done_of), lang, 1)
@@ -125,9 +118,9 @@ def sentences(result: pd.DataFrame, lang: str, limit: int = 3) -> list[str]:
         if pd.isna(r.target):
             out.append(f"{name}: {value_text(r, lang)}.")
             continue
-        target = fmt_value(r.target, r.indicator, lang)
-        period = getattr(r, f"target_by_{lang}")
-        said = t("online_sentence", lang, name=name, value=value_text(r, lang), target=target, period=period)
+        said = t(
+            "online_sentence_target", lang, name=name, value=value_text(r, lang), target=target_text(r, lang)
+        )
         out.append(said + ".")
     return out
 
@@ -157,8 +150,7 @@ def html(result: pd.DataFrame, ctx: Context) -> str:
     ]
     body = []
     for r in result.itertuples(index=False):
-        by = getattr(r, f"target_by_{lang}")
-        target = "—" if pd.isna(r.target) else f"{fmt_value(r.target, r.indicator, lang)} {by}"
+        target = "—" if pd.isna(r.target) else target_text(r, lang)
         decision = getattr(r, f"set_by_{lang}")
         set_by = "" if pd.isna(decision) else str(decision)
         link = ""
@@ -202,9 +194,10 @@ def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
         ind = indicators.catalogue().get(r.indicator)
         if pd.notna(r.done_of) and r.done_of:
             label = f"{index_name(r.indicator, lang, short=False)} ({r.value:.0f}/{r.done_of:.0f})"
-            bars.append((label, 100 * float(r.value) / float(r.done_of), None))
+            bars.append((label, 100 * float(r.value) / float(r.done_of), None, ""))
         elif ind is not None and ind.unit == "percent":
-            bars.append((index_name(r.indicator, lang, short=False), float(r.value), r.target))
+            qual = r.qualifier if r.qualifier in ("over", "under", "approx") else ""
+            bars.append((index_name(r.indicator, lang, short=False), float(r.value), r.target, qual))
     if not bars:
         return None
     with draw.style():
@@ -212,12 +205,13 @@ def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
         fig = draw.figure(0.34 * len(bars) + 0.75)
         ax = fig.add_subplot()
         y = list(range(len(bars)))
-        vals = [v for _, v, _ in bars]
+        vals = [v for _, v, _, _ in bars]
         ax.barh(y, [100] * len(bars), color="#eef1f4", height=0.6, zorder=0)
         ax.barh(y, vals, color=draw.HIGHLIGHT, height=0.6, zorder=1)
-        for i, (_, v, target) in enumerate(bars):
+        for i, (_, v, target, qual) in enumerate(bars):
+            said = format_percent(float(v), lang, 1)
             ax.annotate(
-                format_percent(float(v), lang, 1),
+                f"{t(qual, lang)} {said}" if qual else said,  # the source's "over"/"about" kept
                 (min(v, 100), i),
                 xytext=(3, 0),
                 textcoords="offset points",
@@ -227,7 +221,7 @@ def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
             )
             if target is not None and pd.notna(target):
                 ax.plot([target, target], [i - 0.38, i + 0.38], color=draw.TARGET, linewidth=1.8, zorder=2)
-        labels = [textwrap.fill(n, 40) for n, _, _ in bars]
+        labels = [textwrap.fill(n, 40) for n, _, _, _ in bars]
         ax.set_yticks(y)
         ax.set_yticklabels(labels)
         draw.margins(
@@ -239,7 +233,7 @@ def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
         handles = [Line2D([], [], color=draw.HIGHLIGHT, linewidth=6, label=province)]
-        if any(target is not None and pd.notna(target) for _, _, target in bars):
+        if any(target is not None and pd.notna(target) for _, _, target, _ in bars):
             handles.append(Line2D([], [], color=draw.TARGET, linewidth=1.8, label=t("target", lang)))
         fig.legend(handles=handles, loc="upper center", ncols=2, frameon=False)
         return draw.to_svg(fig)

@@ -2,7 +2,7 @@
 dimensions, the sub-dimensions behind them — where to act.
 
 PAPI publishes scores and four quartile groups, no ranks. The group is computed from the year's
-scores (`analysis.publications.quartile_group`); any rank shown here is computed among the
+scores (`analysis.rulebook.quartile_groups`); any rank shown here is computed among the
 provinces with a score and marked so. The year is the briefing's, or for a province without a
 PAPI score that year the latest earlier one, labelled with its own year. A province formed in the
 2025 merger shows each former province's own latest PAPI (scores are never averaged).
@@ -117,9 +117,8 @@ def _score(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> Sco
     if value is None:
         return None
     median, _ = metrics.national_median(df, regime, year, key)
-    scores = metrics.values(df, regime, year, key)  # PAPI gives no rank: always computed, never a press rank
-    rank = int(scores.rank(ascending=False, method="min")[code])
-    return Score(key, value, median, rank, len(scores))
+    rank = metrics.rank_of(df, code, regime, year, key)  # PAPI ranks nobody: computed or none
+    return Score(key, value, median, rank.rank, rank.of or 0)
 
 
 def _standing(s: Score) -> float:
@@ -139,7 +138,7 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None =
         for dim in sorted(dims, key=_standing, reverse=True)[:WEAKEST]:
             subs = [s for s in (_score(df, code, regime, year, k) for k in subdimensions()[dim.key]) if s]
             weak.append(Weak(dim, tuple(sorted(subs, key=_standing, reverse=True))))
-        group = publications.quartile_group(df, year, code, regime=regime)
+        group = metrics.quartile_group(df, regime, year, code, "papi")
         out.append(PapiDetail(name, code, regime, year, score, group, tuple(weak)))
     return out
 

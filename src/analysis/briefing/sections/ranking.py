@@ -17,11 +17,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import indicators, provinces, publications
+from analysis import indicators, provinces, publications, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import fmt_delta, fmt_value, heading, html_table
+from analysis.briefing.fmt import fmt_delta, fmt_rank, fmt_value, heading, html_table, short_rank
 from analysis.briefing.labels import esc, index_name, join_names, t
+from analysis.briefing.metrics import Rank
 
 NAME = "ranking"
 NEEDS: tuple[str, ...] = ()
@@ -74,19 +75,28 @@ def ranking(df: pd.DataFrame, regime: str, year: int, key: str, highlight: str) 
     )
     out = pd.DataFrame({"code": v.index, "value": v.to_numpy()})
     out["name"] = out["code"].map(names).fillna(out["code"]).astype(str)
-    computed = out["value"].rank(ascending=not metrics.higher_is_better(key), method="min").astype(int)
-    # The publisher's rank where it is given (a top-20 list ranks of 63, not of 20), else computed.
-    rk = metrics.rank_key(key)
-    published = metrics.values(df, regime, year, rk) if rk else pd.Series(dtype=float)
-    given = out["code"].map(published)
-    out["rank"] = given.round().fillna(computed).astype(int)
-    out["rank_n"] = len(v)
-    out.loc[given.notna(), "rank_n"] = metrics.REGIME_SIZE.get(regime, len(v))
+    ranks = metrics.ranks(df, regime, year, key)  # the rule book's: published, computed or none
+    got = [ranks.get(c, rulebook.NO_RANK) for c in out["code"]]
+    out["rank"] = pd.array([r.rank for r in got], dtype="Int64")
+    out["rank_n"] = pd.array([r.of for r in got], dtype="Int64")
+    out["rank_kind"] = [r.kind for r in got]
+    out["rank_low"] = pd.array([r.low for r in got], dtype="Int64")
+    out["rank_high"] = pd.array([r.high for r in got], dtype="Int64")
     out["highlight"] = out["code"] == highlight
     order = out.sort_values(
         ["value", "name"], ascending=[not metrics.higher_is_better(key), True], kind="stable"
     )
-    return order[["code", "name", "value", "rank", "rank_n", "highlight"]].reset_index(drop=True)
+    cols = ["code", "name", "value", "rank", "rank_n", "rank_kind", "rank_low", "rank_high", "highlight"]
+    return order[cols].reset_index(drop=True)
+
+
+def rank_of_row(r: object) -> Rank:
+    """A ranking row's rank back as the rule book's Rank."""
+
+    def opt(x: object) -> int | None:
+        return None if pd.isna(x) else int(x)
+
+    return Rank(opt(r.rank), opt(r.rank_n), str(r.rank_kind), opt(r.rank_low), opt(r.rank_high))
 
 
 def _english_name(code: str, regime: str, fallback: str) -> str:
@@ -173,7 +183,7 @@ def peers_html(result: Ranking, ctx: Context) -> str:
         gap = "" if r.highlight else esc(fmt_delta(r.value - own, key, lang))
         body.append(
             [
-                (f"{r.rank}/{r.rank_n}", True),
+                (esc(short_rank(rank_of_row(r), lang)), True),
                 (name, False),
                 (esc(fmt_value(r.value, key, lang, with_unit=False)), True),
                 (gap, True),
@@ -245,7 +255,7 @@ def ranking_svg(
         for row in table[table["highlight"]].itertuples():
             ax.annotate(
                 f"{row.name}: {fmt_value(row.value, key, lang, with_unit=False)} "
-                f"({t('rank_of', lang, r=row.rank, n=row.rank_n)})",
+                f"({fmt_rank(rank_of_row(row), lang)})",
                 (row.Index, row.value),
                 xytext=(0, 8),
                 textcoords="offset points",

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import indicators, provinces
+from analysis import indicators, provinces, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import decimals, fmt_delta, fmt_value, heading, html_table
+from analysis.briefing.fmt import decimals, fmt_delta, fmt_value, heading, html_table, short_rank
 from analysis.briefing.labels import esc, index_name, t
+from analysis.briefing.metrics import Rank
 from analysis.briefing.scope import province_name
 from analysis.numbers import format_number
 
@@ -36,6 +37,7 @@ TABLE_COLUMNS = [
     "gap",
     "rank",
     "of",
+    "rank_kind",
     "best",
     "best_code",
 ]
@@ -49,8 +51,8 @@ class SubindexResult:
     family: str
     year: int
     table: pd.DataFrame  # TABLE_COLUMNS
-    strongest: str
-    weakest: str
+    strongest: str | None  # above the national median at the precision shown, else None
+    weakest: str | None  # below it, else None
 
 
 def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -71,9 +73,10 @@ def subindices(df: pd.DataFrame, ctx: Context, family: str) -> SubindexResult | 
         nat, _n = metrics.national_median(df, scope.regime, year, key)
         if nat is None:
             continue
-        ranks = v.rank(ascending=not metrics.higher_is_better(key), method="min")
+        rank = metrics.rank_of(df, scope.code, scope.regime, year, key)
         # the national best: the first province (by code) with the best value, as PAPI marks it
-        best_code = str(ranks[ranks == 1].index.sort_values()[0])
+        best = v.max() if metrics.higher_is_better(key) else v.min()
+        best_code = str(v[v == best].index.sort_values()[0])
         out.append(
             {
                 "indicator": key,
@@ -81,8 +84,9 @@ def subindices(df: pd.DataFrame, ctx: Context, family: str) -> SubindexResult | 
                 "national_median": nat,
                 "region_median": float(region.median()) if len(region) else float("nan"),
                 "gap": value - nat,
-                "rank": int(ranks[scope.code]),
-                "of": len(v),
+                "rank": rank.rank,
+                "of": rank.of,
+                "rank_kind": rank.kind,
                 "best": float(v[best_code]),
                 "best_code": best_code,
             }
@@ -91,9 +95,14 @@ def subindices(df: pd.DataFrame, ctx: Context, family: str) -> SubindexResult | 
         return None
     tab = pd.DataFrame(out)
     order = tab.sort_values(["gap", "value"], ascending=False, kind="stable")
-    return SubindexResult(
-        family, year, tab, str(order.iloc[0]["indicator"]), str(order.iloc[-1]["indicator"])
-    )
+    top, bottom = order.iloc[0], order.iloc[-1]
+
+    def side(r: pd.Series) -> str | None:
+        return rulebook.standing(r["value"], r["national_median"], decimals(str(r["indicator"])))
+
+    strongest = str(top["indicator"]) if side(top) == rulebook.ABOVE else None
+    weakest = str(bottom["indicator"]) if side(bottom) == rulebook.BELOW else None
+    return SubindexResult(family, year, tab, strongest, weakest)
 
 
 def compute(
@@ -124,6 +133,14 @@ def best_name(code: str, regime: str, lang: str) -> str:
     return code if p is None else province_name(p, lang)
 
 
+def _rank(r: object) -> Rank:
+    """The row's rank back as the rule book's Rank (a table cell holds NaN for none)."""
+    rank, of = r.rank, r.of
+    return Rank(
+        None if pd.isna(rank) else int(rank), None if pd.isna(of) else int(of), str(r.rank_kind or "")
+    )
+
+
 def family_html(sub: SubindexResult, lang: str, regime: str = "63") -> str:
     """Sub-index table: value, national and regional median, gap, rank, and the national best."""
     head = [
@@ -149,7 +166,7 @@ def family_html(sub: SubindexResult, lang: str, regime: str = "63") -> str:
                 (esc(fmt_value(r.national_median, r.indicator, lang, with_unit=False)), True),
                 (esc(fmt_value(r.region_median, r.indicator, lang, with_unit=False)), True),
                 (esc(fmt_delta(r.gap, r.indicator, lang)), True),
-                (f"{r.rank}/{r.of}", True),
+                (esc(short_rank(_rank(r), lang)), True),
                 (
                     f"{esc(fmt_value(r.best, r.indicator, lang, with_unit=False))} "
                     f"<small>{esc(best_name(r.best_code, regime, lang))}</small>",
@@ -163,6 +180,20 @@ def family_html(sub: SubindexResult, lang: str, regime: str = "63") -> str:
 def sentence(sub: SubindexResult, lang: str) -> str:
     """The summary's sentence: strongest and weakest sub-index with value and gap."""
     tab = sub.table.set_index("indicator")
+    if sub.strongest is None or sub.weakest is None:
+        key, which = (sub.strongest, "strongest_only") if sub.strongest else (sub.weakest, "weakest_only")
+        if key is None:
+            return t("none_apart", lang, family=index_name(sub.family, lang), year=sub.year)
+        r = tab.loc[key]
+        return t(
+            which,
+            lang,
+            family=index_name(sub.family, lang),
+            year=sub.year,
+            name=index_name(key, lang, short=False),
+            v=fmt_value(r["value"], key, lang, with_unit=False),
+            g=fmt_delta(r["gap"], key, lang),
+        )
     best, worst = tab.loc[sub.strongest], tab.loc[sub.weakest]
     return t(
         "strongest_weakest",

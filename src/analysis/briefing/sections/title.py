@@ -6,13 +6,13 @@ Rows: none of its own; it reads the results of the sections it summarises.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import pandas as pd
 
+from analysis import indicators, rulebook
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import fmt_rank, fmt_value, heading
+from analysis.briefing.fmt import decimals, fmt_rank, fmt_value, heading
 from analysis.briefing.labels import briefing_title, esc, index_name, join_names, t
 from analysis.briefing.sections import online as online_section
 from analysis.briefing.sections import subindices as subindex_section
@@ -30,12 +30,11 @@ def median_phrase(fig: IndexFigure, lang: str) -> str:
     if fig.median is None or fig.value is None:
         return ""
     m = fmt_value(fig.median, fig.key, lang, with_unit=False)
-    if math.isclose(fig.value, fig.median, abs_tol=1e-9):
-        return t("at_median", lang, m=m)
-    return t("above_median" if fig.value > fig.median else "below_median", lang, m=m)
+    side = rulebook.standing(fig.value, fig.median, decimals(fig.key))  # at the precision shown
+    return t({rulebook.AT: "at_median", rulebook.ABOVE: "above_median"}.get(side, "below_median"), lang, m=m)
 
 
-def headline_sentence(f: IndexFigure, lang: str, target: dict | None = None) -> str:
+def headline_sentence(f: IndexFigure, lang: str, target: rulebook.Target | None = None) -> str:
     """ "PCI 2018: 65,40 điểm, hạng 12/63, tăng 3 bậc so với 2017; cao hơn trung vị cả nước (63,80)."""
     parts = [fmt_value(f.value, f.key, lang)] if f.value is not None else []  # a rank alone (PAR Index)
     if f.rank.rank is not None:
@@ -47,21 +46,25 @@ def headline_sentence(f: IndexFigure, lang: str, target: dict | None = None) -> 
     text = f"{index_name(f.key, lang)} {f.year}{who}: " + ", ".join(parts)
     med = median_phrase(f, lang)
     text += f"; {med}" if med else ""
-    if target:
-        goal = fmt_value(float(target["target_value"]), f.key, lang)
-        period, set_by = target[f"by_{lang}"], target[f"set_by_{lang}"]
+    if target is not None:
+        goal = fmt_value(target.value, f.key, lang)
+        if target.qualifier in ("over", "under", "approx"):
+            goal = f"{t(target.qualifier, lang)} {goal}"
+        period, set_by = getattr(target, f"by_{lang}"), getattr(target, f"set_by_{lang}")
         text += f"; {t('target_phrase', lang, target=goal, period=period, set_by=set_by)}"
     return text + "."
+
+
+def _target(f: IndexFigure) -> rulebook.Target | None:
+    """The rule book's target for a headline figure (a rank alone has none: it is no percentage)."""
+    if f.value is None:
+        return None
+    return rulebook.target_for(f.key, indicators.get(f.key).unit, f.year)
 
 
 def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object]) -> list[str]:
     """The summary's sentences: what stands out, nothing generic."""
     lang, figures, trend = ctx.lang, needs["headline"], needs["trend"]
-    targets = {
-        r["indicator"]: r
-        for r in online_section.load_targets().to_dict("records")
-        if r["indicator"] in {f.key for f in figures}
-    }
     out = []
     if ctx.fell_back:
         out.append(t("fallback", lang, asked=ctx.year_asked, name=ctx.display_name, year=ctx.year))
@@ -69,7 +72,7 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object]) -> list
         merged = ctx.scope.merged and not trend.empty
         key = "no_data_merged" if merged else "no_data"
         out.append(t(key, lang, name=ctx.display_name, year=ctx.year))
-    out += [headline_sentence(f, lang, targets.get(f.key)) for f in figures]
+    out += [headline_sentence(f, lang, _target(f)) for f in figures]
     out += [subindex_section.sentence(s, lang) for s in needs["subindices"]]
     out += online_section.sentences(needs["online"], lang)
     if ctx.scope.merged and len(ctx.scope.predecessors) > 1:

@@ -19,14 +19,27 @@ from analysis.briefing.labels import index_name, t
 
 NAME = "trend"
 NEEDS: tuple[str, ...] = ()
-COLUMNS = ["series", "code", "regime", "indicator", "year", "value", "rank", "of", "rank_given", "median"]
+COLUMNS = [
+    "series",
+    "code",
+    "regime",
+    "indicator",
+    "year",
+    "value",
+    "rank",
+    "of",
+    "rank_given",
+    "rank_kind",
+    "median",
+]
 
 
 def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     wanted: set[metrics.Cell] = set()
     for m in ctx.scope.members():
         wanted |= metrics.index_cells(df, m.code, m.regime)
-    return metrics.cells(df, wanted)
+    # year-true: nothing dated after the briefing's year
+    return metrics.cells(df, {c for c in wanted if c[1] <= ctx.year})
 
 
 def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None = None) -> pd.DataFrame:
@@ -38,7 +51,8 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None =
     for m in ctx.scope.members():
         mine = own[(own["province_code"] == m.code) & (own["regime"] == m.regime)]
         for key in metrics.headline_keys():
-            years = sorted(mine[(mine["indicator"] == key) & mine["value"].notna()]["year"].unique())
+            has = mine[(mine["indicator"] == key) & mine["value"].notna() & (mine["year"] <= ctx.year)]
+            years = sorted(has["year"].unique())
             for year in years:
                 r = metrics.rank_of(df, m.code, m.regime, int(year), key)
                 median, _n = metrics.national_median(df, m.regime, int(year), key)
@@ -53,6 +67,7 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None =
                         "rank": r.rank,
                         "of": r.of,
                         "rank_given": r.given,
+                        "rank_kind": r.kind,
                         "median": median,
                     }
                 )
@@ -133,6 +148,7 @@ def trend_svg(trend: pd.DataFrame, lang: str) -> str:
                 below = k % 2 == 1  # alternate rank labels above/below so several series stay legible
                 # a method break (PAPI 2018) splits the line: the two sides are not one series
                 for _ok, seg in s.groupby("comparable", sort=False):
+                    seg = with_gaps(seg)  # a missing year is a gap, not a bridge
                     ax.plot(
                         seg["year"],
                         seg["value"],
@@ -190,6 +206,12 @@ def trend_svg(trend: pd.DataFrame, lang: str) -> str:
         handles.append(Line2D([], [], color=draw.MEDIAN, linestyle="--", label=t("national_median", lang)))
         fig.legend(handles=handles, loc="upper center", ncols=min(len(handles), 4), frameon=False)
         return draw.to_svg(fig)
+
+
+def with_gaps(seg: pd.DataFrame) -> pd.DataFrame:
+    """The series with a NaN row for each missing year between its first and last, so the line breaks."""
+    years = range(int(seg["year"].min()), int(seg["year"].max()) + 1)
+    return seg.set_index("year")[["value"]].reindex(years).rename_axis("year").reset_index()
 
 
 def _rank_points(s: pd.DataFrame, last_only: bool = False) -> list:
