@@ -26,7 +26,7 @@ from nbformat import NotebookNode
 from analysis.config import PACKAGE_DIR
 from analysis.errors import BriefingError
 from analysis.outputs.printcopy import Rasters, print_variant
-from analysis.outputs.safety import unsafe_html
+from analysis.outputs.safety import unsafe_html, url_fetcher
 
 __all__ = ["Exporter", "Rasters", "print_variant", "prune", "unsafe_html"]
 
@@ -370,7 +370,10 @@ class Exporter:
         self._errors.messages.clear()
         page = CSS(string=f"@page {{ @top-center {{ content: {css_string(title)}; }} }}")
         with _no_gc():
-            pdf = HTML(string=html, base_url=str(base_dir)).write_pdf(
+            # No base URL: links stay relative in the PDF (its CSV beside it, not the builder's
+            # file:// path) and nothing is fetched but data: URLs and our fonts (url_fetcher).
+            fetch = url_fetcher([font_cache_dir(), TEMPLATES_DIR])
+            pdf = HTML(string=html, base_url=None, url_fetcher=fetch).write_pdf(
                 stylesheets=[self._pdf_css, page], font_config=self._fonts
             )
         if self._errors.messages:
