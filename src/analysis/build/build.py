@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analysis.build import dataversion, procs
+from analysis.build import dataversion, limits, procs, publish
 from analysis.build.early import EarlyRun, start_early
 from analysis.build.jobs import (
     CACHE_NAME,
@@ -132,23 +132,33 @@ def run_pool(
     workers: int,
     on_result: Callable[[Result], None],
     pool: cf.ProcessPoolExecutor | None = None,
+    retries: int = 1,
 ) -> None:
     """Run the jobs on `workers` warm worker processes (`pool`, if started earlier); every job
-    yields exactly one Result."""
+    yields exactly one Result. Briefings lost with a dead worker run again on a new pool, `retries`
+    times; then they fail as environmental (their published files stay)."""
     pool = pool or start_pool(request, workers)
+    retry: list[Job] = []
     try:
-        futures = {pool.submit(build_one, job, str(request.out_dir)): job for job in jobs}
+        futures = {pool.submit(build_one, job, str(request.out_dir), False): job for job in jobs}
         for fut in cf.as_completed(futures):
             job = futures[fut]
             try:
                 result = fut.result()
-            except Exception as exc:  # the worker process died (killed, out of memory)
-                result = Result(job, False, "worker", f"{type(exc).__name__}: {exc}"[:500])
+            except Exception as exc:  # the worker process died (killed, out of memory): not the briefing's
+                if isinstance(exc, cf.process.BrokenProcessPool) and retries:
+                    retry.append(job)
+                    continue
+                error = f"worker died ({type(exc).__name__}: {exc})"[:500]
+                result = Result(job, False, "worker", error, kind=publish.ENV)
             on_result(result)
     except BaseException:  # Ctrl-C, or the parent is being stopped: no worker may go on writing
         _stop_pool(pool)
         raise
     pool.shutdown(wait=True)
+    if retry:  # a dead worker broke the pool: a new one, and each briefing it took down once more
+        print(f"a worker died: {len(retry)} briefing(s) retried once on new workers", file=sys.stderr)
+        run_pool(retry, request, min(workers, len(retry)), on_result, retries=retries - 1)
 
 
 def run_early(
@@ -169,7 +179,9 @@ def run_early(
     warming = warm_exporter(builder)
     if prepare is not None:
         prepare(job)
-    on_result(builder.build(job, request.out_dir, before_export=warming.join, executed=early.wait()))
+    on_result(
+        builder.build(job, request.out_dir, before_export=warming.join, executed=early.wait(), commit=False)
+    )
 
 
 def warm_exporter(builder: Builder) -> threading.Thread:
@@ -198,10 +210,10 @@ def run_local(jobs: Sequence[Job], request: BuildRequest, builder: Builder, on_r
     warming: threading.Thread | None = warm_exporter(builder)
     for job in jobs:
         if warming is not None:  # the first briefing's notebook ran meanwhile; export needs it now
-            result = builder.build(job, request.out_dir, before_export=warming.join)
+            result = builder.build(job, request.out_dir, before_export=warming.join, commit=False)
             warming = None
         else:
-            result = builder.build(job, request.out_dir)
+            result = builder.build(job, request.out_dir, commit=False)
         on_result(result)
 
 
@@ -243,22 +255,33 @@ class _Recorder:
                 self._overview[job.year] = overview_tables(self.df, job.year)
             overview_template()
 
-    def _write_csv(self, job: Job) -> None:
+    def _csv_bytes(self, job: Job) -> bytes:
         """The briefing's own figures as `<slug>.csv` beside its HTML and PDF (the notes link it)."""
-        from analysis.writing import atomic_write
-
         data = self._prepared.pop(job.rel, None)
         if isinstance(data, AnalysisError):
             raise data
-        atomic_write(csv_path(self.out_dir, job), data if data is not None else self._csv(job))
+        return data if data is not None else self._csv(job)
+
+    def _publish(self, result: Result) -> Result:
+        """Publish the briefing's staged HTML and PDF together with its CSV, or none of them."""
+        job, staged = result.job, list(result.staged)
+        try:
+            if self.df is not None:
+                staged += publish.stage({csv_path(self.out_dir, job): self._csv_bytes(job)})
+            publish.commit(staged)
+        except AnalysisError as exc:  # a CSV that cannot be cut fails its briefing, no other
+            publish.discard(staged)
+            return replace(result, ok=False, step="csv", error=str(exc), staged=[])
+        except OSError as exc:  # full disk, read-only folder: the old set stays whole
+            publish.discard(staged)
+            error = publish.os_error(exc, self.out_dir)
+            return replace(result, ok=False, step="write", error=error, kind=publish.ENV, staged=[])
+        return replace(result, staged=[])
 
     def __call__(self, result: Result) -> None:
         job = result.job
-        if result.ok and self.df is not None:
-            try:
-                self._write_csv(job)
-            except AnalysisError as exc:  # a CSV that cannot be cut fails its briefing, no other
-                result = replace(result, ok=False, step="csv", error=str(exc))
+        if result.ok:
+            result = self._publish(result)
         if result.ok:
             self.cache[job.rel] = {
                 "key": job.key,
@@ -269,7 +292,10 @@ class _Recorder:
                 "year": job.year,
                 "lang": job.lang,
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "data": self.version,  # the index marks briefings built from older data
             }
+        elif result.kind == publish.ENV:  # not the briefing's fault: its published files stay
+            self.failures.append(result)
         else:
             self.failures.append(result)
             self.cache.pop(job.rel, None)
@@ -295,7 +321,12 @@ def run_reports(request: BuildRequest, builder: Builder | None = None) -> int:
     notebook = Path(request.notebook).resolve()
     if not notebook.exists():
         raise InputFileError(notebook, "template notebook missing")
+    publish.check_template(notebook)  # a broken template fails the build once, not every briefing
     request = replace(request, notebook=notebook)
+    jobs_cap, capped = limits.worker_cap(request.jobs)
+    if capped:
+        print(capped, file=sys.stderr)
+    request = replace(request, jobs=jobs_cap)
     figures_path = Path(request.clean_dir) / "figures.parquet"
     figures_bytes = read_figures_bytes(request.clean_dir)  # the one read: this build's data version
     missing = dataversion.check_complete(Path(request.clean_dir), figures_bytes, request.allow_incomplete)
@@ -337,6 +368,9 @@ def run_reports(request: BuildRequest, builder: Builder | None = None) -> int:
             ]
         cache = load_cache(out_dir)  # read under the lock: another build's entries are kept
         todo = [job for job in jobs if request.force or not is_fresh(job, cache, out_dir)]
+        for job in jobs:  # unchanged briefings read the same rows in this version of the data
+            if job not in todo and job.rel in cache:
+                cache[job.rel]["data"] = data_version(figures_bytes)
         print(
             f"briefings: {len(jobs)} selected, {len(jobs) - len(todo)} unchanged, {len(todo)} to build",
             file=sys.stderr,
@@ -373,7 +407,13 @@ def run_reports(request: BuildRequest, builder: Builder | None = None) -> int:
         f"built {built}, unchanged {len(jobs) - len(todo)}, failed {len(failures)} -> {out_dir}",
         file=sys.stderr,
     )
-    if failures:
-        print("\n" + summary_table(failures), file=sys.stderr)
-        return 1
-    return 0
+    own = [f for f in failures if f.kind != publish.ENV]
+    env: dict[str, list[Result]] = {}
+    for f in failures:
+        if f.kind == publish.ENV:
+            env.setdefault(f.error, []).append(f)
+    for error, group in env.items():  # the machine's fault, said once: nothing of these was deleted
+        print(f"{len(group)} briefing(s) not built, their published files kept: {error}", file=sys.stderr)
+    if own:
+        print("\n" + summary_table(own), file=sys.stderr)
+    return 1 if failures else 0

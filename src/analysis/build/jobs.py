@@ -12,7 +12,7 @@ import hashlib
 import io
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -141,6 +141,8 @@ class Result:
     step: str = ""
     error: str = ""
     seconds: float = 0.0
+    kind: str = "own"  # a failure's kind: "own" (the briefing's) or "env" (build.publish)
+    staged: list[tuple[str, str]] = field(default_factory=list)  # (temporary, published) to commit
 
 
 def sha256_bytes(*parts: bytes) -> str:

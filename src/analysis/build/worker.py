@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from analysis.build import procs
+from analysis.build import limits, procs, publish
 from analysis.build.jobs import Job, Result, output_paths
 
 
@@ -85,15 +85,17 @@ class Builder:
         before_export: Callable[[], Any] | None = None,
         pdf: bool = True,
         executed: Any = None,
+        commit: bool = True,
     ) -> Result:
         """Execute, export and write one briefing (HTML, then PDF, each atomically).
 
         `before_export` runs between the notebook and the export (the build joins its exporter
         warm-up thread there); `pdf=False` writes the HTML only (analysis preview); `executed` is
-        the notebook already run for this job (or the error it raised) by build.early."""
+        the notebook already run for this job (or the error it raised) by build.early.
+        `commit=False` leaves the files staged (Result.staged) for the build to publish together with
+        the briefing's CSV (build.publish); a failure's Result says whether it was the briefing's own."""
         from analysis.build.runner import CellFailure, parameterize
         from analysis.outputs.printcopy import print_variant
-        from analysis.writing import atomic_write
 
         t0 = time.perf_counter()
         step = "execute"
@@ -106,6 +108,7 @@ class Builder:
                 raise executed
             else:
                 nb = executed
+            limits.cap_outputs(nb)  # a cell printing megabytes never reaches the page or the PDF
             if before_export is not None:
                 before_export()
             step = "html"
@@ -113,7 +116,7 @@ class Builder:
             html_path, pdf_path = output_paths(Path(out_dir), job)
             if not pdf:
                 step = "write"
-                atomic_write(html_path, page)
+                publish.publish({html_path: page})
                 return Result(job, True, seconds=time.perf_counter() - t0)
             variant = print_variant(nb, self.rasters)
             printed = page if variant is None else self.exporter.html(variant, job.title, job.lang)
@@ -121,17 +124,23 @@ class Builder:
             step = "pdf"
             document = self.exporter.pdf(printed, job.title, html_path.parent)
             step = "write"
-            atomic_write(html_path, page)
-            atomic_write(pdf_path, document)
+            staged = publish.stage({html_path: page, pdf_path: document})
+            if commit:
+                publish.commit(staged)
+                staged = []
         except CellFailure as exc:
             exc.for_briefing(job.asked or job.name, job.year, job.lang)
-            return Result(job, False, step, str(exc), time.perf_counter() - t0)
+            kind = publish.kind_of(exc)
+            return Result(job, False, step, str(exc), time.perf_counter() - t0, kind)
         except Exception as exc:  # one briefing's failure must not stop the others
-            return Result(job, False, step, f"{type(exc).__name__}: {exc}"[:500], time.perf_counter() - t0)
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            if isinstance(exc, OSError):  # the machine's: said once for the folder (build.publish)
+                error = publish.os_error(exc, out_dir)
+            return Result(job, False, step, error, time.perf_counter() - t0, publish.kind_of(exc))
         finally:
             if self.rasters is not None:
                 self.rasters.clear()  # what the print copy did not take (a failure, pdf=False)
-        return Result(job, True, seconds=time.perf_counter() - t0)
+        return Result(job, True, seconds=time.perf_counter() - t0, staged=staged)
 
     def close(self) -> None:
         """Shut the kernel down and remove the exporter's temporary files."""
@@ -212,9 +221,9 @@ def init_worker(notebook: str, timeout: int, parent_pid: int, clean_dir: str | N
         builder.exporter.warm()
 
 
-def build_one(job: Job, out_dir: str) -> Result:
+def build_one(job: Job, out_dir: str, commit: bool = True) -> Result:
     """Build one briefing in this worker (the pool's task)."""
-    return _STATE["builder"].build(job, out_dir)
+    return _STATE["builder"].build(job, out_dir, commit=commit)
 
 
 def worker_pids() -> tuple[int, int | None]:

@@ -54,6 +54,8 @@ def write_index(
             "html": html_rel,
             "pdf": pdf_rel,
             "csv": csv_rel if (out_dir / csv_rel).exists() else "",
+            # built from another version of the data than the index's (a briefing not rebuilt)
+            "older": entry["data"] if entry.get("data") not in (None, version) else "",
         }
         if lang not in langs:
             langs.append(lang)
