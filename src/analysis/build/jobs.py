@@ -337,9 +337,38 @@ def _read_cache(out_dir: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) and data.get("version") == CACHE_VERSION else {}
 
 
+_ENTRY_FIELDS = {"key": str, "name": str, "code": str, "slug": str, "regime": str, "year": int, "lang": str}
+
+
 def load_cache(out_dir: Path) -> dict[str, dict[str, Any]]:
-    """Built briefings by "year/lang/slug": their key and who they are (for the index)."""
-    return dict(_read_cache(out_dir).get("entries", {}))
+    """Built briefings by "year/lang/slug": their key and who they are (for the index).
+
+    A cache that is valid JSON but not ours in shape (edited by hand, another version's, damaged) is
+    not trusted: its bad entries are dropped, so those briefings are rebuilt, and the build says so."""
+    entries = _read_cache(out_dir).get("entries", {})
+    if not isinstance(entries, dict):
+        entries = {"": entries}
+    good = {
+        rel: entry
+        for rel, entry in entries.items()
+        if isinstance(entry, dict)
+        and all(
+            isinstance(entry.get(k), t) and not isinstance(entry.get(k), bool)
+            for k, t in _ENTRY_FIELDS.items()
+        )
+        and rel == f"{entry['year']}/{entry['lang']}/{entry['slug']}"
+    }
+    if len(good) != len(entries):
+        import sys
+
+        from analysis.errors import printable
+
+        print(
+            f"warning: {printable(Path(out_dir) / CACHE_NAME)} was damaged "
+            f"({len(entries) - len(good)} entries not readable): those briefings are rebuilt",
+            file=sys.stderr,
+        )
+    return good
 
 
 def load_memo(out_dir: Path, scope: str) -> dict[str, str]:
@@ -360,5 +389,7 @@ def save_cache(
 
 
 def is_fresh(job: Job, cache: dict[str, dict[str, Any]], out_dir: Path) -> bool:
+    """Built with this key, and every file of its set is there (a deleted CSV is rebuilt too)."""
     entry = cache.get(job.rel)
-    return bool(entry and entry.get("key") == job.key and all(p.exists() for p in output_paths(out_dir, job)))
+    files = (*output_paths(out_dir, job), csv_path(out_dir, job))
+    return bool(entry and entry.get("key") == job.key and all(p.exists() for p in files))

@@ -115,6 +115,24 @@ class Preview:
             self.builder = None
 
 
+def _apply_when_valid(preview: Preview, what: set[str], interval: float, say: Callable[[str], None]) -> bool:
+    """Apply the changes; a notebook caught between an editor's two writes (not valid JSON yet) is
+    read again after a short wait, and if it is still not valid the preview says so and waits for
+    the next save instead of ending with a traceback."""
+    for attempt in range(3):
+        try:
+            preview.apply(what)
+            return True
+        except Exception as exc:  # nbformat's NotJSONError, a validation error, a file being replaced
+            if attempt < 2:
+                time.sleep(max(interval, 0.3))
+                continue
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+            name = preview.request.notebook.name
+            say(f"not rebuilt: {name} is not a valid notebook yet ({reason}); waiting for the next save")
+    return False
+
+
 def run_preview(
     request: BuildRequest,
     interval: float = 0.5,
@@ -142,7 +160,8 @@ def run_preview(
                 time.sleep(0.1)  # let an editor finish writing
                 now = {name: snapshot(paths) for name, paths in groups.items()}
                 state = now
-                preview.apply(what)
+                if not _apply_when_valid(preview, what, interval, say):
+                    continue
                 try:
                     _, ok, message = preview.build()
                 except AnalysisError as exc:  # e.g. data being rewritten: wait for the next change
