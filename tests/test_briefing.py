@@ -61,14 +61,14 @@ def test_errors_name_the_briefing(clean_dir):
 
 def test_notebook_contract():
     nb = json.loads(config.TEMPLATE_NOTEBOOK.read_text(encoding="utf-8"))
-    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert nb["metadata"]["kernelspec"]["name"] == "cchc-briefings"  # registered by `make setup`
     cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
     first = cells[0]
     assert "parameters" in first["metadata"]["tags"]
     params = {}
     for node in ast.parse("".join(first["source"])).body:
-        assert isinstance(node, ast.Assign)
-        params[node.targets[0].id] = ast.literal_eval(node.value)
+        assert isinstance(node, ast.AnnAssign)  # typed, so `papermill --help-notebook` shows types
+        params[node.target.id] = ast.literal_eval(node.value)
     assert params == {
         "province": "Nghệ An",
         "province_code": "",
@@ -122,11 +122,12 @@ def test_resolve_once_does_not_re_resolve(clean_dir, monkeypatch):
 def test_successor_note_on_the_build_path(clean_dir, tmp_path):
     """`make reports PROVINCES="Vĩnh Phúc" YEARS=2025`: the build plans Phú Thọ's briefing and the
     notebook, given the job's parameters, still says it was asked for Vĩnh Phúc (issue #9)."""
-    from analysis.build.jobs import BuildRequest, plan, read_figures, select
+    from analysis.build.jobs import BuildRequest, read_figures
+    from analysis.build.plan import PlanData, plan
 
     req = BuildRequest.from_cli("Vĩnh Phúc", "2025", "vi,en", 1, True, clean_dir, tmp_path / "out")
     df = read_figures(clean_dir)
-    jobs = plan(req, df, pairs=select(req, df), lib_hash="fixed")
+    jobs = plan(req, PlanData.read(req, df, lib_hash="fixed")).jobs
     assert {(j.code, j.regime, j.lang) for j in jobs} == {("25", "34", "vi"), ("25", "34", "en")}
     for job in jobs:
         b = load_briefing(**job.parameters())

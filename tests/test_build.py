@@ -11,10 +11,14 @@ import pytest
 
 from analysis import writing
 from analysis.build import build, jobs
+from analysis.build import plan as planning
 from analysis.build.build import BuildRequest, Job, Result
+from analysis.build.record import Recorder
 from analysis.build.worker import Builder
 from analysis.errors import AnalysisError, UnknownProvinceError
-from analysis.outputs import export
+from analysis.national.index import write_index
+from analysis.outputs import printcopy, safety
+from analysis.outputs.format import Format
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini.ipynb"
@@ -63,12 +67,17 @@ def request(tmp_path: Path, notebook: Path = MINI, langs: str = "vi", **kw) -> B
 def fixed_library(request, monkeypatch):
     """Other work may edit src/analysis while these run; the library's own key is tested on its own."""
     if "library" not in request.node.name:
-        monkeypatch.setattr(jobs, "library_hash", lambda: "fixed")
+        monkeypatch.setattr(planning, "library_hash", lambda: "fixed")
         monkeypatch.setattr(build, "library_hash", lambda: "fixed")
 
 
+def plan_of(req: BuildRequest, df: pd.DataFrame, rows_read=None, **data) -> planning.Plan:
+    given = {"rows_read": rows_read} if rows_read is not None else {}
+    return planning.plan(req, planning.PlanData.read(req, df, **data), **given)
+
+
 def keys(req: BuildRequest, df: pd.DataFrame) -> dict[str, str]:
-    return {job.rel: job.key for job in build.plan(req, df, inputs=own_rows)}
+    return {job.rel: job.key for job in plan_of(req, df, own_rows).jobs}
 
 
 # ---------------------------------------------------------------- request parsing
@@ -119,8 +128,8 @@ def test_key_changes_with_the_briefings_own_data_only(tmp_path):
 
 def test_real_inputs_rebuild_a_briefing_whose_ranking_shows_the_changed_figure(tmp_path):
     # Lào Cai's briefing ranks every province and shows the median: Nghệ An's new score changes it.
-    before = {j.rel: j.key for j in build.plan(request(tmp_path), figures(value=60.0))}
-    after = {j.rel: j.key for j in build.plan(request(tmp_path), figures(value=61.5))}
+    before = {j.rel: j.key for j in plan_of(request(tmp_path), figures(value=60.0)).jobs}
+    after = {j.rel: j.key for j in plan_of(request(tmp_path), figures(value=61.5)).jobs}
     assert before["2018/vi/lao-cai"] != after["2018/vi/lao-cai"]
     assert before["2018/vi/nghe-an"] != after["2018/vi/nghe-an"]
 
@@ -142,9 +151,9 @@ def test_key_changes_with_language(tmp_path):
 
 
 def test_key_changes_with_library_source(tmp_path, monkeypatch):
-    monkeypatch.setattr(jobs, "library_hash", lambda: "one version of src/analysis")
+    monkeypatch.setattr(planning, "library_hash", lambda: "one version of src/analysis")
     before = keys(request(tmp_path), figures())
-    monkeypatch.setattr(jobs, "library_hash", lambda: "another version of src/analysis")
+    monkeypatch.setattr(planning, "library_hash", lambda: "another version of src/analysis")
     assert keys(request(tmp_path), figures())["2018/vi/nghe-an"] != before["2018/vi/nghe-an"]
 
 
@@ -152,9 +161,9 @@ def test_library_hash_follows_source_files(tmp_path):
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     (pkg / "a.py").write_text("x = 1\n")
-    first = build.library_hash(pkg)
+    first = planning.library_hash(pkg)
     (pkg / "a.py").write_text("x = 2\n")
-    assert build.library_hash(pkg) != first
+    assert planning.library_hash(pkg) != first
 
 
 # ---------------------------------------------------------------- atomic writes
@@ -179,25 +188,40 @@ class _Kernel:
         return nb
 
 
-class _FailingPdf:
-    def html(self, nb, title, lang):
-        return "<html><body>ok</body></html>"
+class _Page(Format):
+    name, suffix, label = "html", ".html", "HTML"
 
-    def pdf(self, html, title, base_dir):
+    def render(self, briefing):
+        return b"<html><body>ok</body></html>"
+
+
+class _FailingPdf(Format):
+    name, suffix, label = "pdf", ".pdf", "PDF"
+
+    def render(self, briefing):
         raise RuntimeError("layout exploded")
 
 
-def test_export_failure_leaves_no_partial_file(tmp_path, monkeypatch):
+class _Progress:
+    def update(self, result):
+        self.last = result
+
+
+def test_a_format_that_fails_fails_its_briefing_and_leaves_no_file_of_it(tmp_path, monkeypatch):
     import nbformat
 
-    builder = Builder(nbformat.read(MINI, as_version=4), _Kernel(), _FailingPdf())
+    builder = Builder(nbformat.read(MINI, as_version=4), _Kernel(), [_Page(), _FailingPdf()])
     job = Job("Nghệ An", "40", "nghe-an", "63", 2018, "vi", "k", str(tmp_path))
     result = builder.build(job, str(tmp_path / "out"))
     assert not result.ok and result.step == "pdf" and "layout exploded" in result.error
-    leftovers = (
-        [p for p in (tmp_path / "out").rglob("*") if p.is_file()] if (tmp_path / "out").exists() else []
-    )
-    assert leftovers == []
+    assert result.files == {}  # the page rendered before the failure is not handed on
+    out = tmp_path / "out"
+    (out / "2018/vi").mkdir(parents=True)
+    (out / "2018/vi/nghe-an.html").write_text("last week's page")  # its previous files go too
+    record = Recorder(out, {"2018/vi/nghe-an": {"key": "old"}}, {}, "", "v", _Progress(), [("H", ".html")])
+    record(result)
+    assert [p.name for p in out.rglob("*") if p.is_file() and p.suffix == ".html"] == ["index.html"]
+    assert record.cache == {} and record.failures == [result]
 
 
 # ---------------------------------------------------------------- HTML safety and index page
@@ -214,7 +238,7 @@ def test_export_failure_leaves_no_partial_file(tmp_path, monkeypatch):
     ],
 )
 def test_unsafe_html_is_detected(html):
-    assert export.unsafe_html(html) is not None
+    assert safety.unsafe_html(html) is not None
 
 
 def test_embedded_and_relative_resources_and_citation_links_are_fine():
@@ -222,7 +246,7 @@ def test_embedded_and_relative_resources_and_citation_links_are_fine():
         '<img src="data:image/png;base64,iVBOR"><a href="2018/vi/nghe-an.pdf">PDF</a><p>&lt;script&gt;</p>'
         '<a href="https://example.org/report">source</a>'
     )
-    assert export.unsafe_html(page) is None
+    assert safety.unsafe_html(page) is None
 
 
 def test_index_lists_built_briefings_with_relative_links_and_escapes(tmp_path):
@@ -244,7 +268,7 @@ def test_index_lists_built_briefings_with_relative_links_and_escapes(tmp_path):
     failure = Result(
         Job("<b>Lào Cai</b>", "10", "lao-cai", "63", 2018, "en", "k", ""), False, "execute", "x<y"
     )
-    page = build.write_index(out, cache, "abc123def456", [failure]).read_text(encoding="utf-8")
+    page = write_index(out, cache, "abc123def456", [failure]).read_text(encoding="utf-8")
     assert 'href="2018/vi/nghe-an.html"' in page and 'href="2018/vi/nghe-an.pdf"' in page
     assert "Nghệ An" in page and "abc123def456" in page
     assert "<script" not in page and "&lt;script&gt;" in page and "&amp; Tỉnh" in page
@@ -270,12 +294,14 @@ def test_build_incremental_then_failure_keeps_others(tmp_path, capsys):
 
     assert build.run_reports(request(tmp_path)) == 0
     built = {p.relative_to(out).as_posix() for p in out.glob("*/*/*.*")}
-    # Each briefing's HTML, PDF and CSV, and the year's national overview.
-    assert built == {f"2018/vi/{s}.{e}" for s in ("nghe-an", "lao-cai") for e in ("html", "pdf", "csv")} | {
+    # Each briefing in every format, and the year's national overview.
+    every = ("html", "pdf", "csv", "docx")
+    assert built == {f"2018/vi/{s}.{e}" for s in ("nghe-an", "lao-cai") for e in every} | {
         "2018/vi/overview.html"
     }
     html = (out / "2018/vi/nghe-an.html").read_text(encoding="utf-8")
     assert "Nghệ An (2018)" in html and "1 234,5" in html and "<script" not in html.lower()
+    assert 'href="../../index.html"' in html and 'href="overview.html"' in html  # the way back
     assert "stderr only" not in html  # warnings are not part of a briefing
     for slug in ("nghe-an", "lao-cai"):  # same warm kernel, yet no variable leaks into the next briefing
         assert '<p class="leak">False</p>' in (out / f"2018/vi/{slug}.html").read_text(encoding="utf-8")
@@ -291,15 +317,23 @@ def test_build_incremental_then_failure_keeps_others(tmp_path, capsys):
     assert build.run_reports(request(tmp_path, notebook=FAILING)) == 1
     err = capsys.readouterr().err
     assert "2 to build" in err
-    assert "cell 6" in err and 'if province == "Lào Cai":' in err
+    assert "cell 7 (" in err and 'if province == "Lào Cai":' in err  # counted from 1, as Jupyter shows
     assert "ValueError: no data for Lào Cai" in err
     assert (out / "2018/vi/nghe-an.pdf").stat().st_mtime_ns != mtime
-    assert not any((out / f"2018/vi/lao-cai.{e}").exists() for e in ("html", "pdf", "csv"))
+    assert not any((out / f"2018/vi/lao-cai.{e}").exists() for e in ("html", "pdf", "csv", "docx"))
     cache = json.loads((out / ".build-cache.json").read_text(encoding="utf-8"))["entries"]
     assert set(cache) == {"2018/vi/nghe-an"}
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "2018/vi/nghe-an.html" in index and "2018/vi/lao-cai.html" not in index
     assert not list(out.rglob("*.tmp"))
+    # The failed briefing's executed notebook is kept, listed in the summary, with the traceback.
+    kept = out / ".failed/2018/vi/lao-cai.ipynb"
+    assert str(kept) in err and "executed notebooks kept" in err
+    cells = json.loads(kept.read_text(encoding="utf-8"))["cells"]
+    assert any(o.get("ename") == "ValueError" for c in cells for o in c.get("outputs", []))
+    assert not (out / ".failed/2018/vi/nghe-an.ipynb").exists()
+    assert build.run_reports(request(tmp_path)) == 0  # fixed: built, and its failure notebook goes
+    assert not kept.exists()
 
 
 SVG = (
@@ -316,13 +350,13 @@ def test_print_variant_gives_the_pdf_png_figures_and_keeps_svg_on_screen():
     both = nbformat.v4.new_output("display_data", data={"image/svg+xml": SVG, "image/png": "iVBOR"})
     svg_only = nbformat.v4.new_output("display_data", data={"image/svg+xml": SVG})
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=[both, svg_only])])
-    variant = export.print_variant(nb)
+    variant = printcopy.print_variant(nb)
     outs = variant.cells[0].outputs
     assert outs[0].data == {"image/png": "iVBOR"}  # the notebook's own PNG wins
     if svgraster.available():
         assert list(outs[1].data) == ["image/png"] and outs[1].metadata["image/png"]["width"] == 40
     assert sorted(nb.cells[0].outputs[0].data) == ["image/png", "image/svg+xml"]  # the screen copy keeps SVG
-    assert export.print_variant(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x")])) is None
+    assert printcopy.print_variant(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x")])) is None
 
 
 def test_svg_rasterises_at_twice_its_size():
@@ -346,17 +380,18 @@ def test_svg_rasterises_at_twice_its_size():
 def test_input_hash_memo_is_used_only_for_the_same_figures_and_library(tmp_path):
     df = figures()
     memo: dict[str, str] = {}
-    first = {j.rel: j.key for j in build.plan(request(tmp_path), df, inputs=own_rows, memo=memo)}
+    first_plan = plan_of(request(tmp_path), df, own_rows, memo=memo)
+    first, memo = {j.rel: j.key for j in first_plan.jobs}, first_plan.memo
     assert set(memo) == {"40/63/2018", "10/63/2018"}
 
     def must_not_run(*args):
         raise AssertionError("briefing_inputs called although memoised")
 
-    again = {j.rel: j.key for j in build.plan(request(tmp_path), df, inputs=must_not_run, memo=dict(memo))}
+    again = {j.rel: j.key for j in plan_of(request(tmp_path), df, must_not_run, memo=dict(memo)).jobs}
     assert again == first
-    build.save_cache(tmp_path, {}, memo, scope="figures-v1+lib-v1")
-    assert build.load_memo(tmp_path, "figures-v1+lib-v1") == memo
-    assert build.load_memo(tmp_path, "figures-v2+lib-v1") == {}  # new figures file: hash again
+    jobs.save_cache(tmp_path, {}, memo, scope="figures-v1+lib-v1")
+    assert jobs.load_memo(tmp_path, "figures-v1+lib-v1") == memo
+    assert jobs.load_memo(tmp_path, "figures-v2+lib-v1") == {}  # new figures file: hash again
 
 
 def test_print_variant_rasterises_an_inline_svg_in_html_inside_the_same_svg_element():
@@ -368,7 +403,7 @@ def test_print_variant_rasterises_an_inline_svg_in_html_inside_the_same_svg_elem
     html = f"<p>Map</p>{labelled}<p>end</p>"
     out = nbformat.v4.new_output("display_data", data={"text/html": html})
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=[out])])
-    variant = export.print_variant(nb)
+    variant = printcopy.print_variant(nb)
     if not svgraster.available():
         assert variant is None
         pytest.skip("librsvg/cairo not on this machine")
@@ -378,5 +413,5 @@ def test_print_variant_rasterises_an_inline_svg_in_html_inside_the_same_svg_elem
     assert (
         '<image x="0" y="0" width="40" height="20"' in printed and 'href="data:image/png;base64,' in printed
     )
-    assert export.unsafe_html(printed) is None
+    assert safety.unsafe_html(printed) is None
     assert nb.cells[0].outputs[0].data["text/html"] == html  # the screen page keeps the vector map

@@ -15,12 +15,14 @@ import nbformat
 import pytest
 
 from analysis.build import procs
-from analysis.build.build import BuildRequest, select
-from analysis.build.jobs import plan, read_figures
+from analysis.build.build import BuildRequest
+from analysis.build.jobs import read_figures
+from analysis.build.plan import PlanData, plan
 from analysis.build.runner import CellFailure
 from analysis.build.worker import Builder
 from analysis.cli import main
 from analysis.errors import AnalysisError
+from analysis.outputs.format import Format
 from build_helpers import alive, cli, descendants, kernels, notebook, wait_for, write_figures
 
 SLEEP_FOR = "import time\nif province in {names!r}:\n    time.sleep(120)"
@@ -45,7 +47,7 @@ def temp_folders(pid: int) -> list[Path]:
     [
         (["--years", "-5"], "-5 is before 2004"),
         (["--years", "1900"], "1900 is before 2004"),
-        (["--years", "2017"], "2017 outside the data's years (2018–2018)"),
+        (["--years", "2017"], "2017 is outside the data's years (2018–2018)"),
         (["--years", "2018,20x8"], "'20x8' is not a year"),
         (["--provinces", ",,,"], "names no province"),
         (["--provinces", "Atlantis", "--years", "2018"], "unknown province 'Atlantis'"),
@@ -87,12 +89,11 @@ class _RecordingKernel:
         return nb
 
 
-class _NoExport:
-    def html(self, nb, title, lang):
-        return "<p>ok</p>"
+class _Page(Format):
+    name, suffix, label = "html", ".html", "HTML"
 
-    def pdf(self, html, title, base_dir):
-        return b"%PDF-1.7"
+    def render(self, briefing):
+        return b"<p>ok</p>"
 
 
 def test_build_passes_the_resolved_province_to_the_notebook(tmp_path):
@@ -102,7 +103,7 @@ def test_build_passes_the_resolved_province_to_the_notebook(tmp_path):
     phu_tho = provinces.resolve("Phú Thọ", 2025).province
     write_figures(clean, values={phu_tho.code: 70.0}, year=2025)
     req = BuildRequest.from_cli("Vĩnh Phúc", "2025", "vi", 1, True, clean, tmp_path / "out")
-    job = plan(req, read_figures(clean), pairs=select(req, read_figures(clean)), lib_hash="fixed")[0]
+    job = plan(req, PlanData.read(req, read_figures(clean), lib_hash="fixed")).jobs[0]
     assert (job.code, job.regime, job.slug) == (phu_tho.code, "34", phu_tho.slug)
     assert job.parameters() == {
         "province": "Vĩnh Phúc",
@@ -114,7 +115,7 @@ def test_build_passes_the_resolved_province_to_the_notebook(tmp_path):
     }
     kernel = _RecordingKernel()
     template = nbformat.read(str(notebook(tmp_path / "t.ipynb")), as_version=4)
-    result = Builder(template, kernel, _NoExport()).build(job, tmp_path / "out")
+    result = Builder(template, kernel, [_Page()]).build(job, tmp_path / "out")
     assert result.ok, result.error
     injected = next(src for src in kernel.sources if "province_code" in src)
     namespace: dict = {}
@@ -126,7 +127,9 @@ def test_cell_failure_is_an_analysis_error_naming_the_briefing():
     exc = CellFailure(6, "if x:", "ValueError", "boom").for_briefing("Lào Cai", 2018, "en")
     assert isinstance(exc, AnalysisError)
     assert (exc.province, exc.year, exc.lang, exc.cell) == ("Lào Cai", 2018, "en", 6)
-    assert str(exc) == "cell 6 ('if x:'): ValueError: boom"
+    assert str(exc) == "cell 7 ('if x:'): ValueError: boom"  # as Jupyter counts: from 1
+    tagged = CellFailure(6, "display(x)", "KeyError", "'pci'", tag="section-headline")
+    assert str(tagged) == "cell 7 [section-headline] ('display(x)'): KeyError: 'pci'"
 
 
 # ---------------------------------------------------------------- the HTML safety check, end to end
@@ -284,19 +287,19 @@ def test_private_temp_is_removed_and_environment_restored(tmp_path):
 
 @pytest.mark.slow
 def test_one_forced_briefing_runs_its_notebook_while_planning_and_leaves_no_kernel(tmp_path, monkeypatch):
-    from analysis.build import build, early
+    from analysis.build import build, speculative
 
     clean, out = tmp_path / "clean", tmp_path / "out"
     write_figures(clean)
-    started: list[early.EarlyRun] = []
-    real = early.start_early
+    started: list[speculative.EarlyRun] = []
+    real = speculative.speculate
 
     def spy(request):
         run = real(request)
         started.append(run)
         return run
 
-    monkeypatch.setattr(build, "start_early", spy)
+    monkeypatch.setattr(speculative, "speculate", spy)
     nb = notebook(tmp_path / "nb.ipynb")
     req = BuildRequest.from_cli("nghe an", "2018", "vi", 0, True, clean, out, notebook=nb, progress=False)
     assert build.run_reports(req) == 0
@@ -310,7 +313,7 @@ def test_one_forced_briefing_runs_its_notebook_while_planning_and_leaves_no_kern
         build.run_reports(BuildRequest.from_cli("Nghệ An", "2018", "vi", 0, False, clean, out, notebook=nb))
         == 0
     )
-    assert started == [None]
+    assert started == []
 
 
 @pytest.mark.slow

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from analysis.build import build
-from analysis.build.jobs import library_hash
+from analysis.build.plan import library_hash
 
 pytestmark = pytest.mark.slow
 
@@ -47,6 +47,33 @@ def test_overview_is_written_and_the_index_links_it_and_the_csv(out):
     assert 'href="2024/vi/overview.html"' in index
     assert 'href="2024/vi/nghe-an.csv"' in index
     assert list(out.glob("2024/overview-*.csv")), "each overview table has its CSV"
+
+
+def test_each_briefing_comes_as_a_word_document_with_its_tables_and_figures(out):
+    import docx
+
+    document = docx.Document(str(out / "2024/vi/nghe-an.docx"))
+    title = "Nghệ An — Báo cáo tóm tắt CCHC và chính quyền số 2024"
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Title", "Heading"))]
+    assert headings[0] == title and document.core_properties.title == title  # Vietnamese intact
+    assert "Các chỉ số chính 2024" in headings and "Ghi chú về số liệu" in headings
+    html = (out / "2024/vi/nghe-an.html").read_text("utf-8")
+    # The headline table is a real Word table: the page's header row and its PAPI row, cell by cell.
+    head = [
+        re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", html.split("cchc-headline")[1])
+    ]
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    headline = next(t for t in tables if t[0] == head[: len(t[0])])
+    assert len(headline[0]) == 6 and any(row[0] == "PAPI" and row[1] == "43,07" for row in headline)
+    # Every figure of the page is a picture (the ranking, distribution, sub-indices, trend, online
+    # charts and the tile map), each with its alt text below it.
+    figures = len(re.findall(r"<img |<svg ", html))  # nbconvert's <img> per chart, the map's <svg>
+    assert len(document.inline_shapes) == figures >= 5
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert any(c.startswith("Xếp hạng các tỉnh, thành phố") for c in captions)
+    # The data notes' sources are a list, their addresses live links.
+    rels = [r.target_ref for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")]
+    assert any(url.startswith("https://") for url in rels)
 
 
 def test_page_title_is_the_briefings_heading(out):

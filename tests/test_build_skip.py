@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import nbformat
 
-from analysis.build.build import BuildRequest, select
-from analysis.build.jobs import plan, read_figures
+from analysis.build.build import BuildRequest
+from analysis.build.jobs import read_figures
+from analysis.build.plan import PlanData, plan
 from analysis.build.worker import Builder
 from build_helpers import notebook, write_figures
 
@@ -30,23 +31,23 @@ def test_remove_tagged_cells_are_not_executed_and_untagged_they_are_published(tm
     write_figures(clean)
     template = _template(tmp_path / "t.ipynb", ["remove"])
     req = BuildRequest.from_cli("Nghệ An", "2018", "vi", 1, True, clean, out)
-    job = plan(req, read_figures(clean), pairs=select(req, read_figures(clean)), lib_hash="fixed")[0]
+    job = plan(req, PlanData.read(req, read_figures(clean), lib_hash="fixed")).jobs[0]
     trace = clean.resolve() / "analyst-cell-ran"
 
-    builder = Builder.open(template)
+    builder = Builder.open(template, formats=("html",))
     try:
-        result = builder.build(job, out, pdf=False)
+        result = builder.build(job, out)
         assert result.ok, result.error
-        page = next(out.glob("2018/vi/*.html")).read_text(encoding="utf-8")
+        page = result.files[".html"].decode("utf-8")
         assert "after the analyst" in page  # the cells after it ran
         assert "numbers for the analyst" not in page
         assert not trace.exists()  # not executed at all, not only hidden
 
         _template(template, [])  # the analyst publishes the cell by deleting its tag
         builder.reload_template(template)
-        result = builder.build(job, out, pdf=False)
+        result = builder.build(job, out)
         assert result.ok, result.error
-        page = next(out.glob("2018/vi/*.html")).read_text(encoding="utf-8")
+        page = result.files[".html"].decode("utf-8")
         assert "numbers for the analyst" in page and "after the analyst" in page
         assert trace.read_text(encoding="utf-8") == "Nghệ An"
     finally:

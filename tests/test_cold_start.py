@@ -7,24 +7,24 @@ the template's plain JSON, the CSV and overview cut ahead, and the console comma
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 import pytest
 
 from analysis import provinces
-from analysis.build import build, runner
-from analysis.build.jobs import Result, make_job
+from analysis.briefing import contract
+from analysis.build import build, executors, runner
+from analysis.build.jobs import make_job
 from analysis.build.worker import Builder
 from analysis.errors import AnalysisError
 from analysis.national import overview
 from analysis.national.takeaway import takeaway_csv
-from analysis.outputs import export, svgraster
+from analysis.outputs import as_pdf, printcopy, svgraster
+from analysis.outputs.as_csv import CsvFormat
 from build_helpers import kernels, notebook, write_figures
 
 SVG = (
@@ -50,13 +50,13 @@ def test_rasters_begun_per_cell_are_taken_by_the_print_copy_and_match_a_fresh_ra
     html = nbformat.v4.new_output("display_data", data={"text/html": f"<p>map</p>{inline}"})
     cell.outputs.append(html)
     nb = nbformat.v4.new_notebook(cells=[cell, _figure_cell(SVG.replace("40", "30"), png="iVBOR")])
-    rasters = export.Rasters()
+    rasters = printcopy.Rasters()
     for c in nb.cells:
         rasters.cell_done(cell=c, cell_index=0, execute_reply={})
     assert sorted(rasters._jobs) == sorted([SVG, inline])  # the PNG-carrying output needs none
-    begun = export.print_variant(nb, rasters)
+    begun = printcopy.print_variant(nb, rasters)
     assert rasters._jobs == {}  # every raster begun was taken
-    fresh = export.print_variant(nb)
+    fresh = printcopy.print_variant(nb)
     assert begun.cells[0].outputs[0].data == fresh.cells[0].outputs[0].data
     assert begun.cells[0].outputs[1].data == fresh.cells[0].outputs[1].data
     assert begun.cells[1].outputs[0].data == {"image/png": "iVBOR"}
@@ -64,11 +64,10 @@ def test_rasters_begun_per_cell_are_taken_by_the_print_copy_and_match_a_fresh_ra
 
 @needs_librsvg
 def test_a_briefing_that_fails_after_its_rasters_began_leaves_none_behind(tmp_path):
-    class Failing:
-        rasters = export.Rasters()
+    class Failing(as_pdf.PdfFormat):
         begun = 0
 
-        def html(self, nb, title, lang):
+        def render(self, briefing):
             self.begun = len(self.rasters._jobs)
             raise RuntimeError("export broke")
 
@@ -82,13 +81,13 @@ def test_a_briefing_that_fails_after_its_rasters_began_leaves_none_behind(tmp_pa
             return nb
 
     template = nbformat.read(str(notebook(tmp_path / "t.ipynb")), as_version=4)
-    exporter = Failing()
-    builder = Builder(template, Kernel(), exporter)
+    pdf = Failing()
+    builder = Builder(template, Kernel(), [pdf])
     res = provinces.resolve("Nghệ An", 2018)
     job = make_job(res.province, 2018, "vi", str(tmp_path))
     result = builder.build(job, tmp_path / "out")
-    assert not result.ok and result.step == "html"
-    assert exporter.begun == 1 and exporter.rasters._jobs == {}
+    assert not result.ok and result.step == "pdf"
+    assert pdf.begun == 1 and pdf.rasters._jobs == {}
 
 
 @pytest.mark.slow
@@ -97,8 +96,9 @@ def test_the_kernel_hands_each_finished_cell_to_the_rasters(tmp_path):
     show = f"from IPython.display import SVG, display\ndisplay(SVG({SVG!r}))"
     nb_path = notebook(tmp_path / "svg.ipynb", show, "x = 1")
     builder = Builder.open(nb_path)
+    pdf = next(f for f in builder.formats if f.name == "pdf")
     seen: list[int] = []
-    real = builder.rasters.cell_done
+    real = builder.kernel.on_cell_executed
 
     def record(cell, cell_index, **kw):
         seen.append(cell_index)
@@ -120,26 +120,26 @@ def test_the_kernel_hands_each_finished_cell_to_the_rasters(tmp_path):
         builder.close()
     assert len(seen) == sum(c.cell_type == "code" for c in nb.cells)  # every code cell, in order
     assert seen == sorted(seen)
-    assert list(builder.rasters._jobs) == [SVG]  # begun while the last cells ran
+    assert list(pdf.rasters._jobs) == [SVG]  # begun while the last cells ran
 
 
 # ---------------------------------------------------------------- the kernel starts from plain JSON
 
 
-def test_warm_code_is_the_same_from_plain_json_and_reads_the_clean_table_when_told(tmp_path):
-    path = notebook(tmp_path / "t.ipynb", "import math\nfrom pathlib import Path\nx = math.pi")
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    assert all(isinstance(c["source"], list) for c in raw["cells"])  # JSON keeps lines, nbformat joins them
-    node = nbformat.read(str(path), as_version=4)
-    assert runner.warm_code(raw) == runner.warm_code(node)
-    assert "import math" in runner.warm_code(node) and "read_figures" not in runner.warm_code(node)
-    clean = "/data/it's here"
-    code = runner.warm_code(node, clean_dir=clean)
-    assert f"read_figures({clean!r})" in code
+def test_the_warm_up_is_a_call_of_the_briefings_contract_that_binds_no_name(tmp_path):
+    code = runner.call_code(contract.warm_up, "/data/it's here")
+    assert (
+        code == "__import__('analysis.briefing.contract', fromlist=['_']).warm_up(*(\"/data/it's here\",))\n"
+    )
     namespace = {"kept": 1}
-    exec(runner.warm_code(node, clean_dir=str(tmp_path)), namespace)  # no clean table there: guarded
-    assert set(namespace) == {"kept", "__builtins__"}  # every name the warm-up bound is gone again
-    assert "math" in sys.modules  # what it imported stays loaded: the point of warming
+    exec(runner.call_code(contract.warm_up, str(tmp_path)), namespace)  # no clean table there: guarded
+    assert set(namespace) == {"kept", "__builtins__"}  # nothing bound in the kernel's namespace
+    assert "seaborn" in sys.modules and "analysis.briefing.core" in sys.modules  # imported: the point
+    clean = write_figures(tmp_path / "clean").parent
+    exec(runner.call_code(contract.warm_up, str(clean)), {})
+    from analysis.briefing import core
+
+    assert core._read.cache_info().currsize >= 1  # the clean table is in the library's cache
 
 
 @pytest.mark.slow
@@ -155,29 +155,34 @@ def test_a_template_nbformat_refuses_stops_the_kernel_it_started(tmp_path):
 # ---------------------------------------------------------------- CSV and overview cut ahead
 
 
-def _recorder(tmp_path: Path, df: pd.DataFrame) -> build._Recorder:
-    from analysis.build.progress import Progress
-
-    record = build._Recorder(tmp_path, {}, {}, "scope", "v1", Progress(1, False))
-    record.df, record.years = df, [2018]
-    return record
+class _Kernel:
+    def run(self, nb):
+        return nb
 
 
-def test_a_csv_prepared_while_the_kernel_runs_is_the_csv_written(tmp_path, monkeypatch):
+def test_a_csv_rendered_while_the_kernel_runs_is_the_csv_of_the_briefing(tmp_path, monkeypatch):
     df = build.read_figures(write_figures(tmp_path / "clean").parent)
     res = provinces.resolve("Nghệ An", 2018)
     job = make_job(res.province, 2018, "vi", str(tmp_path / "clean"))
-    record = _recorder(tmp_path / "out", df)
-    record.prepare(job)
-    expected = takeaway_csv(df, job.code, job.regime, job.lang, record._citations)
+    template = nbformat.read(str(notebook(tmp_path / "t.ipynb")), as_version=4)
+    csv = CsvFormat()
+    builder = Builder(template, _Kernel(), [csv])
+    ahead = builder.render_ahead(job, tmp_path / "out", table=lambda: df)
+    expected = takeaway_csv(df, job.code, job.regime, job.lang, csv._citations)
     import analysis.national.takeaway as takeaway
 
     def must_not_run(*args, **kw):
-        raise AssertionError("the CSV was cut again although prepared")
+        raise AssertionError("the CSV was cut again although rendered ahead")
 
     monkeypatch.setattr(takeaway, "takeaway_csv", must_not_run)
-    record(Result(job, True))
-    assert (tmp_path / "out" / "2018/vi/nghe-an.csv").read_bytes() == expected
+    result = builder.build(job, tmp_path / "out", table=lambda: df, ahead=ahead)
+    assert result.ok and result.files == {".csv": expected}
+    from analysis.build.progress import Progress
+    from analysis.build.record import Recorder
+
+    record = Recorder(tmp_path / "out", {}, {}, "scope", "v1", Progress(1, False), [("CSV", ".csv")])
+    record.df, record.years = df, [2018]
+    record.prepare(job)
     assert [t.key for t in record._overview[2018]] == ["pci"]  # the year's overview, cut ahead too
 
 
@@ -185,7 +190,7 @@ def test_a_csv_that_cannot_be_cut_ahead_fails_its_briefing_at_the_csv_step(tmp_p
     df = build.read_figures(write_figures(tmp_path / "clean").parent)
     res = provinces.resolve("Nghệ An", 2018)
     job = make_job(res.province, 2018, "vi", str(tmp_path / "clean"))
-    record = _recorder(tmp_path / "out", df)
+    template = nbformat.read(str(notebook(tmp_path / "t.ipynb")), as_version=4)
 
     def broken(*args, **kw):
         raise AnalysisError("cannot cut")
@@ -193,10 +198,10 @@ def test_a_csv_that_cannot_be_cut_ahead_fails_its_briefing_at_the_csv_step(tmp_p
     import analysis.national.takeaway as takeaway
 
     monkeypatch.setattr(takeaway, "takeaway_csv", broken)
-    record.prepare(job)  # not raised here: reported when the briefing is recorded
-    record(Result(job, True))
-    assert [(f.step, f.error) for f in record.failures] == [("csv", "cannot cut")]
-    assert "2018/vi/nghe-an" not in record.cache
+    builder = Builder(template, _Kernel(), [CsvFormat()])
+    ahead = builder.render_ahead(job, tmp_path / "out", table=lambda: df)  # not raised here
+    result = builder.build(job, tmp_path / "out", table=lambda: df, ahead=ahead)
+    assert (result.ok, result.step, result.error) == (False, "csv", "AnalysisError: cannot cut")
 
 
 def test_overview_tables_given_ahead_are_used_and_missing_years_computed(tmp_path):
@@ -280,9 +285,9 @@ def test_the_pdf_is_laid_out_without_garbage_collection_and_collection_comes_bac
             raise RuntimeError("layout broke")
         return b"%PDF-1.7"
 
-    export.import_weasyprint()
+    as_pdf.import_weasyprint()
     monkeypatch.setattr(weasyprint.HTML, "write_pdf", write_pdf)
-    exporter = export.Exporter()
+    exporter = as_pdf.PdfWriter()
     assert exporter.pdf("<p>a</p>", "t", Path.cwd()) == b"%PDF-1.7"
     with pytest.raises(RuntimeError, match="layout broke"):
         exporter.pdf("<p>b</p>", "t", Path.cwd())
@@ -298,7 +303,7 @@ def test_a_forced_build_starts_its_workers_before_it_plans_and_uses_them(tmp_pat
 
     clean, out = tmp_path / "clean", tmp_path / "out"
     write_figures(clean)
-    real_plan, real_start = build.plan, build.start_pool
+    real_plan, real_pool = build.plan, executors.PoolExecutor
     workers_when_planning: list[int] = []
     pools: list[object] = []
 
@@ -306,12 +311,12 @@ def test_a_forced_build_starts_its_workers_before_it_plans_and_uses_them(tmp_pat
         workers_when_planning.append(len(multiprocessing.active_children()))
         return real_plan(*args, **kw)
 
-    def start_pool(*args, **kw):
-        pools.append(real_start(*args, **kw))
+    def pool(*args, **kw):
+        pools.append(real_pool(*args, **kw))
         return pools[-1]
 
     monkeypatch.setattr(build, "plan", plan)
-    monkeypatch.setattr(build, "start_pool", start_pool)
+    monkeypatch.setattr(executors, "PoolExecutor", pool)
     nb = notebook(tmp_path / "t.ipynb")
     req = build.BuildRequest.from_cli("Nghệ An,Lào Cai", "2018", "vi", 2, True, clean, out, notebook=nb)
     assert build.run_reports(req) == 0

@@ -10,7 +10,11 @@ import pytest
 
 from analysis import config
 from analysis.build import build
+from analysis.build.executors import Hints, PoolExecutor
+from analysis.build.jobs import output_path
+from analysis.build.plan import PlanData, plan
 from analysis.provinces import get
+from analysis.writing import atomic_write
 
 pytestmark = pytest.mark.slow
 
@@ -59,12 +63,18 @@ def built(shipped_clean_dir, tmp_path_factory):
         "Nghệ An,Lào Cai", "", "vi,en", 2, True, clean_dir, out, progress=False
     )
     df = build.read_figures(clean_dir)
-    jobs = [j for j in build.plan(request, df) if (j.name, j.lang) in WANTED]
+    jobs = [j for j in plan(request, PlanData.read(request, df)).jobs if (j.name, j.lang) in WANTED]
     assert len(jobs) == 2
-    results: list[build.Result] = []
-    build.run_pool(jobs, request, 2, results.append)
+    pool = PoolExecutor(request, 2)
+    try:
+        results = list(pool.submit(jobs, Hints(out)))
+    finally:
+        pool.close()
     failed = [f"{r.job.rel}: {r.step}: {r.error}" for r in results if not r.ok]
     assert not failed, failed
+    for result in results:
+        for suffix, data in result.files.items():
+            atomic_write(output_path(out, result.job, suffix), data)
     return out, {(j.name, j.lang): j for j in jobs}, df
 
 
@@ -72,7 +82,7 @@ def built(shipped_clean_dir, tmp_path_factory):
 def test_html_is_self_contained_and_localised(built, name, lang):
     out, jobs, _ = built
     job = jobs[(name, lang)]
-    html_path, _ = build.output_paths(out, job)
+    html_path = output_path(out, job, ".html")
     raw = html_path.read_text(encoding="utf-8")
     page = _Page()
     page.feed(raw)
@@ -114,7 +124,7 @@ def test_pdf_is_a4_with_vietnamese_text_page_numbers_and_embedded_fonts(built, n
     from pypdf import PdfReader
 
     out, jobs, _ = built
-    _, pdf_path = build.output_paths(out, jobs[(name, lang)])
+    pdf_path = output_path(out, jobs[(name, lang)], ".pdf")
     reader = PdfReader(pdf_path)
     pages = reader.pages
     assert pages

@@ -9,7 +9,7 @@ import zlib
 
 from PIL import Image
 
-from analysis.outputs import export
+from analysis.outputs import as_pdf as export
 from pdf_pages import render_page
 
 
@@ -40,7 +40,7 @@ def test_pdf_pages_show_the_same_pixels_as_weasyprints_own_path(tmp_path, monkey
     html = f'<p>Hình</p><img src="data:image/png;base64,{src}" style="width: 8cm">'
 
     def pages(name: str) -> bytes:
-        return render_page(export.Exporter().pdf(html, "t", tmp_path), 1, dpi=100).tobytes()
+        return render_page(export.PdfWriter().pdf(html, "t", tmp_path), 1, dpi=100).tobytes()
 
     used: list[bool] = []
     real = export._png_idat

@@ -10,8 +10,8 @@ import zlib
 
 import pytest
 
-from analysis.outputs.export import Exporter, unsafe_html
-from analysis.outputs.safety import scheme, url_fetcher, whatwg
+from analysis.outputs.as_pdf import PdfWriter
+from analysis.outputs.safety import scheme, unsafe_html, url_fetcher, whatwg
 
 
 @pytest.mark.parametrize(
@@ -24,8 +24,9 @@ from analysis.outputs.safety import scheme, url_fetcher, whatwg
         '<svg><a><set attributeName="xlink:href" to="https://example.org/"/></a></svg>',
         '<svg><a href="#"><animate attributename="HREF" dur="1s"/></a></svg>',
         '<form><button formaction="javascript:alert(1)">x</button></form>',
-        '<a href="../../etc/passwd">x</a>',
-        '<a href="..%2F..%2Fetc/passwd">x</a>',
+        '<a href="../../../etc/passwd">x</a>',
+        '<a href="..%2F..%2F..%2Fetc/passwd">x</a>',
+        '<a href="2018/../../../../etc/passwd">x</a>',
         '<a href="/etc/passwd">x</a>',
         '<a href="file:///etc/passwd">x</a>',
         '<a href="\\\\server\\share">x</a>',
@@ -42,6 +43,7 @@ def test_pages_a_browser_would_run_or_open_beyond_themselves_are_refused(html):
 def test_links_a_briefing_has_are_fine():
     page = (
         '<a href="nghe-an.csv">CSV</a> <a href="2018/vi/nghe-an.pdf">PDF</a> <a href="#notes">notes</a>'
+        '<a href="../../index.html">index</a> <a href="overview.html">overview</a>'
         '<a href="https://example.org/report?a=1&amp;b=2">source</a> <a href="mailto:so@example.org">mail</a>'
         '<img src="data:image/png;base64,iVBOR"><svg><use href="#tile"/></svg>'
         "<p>java&#9;script: is only text here, and so is ../../etc/passwd</p>"
@@ -77,7 +79,7 @@ def test_the_pdf_links_its_csv_relatively_and_embeds_no_local_file(tmp_path):
         '<!DOCTYPE html><html><body><main class="briefing"><p><a href="nghe-an.csv">nghe-an.csv</a></p>'
         '<img src="../../../etc/passwd"></main></body></html>'
     )
-    exporter = Exporter()
+    exporter = PdfWriter()
     try:
         with pytest.raises(Exception, match=r"passwd|refused|load"):
             exporter.pdf(html, "Nghệ An", reports)

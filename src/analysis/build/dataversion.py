@@ -16,7 +16,7 @@ import hashlib
 import json
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from analysis.config import CLEAN_COLUMNS
 from analysis.errors import AnalysisError, InputFileError, printable
@@ -143,3 +143,34 @@ def check_complete(clean_dir: Path, data: bytes, allow: bool) -> list[str]:
             "or build anyway with --allow-incomplete (each briefing then says what is missing)"
         )
     return missing
+
+
+def add_notice(nb: Any, notice: str) -> None:
+    """Put `notice` at the top of an executed briefing (every format shows it), if there is one."""
+    if not notice:
+        return
+    import html
+
+    import nbformat
+
+    text = f'<p class="data-notice" role="alert"><strong>{html.escape(notice)}</strong></p>'
+    out = nbformat.v4.new_output("display_data", data={"text/html": text, "text/plain": notice})
+    nb.cells.insert(0, nbformat.v4.new_code_cell("", outputs=[out]))
+
+
+def with_notice(the_plan: Any, missing: list[str], force: bool, data: Any) -> Any:
+    """The plan with each job carrying the notice of an incomplete clean (its key too, so that the
+    briefings are rebuilt once the clean is complete); the plan itself when nothing is missing."""
+    from dataclasses import replace
+
+    from analysis.build.jobs import is_fresh
+    from analysis.build.plan import sha256_bytes
+
+    said = notice(missing)
+    if not said:
+        return the_plan
+    jobs = tuple(
+        replace(j, notice=said, key=sha256_bytes(j.key.encode(), said.encode())) for j in the_plan.jobs
+    )
+    todo = tuple(j for j in jobs if force or not is_fresh(j, dict(data.cache), data.present))
+    return replace(the_plan, jobs=jobs, todo=todo)

@@ -17,7 +17,7 @@ import queue
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,10 +65,17 @@ class CellFailure(AnalysisError):
         province: str | None = None,
         year: int | None = None,
         lang: str | None = None,
+        tag: str = "",
     ):
         super().__init__(cell_index, first_line, ename, evalue)
         self.cell_index, self.first_line, self.ename, self.evalue = cell_index, first_line, ename, evalue
         self.province, self.year, self.lang = province, year, lang
+        self.tag = tag  # the cell's section tag (e.g. "section-headline"), or its first other tag
+
+    @property
+    def number(self) -> int:
+        """The cell's position as Jupyter shows it (1-based; the index counts from 0)."""
+        return self.cell_index + 1
 
     @property
     def cell(self) -> int:
@@ -79,7 +86,8 @@ class CellFailure(AnalysisError):
         return self
 
     def __str__(self) -> str:
-        where = f"cell {self.cell_index} ({self.first_line!r}): " if self.cell_index >= 0 else ""
+        tag = f" [{self.tag}]" if self.tag else ""
+        where = f"cell {self.number}{tag} ({self.first_line!r}): " if self.cell_index >= 0 else ""
         return f"{where}{self.ename}: {self.evalue}"
 
 
@@ -91,37 +99,27 @@ def parameterize(nb: NotebookNode, parameters: dict[str, Any]) -> NotebookNode:
     for cell in nb.cells:  # papermill's loader does this; its parameterize assumes it
         cell.metadata.setdefault("tags", [])
     nb.metadata.setdefault("papermill", {})
-    return parameterize_notebook(nb, parameters, kernel_name=KERNEL_NAME, language="python")
+    nb = parameterize_notebook(nb, parameters, kernel_name=KERNEL_NAME, language="python")
+    return other_languages_removed(nb, str(parameters.get("lang", "")))
 
 
-def warm_code(nb: Mapping[str, Any], clean_dir: str | None = None) -> str:
-    """The template's own top-level imports, each guarded, then the names they bound are removed.
+def other_languages_removed(nb: NotebookNode, lang: str) -> NotebookNode:
+    """Cells tagged for another language (`lang-en` in a Vietnamese briefing) get the `remove` tag,
+    so the build neither runs nor publishes them: commentary is written once per language."""
+    for cell in nb.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if any(t.startswith("lang-") and t != f"lang-{lang}" for t in tags) and "remove" not in tags:
+            tags.append("remove")
+    return nb
 
-    Sent to a new kernel before the first briefing, so the kernel pays for its imports (matplotlib,
-    pandas, the library) while the build process plans and loads its exporters on the other core.
-    With `clean_dir`, the kernel also reads the clean table into the library's per-file-version
-    cache (`analysis.briefing.core.read_figures`), which the first briefing would read anyway.
-    `nb` is a notebook as nbformat reads it or as plain JSON (sources then may be lists of lines).
-    The modules stay loaded (the point of warming), the namespace is as before; deleting exactly
-    those names instead of `%reset -f` saves its garbage collection over everything just imported
-    (0.13 s, before the first briefing can start).
-    """
-    blocks = ["_cchc_names = set(globals())"]
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "code" or "parameters" in cell.get("metadata", {}).get("tags", []):
-            continue
-        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        for line in source.splitlines():
-            if line.startswith(("import ", "from ")) and "(" not in line and not line.endswith("\\"):
-                blocks.append(f"try:\n    {line.strip()}\nexcept Exception:\n    pass")
-    if clean_dir is not None:
-        read = f"from analysis.briefing.core import read_figures\n    read_figures({str(clean_dir)!r})"
-        blocks.append(f"try:\n    {read}\nexcept Exception:\n    pass")
-    blocks.append("for _cchc_name in set(globals()) - _cchc_names - {'_cchc_names'}:")
-    blocks.append("    del globals()[_cchc_name]")
-    blocks.append("globals().pop('_cchc_name', None)")
-    blocks.append("del _cchc_names")
-    return "\n".join(blocks) + "\n"
+
+def call_code(func: Callable[..., Any], *args: Any) -> str:
+    """Kernel code that calls `func(*args)` and binds no name in the kernel's namespace.
+
+    The function is a real import of the caller's (the warm-up is the briefing's contract,
+    `briefing.contract.warm_up`, imported by build.worker), not code text assembled here; the
+    arguments travel as Python literals."""
+    return f"__import__({func.__module__!r}, fromlist=['_']).{func.__qualname__}(*{args!r})\n"
 
 
 def template_index(nb: NotebookNode, executed_index: int) -> int:
@@ -133,8 +131,8 @@ def template_index(nb: NotebookNode, executed_index: int) -> int:
 
 
 def _skipped(cell: NotebookNode) -> bool:
-    """A code cell the published briefing drops (tagged `remove`, …: export.REMOVE_TAGS)."""
-    from analysis.outputs.export import REMOVE_TAGS
+    """A code cell the published briefing drops (tagged `remove`, …: as_html.REMOVE_TAGS)."""
+    from analysis.outputs.as_html import REMOVE_TAGS
 
     return cell.cell_type == "code" and bool(REMOVE_TAGS & set(cell.get("metadata", {}).get("tags", [])))
 
@@ -179,7 +177,7 @@ class WarmKernel:
         self.warm_code = ""
         self.restarts = 0
         # Called with each executed cell (nbclient's `on_cell_executed`): the build starts the
-        # cell's figure rasters there (printcopy.Rasters) while the next cells run.
+        # cell's work there (each format's `cell_done`) while the next cells run.
         self.on_cell_executed: Callable[..., Any] | None = None
 
     @property
@@ -343,9 +341,13 @@ class WarmKernel:
 
     @staticmethod
     def _failure(nb: NotebookNode, index: int, ename: str, evalue: str) -> CellFailure:
-        source = nb.cells[index].source if 0 <= index < len(nb.cells) else ""
+        cell = nb.cells[index] if 0 <= index < len(nb.cells) else None
+        source = cell.source if cell is not None else ""
         first = next((line.strip() for line in source.splitlines() if line.strip()), "")
-        return CellFailure(template_index(nb, index) if index >= 0 else -1, first[:80], ename, evalue)
+        tags = [t for t in (cell.metadata.get("tags", []) if cell is not None else []) if t != "hide-input"]
+        tag = next((t for t in tags if t.startswith("section-")), tags[0] if tags else "")
+        at = template_index(nb, index) if index >= 0 else -1
+        return CellFailure(at, first[:80], ename, evalue, tag=tag)
 
     def _discard(self) -> None:
         """Drop a dead or stuck kernel; the next `run` starts a fresh one."""

@@ -1,13 +1,14 @@
-"""Building briefings one after another in one process: a warm kernel, one exporter, the template.
+"""Running briefings one after another in one process: a warm kernel, the template, the formats.
 
-Used in two places. In each worker of a pool (`init_worker`, `build_one`), and in the build's own
-process when only one worker is needed (one briefing, `--jobs 1`, `analysis preview`): then no
-pool is started at all, the kernel is started first and imports while the process plans and
-loads its exporters (a pool worker would pay its own interpreter start and imports on top).
+Used in every executor: in each worker of a pool (`init_worker`, `build_one`), on each Dask worker
+(build.cluster), and in the build's own process when one worker is enough (one briefing, `--jobs
+1`, `analysis preview`): then no pool is started at all, the kernel is started first and imports
+while the process plans and loads its formats.
 
-Workers end with their parent however it ends: a parent-death signal (Linux) and a thread that
-polls the parent's pid turn into SIGTERM, whose handler kills the worker's kernel, removes the
-worker's private temporary folder and exits at once.
+A Builder returns each briefing's files as bytes in its Result; the build writes them. Workers end
+with their parent however it ends: a parent-death signal (Linux) and a thread that polls the
+parent's pid turn into SIGTERM, whose handler kills the worker's kernel, removes the worker's
+private temporary folder and exits at once.
 """
 
 from __future__ import annotations
@@ -16,26 +17,26 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from analysis.build import limits, procs, publish
-from analysis.build.jobs import Job, Result, output_paths
+from analysis.build import dataversion, limits, procs, publish
+from analysis.build.jobs import Job, Result, failed_notebook
+from analysis.outputs.format import Briefing, Format
 
 
 class Builder:
-    """Executes, exports and writes briefings; errors come back as a Result, never raised."""
+    """Executes briefings and renders them in every format; errors come back as a Result, never raised."""
 
-    def __init__(self, template: Any, kernel: Any, exporter: Any):
-        self.template, self.kernel, self.exporter = template, kernel, exporter
-        self.rasters = getattr(exporter, "rasters", None)  # the print copy's PNGs, begun per cell
-        self._rasterise_while_running(True)
+    def __init__(self, template: Any, kernel: Any, formats: Sequence[Format]):
+        self.template, self.kernel, self.formats = template, kernel, list(formats)
+        if hasattr(kernel, "on_cell_executed"):
+            kernel.on_cell_executed = self._cell_done
 
-    def _rasterise_while_running(self, on: bool) -> None:
-        """Hand each finished cell's figures to the rasters (only when a PDF will be made)."""
-        if self.rasters is not None and hasattr(self.kernel, "on_cell_executed"):
-            self.kernel.on_cell_executed = self.rasters.cell_done if on else None
+    def _cell_done(self, cell: Any, **_: Any) -> None:
+        for fmt in self.formats:
+            fmt.cell_done(cell)
 
     @classmethod
     def open(
@@ -44,121 +45,123 @@ class Builder:
         timeout: int = 600,
         clean_dir: str | None = None,
         started: Callable[[], Any] | None = None,
+        formats: Sequence[str] | None = None,
     ) -> Builder:
-        """Read the template and start its kernel now, warming it with the template's imports (and
-        the clean table of `clean_dir`, when the caller knows it); `started` is called as soon as
-        the kernel's process runs."""
-        import json
+        """Read the template and start its kernel now, warming it (the briefing's contract says
+        how: imports and the clean table of `clean_dir`); `started` is called as soon as the
+        kernel's process runs. `formats` names the formats to render (default: all)."""
+        from analysis.briefing import contract
+        from analysis.build.runner import WarmKernel, call_code
 
-        from analysis.build.runner import WarmKernel, warm_code
-
-        # The kernel starts before nbformat loads and validates the template: its warm-up code
-        # needs only the cells, read as plain JSON (if that fails, nbformat says why just below).
-        try:
-            code = warm_code(json.loads(Path(notebook).read_text(encoding="utf-8")), clean_dir)
-        except (OSError, ValueError, KeyError, TypeError):
-            code = None
         kernel = WarmKernel(cwd=Path(notebook).parent, timeout=timeout)
-        kernel.start(code)
+        kernel.start(call_code(contract.warm_up, clean_dir))
         if started is not None:
             started()
         try:
             import nbformat
 
-            from analysis.outputs.export import Exporter
+            from analysis.outputs import registry
 
             template = nbformat.read(str(notebook), as_version=4)
+            made = [cls_() for cls_ in registry.formats(formats)]
         except BaseException:
             kernel.shutdown()
             raise
-        return cls(template, kernel, Exporter())
+        return cls(template, kernel, made)
 
     def reload_template(self, notebook: Path) -> None:
         import nbformat
 
         self.template = nbformat.read(str(notebook), as_version=4)
 
+    def warm(self) -> None:
+        """Load every format's libraries (the build does it while the kernel imports and runs)."""
+        for fmt in self.formats:
+            with contextlib.suppress(Exception):  # a real problem shows when the briefing renders
+                fmt.warm()
+
+    def briefing(self, job: Job, out_dir: Path | str, nb: Any = None, table: Any = None) -> Briefing:
+        base = Path(out_dir) / str(job.year) / job.lang
+        return Briefing(nb, job.title, job.lang, job.code, job.regime, job.year, job.clean_dir, base, table)
+
+    def render_ahead(self, job: Job, out_dir: Path | str, table: Any = None) -> dict[str, Any]:
+        """The formats that need no notebook (the CSV), rendered now, while the kernel runs it:
+        bytes by suffix, or the exception a format raised (reported with the briefing)."""
+        done: dict[str, Any] = {}
+        briefing = self.briefing(job, out_dir, table=table)
+        for fmt in self.formats:
+            if not fmt.reads_notebook:
+                try:
+                    done[fmt.suffix] = fmt.render(briefing)
+                except Exception as exc:
+                    done[fmt.suffix] = exc
+        return done
+
     def build(
         self,
         job: Job,
         out_dir: Path | str,
         before_export: Callable[[], Any] | None = None,
-        pdf: bool = True,
         executed: Any = None,
-        commit: bool = True,
+        table: Any = None,
+        ahead: dict[str, Any] | None = None,
     ) -> Result:
-        """Execute, export and write one briefing (HTML, then PDF, each atomically).
+        """Execute the notebook and render every format: a Result with the files' bytes by suffix.
 
-        `before_export` runs between the notebook and the export (the build joins its exporter
-        warm-up thread there); `pdf=False` writes the HTML only (analysis preview); `executed` is
-        the notebook already run for this job (or the error it raised) by build.early.
-        `commit=False` leaves the files staged (Result.staged) for the build to publish together with
-        the briefing's CSV (build.publish); a failure's Result says whether it was the briefing's own."""
+        `before_export` runs between the notebook and the formats (the build joins its warm-up
+        thread there); `executed` is the notebook already run for this job (or the error it
+        raised) by the speculative executor; `table` the clean table if the caller holds it;
+        `ahead` formats rendered already (`render_ahead`)."""
         from analysis.build.runner import CellFailure, parameterize
-        from analysis.outputs.printcopy import print_variant
 
         t0 = time.perf_counter()
         step = "execute"
+        nb = None
+        files: dict[str, bytes] = {}
         try:
             if executed is None:
                 nb = parameterize(self.template, job.parameters())
-                self._rasterise_while_running(pdf)
                 self.kernel.run(nb)
             elif isinstance(executed, BaseException):
+                nb = getattr(executed, "notebook", None)  # the early run's executed notebook
                 raise executed
             else:
                 nb = executed
-            limits.cap_outputs(nb)  # a cell printing megabytes never reaches the page or the PDF
+            limits.cap_outputs(nb)  # a cell printing megabytes never reaches a published file
+            dataversion.add_notice(nb, job.notice)  # an incomplete clean, said at the top
             if before_export is not None:
                 before_export()
-            step = "html"
-            page = with_notice(self.exporter.html(nb, job.title, job.lang), job.notice)
-            html_path, pdf_path = output_paths(Path(out_dir), job)
-            if not pdf:
-                step = "write"
-                publish.publish({html_path: page})
-                return Result(job, True, seconds=time.perf_counter() - t0)
-            variant = print_variant(nb, self.rasters)
-            printed = page if variant is None else self.exporter.html(variant, job.title, job.lang)
-            printed = printed if variant is None else with_notice(printed, job.notice)
-            step = "pdf"
-            document = self.exporter.pdf(printed, job.title, html_path.parent)
-            step = "write"
-            staged = publish.stage({html_path: page, pdf_path: document})
-            if commit:
-                publish.commit(staged)
-                staged = []
+            briefing = self.briefing(job, out_dir, nb, table)
+            for fmt in self.formats:
+                step = fmt.name
+                done = (ahead or {}).get(fmt.suffix)
+                if isinstance(done, BaseException):
+                    raise done
+                files[fmt.suffix] = done if done is not None else fmt.render(briefing)
+            failed_notebook(out_dir, job).unlink(missing_ok=True)  # an older failure's notebook goes
         except CellFailure as exc:
             exc.for_briefing(job.asked or job.name, job.year, job.lang)
-            kind = publish.kind_of(exc)
-            return Result(job, False, step, str(exc), time.perf_counter() - t0, kind)
+            kept = _keep_failed(out_dir, job, nb)
+            kind = publish.kind_of(exc)  # a dead kernel is not the briefing's own failure
+            return Result(job, False, step, str(exc), time.perf_counter() - t0, notebook=kept, kind=kind)
         except Exception as exc:  # one briefing's failure must not stop the others
             error = f"{type(exc).__name__}: {exc}"[:500]
             if isinstance(exc, OSError):  # the machine's: said once for the folder (build.publish)
                 error = publish.os_error(exc, out_dir)
-            return Result(job, False, step, error, time.perf_counter() - t0, publish.kind_of(exc))
+            return Result(job, False, step, error, time.perf_counter() - t0, kind=publish.kind_of(exc))
         finally:
-            if self.rasters is not None:
-                self.rasters.clear()  # what the print copy did not take (a failure, pdf=False)
-        return Result(job, True, seconds=time.perf_counter() - t0, staged=staged)
+            for fmt in self.formats:
+                with contextlib.suppress(Exception):
+                    fmt.reset()
+        return Result(job, True, seconds=time.perf_counter() - t0, files=files)
 
     def close(self) -> None:
-        """Shut the kernel down and remove the exporter's temporary files."""
+        """Shut the kernel down and remove the formats' temporary files."""
         with contextlib.suppress(Exception):
             self.kernel.shutdown()
-        with contextlib.suppress(Exception):
-            self.exporter.close()
-
-
-def with_notice(page: str, notice: str) -> str:
-    """The page with `notice` (plain text, escaped here) as its first paragraph (build.dataversion)."""
-    if not notice:
-        return page
-    import html
-
-    mark = '<main class="briefing">'
-    note = f'\n<p class="data-notice" role="alert"><strong>{html.escape(notice)}</strong></p>'
-    return page.replace(mark, mark + note, 1) if mark in page else page
+        for fmt in self.formats:
+            with contextlib.suppress(Exception):
+                fmt.close()
 
 
 # ---------------------------------------------------------------- pool worker side
@@ -217,16 +220,32 @@ def init_worker(notebook: str, timeout: int, parent_pid: int, clean_dir: str | N
     _STATE["temp"] = temp
     builder = _STATE["builder"] = Builder.open(Path(notebook), timeout, clean_dir)
     util.Finalize(None, _cleanup, exitpriority=100)
-    with contextlib.suppress(Exception):  # while the kernel imports; a real failure shows per briefing
-        builder.exporter.warm()
+    builder.warm()  # while the kernel imports
 
 
-def build_one(job: Job, out_dir: str, commit: bool = True) -> Result:
-    """Build one briefing in this worker (the pool's task)."""
-    return _STATE["builder"].build(job, out_dir, commit=commit)
+def build_one(job: Job, out_dir: str) -> Result:
+    """Build one briefing in this worker (the pool's task); its files travel back in the Result."""
+    return _STATE["builder"].build(job, out_dir)
 
 
 def worker_pids() -> tuple[int, int | None]:
     """This worker's pid and its kernel's (for tests that check nothing outlives the build)."""
     builder = _STATE.get("builder")
     return os.getpid(), getattr(getattr(builder, "kernel", None), "pid", None)
+
+
+def _keep_failed(out_dir: Path | str, job: Job, nb: Any) -> str:
+    """Write a failed briefing's executed notebook (its outputs and the traceback) for the analyst to
+    open in Jupyter; '' when there is none (the failure came before the notebook ran)."""
+    if nb is None:
+        return ""
+    import nbformat
+
+    from analysis.writing import atomic_write
+
+    path = failed_notebook(Path(out_dir), job)
+    try:
+        atomic_write(path, nbformat.writes(nb) + "\n")
+    except (OSError, ValueError):
+        return ""
+    return str(path)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,11 +27,15 @@ import pandas as pd
 
 from analysis import config, indicators, provinces, publications, rulebook
 from analysis.briefing import metrics, tilemap
+from analysis.national import pagefacts
 from analysis.numbers import format_number, format_percent
 from analysis.writing import atomic_write, csv_safe
 
 OVERVIEW_NAME = "overview.html"
 LANGS = ("vi", "en")
+# (label, suffix) of the briefing files an overview links; the build passes its formats' (the
+# first is the page the province's name links to).
+DEFAULT_FILES = (("HTML", ".html"), ("PDF", ".pdf"))
 
 
 @dataclass(frozen=True)
@@ -196,23 +200,28 @@ def fmt(value: Any, key: str, lang: str, signed: bool = False) -> str:
     return text
 
 
-def _links(slug: str, lang: str, available: set[tuple[str, str]]) -> list[dict[str, str]]:
-    """Relative links from <year>/<lang>/overview.html to this province's briefings, page language first."""
+def _links(
+    slug: str, lang: str, available: set[tuple[str, str]], files: Sequence[tuple[str, str]] = DEFAULT_FILES
+) -> list[dict[str, Any]]:
+    """Relative links from <year>/<lang>/overview.html to this province's briefings, page language
+    first: `html` the page, `files` every other format's file."""
     out = []
+    (_, page), others = files[0], files[1:]
     for other in sorted(LANGS, key=lambda x: x != lang):
         if (other, slug) in available:
             base = f"{slug}" if other == lang else f"../{other}/{slug}"
-            out.append({"lang": other, "html": f"{base}.html", "pdf": f"{base}.pdf"})
+            rest = [{"label": label, "href": f"{base}{suffix}"} for label, suffix in others]
+            out.append({"lang": other, "html": f"{base}{page}", "files": rest})
     return out
 
 
-def _map(table: IndexTable, lang: str, available: set[tuple[str, str]]) -> str:
+def _map(table: IndexTable, lang: str, available: set[tuple[str, str]], files=DEFAULT_FILES) -> str:
     r = table.rows
     groups = {c: int(g) for c, g in zip(r["code"], r["group"], strict=True) if not pd.isna(g)}
     hrefs, notes = {}, {}
     name = short_name(table.key, lang)
     for row in r.itertuples():
-        links = _links(row.slug, lang, available)
+        links = _links(row.slug, lang, available, files)
         if links:
             hrefs[row.code] = links[0]["html"]
         if not pd.isna(row.value):
@@ -237,13 +246,15 @@ def group_only(table: IndexTable) -> bool:
     return pub is not None and pub.grouping == "quartiles" and not pub.ranks_published
 
 
-def _view(table: IndexTable, lang: str, available: set[tuple[str, str]]) -> dict[str, Any]:
+def _view(
+    table: IndexTable, lang: str, available: set[tuple[str, str]], files=DEFAULT_FILES
+) -> dict[str, Any]:
     """What the template shows of one table (all text pre-formatted, escaped by the template)."""
     name = short_name(table.key, lang)
     rows, missing = [], []
     for row in table.rows.itertuples():
         display = row.name_en if lang == "en" else row.name
-        links = _links(row.slug, lang, available)
+        links = _links(row.slug, lang, available, files)
         if pd.isna(row.value) and pd.isna(row.rank):
             missing.append({"name": display, "href": links[0]["html"] if links else ""})
             continue
@@ -272,7 +283,8 @@ def _view(table: IndexTable, lang: str, available: set[tuple[str, str]]) -> dict
     if group_only(table):
         notes.append(tilemap.label("papi_note", lang))
     if any(r["rank"].endswith("*") for r in rows):
-        notes.append(tilemap.label("rank_computed_note", lang, n=table.n))
+        held = rulebook.publisher_ranks(table.key, table.year)  # DTI ranks; we computed the rest
+        notes.append(tilemap.label("rank_computed_held" if held else "rank_computed_note", lang, n=table.n))
     if not table.grouped:
         notes.append(tilemap.label("coverage_partial", lang, n=table.n, of=table.size, year=table.year))
         pub = _publication(table)
@@ -294,7 +306,7 @@ def _view(table: IndexTable, lang: str, available: set[tuple[str, str]]) -> dict
         "change_head": change_head,
         "notes": notes,
         "csv": f"../{csv_name(table)}",
-        "map": _map(table, lang, available) if table.grouped else "",
+        "map": _map(table, lang, available, files) if table.grouped else "",
         "group_only": group_only(table),
         "grouped": table.grouped,  # no group column for a top-N list: it would be all dashes
     }
@@ -317,15 +329,20 @@ def render_overview(
     available: set[tuple[str, str]],
     data_version: str = "",
     langs: Iterable[str] = (),
+    files: Sequence[tuple[str, str]] = DEFAULT_FILES,
+    facts: Mapping[str, Any] | None = None,
 ) -> str:
     """The overview page (HTML, no script, nothing loaded from outside); `langs`: the languages the
-    overview is written in this year (the other one is linked only if it is among them)."""
+    overview is written in this year (the other one is linked only if it is among them); `files`:
+    (label, suffix) of the briefing files to link; `facts`: `pagefacts.facts` (sources, date…)."""
     from markupsafe import Markup
 
     regime = provinces.regime_for_year(year)
-    views = [_view(t, lang, available) for t in tables]
+    views = [_view(t, lang, available, files) for t in tables]
     for v in views:
         v["map"] = Markup(v["map"])  # built by tilemap from escaped parts
+    facts = dict(facts or {})
+    empty = None if tables else pagefacts.empty_year(regime, year, lang, available, facts, OVERVIEW_NAME)
     other = "en" if lang == "vi" else "vi"
     labels = {
         k: tilemap.label(k, lang)
@@ -355,6 +372,8 @@ def render_overview(
         ),
         data_version=data_version,
         data_version_label=tilemap.label("data_version", lang),
+        empty=empty,
+        **pagefacts.labels(facts, lang),
     )
 
 
@@ -390,12 +409,14 @@ def write_overview(
     briefings: Mapping[str, Mapping[str, Any]] | Iterable[str],
     data_version: str = "",
     tables_by_year: Mapping[int, list[IndexTable]] | None = None,
+    files: Sequence[tuple[str, str]] = DEFAULT_FILES,
 ) -> list[Path]:
     """Write each year's overview page (in every language a briefing of that year exists in, else
     Vietnamese) and one CSV per index table; returns the paths written. Atomic writes.
 
     `tables_by_year` holds `overview_tables(df, year)` computed earlier (the one-briefing build
-    computes them while its kernel runs); missing years are computed here."""
+    computes them while its kernel runs); missing years are computed here. `files`: (label, suffix)
+    of the briefing files to link, the page first (the build passes its formats')."""
     out_dir = Path(out_dir)
     found = available_briefings(out_dir, briefings)
     written: list[Path] = []
@@ -411,7 +432,9 @@ def write_overview(
             written.append(path)
         for lang in langs:
             path = overview_path(out_dir, year, lang)
-            atomic_write(path, render_overview(tables, year, lang, available, data_version, langs))
+            facts = pagefacts.facts(df, tables, year, lang, index_keys)
+            page = render_overview(tables, year, lang, available, data_version, langs, files, facts)
+            atomic_write(path, page)
             written.append(path)
     return written
 

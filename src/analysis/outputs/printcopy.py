@@ -12,11 +12,12 @@ import base64
 import copy as copy_module
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
-import nbformat
-from nbformat import NotebookNode
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
-__all__ = ["Rasters", "print_variant"]
+__all__ = ["Rasters", "print_copy", "print_variant"]
 
 
 _INLINE_SVG = re.compile(r"<svg\b[^>]*>.*?</svg>", re.S | re.I)
@@ -111,6 +112,8 @@ def print_variant(nb: NotebookNode, rasters: Rasters | None = None) -> NotebookN
         for out in every
     ):
         return None
+    import nbformat
+
     copy = nbformat.from_dict(copy_module.deepcopy(nb))
     outputs = [out for cell in copy.cells for out in cell.get("outputs", [])]
     figures = [out for out in outputs if "image/svg+xml" in out.get("data", {})]
@@ -135,3 +138,11 @@ def print_variant(nb: NotebookNode, rasters: Rasters | None = None) -> NotebookN
         if (done := next(pngs)) is not None:
             out["data"]["text/html"] = out["data"]["text/html"].replace(svg, _raster_svg(svg, *done), 1)
     return copy
+
+
+def print_copy(briefing: Any, rasters: Rasters | None = None) -> NotebookNode | None:
+    """The briefing's print copy (`print_variant`), made once per briefing for every format that
+    prints figures as images (the PDF, the Word document)."""
+    if "print" not in briefing.shared:
+        briefing.shared["print"] = print_variant(briefing.nb, rasters)
+    return briefing.shared["print"]

@@ -8,12 +8,12 @@ A plain <a href> to a source is a citation the reader may follow, not a load.
 
 URLs are read as a browser reads them (the WHATWG URL standard): leading and trailing control
 characters and spaces are dropped and every tab and newline inside is removed, so `java&#9;script:`
-is `javascript:`. Links may go to http(s)/mailto addresses or to files beside or below the page
-(its take-away CSV, another briefing), never up (`../`) or to an absolute path: a page opened from
-disk must not reach the reader's other files. SVG animation that sets a link (`<animate
-attributeName="href" values="javascript:…">`, `<set>`) is refused, and so is any attribute value
-that is a script URL. The PDF's renderer fetches nothing but data: URLs and the font files the
-build made (`url_fetcher`).
+is `javascript:`. Links may go to http(s)/mailto addresses, to files beside or below the page (its
+take-away CSV, another briefing) or up to the reports folder (`../../index.html`), never beyond it
+or to an absolute path: a page opened from disk must not reach the reader's other files. SVG
+animation that sets a link (`<animate attributeName="href" values="javascript:…">`, `<set>`) is
+refused, and so is any attribute value that is a script URL. The PDF's renderer fetches nothing
+but data: URLs and the font files the build made (`url_fetcher`).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _ANIMATIONS = frozenset({"animate", "set", "animatemotion", "animatetransform", "animatecolor"})
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _C0_OR_SPACE = "".join(chr(i) for i in range(0x21))
+PAGE_DEPTH = 2  # published pages live at <reports>/<year>/<lang>/: a link may go up this far, no further
 
 
 def whatwg(url: str) -> str:
@@ -68,8 +69,13 @@ def _link_problem(url: str) -> str | None:
     if not u or u.startswith("#"):
         return None
     path = unquote(urlsplit(u.replace("\\", "/")).path)
-    if path.startswith("/") or "\\" in u or any(part == ".." for part in path.split("/")):
+    if path.startswith("/") or "\\" in u:
         return "reaches a file outside the reports folder"
+    depth = PAGE_DEPTH  # how far up the reports folder is from the page
+    for part in path.split("/"):
+        depth += -1 if part == ".." else 0 if part in ("", ".") else 1
+        if depth < 0:
+            return "reaches a file outside the reports folder"
     return None
 
 

@@ -1,11 +1,14 @@
-"""The analyst's loop: one briefing forced, its notebook started before the build has planned.
+"""The speculative executor (the analyst's loop): one briefing forced, its notebook started before
+the build has planned.
 
 `analysis reports --provinces X --years Y --force` names exactly one briefing whose parameters
 need no data: the province resolves from the registry alone. So its kernel starts and runs the
 notebook in a thread right away, while the build's own thread imports pandas, reads the clean
 table, checks the arguments and computes the rebuild key (1-4 s that would otherwise come first).
-The plan then confirms the briefing (same parameters) and exports the executed notebook; if it
-disagrees or fails, the early run is discarded and nothing of it is written.
+The plan then confirms the briefing (same parameters) and the formats render the executed
+notebook; if it disagrees, the early run is discarded, nothing of it is written, and the briefing
+runs on a local executor. The formats that need no notebook (the CSV) and the build's own work
+ahead (the overview's tables) are done on this thread while the kernel runs.
 
 The kernel is started by, and belongs to, the early thread: its parent-death signal follows that
 thread, which lives until the kernel is shut down.
@@ -17,10 +20,12 @@ import contextlib
 import os
 import signal
 import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from analysis.build.jobs import BuildRequest, Job, make_job
+from analysis.build.executors import Hints, LocalExecutor, warm_in_thread
+from analysis.build.jobs import BuildRequest, Job, Result, make_job, resolve
 from analysis.build.worker import Builder
 from analysis.errors import AnalysisError
 
@@ -42,6 +47,7 @@ class EarlyRun:
     def _main(self) -> None:
         from analysis.build.runner import parameterize
 
+        nb = None
         try:
             self.builder = Builder.open(
                 Path(self.request.notebook), self.request.timeout, self.job.clean_dir, self._started.set
@@ -53,6 +59,7 @@ class EarlyRun:
             self.builder.kernel.run(nb)
             self.result = nb
         except BaseException as exc:  # handed to the build thread, which reports it per briefing
+            exc.notebook = nb  # type: ignore[attr-defined]  # what ran, kept for a failed cell
             self.result = exc
         finally:
             self._started.set()
@@ -85,22 +92,54 @@ class EarlyRun:
                     os.kill(pid, signal.SIGKILL)
         self.thread.join(timeout=30)
         if self.builder is not None:
-            self.builder.exporter.close()
+            for fmt in self.builder.formats:
+                with contextlib.suppress(Exception):
+                    fmt.close()
 
 
-def start_early(request: BuildRequest) -> EarlyRun | None:
-    """An early run when the request is one forced briefing with its year given, else None."""
-    from analysis import provinces
-
-    if not (request.force and len(request.provinces) == 1 and len(request.years) == 1):
-        return None
-    if len(request.langs) != 1:
-        return None
-    year = request.years[0]
+def speculate(request: BuildRequest) -> EarlyRun | None:
+    """The early run of a request for one briefing with its year given (the choice is
+    executors.choose's); None when the province does not resolve (the plan reports it)."""
     try:
-        res = provinces.resolve(request.provinces[0], year)
-    except AnalysisError:
-        return None  # the plan reports it properly
-    asked = res.successor_of.name if res.successor_of else ""
+        (sel,) = resolve(request, [request.years[0]])
+    except (AnalysisError, ValueError):
+        return None
     clean_dir = str(Path(request.clean_dir).resolve())
-    return EarlyRun(request, make_job(res.province, year, request.langs[0], clean_dir, asked))
+    return EarlyRun(request, make_job(sel.province, sel.year, request.langs[0], clean_dir, sel.asked))
+
+
+class SpeculativeExecutor:
+    """Exports the notebook the early run executed as its job's briefing, or falls back to local."""
+
+    def __init__(self, request: BuildRequest, early: EarlyRun):
+        self.request, self.early = request, early
+        self.fallback: LocalExecutor | None = None
+        early.started()  # the kernel first: our imports would compete with its start for the GIL
+
+    def submit(self, jobs: Sequence[Job], hints: Hints) -> Iterator[Result]:
+        if [job.parameters() for job in jobs] != [self.early.job.parameters()]:
+            self.early.close()  # the plan disagreed (or wants nothing built): discard the early run
+            if jobs:
+                self.fallback = LocalExecutor(self.request)
+                yield from self.fallback.submit(jobs, hints)
+            return
+        job = jobs[0]
+        builder = self.early.opened()
+        if builder is None:  # the kernel could not even start: this briefing's failure
+            error = f"{type(self.early.result).__name__}: {self.early.result}"[:500]
+            yield Result(job, False, "execute", error)
+            return
+        warming = warm_in_thread(builder)
+        # This thread would otherwise only wait for the kernel: the CSV and the build's own work now.
+        ahead = builder.render_ahead(job, hints.out_dir, hints.table)
+        if hints.ahead is not None:
+            hints.ahead(job)
+        executed = self.early.wait()
+        yield builder.build(
+            job, hints.out_dir, before_export=warming.join, executed=executed, table=hints.table, ahead=ahead
+        )
+
+    def close(self) -> None:
+        self.early.close()
+        if self.fallback is not None:
+            self.fallback.close()

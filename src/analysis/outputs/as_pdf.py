@@ -1,10 +1,11 @@
-"""Executed notebook -> self-contained HTML -> A4 PDF, in-process, plus atomic file writes.
+"""The briefing as an A4 PDF: WeasyPrint prints the HTML page's print copy, fonts embedded.
 
-Why in-process: the nbconvert and WeasyPrint command lines cost about 0.6 s and 1.0 s per briefing,
-almost all of it start-up (perf_baseline.md §1); a worker keeps one exporter and one font setup.
-Why our own template: nbconvert's `lab` template loads require.js and MathJax from a CDN, so its
-HTML neither opens offline nor is free of scripts. Ours extends `classic/base.html.j2` (the cell
-markup only), drops every script-producing block and inlines a small stylesheet.
+Why WeasyPrint, in-process: from PyPI alone (no browser, no TeX), and its command line costs about
+1.0 s per briefing, almost all start-up (perf_baseline.md section 1); a process keeps one font
+setup and the print stylesheet. The print copy (outputs.printcopy) has the SVG figures as PNG,
+because WeasyPrint draws SVG in pure Python. Speed tricks, each private to this module and each
+switchable here: figure rasters begun as each cell finishes (RASTERS_PER_CELL), PNG data
+embedded as it is (`_reuse_png_data`), no cyclic garbage collection during layout (`_no_gc`).
 """
 
 from __future__ import annotations
@@ -15,53 +16,22 @@ import logging
 import os
 import struct
 import sys
-import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
-from nbformat import NotebookNode
+from typing import TYPE_CHECKING, Any
 
 from analysis.config import PACKAGE_DIR
 from analysis.errors import BriefingError
-from analysis.outputs.printcopy import Rasters, print_variant
-from analysis.outputs.safety import unsafe_html, url_fetcher
+from analysis.outputs import as_html
+from analysis.outputs.format import Briefing, Format
+from analysis.outputs.safety import url_fetcher
 
-__all__ = ["Exporter", "Rasters", "print_variant", "prune", "unsafe_html"]
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
-TEMPLATE_NAME = "briefing"
-SCREEN_CSS = TEMPLATES_DIR / "briefing.css"
-PRINT_CSS = TEMPLATES_DIR / "print.css"
+PRINT_CSS = PACKAGE_DIR / "templates" / "print.css"
 FONT_FAMILY = "Briefing Sans"
-REMOVE_TAGS = frozenset({"remove", "remove_cell", "remove-cell", "hide"})
-
-
-def prune(nb: NotebookNode) -> NotebookNode:
-    """Drop what a reader must not see: cells tagged remove/hide, stderr (warnings) and script outputs."""
-    cells = []
-    for cell in nb.cells:
-        if REMOVE_TAGS & set(cell.get("metadata", {}).get("tags", [])):
-            continue
-        if cell.cell_type == "code":
-            kept = []
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "stream" and out.get("name") == "stderr":
-                    continue
-                data = out.get("data")
-                if data is not None:
-                    for mime in [m for m in data if "javascript" in m or "widget" in m]:
-                        del data[mime]
-                    if not data:
-                        continue
-                kept.append(out)
-            cell.outputs = kept
-            if not kept:  # with inputs hidden, an output-less code cell is an empty box
-                continue
-        cells.append(cell)
-    nb.cells = cells
-    return nb
+RASTERS_PER_CELL = True  # False: the print copy rasterises its figures after the notebook
 
 
 def css_string(text: str) -> str:
@@ -229,34 +199,6 @@ def _reuse_png_data() -> None:
     raster._get_png_data = staticmethod(get_png_data)
 
 
-def _html_exporter(**options: object) -> object:
-    """nbconvert's HTML exporter without its last pass through BeautifulSoup.
-
-    That pass only adds a placeholder alt text to images without one and tabindex attributes for
-    JupyterLab's layout; our figures carry their own alt text and our template has no such layout.
-    It cost about 0.2 s per page, plus 0.4 s compiling CSS selectors once per process.
-    """
-    from nbconvert import HTMLExporter
-    from nbconvert.exporters.templateexporter import TemplateExporter
-    from nbconvert.filters.highlight import Highlight2HTML
-    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-
-    class BriefingHTMLExporter(HTMLExporter):
-        def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
-            langinfo = nb.metadata.get("language_info", {})
-            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-            highlight = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
-            resources = self._init_resources(resources)
-            data_filter = WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources
-            )
-            self.register_filter("highlight_code", highlight)
-            self.register_filter("filter_data_type", data_filter)
-            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-
-    return BriefingHTMLExporter(**options)
-
-
 class _Collect(logging.Handler):
     """Keeps WeasyPrint's ERROR records (e.g. an image that failed to load) for the briefing's report."""
 
@@ -274,15 +216,22 @@ _WARM_PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJ"
     "RU5ErkJggg=="
 )
-_WARM_OUTPUT = nbformat.v4.new_output(
-    "display_data",
-    data={
-        "text/html": "<h2>Tỉnh Đắk Lắk</h2><p>Chỉ số <b>đạt</b> <i>ước</i> <code>90,2%</code></p>"
-        "<table><thead><tr><th>Năm</th><th>Điểm</th></tr></thead><tbody><tr><td>2018</td>"
-        "<td>65,3</td></tr></tbody></table>",
-    },
+_WARM_HTML = (
+    "<h2>Tỉnh Đắk Lắk</h2><p>Chỉ số <b>đạt</b> <i>ước</i> <code>90,2%</code></p>"
+    "<table><thead><tr><th>Năm</th><th>Điểm</th></tr></thead><tbody><tr><td>2018</td>"
+    "<td>65,3</td></tr></tbody></table>"
 )
-_WARM_FIGURE = nbformat.v4.new_output("display_data", data={"image/png": _WARM_PNG})
+
+
+def warm_notebook() -> NotebookNode:
+    """A one-cell notebook with what a briefing prints: every face of the font, a table, a PNG."""
+    import nbformat
+
+    outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": _WARM_HTML}),
+        nbformat.v4.new_output("display_data", data={"image/png": _WARM_PNG}),
+    ]
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("", outputs=outputs)])
 
 
 @contextlib.contextmanager
@@ -302,24 +251,13 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-@dataclass
-class Exporter:
-    """HTML and PDF exporters loaded once per worker process (templates, fonts, print stylesheet)."""
+class PdfWriter:
+    """WeasyPrint set up once per process: fonts, print stylesheet, error collection."""
 
-    _html: object = field(default=None, init=False, repr=False)
-    _pdf_css: object = field(default=None, init=False, repr=False)
-    _fonts: object = field(default=None, init=False, repr=False)
-    _errors: _Collect = field(default_factory=_Collect, init=False, repr=False)
-    rasters: Rasters = field(default_factory=Rasters, init=False, repr=False)
-
-    def warm(self) -> None:
-        """Load nbconvert, its templates and WeasyPrint now (the build does it while the kernel works)."""
-        if self._html is not None and self._pdf_css is not None:
-            return
-        nb = nbformat.v4.new_notebook(
-            cells=[nbformat.v4.new_code_cell("", outputs=[_WARM_OUTPUT, _WARM_FIGURE])]
-        )
-        self.pdf(self.html(nb, "warm", "vi"), "warm", Path.cwd())
+    def __init__(self) -> None:
+        self._pdf_css: Any = None
+        self._fonts: Any = None
+        self._errors = _Collect()
 
     def close(self) -> None:
         """Remove WeasyPrint's temporary font folder (its own clean-up runs only when garbage-collected)."""
@@ -328,27 +266,8 @@ class Exporter:
             import shutil
 
             shutil.rmtree(folder, ignore_errors=True)
-            self._fonts._folder = None  # type: ignore[attr-defined]
+            self._fonts._folder = None
         self._fonts = self._pdf_css = None  # a later pdf() sets them up again
-
-    def html(self, nb: NotebookNode, title: str, lang: str) -> str:
-        """Self-contained HTML: no code, images as data: URIs, inline CSS, no script, nothing fetched."""
-        if self._html is None:
-            self._html = _html_exporter(
-                template_name=TEMPLATE_NAME,
-                extra_template_basedirs=[str(TEMPLATES_DIR)],
-                exclude_input=True,
-                exclude_input_prompt=True,
-                exclude_output_prompt=True,
-                embed_images=True,
-            )
-            self._screen_css = SCREEN_CSS.read_text(encoding="utf-8")
-        resources = {"briefing": {"title": title, "lang": lang, "css": self._screen_css}}
-        body, _ = self._html.from_notebook_node(prune(nb), resources=resources)
-        body = unicodedata.normalize("NFC", body)
-        if reason := unsafe_html(body):
-            raise BriefingError(f"HTML {reason}")
-        return body
 
     def pdf(self, html: str, title: str, base_dir: Path) -> bytes:
         """A4 PDF with DejaVu Sans embedded, the title on top of every page and 'page/pages' below."""
@@ -372,10 +291,47 @@ class Exporter:
         with _no_gc():
             # No base URL: links stay relative in the PDF (its CSV beside it, not the builder's
             # file:// path) and nothing is fetched but data: URLs and our fonts (url_fetcher).
-            fetch = url_fetcher([font_cache_dir(), TEMPLATES_DIR])
+            fetch = url_fetcher([font_cache_dir(), PACKAGE_DIR / "templates"])
             pdf = HTML(string=html, base_url=None, url_fetcher=fetch).write_pdf(
                 stylesheets=[self._pdf_css, page], font_config=self._fonts
             )
         if self._errors.messages:
             raise BriefingError("WeasyPrint: " + "; ".join(self._errors.messages[:3]))
         return pdf
+
+
+class PdfFormat(Format):
+    name, suffix, label = "pdf", ".pdf", "PDF"
+    packages = ("weasyprint",)
+
+    def __init__(self) -> None:
+        from analysis.outputs.printcopy import Rasters
+
+        self.writer = PdfWriter()
+        self.rasters = Rasters()
+
+    def warm(self) -> None:
+        """Load WeasyPrint and print a small page (fonts, tables and images warm) once."""
+        if self.writer._pdf_css is None:
+            self.writer.pdf(as_html.page(warm_notebook(), "warm", "vi"), "warm", Path.cwd())
+
+    def cell_done(self, cell: Any) -> None:
+        if RASTERS_PER_CELL:
+            self.rasters.cell_done(cell)
+
+    def render(self, briefing: Briefing) -> bytes:
+        from analysis.outputs.printcopy import print_copy
+
+        variant = print_copy(briefing, self.rasters)
+        printed = (
+            as_html.screen_page(briefing)
+            if variant is None
+            else as_html.page(variant, briefing.title, briefing.lang)
+        )
+        return self.writer.pdf(printed, briefing.title, briefing.base_dir)
+
+    def reset(self) -> None:
+        self.rasters.clear()  # what the print copy did not take (a failure)
+
+    def close(self) -> None:
+        self.writer.close()
