@@ -1,6 +1,14 @@
-"""Time `analysis extract` on one report text and on 10x and 100x as much, to show the cost is linear.
+"""Time `analysis extract` on one report text and on 10x and 100x as much, to show the cost is linear;
+and (`--accuracy`) measure how well it finds and labels figures.
 
 Usage: python benchmarks/bench_extract.py [--base-kb 50] [--sizes 1,10,100] [--repeat 1]
+       python benchmarks/bench_extract.py --accuracy
+
+Accuracy: precision and recall of the figures found, and the share of matched figures given the
+right indicator, year, qualifier and province, on three sets: the five shared report texts
+(../shared/corpus/reports/, figures read by hand in tests/data/extract_expected/), our own test
+texts the rules were tuned on (tests/data/extract_texts/dev/) and our own texts the rules were
+never written from (tests/data/extract_texts/heldout/). Written to benchmarks/out/extract_accuracy.json.
 
 The text is generated here, paragraph by paragraph, from sentences written for this benchmark in the
 style of provincial reform reports (figures with units and qualifiers, dates, document numbers,
@@ -15,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
 import io
 import json
 import os
@@ -24,9 +33,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis.extract.core import extract_to_csv
+from analysis import config
+from analysis.extract.core import extract_to_csv, find_figures, read_text
+from analysis.extract.scoring import Score, read_annotated, score
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
+TESTS_DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+ACCURACY_FIELDS = ("indicator", "year", "qualifier", "province")
 
 PROVINCES = ["Nghệ An", "Thanh Hóa", "Lào Cai", "Đắk Lắk", "Cần Thơ", "Quảng Ninh", "Hà Tĩnh", "An Giang"]
 SENTENCES = (
@@ -93,12 +106,74 @@ def time_extract(text: str, repeat: int) -> tuple[float, int]:
     return best, rows
 
 
+def _corpus_scores() -> list[Score]:
+    """The shared report texts against their hand-read figures (those present on this machine)."""
+    out = []
+    for expected_csv in sorted((TESTS_DATA / "extract_expected").glob("*.csv")):
+        text = config.CORPUS_DIR / f"{expected_csv.stem}.txt"
+        if "." in expected_csv.stem or not text.exists():
+            continue
+        with expected_csv.open(encoding="utf-8", newline="") as fh:
+            expected = list(csv.DictReader(fh))
+        out.append(score(find_figures(read_text(text), text.name), expected, ACCURACY_FIELDS))
+    return out
+
+
+def _annotated_scores(folder: Path) -> list[Score]:
+    out = []
+    for path in sorted(folder.glob("*.txt")):
+        text, expected = read_annotated(path.read_text(encoding="utf-8"))
+        out.append(score(find_figures(text, path.name), expected, ACCURACY_FIELDS))
+    return out
+
+
+def accuracy_table() -> tuple[list[str], list[dict]]:
+    """Markdown lines and JSON rows: one row per set of texts, the scores summed over its texts."""
+    sets = (
+        ("shared report texts (5)", _corpus_scores()),
+        ("own texts, rules tuned on (dev)", _annotated_scores(TESTS_DATA / "extract_texts" / "dev")),
+        ("own texts, held out", _annotated_scores(TESTS_DATA / "extract_texts" / "heldout")),
+    )
+    head = ["texts", "files", "figures", "found", "precision", "recall", *ACCURACY_FIELDS]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    rows = []
+    for name, scores in sets:
+        if not scores:
+            lines.append(f"| {name} | 0 | (texts not on this machine) |" + " |" * (len(head) - 3))
+            continue
+        expected, found = sum(s.expected for s in scores), sum(s.found for s in scores)
+        matched = sum(s.matched for s in scores)
+        agree = {f: sum(s.agree[f] for s in scores) for f in ACCURACY_FIELDS}
+        row = {
+            "texts": name,
+            "files": len(scores),
+            "figures": expected,
+            "found": found,
+            "matched": matched,
+            "precision": matched / found if found else 1.0,
+            "recall": matched / expected if expected else 1.0,
+            **{f: agree[f] / matched if matched else 1.0 for f in ACCURACY_FIELDS},
+        }
+        rows.append(row)
+        cells = [name, len(scores), expected, found, f"{row['precision']:.2f}", f"{row['recall']:.2f}"]
+        cells += [f"{row[f]:.2f} ({agree[f]}/{matched})" for f in ACCURACY_FIELDS]
+        lines.append("| " + " | ".join(map(str, cells)) + " |")
+    return lines, rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--accuracy", action="store_true", help="measure finding and labelling, not time")
     ap.add_argument("--base-kb", type=int, default=50, help="size of the 1x text in kB (default 50)")
     ap.add_argument("--sizes", default="1,10,100", help="multiples of the base size (default 1,10,100)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per size; the best time is kept")
     args = ap.parse_args(argv)
+    if args.accuracy:
+        lines, rows = accuracy_table()
+        print("\n".join(lines))
+        OUT_DIR.mkdir(exist_ok=True)
+        (OUT_DIR / "extract_accuracy.json").write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     results = []
     print("| text | size | figures found | time (s) | time / 1x time |")

@@ -65,8 +65,11 @@ def case_file(province: str, year: int, lang: str) -> Path:
 
 def render(clean_dir: Path, province: str, year: int, lang: str) -> str:
     """One briefing's text, every section under a `## name` heading."""
+    import os
+
     from analysis.briefing import load_briefing
 
+    os.environ.setdefault("CCHC_BUILD_DATE", "2026-01-01")  # a golden text has a fixed build date
     b = load_briefing(province, year, lang, clean_dir)
     parts = [f"## {name}\n{section_text(b.section(name))}" for name in SECTION_NAMES]
     return "\n\n".join(parts) + "\n"

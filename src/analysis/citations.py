@@ -38,13 +38,32 @@ class Citation:
     url: str = ""  # "" when the address is unknown
     source_quality: str = ""
 
-    def text(self) -> str:
-        """One line: publisher, title, date (the address is given separately, as a link)."""
-        return ", ".join(p for p in (self.publisher, self.title, self.date) if p)
+    original_url: str = ""  # the publisher's own site, when `url` is a copy of its table elsewhere
 
-    def short(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        """One line: publisher, title, date, in the reader's language (the address is given separately)."""
+        parts = (localise(self.publisher, lang), localise(self.title, lang), self.date)
+        return ", ".join(p for p in parts if p)
+
+    def short(self, lang: str = "en") -> str:
         """Publisher and date only, for a table cell (the notes give the full citation)."""
-        return ", ".join(p for p in (self.publisher, self.date) if p)
+        return ", ".join(p for p in (localise(self.publisher, lang), self.date) if p)
+
+    @property
+    def is_copy(self) -> bool:
+        return bool(self.original_url) and _site(self.original_url) != _site(self.url)
+
+
+@cache
+def _names() -> dict[str, dict[str, str]]:
+    """Publishers' and titles' names in each language (data/citation_names.csv: text, vi, en)."""
+    with (config.PACKAGE_DATA / "citation_names.csv").open(encoding="utf-8", newline="") as fh:
+        return {r["text"]: {"vi": r["vi"], "en": r["en"]} for r in csv.DictReader(fh)}
+
+
+def localise(text: str, lang: str) -> str:
+    """A publisher's or title's name in the reader's language; as written when we have no other."""
+    return _names().get(text, {}).get(lang) or text
 
 
 def _site(url: str) -> str:
@@ -86,6 +105,11 @@ class Citations:
             for meta in sorted((raw / "reports").glob("*.meta.json")):
                 reports[meta.name.removesuffix(".meta.json")] = _read_json(meta)
         return cls(sheets, reports)
+
+    def cutoff(self) -> str:
+        """The data's cut-off: the latest date a sidecar says its source was read ("" if none says)."""
+        dates = [str(m.get("accessed", "")) for m in [*self.sheets.values(), *self.reports.values()]]
+        return max((d for d in dates if d[:4].isdigit()), default="")
 
     def _sheet_of(self, source: str, source_ref: str) -> dict:
         """The sidecar of the row's sheet: by its source_ref, else by the sidecar its source names.
@@ -137,6 +161,7 @@ class Citations:
                 date=str(sheet.get("published", "")),
                 url="" if url == PER_ROW else url,
                 source_quality=quality,
+                original_url=str(sheet.get("publisher_site", "")),
             )
         return Citation(publisher=source, url=source if _is_url(source) else "")
 
@@ -185,6 +210,7 @@ class SourceLine:
 
     text: str  # "VCCI, PCI 2005–2020"
     url: str  # the address to link ("" when unknown, or when the line gathers several)
+    original_url: str = ""  # the publisher's own site when `url` is a copy of its table
 
 
 def source_list(
@@ -211,14 +237,15 @@ def source_list(
         except UnknownIndicatorError:  # an indicator the catalogue lost: cite it under its own key
             family = str(row.indicator)
         label = families.get(family, {}).get(lang, family)
-        report = cit.title if REPORT_FILE.search(str(row.source)) else ""
-        publisher = cit.publisher
+        report = localise(cit.title, lang) if REPORT_FILE.search(str(row.source)) else ""
+        publisher = localise(cit.publisher, lang)
         if press_label and not report and cit.source_quality == "press":
             publisher = press_label
         g = groups[(publisher, "" if report else label, report)]
         g.setdefault("sites", set()).add(cit.publisher)
         g["years"].add(int(row.year))
         g["urls"].add(cit.url)
+        g.setdefault("originals", set()).add(cit.original_url if cit.is_copy else "")
         g["date"] = cit.date
     lines = []
     for (publisher, label, report), g in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
@@ -229,5 +256,6 @@ def source_list(
             text = f"{publisher.format(n=len(g['sites']))}, {label} {year_ranges(sorted(g['years']))}"
         else:
             text = f"{publisher}, {label} {year_ranges(sorted(g['years']))}"
-        lines.append(SourceLine(text, url))
+        originals = sorted(o for o in g["originals"] if o)
+        lines.append(SourceLine(text, url, originals[0] if len(originals) == 1 and url else ""))
     return lines

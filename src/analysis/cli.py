@@ -105,26 +105,11 @@ def selection(args: argparse.Namespace) -> dict[str, str]:
     years = sel.parse_years(args.years, available)
     names = sel.parse_names(args.provinces)
     langs = sel.parse_langs(args.lang)
-    _say_mapped(names, years)
     return {
         "provinces": ",".join(names),
         "years": ",".join(str(y) for y in years),
         "langs": ",".join(langs),
     }
-
-
-def _say_mapped(names: Sequence[str], years: Sequence[int]) -> None:
-    """A name answered with another province says so before the build starts (the validator's
-    refusals, e.g. Hà Tây in 2007, stop it here with one line)."""
-    from analysis.provinces import explain, validate
-
-    said = set()
-    for name in names:
-        for year in years:
-            line = explain(validate(name, year))
-            if line and line not in said:
-                said.add(line)
-                print(line, file=sys.stderr, flush=True)
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
@@ -172,8 +157,23 @@ def _cmd_preview(args: argparse.Namespace) -> int:
     )
     from analysis.build.procs import sigterm_as_interrupt
 
+    # data/raw is cleaned into --clean when it changes; with another --clean only if --raw is given
+    # (a test's or a copy's clean table is never overwritten from this checkout's raw files).
+    same = Path(args.clean).resolve() == config.CLEAN_DIR.resolve()
+    raw = Path(args.raw) if args.raw else (config.RAW_DIR if same else None)
+    port = None if args.no_serve else args.port
     with sigterm_as_interrupt():
-        return run_preview(request, interval=args.interval, pdf=args.pdf)
+        return run_preview(request, interval=args.interval, pdf=args.pdf, raw_dir=raw, port=port)
+
+
+def _cmd_new_section(args: argparse.Namespace) -> int:
+    from analysis.newsection import new_section
+
+    for path in new_section(args.name, key=args.key, after=args.after):
+        print(f"wrote {path}")
+    test = f"tests/test_section_{args.name}.py"
+    print(f"next: edit rows/compute/render in the module, then .venv/bin/python -m pytest -q {test}")
+    return 0
 
 
 def _cmd_overview(args: argparse.Namespace) -> int:
@@ -203,6 +203,13 @@ def _cmd_overview(args: argparse.Namespace) -> int:
     for path in write_overview(out, df, years, cache, files=links()):
         print(path)
     return 0
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    """Check every briefing against the rule book; exit 1 on any violation (analysis.audit)."""
+    from analysis.audit import run_cli
+
+    return run_cli(args.clean, args.years, args.lang, args.provinces, args.jobs)
 
 
 class _Help(argparse.RawDescriptionHelpFormatter):
@@ -345,8 +352,28 @@ def build_parser() -> argparse.ArgumentParser:
     _selection(p, one=True)
     p.add_argument("--pdf", action="store_true", help="write the PDF too on every rebuild")
     p.add_argument("--interval", type=float, default=0.5, help="seconds between checks for changes")
+    p.add_argument(
+        "--port", type=int, default=0, help="local port to serve the briefing on (0: any free one)"
+    )
+    p.add_argument("--no-serve", action="store_true", help="no web server: open the printed HTML file")
+    p.add_argument(
+        "--raw",
+        default="",
+        help="raw inputs to clean when they change (default: data/raw with --clean default)",
+    )
     p.add_argument("--out", default=str(config.REPORTS_DIR), help="HTML goes into <out>/.preview/")
     p.set_defaults(func=_cmd_preview)
+
+    p = _sub(
+        sub,
+        "new-section",
+        "scaffold a briefing section: module, labels, registry, notebook cell, test",
+        "analysis new-section budget --key dti --after online",
+    )
+    p.add_argument("name", help="the section's name (lower case, e.g. budget)")
+    p.add_argument("--key", default="dti", help="the indicator it starts from (a key of indicators.csv)")
+    p.add_argument("--after", default="online", help="the section it follows in the briefing")
+    p.set_defaults(func=_cmd_new_section)
 
     p = _sub(
         sub,
@@ -364,6 +391,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--clean", default=str(config.CLEAN_DIR), help="clean data directory")
     p.add_argument("--out", default=str(config.REPORTS_DIR), help="the reports directory")
     p.set_defaults(func=_cmd_overview)
+
+    p = _sub(
+        sub,
+        "audit",
+        "check every briefing 2005-2025 against the rule book (exit 1 on any violation)",
+        "analysis audit --years 2023-2025 --lang vi,en",
+    )
+    p.add_argument("--years", default="2005-2025", help="years: 2024 or 2005-2025 or 2023,2024")
+    p.add_argument("--lang", default="vi,en", help="languages")
+    p.add_argument("--provinces", default="", help="province slugs or names (default: all)")
+    p.add_argument("--jobs", type=int, default=2, help="processes (one year each at a time)")
+    p.add_argument("--clean", default=str(config.CLEAN_DIR), help="clean data directory")
+    p.set_defaults(func=_cmd_audit)
     return parser
 
 

@@ -24,13 +24,17 @@ from analysis.config import CLEAN_COLUMNS
 from analysis.errors import AnalysisError, BriefingError, InputFileError, UnknownProvinceError
 from analysis.selection import check_year
 
-COLUMNS = CLEAN_COLUMNS[:9]  # what a briefing reads; source_ref and note stay in the clean table
+# what a briefing reads (source_ref and note stay in the clean table), with the figure model's columns
+COLUMNS = [*CLEAN_COLUMNS[:9], *(c for c in ("precision", "period", "period_kind") if c in CLEAN_COLUMNS)]
 
 
 @cache
 def _read(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
     del mtime_ns, size  # part of the cache key only: a rewritten file is read again
-    df = pd.read_parquet(path, columns=COLUMNS)
+    import pyarrow.parquet as pq
+
+    have = set(pq.read_schema(path).names)  # a table cleaned before the figure model lacks its columns
+    df = pd.read_parquet(path, columns=[c for c in COLUMNS if c in have])
     df["year"] = df["year"].astype(int)
     df["value"] = df["value"].astype(float)
     for col in ("province_code", "regime", "indicator"):

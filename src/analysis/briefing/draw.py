@@ -116,3 +116,50 @@ def fmt_axis(key: str, lang: str) -> Formatter:
     """A tick formatter in the reader's number format."""
     ind = indicators.catalogue().get(key)
     return _LocaleFormatter(lang, percent=ind is not None and ind.unit == "percent")
+
+
+def boxes_overlap(a, b, pad: float = 1.0) -> bool:
+    """Whether two display-space bounding boxes overlap (with `pad` pixels of air)."""
+    return not (a.x1 + pad <= b.x0 or b.x1 + pad <= a.x0 or a.y1 + pad <= b.y0 or b.y1 + pad <= a.y0)
+
+
+def declutter(fig: Figure, fixed: list, labels: list) -> list:
+    """Keep labels from overlapping: `fixed` texts stay; each label (in priority order) keeps its
+    place if it touches nothing kept, else tries the other side of its point (an annotation's
+    offset flipped), else is removed. Returns the labels kept. Needs one layout pass (cheap:
+    an Agg renderer, no drawing)."""
+    renderer = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else None
+    if renderer is None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        renderer = FigureCanvasAgg(fig).get_renderer()
+    kept_boxes = [t.get_window_extent(renderer) for t in fixed if t.get_visible() and t.get_text()]
+    kept = []
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        if any(boxes_overlap(box, k) for k in kept_boxes) and hasattr(label, "xyann"):
+            x, y = label.xyann
+            label.xyann = (x, -y - (6 if y >= 0 else -6))
+            label.set_va("top" if y >= 0 else "bottom")
+            box = label.get_window_extent(renderer)
+        if any(boxes_overlap(box, k) for k in kept_boxes):
+            label.remove()
+            continue
+        kept_boxes.append(box)
+        kept.append(label)
+    return kept
+
+
+def unit_label(key: str, lang: str) -> str:
+    """An axis name saying the unit: "điểm", "%", "điểm (0–1)"."""
+    from analysis import indicators
+    from analysis.briefing.labels import t
+
+    ind = indicators.catalogue().get(key)
+    if ind is None:
+        return ""
+    if ind.unit == "percent":
+        return t("axis_percent", lang)
+    if ind.unit == "score":
+        return t("axis_score_0_1", lang) if ind.max is not None and ind.max <= 1 else t("axis_score", lang)
+    return t(f"axis_{ind.unit}", lang) if ind.unit in ("rank", "count") else ""

@@ -24,20 +24,24 @@ def is_nan(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def fmt_value(value: float | None, key: str, lang: str, with_unit: bool = True) -> str:
-    """A value formatted for the reader: 90,2 % / 90.2%, 65,40 điểm / 65.40 points, 1.234 / 1,234."""
+def fmt_value(
+    value: float | None, key: str, lang: str, with_unit: bool = True, precision: int | None = None
+) -> str:
+    """A value formatted for the reader: 90,2 % / 90.2%, 65,40 điểm / 65.40 points, 1.234 / 1,234.
+
+    `precision`: the digits the source wrote (the figure model's column), else the catalogue's."""
     if is_nan(value):
         return "—"
     value = float(value)
     ind = indicators.catalogue().get(key)
     unit = ind.unit if ind else ""
     if unit == "percent":
-        return format_percent(value, lang, 1)
+        return format_percent(value, lang, 1 if precision is None else precision)
     if unit == "vnd" and abs(value) >= 1e6:
         big = abs(value) >= 1e9
-        amount = format_number(value / (1e9 if big else 1e6), lang, 1)
+        amount = format_number(value / (1e9 if big else 1e6), lang, 1 if precision is None else precision)
         return t("vnd_billion" if big else "vnd_million", lang, amount=amount)
-    text = format_number(value, lang, decimals(key))
+    text = format_number(value, lang, decimals(key) if precision is None else precision)
     if with_unit and unit == "score" and not (ind.max is not None and ind.max <= 1):
         return f"{text} {t('points', lang)}"
     return text

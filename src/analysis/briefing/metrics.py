@@ -112,7 +112,10 @@ def _table(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
     memo = _frame(df)
     if memo.table is not None:
         return memo.table
-    rows = df.dropna(subset=["value"]).sort_values(["province_code", "source"], kind="stable")
+    rows = df.dropna(subset=["value"])
+    if "period_kind" in rows:  # a snapshot (as of a date) is never the year's index (issue #16)
+        rows = rows[~((rows["period_kind"] == "as_of") & rows["indicator"].isin(with_ranks(headline_keys())))]
+    rows = rows.sort_values(["province_code", "source"], kind="stable")
     table: dict[Cell, dict[str, float]] = {}
     for code, regime, year, key, value in zip(
         rows["province_code"].tolist(),

@@ -81,6 +81,8 @@ def run_reports(request: BuildRequest, builder=None, scheduler: str | None = Non
         stack.callback(executor.close)
         df = load_figures(figures_bytes, figures_path)
         pairs = select(request, df)  # unknown provinces and years outside the data fail here
+        for note in dict.fromkeys(sel.note for sel in pairs if sel.note):
+            print(note, file=sys.stderr)  # a name answered with another province says so
         stack.enter_context(procs.BuildLock(out_dir, wait=request.wait))
         if request.force and hasattr(executor, "expect"):  # every selected briefing will be built
             executor.expect(len(pairs) * len(request.langs))  # its workers boot while we plan

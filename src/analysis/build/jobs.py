@@ -58,21 +58,11 @@ class BuildRequest:
         out_dir: Path,
         **extra: Any,
     ) -> BuildRequest:
-        names = tuple(dict.fromkeys(p.strip() for p in (provinces or "").split(",") if p.strip()))
-        if (provinces or "").strip() and not names:
-            raise AnalysisError(f"--provinces: {provinces!r} names no province (use e.g. 'Nghệ An,Lào Cai')")
-        year_list: list[int] = []
-        for y in (years or "").split(","):
-            if not y.strip():
-                continue
-            try:
-                year_list.append(int(y.strip()))
-            except ValueError:
-                raise AnalysisError(f"--years: {y.strip()!r} is not a year") from None
-        lang_list = tuple(dict.fromkeys(x.strip().lower() for x in (langs or "vi").split(",") if x.strip()))
-        bad = [x for x in lang_list if x not in LANGS]
-        if bad or not lang_list:
-            raise AnalysisError(f"--lang: {','.join(bad) or langs!r} not supported (use vi, en or vi,en)")
+        from analysis import selection  # one reading of names, years and languages (CLI, Jupyter, build)
+
+        names = selection.parse_names(provinces)
+        year_list = selection.parse_years(years)
+        lang_list = selection.parse_langs(langs)
         if jobs < 0:
             raise AnalysisError(f"--jobs: {jobs} must be 0 (all cores) or more")
         return cls(
@@ -132,6 +122,15 @@ class Result:
     error: str = ""
     seconds: float = 0.0
     files: dict[str, bytes] = field(default_factory=dict)
+    notebook: str = ""  # a failed briefing's executed notebook, kept for the analyst (failed_notebook)
+
+
+FAILED_DIR = ".failed"  # <out>/.failed/<year>/<lang>/<slug>.ipynb: executed notebooks of failed briefings
+
+
+def failed_notebook(out_dir: Path, job: Job) -> Path:
+    """Where a failed briefing's executed notebook (outputs and traceback) is kept until it builds."""
+    return (Path(out_dir) / FAILED_DIR / job.rel).with_suffix(".ipynb")
 
 
 def read_figures(clean_dir: Path) -> pd.DataFrame:
@@ -163,12 +162,11 @@ def load_figures(figures_parquet: bytes, path: Path) -> pd.DataFrame:
 
 def check_years(years: Sequence[int], df: pd.DataFrame) -> None:
     """Every asked year lies within the data's years (a typo such as -5 or 1900 is not built)."""
+    from analysis.selection import check_year
+
     have = sorted({int(y) for y in df["year"].unique()})
-    first, last = have[0], have[-1]
-    bad = [y for y in years if not first <= y <= last]
-    if bad:
-        shown = ", ".join(str(y) for y in bad)
-        raise AnalysisError(f"--years: {shown} outside the data's years ({first}–{last})")
+    for year in years:
+        check_year(year, have, what="--years:")
 
 
 def data_version(figures_parquet: bytes) -> str:
@@ -194,8 +192,9 @@ def resolve(request: BuildRequest, years: Sequence[int]) -> list[Selected]:
         if request.provinces:
             found = []
             for name in request.provinces:
-                res = provinces.resolve(name, year)
-                found.append(Selected(res.province, year, res.successor_of.name if res.successor_of else ""))
+                res = provinces.validate(name, year)  # the one check: Hà Tây in 2007 is refused here
+                asked = res.successor_of.name if res.successor_of else ""
+                found.append(Selected(res.province, year, asked, provinces.explain(res) or ""))
         else:
             found = [Selected(p, year) for p in provinces.all_provinces(provinces.regime_for_year(year))]
         for sel in found:
@@ -210,6 +209,7 @@ class Selected:
     province: Any
     year: int
     asked: str = ""
+    note: str = ""  # 'Yên Bái → Lào Cai, 34 provinces from 2025-07-01' (provinces.explain)
 
     def __iter__(self):  # (province, year), as before
         return iter((self.province, self.year))

@@ -70,14 +70,21 @@ def _key(row: dict[str, str], path: Path, n: int) -> tuple[str, int, int]:
         ) from None
 
 
+# Columns of a decisions file that, when filled, correct what the extractor proposed (the analyst's
+# review: "this 98,55 % is the benefit-by-account share", "51 tasks cover 2022-2025").
+CORRECTABLE = ("indicator", "province", "year", "qualifier", "precision", "period", "note")
+
+
 def apply_decisions(rows: list[dict[str, str]], decisions: list[dict[str, str]], path: Path) -> list[str]:
-    """Set `accept` from a decisions file (source, start, end, accept); warns of unmatched decisions."""
+    """Set `accept` (and any filled CORRECTABLE cell) from a decisions file (source, start, end, accept);
+    warns of unmatched decisions."""
     by_key = {_key(r, path, i + 2): r for i, r in enumerate(rows)}
     warnings = []
     for i, d in enumerate(decisions):
         key = _key(d, path, i + 2)
         if key in by_key:
             by_key[key]["accept"] = d["accept"]
+            by_key[key].update({c: d[c] for c in CORRECTABLE if d.get(c, "").strip()})
         else:
             warnings.append(f"decision for {key[0]} chars {key[1]}-{key[2]} matches no candidate")
     return warnings
@@ -126,6 +133,8 @@ def accept_rows(rows: list[dict[str, str]], candidates_path: Path) -> AcceptResu
             left_out.append(f"{where}: unit {row['unit']!r} does not fit {ind.key} ({ind.unit})")
             continue
         note = f"extracted from {row['source']} chars {row['start']}-{row['end']}"
+        if row.get("note", "").strip():  # the analyst's word on the figure ("per year")
+            note += f"; {row['note'].strip()}"
         base = {
             "province": row["province"],
             "year": row["year"],

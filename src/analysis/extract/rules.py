@@ -80,7 +80,15 @@ _NOT_FIGURES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("doc_number", re.compile(r"(?<![\w/])\d+(?:/\d{4})?(?:[/\-][A-ZĐ][A-Za-zĐđ]*)+")),
     ("doc_number", re.compile(rf"\b(?:{_DOC_HEADS})(?:\s+số)?\s*:?\s*\d+")),
     ("doc_number", re.compile(rf"\b(?:{_DOC_HEADS.lower()})\s+số\s*:?\s*\d+", re.I)),
-    ("ordinal", re.compile(r"\b(?:thứ|lần thứ|khóa|khoá|kỳ|kì)\s+\d+", re.I)),
+    ("ordinal", re.compile(r"\b(?:thứ|lần thứ|khóa|khoá|kỳ|kì|lớp|tầng|phòng)\s+\d+", re.I)),
+    ("time", re.compile(r"(?<![\d.,/:])(?:[01]?\d|2[0-3])\s*(?::|h|giờ)\s*[0-5]\d(?!\d)", re.I)),
+    # "Sáng 17-4", "(17-4)": a day and month with a dash, no year; not a range of figures ("3-5%")
+    (
+        "date",
+        re.compile(
+            r"(?<![\d.,/\-])(?:0?[1-9]|[12]\d|3[01])-(?:0?[1-9]|1[0-2])(?![\d/\-]|\s*(?:%|phần trăm))"
+        ),
+    ),
     ("slogan", re.compile(r"[“\"‘][^”\"’\n]{1,60}[”\"’]")),
     ("slogan", re.compile(r"(?<![\d.,])\d+(?:\s*[-–]\s*\d+){2,}")),
     ("duration", re.compile(r"(?<![\w.,/])\d+\s+(?:năm|tháng|tuần|ngày|giờ|phút|quý)\b(?!\s*[/\d])", re.I)),
@@ -199,7 +207,7 @@ def _province_mentions(text: str) -> list[tuple[int, str]]:
         before = text[max(0, m.start() - 30) : m.start()]
         prev = re.search(r"(\S+)\s*$", before)
         word = prev.group(1) if prev else ""
-        if word[:1].isupper() and word not in _PROVINCE_LEADS and not re.search(r"[.:;!?]$", word):
+        if word[:1].isupper() and word not in _PROVINCE_LEADS and not re.search(r"[.,:;!?]$", word):
             continue
         found.append((m.start(), _canonical(m.group(0))))
     return found

@@ -27,6 +27,7 @@ import pandas as pd
 
 from analysis import config, indicators, provinces, publications, rulebook
 from analysis.briefing import metrics, tilemap
+from analysis.national import pagefacts
 from analysis.numbers import format_number, format_percent
 from analysis.writing import atomic_write, csv_safe
 
@@ -282,7 +283,8 @@ def _view(
     if group_only(table):
         notes.append(tilemap.label("papi_note", lang))
     if any(r["rank"].endswith("*") for r in rows):
-        notes.append(tilemap.label("rank_computed_note", lang, n=table.n))
+        held = rulebook.publisher_ranks(table.key, table.year)  # DTI ranks; we computed the rest
+        notes.append(tilemap.label("rank_computed_held" if held else "rank_computed_note", lang, n=table.n))
     if not table.grouped:
         notes.append(tilemap.label("coverage_partial", lang, n=table.n, of=table.size, year=table.year))
         pub = _publication(table)
@@ -328,16 +330,19 @@ def render_overview(
     data_version: str = "",
     langs: Iterable[str] = (),
     files: Sequence[tuple[str, str]] = DEFAULT_FILES,
+    facts: Mapping[str, Any] | None = None,
 ) -> str:
     """The overview page (HTML, no script, nothing loaded from outside); `langs`: the languages the
     overview is written in this year (the other one is linked only if it is among them); `files`:
-    (label, suffix) of the briefing files to link."""
+    (label, suffix) of the briefing files to link; `facts`: `pagefacts.facts` (sources, date…)."""
     from markupsafe import Markup
 
     regime = provinces.regime_for_year(year)
     views = [_view(t, lang, available, files) for t in tables]
     for v in views:
         v["map"] = Markup(v["map"])  # built by tilemap from escaped parts
+    facts = dict(facts or {})
+    empty = None if tables else pagefacts.empty_year(regime, year, lang, available, facts, OVERVIEW_NAME)
     other = "en" if lang == "vi" else "vi"
     labels = {
         k: tilemap.label(k, lang)
@@ -367,6 +372,8 @@ def render_overview(
         ),
         data_version=data_version,
         data_version_label=tilemap.label("data_version", lang),
+        empty=empty,
+        **pagefacts.labels(facts, lang),
     )
 
 
@@ -425,7 +432,9 @@ def write_overview(
             written.append(path)
         for lang in langs:
             path = overview_path(out_dir, year, lang)
-            atomic_write(path, render_overview(tables, year, lang, available, data_version, langs, files))
+            facts = pagefacts.facts(df, tables, year, lang, index_keys)
+            page = render_overview(tables, year, lang, available, data_version, langs, files, facts)
+            atomic_write(path, page)
             written.append(path)
     return written
 

@@ -35,6 +35,8 @@ COLUMNS = [
     "value",
     "unit",
     "qualifier",
+    "precision",
+    "period",
     "rank",
     "rank_of",
     "rank_kind",
@@ -102,11 +104,14 @@ def takeaway_frame(
                 "value": float(r.value),
                 "unit": str(r.unit),
                 "qualifier": str(getattr(r, "qualifier", "") or ""),
+                # what the source wrote: digits after the separator, the period (else the year)
+                "precision": getattr(r, "precision", None),
+                "period": str(getattr(r, "period", "") or year),
                 "rank": rank,
                 "rank_of": of,
                 "rank_kind": kind,
                 "source": str(r.source or ""),
-                "citation": cit.text() if cit else "",
+                "citation": cit.text(lang) if cit else "",
                 "url": cit.url if cit else "",
                 "note": str(getattr(r, "note", "") or ""),
             }
@@ -116,8 +121,8 @@ def takeaway_frame(
     frame["_o"] = frame["indicator"].map(order).fillna(len(order))
     frame["_r"] = (frame["regime"] != regime).astype(int)  # the province's own regime first
     frame = frame.sort_values(["_r", "province_code", "_o", "year"], kind="stable").drop(columns=["_o", "_r"])
-    for col in ("rank", "rank_of"):
-        frame[col] = frame[col].astype("Int64")
+    for col in ("rank", "rank_of", "precision"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")
     return frame.reset_index(drop=True)
 
 

@@ -19,6 +19,7 @@ Pure functions over plain {province code: value} maps: no frames, no I/O beyond 
 from __future__ import annotations
 
 import csv
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -153,13 +154,14 @@ def ranks(
     out: dict[str, Rank] = {}
     for code, r in pub.items():
         out[code] = Rank(round(float(r)), n_base, PUBLISHED)
-    scored = sorted(values.values(), reverse=hib)
+    asc = sorted(float(v) for v in values.values())
     anchors = [(float(values[c]), round(float(pub[c]))) for c in pub if c in values]
-    for code, value in values.items():
+    for code, raw in values.items():
+        value = float(raw)
         if code in out:
             continue
-        if whole:
-            better = sum(1 for v in scored if _better(v, value, hib))
+        if whole:  # ties share the better rank ("min")
+            better = len(asc) - bisect_right(asc, value) if hib else bisect_left(asc, value)
             out[code] = Rank(better + 1, len(values), COMPUTED)
             continue
         above = [r for v, r in anchors if _better(v, value, hib)]

@@ -70,7 +70,8 @@ def table(result: Distribution) -> pd.DataFrame:
 
 
 def render(result: Distribution, ctx: Context) -> list:
-    """The heading, one sentence on how to read it, and the figure; nothing without an index to draw."""
+    """The heading, the figure, then one sentence on how to read it (heading and figure adjacent, so
+    print keeps them on one page: a note between them let the heading strand at a page foot)."""
     if result.table.empty:
         return []
     from analysis.briefing import draw
@@ -80,8 +81,8 @@ def render(result: Distribution, ctx: Context) -> list:
     svg = distribution_svg(result, ctx.lang, ctx.display_name)
     return [
         heading(2, title),
-        f'<p class="note">{esc(note)}</p>',
         draw.SvgFigure(svg, NAME, f"{title} — {ctx.display_name}"),
+        f'<p class="note">{esc(note)}</p>',
     ]
 
 
@@ -99,16 +100,18 @@ def distribution_svg(result: Distribution, lang: str, province: str) -> str:
         for ax, key in zip(axes, keys, strict=True):
             part = result.table[result.table["indicator"] == key]
             others = part[~part["highlight"]]
-            sns.boxplot(
-                x=part["value"],
-                ax=ax,
-                width=0.55,
-                whis=(0, 100),  # the whiskers span every province: the dots show them all
-                color="#eef1f4",
-                linecolor=draw.MUTED,
-                linewidth=0.8,
-                fliersize=0,
-            )
+            with warnings.catch_warnings():  # seaborn 0.13.2 calls bxp(vert=...), deprecated in mpl 3.11
+                warnings.filterwarnings("ignore", "vert: bool was deprecated", DeprecationWarning)
+                sns.boxplot(
+                    x=part["value"],
+                    ax=ax,
+                    width=0.55,
+                    whis=(0, 100),  # the whiskers span every province: the dots show them all
+                    color="#eef1f4",
+                    linecolor=draw.MUTED,
+                    linewidth=0.8,
+                    fliersize=0,
+                )
             with warnings.catch_warnings():  # a crowded swarm overlaps a few dots: fine here
                 warnings.simplefilter("ignore", UserWarning)
                 sns.swarmplot(x=others["value"], ax=ax, color="#7d8893", size=2.8)

@@ -228,7 +228,9 @@ def _note(f: IndexFigure, ctx: Context) -> str:
         parts.append(esc(status_text(f.status, f.key, ctx.year, f.top_n, ctx.lang)))
     else:
         published = publications.publication(f.key, f.year)
-        if published is not None and published.released == "top_n":  # top-N membership is the fact
+        rank = f.rank.rank if f.rank is not None else None
+        outside = rank is not None and published is not None and published.top_n and rank > published.top_n
+        if published is not None and published.released == "top_n" and not outside:  # membership is the fact
             parts.append(esc(t("status_in_top_n", ctx.lang, n=published.top_n, year=f.year)))
     return "; ".join(parts)
 
@@ -283,15 +285,19 @@ def html(result: Headline, ctx: Context) -> str:
                 (_note(f, ctx), False),
             ]
         )
+    groups: dict[str, list[str]] = {}  # indices with the same status share one row (a shorter table)
     for m in result.missing:
+        said = status_text(m.status, m.key, m.year, m.top_n, lang)
+        groups.setdefault(said, []).append(index_name(m.key, lang))
+    for said, names in groups.items():
         body.append(
             [
-                (esc(index_name(m.key, lang)), False),
+                (esc(", ".join(names)), False),
                 ("—", True),
                 ("—", True),
                 ("", False),
                 ("—", True),
-                (esc(status_text(m.status, m.key, m.year, m.top_n, lang)), False),
+                (esc(said), False),
             ]
         )
     out.append(html_table(head, body, "cchc-headline"))

@@ -12,6 +12,7 @@ sections it reports on (headline, sub-indices, trend, online), whose sources it 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -153,14 +154,27 @@ def citations() -> Citations:
     return Citations.load(config.RAW_DIR)
 
 
-def source_items(sources: Iterable[SourceLine]) -> str:
-    """Condensed source lines as a list; a line's address becomes its link (escaped like any data)."""
+VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
+
+
+def source_items(sources: Iterable[SourceLine], lang: str = "vi") -> str:
+    """Condensed source lines as a list; a line's address becomes its link (escaped like any data).
+
+    A copy of a publisher's table says so, with both addresses; in an English briefing a name we
+    only have in Vietnamese stays as written, marked as the original (lang="vi")."""
     items = []
     for s in sources:
+        text = esc(s.text)
+        if lang == "en" and VIETNAMESE.search(s.text):
+            text = f'<span lang="vi">{text}</span> <small>({esc(t("original_vi", lang))})</small>'
         if s.url.startswith(("http://", "https://")):
-            items.append(f'<li><a href="{esc(s.url)}">{esc(s.text)}</a></li>')
-        else:
-            items.append(f"<li>{esc(s.text)}</li>")
+            text = f'<a href="{esc(s.url)}">{text}</a>'
+        if s.original_url.startswith(("http://", "https://")):
+            copy = t("copy_of", lang, site=s.original_url)
+            text += (
+                f' <small>({esc(copy)}: <a href="{esc(s.original_url)}">{esc(s.original_url)}</a>)</small>'
+            )
+        items.append(f"<li>{text}</li>")
     return f'<ul class="cchc-sources">{"".join(items)}</ul>'
 
 
@@ -188,9 +202,9 @@ def html(result: DataNotes, ctx: Context) -> str:
     lis = "".join(f"<li>{esc(s)}</li>" for s in items if s)
     out = heading(2, t("notes", lang)) + f'<ul class="cchc-notes">{lis}</ul>'
     if n.sources:
-        out += heading(3, t("sources", lang)) + source_items(n.sources)
+        out += heading(3, t("sources", lang)) + source_items(n.sources, lang)
     if n.comparison_sources:
-        out += heading(3, t("comparison_sources", lang)) + source_items(n.comparison_sources)
+        out += heading(3, t("comparison_sources", lang)) + source_items(n.comparison_sources, lang)
     # The build writes the figures as <slug>.csv beside the HTML and PDF (analysis.national.takeaway).
     slug = provinces.get(ctx.scope.code, ctx.scope.regime).slug
     link = f'<a href="{esc(slug)}.csv">{esc(slug)}.csv</a>'

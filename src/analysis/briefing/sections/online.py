@@ -52,7 +52,8 @@ def online(df: pd.DataFrame, ctx: Context, with_targets: bool = True) -> pd.Data
     own = rows(df, ctx).dropna(subset=["value"]).drop_duplicates("indicator")
     order = {k: i for i, k in enumerate(keys)}
     out = own.assign(_o=own["indicator"].map(order)).sort_values("_o")
-    out = out[["indicator", "value", "unit", "qualifier", "source"]].reset_index(drop=True)
+    model = [c for c in ("precision", "period", "period_kind") if c in out]  # the figure model's columns
+    out = out[["indicator", "value", "unit", "qualifier", "source", *model]].reset_index(drop=True)
     vals = dict(zip(out["indicator"], out["value"], strict=True))
     done_of = {}
     for done, total, not_done in TASK_PAIRS:
@@ -63,6 +64,9 @@ def online(df: pd.DataFrame, ctx: Context, with_targets: bool = True) -> pd.Data
             done_of[done] = assigned
             # the assigned total is now read as "done of assigned": no separate row repeating it
             out = out[~out["indicator"].isin([total, not_done])]
+        elif not_done in vals and assigned:  # only the shortfall is given: "13/53", as plainly
+            done_of[not_done] = assigned
+            out = out[out["indicator"] != total]
     out = out.reset_index(drop=True)
     out["done_of"] = out["indicator"].map(done_of).astype("Float64")
     found = [
@@ -92,10 +96,26 @@ def table(result: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
+QUALIFIED = ("about", "nearly", "over", "under", "approx")
+
+
+def period_text(r: object, lang: str) -> str:
+    """A figure's period when it is not simply its year: "(giai đoạn 2022–2025)", "(as of 2024-01-22)"."""
+    kind, period = str(getattr(r, "period_kind", "year") or "year"), str(getattr(r, "period", "") or "")
+    if kind in ("year", "nan", "") or not period or period == "nan":
+        return ""
+    if kind == "as_of":
+        y, m, d = period.split("-")
+        return t("period_as_of", lang, date=f"{d}/{m}/{y}" if lang == "vi" else period)
+    return t("period_of", lang, period=period.replace("-", "–") if kind == "span" else period)
+
+
 def value_text(r: object, lang: str) -> str:
-    """An online-services value as read aloud: qualifier, value, and "done of assigned" for tasks."""
-    value = fmt_value(r.value, r.indicator, lang)
-    if r.qualifier in ("over", "under", "about", "nearly", "approx"):
+    """An online-services value as its source gave it: qualifier word, the source's precision, the
+    period when it is not the year, and "done of assigned" for tasks."""
+    precision = getattr(r, "precision", None)
+    value = fmt_value(r.value, r.indicator, lang, precision=None if pd.isna(precision) else int(precision))
+    if r.qualifier in QUALIFIED:
         value = f"{t(r.qualifier, lang)} {value}"
     if not pd.isna(r.done_of):
         share = format_percent(100 * float(r.value) / float(r.done_of), lang, 1)
@@ -106,7 +126,8 @@ def value_text(r: object, lang: str) -> str:
             total=format_number(float(r.done_of), lang, 0),
             share=share,
         )
-    return value
+    period = period_text(r, lang)
+    return f"{value} {period}" if period else value
 
 
 def sentences(result: pd.DataFrame, lang: str, limit: int = 3) -> list[str]:
@@ -125,13 +146,13 @@ def sentences(result: pd.DataFrame, lang: str, limit: int = 3) -> list[str]:
     return out
 
 
-def cited(source: str) -> str:
+def cited(source: str, lang: str = "vi") -> str:
     """A figure's source as its citation (publisher, title, date from provenance), linked when known;
     a report text's figures cite the article, not our file name."""
     from analysis.briefing.sections.notes import citations
 
     cit = citations().cite(str(source))
-    text = esc(cit.short() or source)
+    text = esc(cit.short(lang) or source)
     return f'<a href="{esc(cit.url)}">{text}</a>' if cit.url.startswith(("http://", "https://")) else text
 
 
@@ -164,7 +185,7 @@ def html(result: pd.DataFrame, ctx: Context) -> str:
                 (esc(value_text(r, lang)), True),
                 (esc(target), True),
                 (esc(set_by) + link + note, False),
-                (f"<small>{cited(r.source)}</small>", False),
+                (f"<small>{cited(r.source, lang)}</small>", False),
             ]
         )
     out.append(html_table(head, body, "cchc-online"))
@@ -196,7 +217,7 @@ def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
             label = f"{index_name(r.indicator, lang, short=False)} ({r.value:.0f}/{r.done_of:.0f})"
             bars.append((label, 100 * float(r.value) / float(r.done_of), None, ""))
         elif ind is not None and ind.unit == "percent":
-            qual = r.qualifier if r.qualifier in ("over", "under", "approx") else ""
+            qual = r.qualifier if r.qualifier in QUALIFIED else ""
             bars.append((index_name(r.indicator, lang, short=False), float(r.value), r.target, qual))
     if not bars:
         return None

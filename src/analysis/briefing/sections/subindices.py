@@ -174,7 +174,10 @@ def family_html(sub: SubindexResult, lang: str, regime: str = "63") -> str:
                 ),
             ]
         )
-    return heading(3, f"{index_name(sub.family, lang)} {sub.year}") + html_table(head, body, "cchc-subindex")
+    out = heading(3, f"{index_name(sub.family, lang)} {sub.year}") + html_table(head, body, "cchc-subindex")
+    if (sub.table["rank_kind"] == rulebook.COMPUTED).any() or sub.table["rank"].isna().any():
+        out += f'<p class="note">{esc(t("subindex_ranks_note", lang))}</p>'
+    return out
 
 
 def sentence(sub: SubindexResult, lang: str) -> str:

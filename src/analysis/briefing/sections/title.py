@@ -10,10 +10,12 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from analysis import indicators, rulebook
+from analysis import config, indicators, provinces, rulebook
+from analysis.briefing import metrics
 from analysis.briefing.context import Context
 from analysis.briefing.fmt import decimals, fmt_rank, fmt_value, heading
 from analysis.briefing.labels import briefing_title, esc, index_name, join_names, t
+from analysis.briefing.scope import province_name
 from analysis.briefing.sections import online as online_section
 from analysis.briefing.sections import subindices as subindex_section
 from analysis.briefing.sections.headline import IndexFigure, rank_move
@@ -62,6 +64,43 @@ def _target(f: IndexFigure) -> rulebook.Target | None:
     return rulebook.target_for(f.key, indicators.get(f.key).unit, f.year)
 
 
+def merger_lead(ctx: Context, figures: list[IndexFigure]) -> list[str]:
+    """The headline sentences, the 2025 merger told first where it matters.
+
+    A 2024 briefing of a province that merges on 2025-07-01 says so before its figures; a briefing
+    of one of the 34 leads with the new province (its own figures, then what is not yet published
+    for it), then the former provinces' latest figures."""
+    lang, s = ctx.lang, ctx.scope
+    out: list[str] = []
+    if s.regime == "63" and ctx.year == config.MERGER_YEAR - 1:
+        new = provinces.successor(provinces.get(s.code, s.regime))
+        parts = provinces.predecessors(new) if new.regime == "34" else []
+        if len(parts) > 1:
+            names = join_names([province_name(p, lang) for p in parts], lang)
+            new_name = province_name(new, lang)
+            out.append(t("merger_ahead", lang, names=names, successor=new_name, name=ctx.display_name))
+        return out + [headline_sentence(f, lang, _target(f)) for f in figures]
+    if s.regime != "34":
+        return [headline_sentence(f, lang, _target(f)) for f in figures]
+    parts = [p.name for p in s.predecessors]  # named in the briefing's language (scope_for)
+    if len(parts) > 1:
+        out.append(t("merger_lead", lang, name=ctx.display_name, parts=join_names(parts, lang)))
+    else:
+        out.append(t("merger_same_lead", lang, name=ctx.display_name))
+    own = [f for f in figures if not f.earlier and not f.member]
+    out += [headline_sentence(f, lang, _target(f)) for f in own]
+    shown = {f.key for f in own}
+    missing = [k for k in metrics.headline_keys() if k not in shown]
+    if missing:
+        keys = ", ".join(index_name(k, lang) for k in missing)
+        out.append(t("not_yet_published", lang, year=ctx.year, name=ctx.display_name, keys=keys))
+    older = [f for f in figures if f not in own]
+    if older:
+        out.append(t("former_figures", lang))
+        out += [headline_sentence(f, lang, _target(f)) for f in older]
+    return out
+
+
 def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object]) -> list[str]:
     """The summary's sentences: what stands out, nothing generic."""
     lang, figures, trend = ctx.lang, needs["headline"], needs["trend"]
@@ -72,17 +111,25 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object]) -> list
         merged = ctx.scope.merged and not trend.empty
         key = "no_data_merged" if merged else "no_data"
         out.append(t(key, lang, name=ctx.display_name, year=ctx.year))
-    out += [headline_sentence(f, lang, _target(f)) for f in figures]
+    out += merger_lead(ctx, figures)
     out += [subindex_section.sentence(s, lang) for s in needs["subindices"]]
     out += online_section.sentences(needs["online"], lang)
-    if ctx.scope.merged and len(ctx.scope.predecessors) > 1:
-        names = join_names([p.name for p in ctx.scope.predecessors], lang)
-        out.append(t("history_of", lang, names=names) + ".")
     return out
 
 
 def table(result: list[str]) -> pd.DataFrame:
     return pd.DataFrame({"sentence": result})
+
+
+def stamp(lang: str) -> str:
+    """The build date (CCHC_BUILD_DATE, else today) and the data's cut-off (the sidecars' latest read)."""
+    import datetime
+    import os
+
+    from analysis.briefing.sections.notes import citations
+
+    built = os.environ.get("CCHC_BUILD_DATE") or datetime.date.today().isoformat()
+    return t("stamp", lang, built=built, cutoff=citations().cutoff() or "—")
 
 
 def html(result: list[str], ctx: Context) -> str:
@@ -92,6 +139,7 @@ def html(result: list[str], ctx: Context) -> str:
     return (
         f'<h1 class="cchc-title">{esc(title)}</h1>'
         f'<p class="muted">{esc(t("year", ctx.lang))}: {ctx.year}{region}</p>'
+        f'<p class="muted cchc-stamp">{esc(stamp(ctx.lang))}</p>'
         f'{heading(2, t("summary", ctx.lang))}<ul class="cchc-summary">{items}</ul>'
     )
 

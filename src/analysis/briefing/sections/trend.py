@@ -12,10 +12,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from analysis import rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
 from analysis.briefing.fmt import heading
-from analysis.briefing.labels import index_name, t
+from analysis.briefing.labels import esc, index_name, t
 
 NAME = "trend"
 NEEDS: tuple[str, ...] = ()
@@ -98,69 +99,115 @@ def render(result: pd.DataFrame, ctx: Context) -> list:
     from analysis.briefing import draw
 
     title = t("trend", ctx.lang)
-    svg = trend_svg(result, ctx.lang)
-    return [heading(2, title), draw.SvgFigure(svg, NAME, f"{title} — {ctx.display_name}")]
+    drawn, single = split_single(result)
+    out: list = [heading(2, title)]
+    if not drawn.empty:
+        svg = trend_svg(drawn, ctx.lang)
+        out.append(draw.SvgFigure(svg, NAME, f"{title} — {ctx.display_name}"))
+    for part in single:
+        several = part["series"].nunique() > 1
+        for _, r in part.iterrows():
+            out.append(f'<p class="note">{esc(single_sentence(r, ctx.lang, several))}</p>')
+    return out
+
+
+def split_single(trend: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """The indices with two or more years (drawn), and those with one (a sentence, not a one-dot chart)."""
+    years = trend.groupby("indicator")["year"].nunique()
+    one = [k for k in years.index if years[k] < 2]
+    return trend[~trend["indicator"].isin(one)], [trend[trend["indicator"] == k] for k in one]
+
+
+def single_sentence(r: pd.Series, lang: str, named: bool = False) -> str:
+    """A one-point series in words: the index, its only year, value and rank."""
+    from analysis.briefing.fmt import fmt_value
+
+    rank = ""
+    if not pd.isna(r["rank"]):
+        rank = f"; {int(r['rank'])}/{int(r['of'])}{'' if r['rank_kind'] == rulebook.PUBLISHED else '*'}"
+    value = fmt_value(None if pd.isna(r["value"]) else float(r["value"]), str(r["indicator"]), lang)
+    return t(
+        "trend_one_point",
+        lang,
+        index=index_name(str(r["indicator"]), lang),
+        year=int(r["year"]),
+        value=value,
+        rank=rank,
+    )
 
 
 def trend_svg(trend: pd.DataFrame, lang: str) -> str:
-    """One small panel per index: value by year (rank written at each point), national median dashed.
+    """The trend figure as SVG (see `trend_figure`)."""
+    from analysis.briefing import draw
+
+    with draw.style():
+        return draw.to_svg(trend_figure(trend, lang))
+
+
+def trend_figure(trend: pd.DataFrame, lang: str):
+    """One small panel per index: value by year (ranks written where they fit), national median
+    dashed, the axis naming its unit; a missing year is a gap in the line.
 
     A merged province's history is one line per former province, each named; never an average.
+    Rank labels never overlap each other or the method-change label (`draw.declutter`).
     """
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     from analysis.briefing import draw
 
-    with draw.style():
-        keys = list(dict.fromkeys(trend["indicator"]))
-        ncols = 1 if len(keys) == 1 else 2
-        nrows = -(-len(keys) // ncols)
-        legend_rows = -(-(trend["series"].nunique() + 1) // 4)
-        top = 0.45 + 0.22 * legend_rows
-        fig = draw.figure(2.1 * nrows + top)
-        draw.margins(fig, left=0.6, right=0.15, top=top, bottom=0.35, hspace=0.55, wspace=0.28)
-        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-        trend = trend.assign(series=_series_labels(trend, lang))
-        series = list(dict.fromkeys(trend["series"]))
-        style = {
-            s: (draw.SERIES_STYLES[i % 4], draw.SERIES_MARKERS[i % 5], draw.SERIES_COLOURS[i % 5])
-            for i, s in enumerate(series)
-        }
-        for ax, key in zip(axes, keys, strict=False):
-            part = trend[trend["indicator"] == key]
-            med = part.dropna(subset=["median"]).drop_duplicates(["regime", "year"]).sort_values("year")
-            for _group, m in med.groupby(["regime", "comparable"]):
+    # callers hold draw.style()
+    keys = list(dict.fromkeys(trend["indicator"]))
+    ncols = 1 if len(keys) == 1 else 2
+    nrows = -(-len(keys) // ncols)
+    legend_rows = -(-(trend["series"].nunique() + 1) // 4)
+    top = 0.45 + 0.22 * legend_rows
+    fig = draw.figure(2.1 * nrows + top)
+    draw.margins(fig, left=0.75, right=0.15, top=top, bottom=0.35, hspace=0.55, wspace=0.36)
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    trend = trend.assign(series=_series_labels(trend, lang))
+    series = list(dict.fromkeys(trend["series"]))
+    style = {
+        s: (draw.SERIES_STYLES[i % 4], draw.SERIES_MARKERS[i % 5], draw.SERIES_COLOURS[i % 5])
+        for i, s in enumerate(series)
+    }
+    fixed, labels = [], []
+    for ax, key in zip(axes, keys, strict=False):
+        part = trend[trend["indicator"] == key]
+        med = part.dropna(subset=["median"]).drop_duplicates(["regime", "year"]).sort_values("year")
+        for _group, m in med.groupby(["regime", "comparable"]):
+            ax.plot(
+                m["year"],
+                m["median"],
+                color=draw.MEDIAN,
+                linestyle="--",
+                linewidth=0.9,
+                marker="_",
+                markersize=12,
+                zorder=1,
+            )
+        several = part["series"].nunique() > 1
+        for k, (name, s) in enumerate(part.groupby("series", sort=False)):
+            s = s.sort_values("year")
+            ls, mk, colour = style[name]
+            below = k % 2 == 1  # alternate rank labels above/below so several series stay legible
+            # a method break (PAPI 2018) splits the line: the two sides are not one series
+            for _ok, seg in s.groupby("comparable", sort=False):
+                seg = with_gaps(seg)  # a missing year is a gap, not a bridge
                 ax.plot(
-                    m["year"],
-                    m["median"],
-                    color=draw.MEDIAN,
-                    linestyle="--",
-                    linewidth=0.9,
-                    marker="_",
-                    markersize=12,
-                    zorder=1,
+                    seg["year"],
+                    seg["value"],
+                    color=colour,
+                    linestyle=ls,
+                    marker=mk,
+                    markersize=4,
+                    zorder=3,
                 )
-            several = part["series"].nunique() > 1
-            for k, (name, s) in enumerate(part.groupby("series", sort=False)):
-                s = s.sort_values("year")
-                ls, mk, colour = style[name]
-                below = k % 2 == 1  # alternate rank labels above/below so several series stay legible
-                # a method break (PAPI 2018) splits the line: the two sides are not one series
-                for _ok, seg in s.groupby("comparable", sort=False):
-                    seg = with_gaps(seg)  # a missing year is a gap, not a bridge
-                    ax.plot(
-                        seg["year"],
-                        seg["value"],
-                        color=colour,
-                        linestyle=ls,
-                        marker=mk,
-                        markersize=4,
-                        zorder=3,
-                    )
-                for r in _rank_points(s, last_only=several):
+            for r in _rank_points(s, last_only=several):
+                mark = "" if r.rank_kind == rulebook.PUBLISHED else "*"  # * computed, as in tables
+                labels.append(
                     ax.annotate(
-                        f"{int(r.rank)}/{int(r.of)}{'' if r.rank_given else '*'}",  # * computed, as in tables
+                        f"{int(r.rank)}/{int(r.of)}{mark}",
                         (r.year, r.value),
                         xytext=(0, -6 if below else 5),
                         textcoords="offset points",
@@ -169,8 +216,10 @@ def trend_svg(trend: pd.DataFrame, lang: str) -> str:
                         fontsize=7,
                         color=colour if several else draw.MUTED,
                     )
-            if key == "papi" and not part["comparable"].all():
-                ax.axvline(2017.5, color=draw.MUTED, linestyle=":", linewidth=0.9)
+                )
+        if key == "papi" and not part["comparable"].all():
+            ax.axvline(2017.5, color=draw.MUTED, linestyle=":", linewidth=0.9)
+            fixed.append(
                 ax.text(
                     2017.5,
                     0.03,
@@ -182,30 +231,34 @@ def trend_svg(trend: pd.DataFrame, lang: str) -> str:
                     fontsize=7,
                     color=draw.MUTED,
                 )
-            years = sorted(part["year"].unique())
-            if max(years) - min(years) <= 6:
-                ax.set_xticks(years)
-            else:  # a long series: a few round years, not one crowded label per year
-                ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(round(x))))
-            span = max(years) - min(years)
-            pad = max(0.5, (3 - span) / 2)  # a one- or two-year panel still gets room for its labels
-            ax.set_xlim(min(years) - pad, max(years) + pad)
-            ax.margins(y=0.25)
-            ax.yaxis.set_major_formatter(draw.fmt_axis(key, lang))
-            ax.grid(axis="y", color="#e3e7ec", linewidth=0.6)
-            ax.set_title(index_name(key, lang))
-        for ax in axes[len(keys) :]:
-            ax.set_visible(False)
-        handles = [
-            Line2D(
-                [], [], color=style[s][2], linestyle=style[s][0], marker=style[s][1], markersize=4, label=s
             )
-            for s in series
-        ]
-        handles.append(Line2D([], [], color=draw.MEDIAN, linestyle="--", label=t("national_median", lang)))
-        fig.legend(handles=handles, loc="upper center", ncols=min(len(handles), 4), frameon=False)
-        return draw.to_svg(fig)
+        years = sorted(part["year"].unique())
+        if max(years) - min(years) <= 6:
+            ax.set_xticks(years)
+        else:  # a long series: a few round years, not one crowded label per year
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(round(x))))
+        span = max(years) - min(years)
+        pad = max(0.5, (3 - span) / 2)  # a one- or two-year panel still gets room for its labels
+        ax.set_xlim(min(years) - pad, max(years) + pad)
+        ax.margins(y=0.25)
+        ax.yaxis.set_major_formatter(draw.fmt_axis(key, lang))
+        ax.set_ylabel(draw.unit_label(key, lang), fontsize=7.5, color=draw.MUTED)
+        ax.grid(axis="y", color="#e3e7ec", linewidth=0.6)
+        ax.set_title(index_name(key, lang))
+    for ax in axes[len(keys) :]:
+        ax.set_visible(False)
+    handles = [
+        Line2D([], [], color=style[s][2], linestyle=style[s][0], marker=style[s][1], markersize=4, label=s)
+        for s in series
+    ]
+    handles.append(Line2D([], [], color=draw.MEDIAN, linestyle="--", label=t("national_median", lang)))
+    fig.legend(handles=handles, loc="upper center", ncols=min(len(handles), 4), frameon=False)
+    # the latest points' ranks first: when two labels collide, the older one gives way
+    labels.sort(key=lambda a: -a.xy[0])
+    fixed += [a.yaxis.label for a in axes] + [a.title for a in axes]
+    draw.declutter(fig, fixed, labels)
+    return fig
 
 
 def with_gaps(seg: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,370 @@
+"""`analysis audit`: every briefing of every year, checked against the rule book (issue #16).
+
+For each year (2005–2025 by default), each province of that year's regime (63, or 34 from 2025)
+and each language, the briefing's sections are computed (their results, not their HTML files) and
+checked against the rule book's invariants:
+
+- rank_kind_base: each rank says whether it is published (and then has the publisher's base for
+  that year) or computed (and then only over the complete ranked set);
+- change_like: each change of rank compares two ranks of the same kind and base, of an index its
+  publisher ranks, without a method break between; each change in points has no break either;
+- year_true: nothing dated after the briefing's year (figures, trend points, previous years,
+  target decisions, cited years);
+- figure_meaning: a qualified figure (over, about, nearly, under) keeps its word, a figure of a
+  period other than its year says its period, and is printed at the source's precision;
+- targets_match: a target is shown only against the figure it measures (`rulebook.why_not`);
+- language: the text of the briefing's sections has no word of the other language
+  (`data/other_language_words.csv`); a Vietnamese original title in an English briefing is marked;
+- same_rank: the overview, the briefing's headline and its CSV give the same rank for a figure.
+
+The sections are computed on the whole clean table (as `analysis.briefing.core.compute` does on
+their declared rows, which the section tests hold equal); violations are printed per rule.
+"""
+
+from __future__ import annotations
+
+import csv
+import html as html_lib
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis import config, provinces, rulebook
+from analysis.briefing import core, metrics, sections
+from analysis.briefing.context import Context, make_context
+from analysis.briefing.labels import t
+from analysis.errors import AnalysisError
+
+RULES: dict[str, str] = {
+    "rank_kind_base": "each rank has its kind and base",
+    "change_like": "each change compares like with like",
+    "year_true": "nothing dated after the briefing's year",
+    "figure_meaning": "qualifier, period and precision kept",
+    "targets_match": "targets match their figure",
+    "language": "no words of the other language",
+    "same_rank": "overview, briefing and CSV give the same rank",
+}
+FIRST_YEAR, LAST_YEAR = 2005, 2025
+LANGS = ("vi", "en")
+# the text sections the language rule reads (their HTML without figures)
+TEXT_SECTIONS = ("title", "headline", "papi", "online", "notes")
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    where: str  # "2024/vi/lao-cai"
+    what: str
+
+    def line(self) -> str:
+        return f"{self.where}: {self.what}"
+
+
+# ------------------------------------------------------------------------------------------ computing
+
+
+def results(df: pd.DataFrame, ctx: Context, skip: Iterable[str] = ()) -> dict[str, Any]:
+    """Every section's computed result for one briefing (but `skip`: sections no rule reads again)."""
+    out: dict[str, Any] = {}
+    for m in sections.compute_order():
+        if m.NAME not in skip:
+            out[m.NAME] = m.compute(df, ctx, {n: out[n] for n in m.NEEDS})
+    return out
+
+
+# Sections whose results do not depend on the language: checked in the first language only.
+ONCE = ("ranking", "map", "distribution")
+
+
+# ------------------------------------------------------------------------------------------ ranks
+
+
+def _rank_problem(key: str, year: int, rank: rulebook.Rank) -> str:
+    """'' when the rank obeys the rule book, else what is wrong with it."""
+    if rank.rank is None:
+        return ""
+    if rank.kind not in rulebook.KINDS:
+        return f"{key} {year}: rank {rank.rank} has no kind"
+    if rank.kind == rulebook.PUBLISHED:
+        if not rulebook.publisher_ranks(key, year):
+            return f"{key} {year}: rank {rank.rank} called published, but the publisher ranks nobody"
+        base = rulebook.base(key, year)
+        if rank.of is None or rank.of != base:
+            return f"{key} {year}: published rank {rank.rank}/{rank.of}, the publisher ranked {base}"
+    elif rank.of is None or not rulebook.complete(key, year, rank.of):
+        return f"{key} {year}: rank {rank.rank}/{rank.of} computed from an incomplete set"
+    return ""
+
+
+def _opt(x: object) -> int | None:
+    return None if x is None or pd.isna(x) else int(x)
+
+
+def check_ranks(res: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for f in res["headline"]:
+        if p := _rank_problem(f.key, f.year, f.rank):
+            yield "rank_kind_base", "headline " + p
+        if f.prev_rank is not None and f.prev_year is not None:
+            if f.rank_change is not None:
+                a, b = f.prev_rank, f.rank
+                if a.kind != b.kind or a.of != b.of or not rulebook.publisher_ranks(f.key, f.year):
+                    yield "change_like", f"{f.key}: {a.rank}/{a.of} {a.kind} vs {b.rank}/{b.of} {b.kind}"
+            if f.rank_change is not None and not rulebook.comparable_years(f.key, f.prev_year, f.year):
+                yield "change_like", f"{f.key}: rank change across a method break {f.prev_year}–{f.year}"
+            if f.change is not None and not rulebook.comparable_years(f.key, f.prev_year, f.year):
+                yield "change_like", f"{f.key}: change in points across a method break"
+    trend = res["trend"]
+    for r in trend.itertuples(index=False):
+        rank = rulebook.Rank(_opt(r.rank), _opt(r.of), str(r.rank_kind or ""))
+        if p := _rank_problem(str(r.indicator), int(r.year), rank):
+            yield "rank_kind_base", "trend " + p
+    ranking = res["ranking"]
+    if ranking.key is not None and not ranking.table.empty:
+        for r in ranking.table.itertuples(index=False):
+            rank = rulebook.Rank(_opt(r.rank), _opt(r.rank_n), str(r.rank_kind or ""))
+            if p := _rank_problem(ranking.key, ranking.year, rank):
+                yield "rank_kind_base", "ranking " + p
+    for sub in res["subindices"]:
+        for r in sub.table.itertuples(index=False):
+            rank = rulebook.Rank(_opt(r.rank), _opt(r.of), str(r.rank_kind or ""))
+            if p := _rank_problem(str(r.indicator), sub.year, rank):
+                yield "rank_kind_base", "sub-index " + p
+
+
+# ------------------------------------------------------------------------------------------ years
+
+
+def check_years(res: dict[str, Any], year: int) -> Iterator[tuple[str, str]]:
+    for f in res["headline"]:
+        if f.year > year or (f.prev_year or 0) > year:
+            yield "year_true", f"headline {f.key} {f.year} (previous {f.prev_year})"
+    trend = res["trend"]
+    late = trend[trend["year"] > year]
+    for r in late.drop_duplicates(["indicator", "year"]).itertuples(index=False):
+        yield "year_true", f"trend point {r.indicator} {r.year}"
+    for d in res["papi"]:
+        if d.year > year:
+            yield "year_true", f"PAPI detail {d.year}"
+    online = res["online"]
+    if "target_decided" in online:
+        for r in online.dropna(subset=["target"]).itertuples(index=False):
+            if int(str(r.target_decided)[:4]) > year:
+                yield "year_true", f"target of {r.indicator} decided {r.target_decided}"
+    for line in [*res["notes"].sources, *res["notes"].comparison_sources]:
+        cited = re.search(r"((?:\d{4}(?:–\d{4})?(?:, )?)+)$", line.text)  # the figures' years, at the end
+        if cited and max(int(y) for y in re.findall(r"\d{4}", cited.group(1))) > year:
+            yield "year_true", f"cited: {line.text}"
+
+
+# ------------------------------------------------------------------------------------------ figures
+
+
+def check_online(res: dict[str, Any], lang: str) -> Iterator[tuple[str, str]]:
+    from analysis.briefing.sections import online
+
+    for r in res["online"].itertuples(index=False):
+        text = online.value_text(r, lang)
+        qual = str(getattr(r, "qualifier", "exact") or "exact")
+        if qual not in ("exact", "") and t(qual, lang) not in text:
+            yield "figure_meaning", f"{r.indicator}: '{text}' lost its qualifier ({qual})"
+        kind = str(getattr(r, "period_kind", "year") or "year")
+        if kind not in ("year", "nan") and str(getattr(r, "period", "")) not in text:
+            period_text = online.period_text(r, lang)
+            if period_text not in text:
+                yield "figure_meaning", f"{r.indicator}: '{text}' lost its period {r.period}"
+        if not pd.isna(r.target):
+            same = [x for x in rulebook.targets() if x.indicator == r.indicator]
+            tg = next((x for x in same if x.decided == r.target_decided), None)
+            why = "unknown target" if tg is None else rulebook.why_not(tg, r.indicator, r.unit, res["_year"])
+            if why:
+                yield "targets_match", f"{r.indicator}: {why}"
+
+
+# ------------------------------------------------------------------------------------------ language
+
+
+@cache
+def other_words() -> dict[str, frozenset[str]]:
+    """Words that mark the other language: lang of the briefing → words that must not appear."""
+    out: dict[str, set[str]] = {"vi": set(), "en": set()}
+    with (config.PACKAGE_DATA / "other_language_words.csv").open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            out[r["briefing_lang"]].add(r["word"].casefold())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def plain_text(fragment: str) -> str:
+    """Visible text of an HTML fragment, without links' addresses, marked originals and code names."""
+    fragment = re.sub(r'<[^>]+\blang="vi"[^>]*>.*?</[^>]+>', " ", fragment, flags=re.S)  # marked originals
+    fragment = re.sub(r"<[^>]+>", " ", fragment)
+    text = html_lib.unescape(fragment)
+    return re.sub(r"https?://\S+|\b[\w.-]+\.(?:vn|com|org|net|gov)\b\S*", " ", text)
+
+
+VIETNAMESE_LETTERS = re.compile(
+    r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE
+)
+
+
+def foreign(word: str, lang: str) -> bool:
+    """A word of the other language: listed, or (in an English briefing) written with Vietnamese letters."""
+    return word.casefold() in other_words()[lang] or (lang == "en" and bool(VIETNAMESE_LETTERS.search(word)))
+
+
+def check_language(fragments: Iterable[str], lang: str) -> Iterator[tuple[str, str]]:
+    for text in fragments:
+        words = re.findall(r"[^\W\d_]+", plain_text(text))
+        bad = sorted({w for w in words if foreign(w, lang)})
+        if bad:
+            yield "language", f"{', '.join(bad[:6])} in: {plain_text(text).strip()[:90]}"
+
+
+def text_fragments(res: dict[str, Any], ctx: Context) -> list[str]:
+    out = list(res["title"])
+    for name in TEXT_SECTIONS[1:]:
+        out.append(sections.get(name).html(res[name], ctx))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ same rank
+
+
+def check_same_rank(res: dict[str, Any], rows: pd.DataFrame, overview: dict) -> Iterator[tuple[str, str]]:
+    """The headline's rank against the CSV's (`takeaway`'s rank of the briefing's rows) and the overview's."""
+    from analysis.national import takeaway
+
+    for f in res["headline"]:
+        if f.member or (f.rank.rank is None and not f.rank.bounded):
+            continue
+        want = (f.rank.rank, f.rank.of, f.rank.kind)
+        if f.value is not None:  # a score's row carries the rank in the CSV (a rank alone is its own row)
+            got = takeaway._rank(rows, res["_code"], f.regime, f.year, f.key)
+            if got != want:
+                yield "same_rank", f"{f.key} {f.year}: briefing {want}, CSV {got}"
+        tab = overview.get((f.year, f.key))
+        if tab is not None and f.regime == rulebook.year_regime(f.year):
+            row = tab[tab["code"] == res["_code"]]
+            if len(row):
+                r = row.iloc[0]
+                got = (_opt(r["rank"]), _opt(r["rank_of"]), str(r["rank_kind"] or ""))
+                if got != want:
+                    yield "same_rank", f"{f.key} {f.year}: briefing {want}, overview {got}"
+
+
+# ------------------------------------------------------------------------------------------ the run
+
+
+def audit_year(
+    df: pd.DataFrame, year: int, langs: Iterable[str] = LANGS, only: Iterable[str] | None = None
+) -> list[Violation]:
+    """Every briefing of one year (each province of its regime, each language), checked."""
+    from analysis.national import overview as national
+
+    wanted, langs = set(only or ()), tuple(langs)
+    regime = rulebook.year_regime(year)
+    tables = {}
+    for k in metrics.headline_keys():  # the year's tables, and earlier years' for earlier figures
+        for y in range(FIRST_YEAR, year + 1):
+            if len(metrics.values(df, rulebook.year_regime(y), y, k)):
+                tables[(y, k)] = national.index_table(df, y, k).rows
+    out: list[Violation] = []
+    for p in provinces.all_provinces(regime):
+        if wanted and p.slug not in wanted and p.name not in wanted:
+            continue
+        sub = core.inputs(df, make_context(df, p, year, langs[0]), p)  # the briefing's own rows
+        for lang in langs:
+            ctx = make_context(sub, p, year, lang)
+            res = results(sub, ctx, skip=() if lang == langs[0] else ONCE)
+            res["_year"], res["_code"] = year, p.code
+            found = [*check_years(res, year), *check_online(res, lang)]
+            found += check_language(text_fragments(res, ctx), lang)
+            if lang == langs[0]:  # the CSV is built from the briefing's own rows
+                found += [*check_ranks(res), *check_same_rank(res, sub, tables)]
+            out += [Violation(rule, f"{year}/{lang}/{p.slug}", what) for rule, what in found]
+    return out
+
+
+def _year_job(clean_dir: str, year: int, langs: tuple[str, ...], only: tuple[str, ...]) -> list[Violation]:
+    return audit_year(core.read_figures(clean_dir), year, langs, only)
+
+
+def audit(
+    clean_dir: str | None = None,
+    years: Iterable[int] = range(FIRST_YEAR, LAST_YEAR + 1),
+    langs: Iterable[str] = LANGS,
+    only: Iterable[str] | None = None,
+    jobs: int = 1,
+    progress: bool = False,
+) -> list[Violation]:
+    """Every briefing of the years, in `jobs` processes (one year each at a time)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    years, langs, only = list(years), tuple(langs), tuple(only or ())
+    path = str(clean_dir or config.CLEAN_DIR)
+    out: list[Violation] = []
+    if jobs <= 1:
+        done = (_year_job(path, y, langs, only) for y in years)
+        for n, found in enumerate(done, 1):
+            out += found
+            _progress(progress, n, years, out)
+        return out
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for n, found in enumerate(
+            pool.map(_year_job, [path] * len(years), years, [langs] * len(years), [only] * len(years)), 1
+        ):
+            out += found
+            _progress(progress, n, years, out)
+    return out
+
+
+def _progress(on: bool, n: int, years: list[int], out: list[Violation]) -> None:
+    if on:
+        print(f"[{n}/{len(years)}] {years[n - 1]}: {len(out)} violations so far", file=sys.stderr, flush=True)
+
+
+def langs_first(langs: Iterable[str]) -> str:
+    return next(iter(langs))
+
+
+def report(violations: list[Violation], limit: int = 20) -> str:
+    """Violations per rule, each rule with its count and its first `limit` cases."""
+    lines = []
+    for rule, says in RULES.items():
+        mine = [v for v in violations if v.rule == rule]
+        lines.append(f"{rule} ({says}): {len(mine)} violation{'s' if len(mine) != 1 else ''}")
+        lines += [f"  {v.line()}" for v in mine[:limit]]
+        if len(mine) > limit:
+            lines.append(f"  … and {len(mine) - limit} more")
+    lines.append(f"total: {len(violations)}")
+    return "\n".join(lines)
+
+
+def _years(text: str) -> list[int]:
+    out: list[int] = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        first, _, last = part.partition("-")
+        out += range(int(first), int(last or first) + 1)
+    return out
+
+
+def run_cli(clean_dir: str, years: str, langs: str, only: str, jobs: int) -> int:
+    """`analysis audit`: the report per rule on stdout; 0 when no violation, 1 otherwise."""
+    from analysis.errors import InputFileError
+
+    if not (Path(clean_dir) / "figures.parquet").exists():
+        raise InputFileError(Path(clean_dir) / "figures.parquet", "missing: run `make data` first")
+    try:
+        wanted = _years(years)
+    except ValueError:
+        raise AnalysisError(f"--years {years!r}: expected 2024, 2005-2025 or 2023,2024") from None
+    names = [x.strip() for x in only.split(",") if x.strip()]
+    lang = [x.strip() for x in langs.split(",") if x.strip()]
+    found = audit(clean_dir, wanted, lang, names, jobs=jobs, progress=True)
+    print(report(found))
+    return 1 if found else 0

@@ -1,0 +1,88 @@
+"""What every national page states besides its tables: the sources of its figures, and, for a year
+without index data, the latest year that has some (issue #16)."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from analysis import config
+from analysis.briefing import metrics
+
+
+def latest_year_with_data(df: pd.DataFrame, before: int, index_keys: Callable) -> int | None:
+    """The latest year before `before` with a value of any headline index in its regime."""
+    years = sorted({int(y) for y in df.loc[metrics.has_index_values(df), "year"] if int(y) < before})
+    return next((y for y in reversed(years) if index_keys(df, y)), None)
+
+
+def sources(df: pd.DataFrame, tables: list, lang: str) -> list[Any]:
+    """The citations of the figures the tables show (values and ranks, and the previous year's)."""
+    from analysis.briefing.labels import t
+    from analysis.citations import source_list
+
+    cells = set()
+    for tab in tables:
+        for y in (tab.year, tab.prev_year):
+            if y is not None:
+                cells |= {(tab.regime, int(y), k) for k in metrics.with_ranks([tab.key])}
+    rows = metrics.cells(df, cells)
+    if rows.empty:
+        return []
+    return source_list(rows, _citations(), lang, t("press_sources", lang))
+
+
+@functools.cache
+def _citations() -> Any:
+    from analysis.citations import Citations
+
+    return Citations.load(config.RAW_DIR)
+
+
+def facts(df: pd.DataFrame, tables: list, year: int, lang: str, index_keys: Callable) -> dict[str, Any]:
+    """What the page states besides its tables: sources, build date, the latest year with data."""
+    latest = None if tables else latest_year_with_data(df, year, index_keys)
+    return {
+        "sources": sources(df, tables, lang),
+        "built": datetime.date.today().isoformat(),
+        "latest": latest,
+    }
+
+
+def labels(facts: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The template's sources list and build date, with their labels."""
+    from analysis.briefing import tilemap
+
+    return {
+        "sources": [{"text": x.text, "url": x.url} for x in facts.get("sources", ())],
+        "sources_label": tilemap.label("sources", lang),
+        "built": facts.get("built", ""),
+        "built_label": tilemap.label("built", lang),
+    }
+
+
+def empty_year(
+    regime: str, year: int, lang: str, available: set, facts: dict[str, Any], page: str = "overview.html"
+) -> dict[str, Any]:
+    """A year without index data: says so, points to the latest year with data, and draws the
+    regime's provinces (34 from 2025) linked to their briefings."""
+    from markupsafe import Markup
+
+    from analysis import provinces
+    from analysis.briefing import tilemap
+
+    latest = facts.get("latest")
+    members = provinces.all_provinces(regime)
+    which = "year_without_data" if latest else "year_without_data_none"
+    title = tilemap.label("blank_map_title", lang, n=len(members), year=year)
+    hrefs = {p.code: f"{p.slug}.html" for p in members if (lang, p.slug) in available}
+    return {
+        "text": tilemap.label(which, lang, year=year, n=len(members), latest=latest),
+        "href": f"../../{latest}/{lang}/{page}" if latest else "",
+        "latest": latest,
+        "map": Markup(tilemap.tile_map_svg(regime, {}, lang, hrefs=hrefs, title=title, legend=False)),
+    }

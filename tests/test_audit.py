@@ -1,0 +1,155 @@
+"""`analysis audit` (issue #16): each rule catches its case from the issue, and the shipped
+briefings of Lào Cai, Nghệ An and Hòa Bình (2023-2025, vi and en) pass every rule."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import audit, rulebook
+from analysis.briefing.core import read_figures
+from analysis.briefing.sections.headline import Headline, IndexFigure
+from analysis.cli import main
+
+PUB, COMP = rulebook.PUBLISHED, rulebook.COMPUTED
+
+
+def fig(key, year, rank, prev_year=None, prev=None, value=60.0, prev_value=59.0, **kw) -> IndexFigure:
+    return IndexFigure(key, year, value, rank, None, 0, prev_year, prev_value, prev, **kw)
+
+
+def _res(figures=(), trend=None, online=None) -> dict:
+    empty_trend = pd.DataFrame(columns=["indicator", "year", "rank", "of", "rank_kind"])
+
+    class Ranking:
+        key, table = None, pd.DataFrame()
+
+    class Notes:
+        sources, comparison_sources = (), ()
+
+    return {
+        "headline": Headline(list(figures)),
+        "trend": empty_trend if trend is None else trend,
+        "ranking": Ranking(),
+        "subindices": [],
+        "papi": [],
+        "online": pd.DataFrame(columns=["indicator", "target"]) if online is None else online,
+        "notes": Notes(),
+        "_year": 2024,
+        "_code": "10",
+    }
+
+
+def rules(found) -> list[str]:
+    return [rule for rule, _ in found]
+
+
+def test_a_partial_rank_shown_as_national_is_caught():
+    # Hòa Bình, PAR Index 2023: "7/8*" computed among 8 provinces with data
+    bad = _res([fig("par_index", 2023, rulebook.Rank(7, 8, COMP))])
+    assert rules(audit.check_ranks(bad)) == ["rank_kind_base"]
+    # PCI 2005 "18/63": the publisher ranked 42
+    assert rules(audit.check_ranks(_res([fig("pci", 2005, rulebook.Rank(18, 63, PUB))]))) == [
+        "rank_kind_base"
+    ]
+    assert not list(audit.check_ranks(_res([fig("pci", 2005, rulebook.Rank(18, 42, PUB))])))
+
+
+def test_a_change_between_unlike_ranks_is_caught():
+    class Unlike(IndexFigure):  # a section that computed its own change (what the code did before)
+        @property
+        def rank_change(self):
+            return self.prev_rank.rank - self.rank.rank
+
+    f = Unlike("pci", 2024, 68.56, rulebook.Rank(23, 63, PUB), None, 0, 2023, 67.4, rulebook.Rank(7, 8, COMP))
+    assert "change_like" in rules(audit.check_ranks(_res([f])))
+    papi = Unlike(
+        "papi", 2024, 41.75, rulebook.Rank(48, 61, COMP), None, 0, 2023, 41.5, rulebook.Rank(36, 61, COMP)
+    )
+    assert "change_like" in rules(audit.check_ranks(_res([papi])))  # PAPI ranks nobody
+
+
+def test_a_past_briefing_showing_the_future_is_caught():
+    trend = pd.DataFrame(
+        [{"indicator": "pci", "year": 2024, "rank": 23, "of": 63, "rank_kind": PUB}],
+    )
+    assert rules(audit.check_years(_res(trend=trend), 2023)) == ["year_true"]
+    assert not list(audit.check_years(_res(trend=trend), 2024))
+
+
+def test_lost_qualifiers_and_unmatched_targets_are_caught():
+    online = pd.DataFrame(
+        [
+            {
+                "indicator": "online_payment_rate",
+                "value": 75.0,
+                "unit": "percent",
+                "qualifier": "nearly",
+                "precision": 0,
+                "period": "2024",
+                "period_kind": "year",
+                "done_of": float("nan"),
+                "target": 80.0,
+                "target_decided": "2021-07-15",
+            }
+        ]
+    )
+    found = rules(audit.check_online(_res(online=online), "vi"))
+    assert "targets_match" in found  # dossiers paid online against a target for procedures
+    assert "figure_meaning" not in found  # "gần 75 %" is printed with its word
+    from analysis.briefing.sections import online as section
+
+    assert section.value_text(next(online.itertuples(index=False)), "vi") == "gần 75 %"
+
+
+def test_words_of_the_other_language_are_caught():
+    vi = ["<li>Ministry of Information and Communications (DTI), DTI 2022–2024</li>"]
+    assert rules(audit.check_language(vi, "vi")) == ["language"]
+    en = ["<li>Cổng Thông tin điện tử tỉnh Lào Cai (laocai.gov.vn), 2025-01-15</li>"]
+    assert rules(audit.check_language(en, "en")) == ["language"]
+    marked = ['<li><span lang="vi">Cổng Thông tin điện tử tỉnh Lào Cai</span> (original in Vietnamese)</li>']
+    assert not list(audit.check_language(marked, "en"))
+    assert not list(
+        audit.check_language(["<li>Bộ Thông tin và Truyền thông (DTI), DTI 2022–2024</li>"], "vi")
+    )
+
+
+def test_the_report_counts_violations_per_rule():
+    text = audit.report([audit.Violation("year_true", "2023/vi/lao-cai", "trend point pci 2024")])
+    assert "year_true (nothing dated after the briefing's year): 1 violation" in text
+    assert "same_rank (overview, briefing and CSV give the same rank): 0 violations" in text
+
+
+@pytest.fixture(scope="module")
+def shipped(shipped_clean_dir):
+    return read_figures(shipped_clean_dir)
+
+
+@pytest.mark.parametrize("year", [2023, 2024, 2025])
+def test_the_issues_provinces_read_true(shipped, year):
+    found = audit.audit_year(shipped, year, only=["lao-cai", "nghe-an", "hoa-binh", "phu-tho"])
+    assert not found, audit.report(found)
+
+
+def test_cli_exits_non_zero_on_a_violation(shipped_clean_dir, monkeypatch, capsys):
+    assert (
+        main(["audit", "--years", "2024", "--provinces", "lao-cai", "--clean", str(shipped_clean_dir)]) == 0
+    )
+    monkeypatch.setattr(audit, "check_years", lambda res, year: iter([("year_true", "planted")]))
+    assert (
+        main(
+            [
+                "audit",
+                "--years",
+                "2024",
+                "--provinces",
+                "lao-cai",
+                "--jobs",
+                "1",
+                "--clean",
+                str(shipped_clean_dir),
+            ]
+        )
+        == 1
+    )
+    assert "year_true (nothing dated after the briefing's year): 2 violations" in capsys.readouterr().out

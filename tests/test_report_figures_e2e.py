@@ -1,0 +1,87 @@
+"""End to end: the figures of the report texts and the recent sources in real briefings, checked in
+the HTML and in the PDF text — Nghệ An 2024 (its Project 06 review: 13 of 53 tasks not completed,
+shown as plainly as a result; 1.923 services; the Decision 766 index up 18 places), Nghệ An 2023
+(PAR Index 15th, SIPAS 12th, PCI 65,72 and 44th as the province announced them) and Lào Cai 2024
+("gần 75 %" stays nearly, "trên 80 %" over)."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from analysis import config, provinces
+
+pytestmark = pytest.mark.slow
+
+
+def _text(markup: str) -> str:
+    markup = re.sub(r"<(style|script)\b.*?</\1>", " ", markup, flags=re.S | re.I)
+    text = htmllib.unescape(re.sub(r"<[^>]+>", " ", markup))
+    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text))
+
+
+@pytest.fixture(scope="module")
+def built(shipped_clean_dir, tmp_path_factory) -> Path:
+    if not config.TEMPLATE_NOTEBOOK.exists():
+        pytest.skip("no briefing notebook")
+    from analysis.build.build import run_reports
+    from analysis.build.jobs import BuildRequest
+
+    out = tmp_path_factory.mktemp("reports")
+    for names, year in (("Nghệ An,Lào Cai", "2024"), ("Nghệ An", "2023")):
+        request = BuildRequest.from_cli(names, year, "vi", 2, True, shipped_clean_dir, out, progress=False)
+        assert run_reports(request) == 0
+    return out
+
+
+def _pages(out: Path, name: str, year: int) -> tuple[str, str]:
+    from pypdf import PdfReader
+
+    slug = provinces.resolve(name, year).province.slug
+    html_path = out / str(year) / "vi" / f"{slug}.html"
+    pdf = " ".join(p.extract_text() for p in PdfReader(html_path.with_suffix(".pdf")).pages)
+    pdf = unicodedata.normalize("NFC", re.sub(r"\s+", " ", pdf))
+    return _text(html_path.read_text(encoding="utf-8")), pdf
+
+
+def _in_both(needle: str | re.Pattern, html_text: str, pdf_text: str) -> None:
+    for where, text in (("HTML", html_text), ("PDF", pdf_text)):
+        found = needle.search(text) if isinstance(needle, re.Pattern) else needle in text
+        assert found, f"{needle!r} not in the {where} text"
+
+
+def test_nghe_an_2024_shows_its_project_06_review_good_and_bad(built) -> None:
+    html_text, pdf_text = _pages(built, "Nghệ An", 2024)
+    _in_both("Số nhiệm vụ Đề án 06 chưa hoàn thành", html_text, pdf_text)
+    _in_both("13/53", html_text, pdf_text)  # the shortfall, in the same form as "40/40"
+    _in_both("40/40", html_text, pdf_text)
+    _in_both("1.923", html_text, pdf_text)  # online public services offered
+    _in_both(
+        re.compile(r"chỉ số phục vụ \(QĐ 766\) so với năm trước \(bậc\)\s*\|?\s*18\b"), html_text, pdf_text
+    )
+    _in_both(re.compile(r"trên 2\.000\.000"), html_text, pdf_text)  # "hơn 02 triệu": over, not exact
+    _in_both("Tỷ lệ người nhận trợ cấp BHXH qua tài khoản", html_text, pdf_text)  # the reviewer's label
+    _in_both("Số thuê bao di động trên 100 dân", html_text, pdf_text)  # every accepted figure is listed
+    assert "003_016e6a5699ec1371" not in html_text  # the report is cited, not our file name
+    _in_both("Nghệ An reviews Project 06 in 2024", html_text, pdf_text)
+
+
+def test_nghe_an_2023_leads_with_its_2023_results(built) -> None:
+    html_text, pdf_text = _pages(built, "Nghệ An", 2023)
+    _in_both("65,72", html_text, pdf_text)  # PCI 2023 as the province announced it
+    _in_both("44/63", html_text, pdf_text)
+    _in_both("15/63", html_text, pdf_text)  # PAR Index 2023
+    _in_both("12/63", html_text, pdf_text)  # SIPAS 2023
+    _in_both("UBND tỉnh Nghệ An (tỉnh tự công bố kết quả PCI của VCCI)", html_text, pdf_text)  # cited as such
+    # 44th is outside the 30 VCCI published: the briefing must not say it is among them
+    assert "trong 30 tỉnh đứng đầu được công bố năm 2023" not in html_text
+
+
+def test_lao_cai_2024_keeps_its_report_qualifiers(built) -> None:
+    html_text, pdf_text = _pages(built, "Lào Cai", 2024)
+    _in_both(re.compile(r"gần 75"), html_text, pdf_text)  # "gần 75%": nearly, not "about"
+    _in_both(re.compile(r"trên 80"), html_text, pdf_text)
