@@ -88,6 +88,7 @@ class _Frame:
     by_cell: dict[Cell, np.ndarray] | None = None
     by_province: dict[tuple[str, str], np.ndarray] | None = None
     ranks: dict[Cell, dict[str, Rank]] = field(default_factory=dict)
+    years: dict[tuple[str, str], dict[str, tuple[int, ...]]] = field(default_factory=dict)
 
 
 _MEMO: dict[int, _Frame] = {}
@@ -171,6 +172,19 @@ def province_rows(df: pd.DataFrame, code: str, regime: str) -> pd.DataFrame:
     """One province's rows (of one regime), in the frame's order."""
     found = _positions(df).by_province.get((str(code), str(regime)))
     return _take(df, [] if found is None else [found])
+
+
+def province_years(df: pd.DataFrame, code: str, regime: str) -> dict[str, tuple[int, ...]]:
+    """{indicator: the years the province has a value of it}, built once per frame and province."""
+    memo, who = _frame(df), (str(code), str(regime))
+    if who not in memo.years:
+        own = province_rows(df, code, regime)
+        own = own[own["value"].notna()]
+        found: dict[str, set[int]] = {}
+        for key, year in zip(own["indicator"].tolist(), own["year"].tolist(), strict=True):
+            found.setdefault(str(key), set()).add(int(year))
+        memo.years[who] = {k: tuple(sorted(v)) for k, v in found.items()}
+    return memo.years[who]
 
 
 def value_of(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> float | None:
