@@ -153,3 +153,22 @@ def test_cli_exits_non_zero_on_a_violation(shipped_clean_dir, monkeypatch, capsy
         == 1
     )
     assert "year_true (nothing dated after the briefing's year): 2 violations" in capsys.readouterr().out
+
+
+def test_a_yearly_amount_and_a_span_keep_their_words(shipped):
+    """Nghệ An 2025: "35,5 tỷ đồng mỗi năm" lost "mỗi năm"; "51 nhiệm vụ" over 2022–2025 sat in a
+    2025 table as if it were the year's (issue #16)."""
+    from analysis import provinces
+    from analysis.briefing.context import make_context
+    from analysis.briefing.sections import online
+
+    for lang, per_year, span in (
+        ("vi", "mỗi năm", "(giai đoạn 2022–2025)"),
+        ("en", "per year", "(for 2022–2025)"),
+    ):
+        ctx = make_context(shipped, provinces.get("40", "34"), 2025, lang)
+        res = online.online(shipped, ctx)
+        said = {r.indicator: online.value_text(r, lang) for r in res.itertuples(index=False)}
+        assert said["compliance_cost_saving"].endswith(per_year), said
+        assert said["de_an_06_tasks_done"].endswith(span), said
+        assert not list(audit.check_online({"online": res, "_year": 2025}, lang))
