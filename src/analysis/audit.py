@@ -228,9 +228,12 @@ def check_language(fragments: Iterable[str], lang: str) -> Iterator[tuple[str, s
 
 
 def text_fragments(res: dict[str, Any], ctx: Context) -> list[str]:
+    from analysis.briefing.sections import subindices
+
     out = list(res["title"])
     for name in TEXT_SECTIONS[1:]:
         out.append(sections.get(name).html(res[name], ctx))
+    out += [subindices.family_html(s, ctx.lang, ctx.scope.regime) for s in res["subindices"]]
     return out
 
 
