@@ -126,6 +126,8 @@ def _cmd_reports(args: argparse.Namespace) -> int:
         out_dir=Path(args.out),
         notebook=Path(args.notebook),
         wait=not args.no_wait,
+        allow_incomplete=args.allow_incomplete,
+        timeout=args.timeout,
     )
     from analysis.build.procs import sigterm_as_interrupt
 
@@ -167,7 +169,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
 
 
 def _cmd_new_section(args: argparse.Namespace) -> int:
-    from analysis.newsection import new_section
+    from analysis.briefing.scaffold import new_section
 
     for path in new_section(args.name, key=args.key, after=args.after):
         print(f"wrote {path}")
@@ -258,6 +260,16 @@ def _selection(p: argparse.ArgumentParser, one: bool) -> None:
     p.add_argument("--notebook", default=str(config.TEMPLATE_NOTEBOOK), help="template notebook")
 
 
+def _seconds(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: at least 1 second")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="analysis", description=__doc__.splitlines()[0], formatter_class=_Help)
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -334,6 +346,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(config.REPORTS_DIR), help="output directory")
     p.add_argument(
         "--no-wait", action="store_true", help="stop instead of waiting when another build writes into --out"
+    )
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=600,
+        help="seconds a briefing's cell may run before the briefing fails (default 600)",
+    )
+    p.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="build even when the clean could not read an input (each briefing then says what is missing)",
     )
     p.add_argument(
         "--scheduler",

@@ -25,7 +25,11 @@ from analysis.errors import AnalysisError, BriefingError, InputFileError, Unknow
 from analysis.selection import check_year
 
 # what a briefing reads (source_ref and note stay in the clean table), with the figure model's columns
-COLUMNS = [*CLEAN_COLUMNS[:9], *(c for c in ("precision", "period", "period_kind") if c in CLEAN_COLUMNS)]
+# and the note (where a figure's "per year" lives: docs/figure-model.md)
+COLUMNS = [
+    *CLEAN_COLUMNS[:9],
+    *(c for c in ("note", "precision", "period", "period_kind") if c in CLEAN_COLUMNS),
+]
 
 
 @cache
@@ -43,13 +47,21 @@ def _read(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
 
 
 def read_figures(clean_dir: Path | str | None = None) -> pd.DataFrame:
-    """The clean figures; cached per file version, so a warm kernel reads them once per build."""
+    """The clean figures; cached per file version, so a warm kernel reads them once per build.
+
+    Each call returns its own copy (with the cached frame's lookups, metrics.share_lookups): what one
+    briefing does to its frame on a warm kernel never reaches the next one, as on a cold kernel."""
+    from analysis.briefing import metrics
+
     path = Path(clean_dir or config.CLEAN_DIR) / "figures.parquet"
     try:
         st = path.stat()
     except OSError as exc:
         raise InputFileError(path, "no clean figures: run `analysis clean` (make data) first") from exc
-    return _read(str(path), st.st_mtime_ns, st.st_size)
+    cached = _read(str(path), st.st_mtime_ns, st.st_size)
+    own = cached.copy()
+    metrics.share_lookups(cached, own)
+    return own
 
 
 def inputs(df: pd.DataFrame, ctx: Context, p: provinces.Province) -> pd.DataFrame:

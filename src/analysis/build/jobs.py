@@ -45,6 +45,7 @@ class BuildRequest:
     timeout: int = 600  # seconds per cell
     progress: bool | None = None  # None: a bar on a TTY, plain lines otherwise
     wait: bool = True  # another build writing into out_dir: wait for it (False: stop with an error)
+    allow_incomplete: bool = False  # build from a clean whose manifest says inputs could not be read
 
     @classmethod
     def from_cli(
@@ -95,6 +96,7 @@ class Job:
     key: str
     clean_dir: str
     asked: str = ""
+    notice: str = ""  # said at the top of the briefing (a clean that could not read an input)
 
     @property
     def rel(self) -> str:
@@ -123,6 +125,7 @@ class Result:
     seconds: float = 0.0
     files: dict[str, bytes] = field(default_factory=dict)
     notebook: str = ""  # a failed briefing's executed notebook, kept for the analyst (failed_notebook)
+    kind: str = "own"  # a failure's kind: "own" (the briefing's) or "env" (build.publish)
 
 
 FAILED_DIR = ".failed"  # <out>/.failed/<year>/<lang>/<slug>.ipynb: executed notebooks of failed briefings
@@ -152,11 +155,9 @@ def load_figures(figures_parquet: bytes, path: Path) -> pd.DataFrame:
         df = pd.read_parquet(io.BytesIO(figures_parquet))
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise InputFileError(path, f"not a readable clean table ({exc}); run `make data` again") from None
-    missing = [c for c in ("province_code", "regime", "year", "indicator", "value") if c not in df.columns]
-    if missing:
-        raise InputFileError(path, f"columns {', '.join(missing)} missing; run `make data` again")
-    if df.empty:
-        raise InputFileError(path, "the clean table has no rows: add figures to data/raw and run `make data`")
+    from analysis.build.dataversion import check_clean_table
+
+    check_clean_table(df, path)  # columns and types, before anything is built from it
     return df
 
 
@@ -243,9 +244,39 @@ def _read_cache(out_dir: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) and data.get("version") == CACHE_VERSION else {}
 
 
+_ENTRY_FIELDS = {"key": str, "name": str, "code": str, "slug": str, "regime": str, "year": int, "lang": str}
+
+
 def load_cache(out_dir: Path) -> dict[str, dict[str, Any]]:
-    """Built briefings by "year/lang/slug": their key and who they are (for the index)."""
-    return dict(_read_cache(out_dir).get("entries", {}))
+    """Built briefings by "year/lang/slug": their key and who they are (for the index).
+
+    A cache that is valid JSON but not ours in shape (edited by hand, damaged) is not trusted: its
+    bad entries are dropped, so those briefings are rebuilt, and the build says so in one line."""
+    entries = _read_cache(out_dir).get("entries", {})
+    if not isinstance(entries, dict):
+        entries = {"": entries}
+    good = {rel: entry for rel, entry in entries.items() if _entry_ok(rel, entry)}
+    if len(good) != len(entries):
+        import sys
+
+        from analysis.errors import printable
+
+        print(
+            f"warning: {printable(Path(out_dir) / CACHE_NAME)} was damaged "
+            f"({len(entries) - len(good)} entries not readable): those briefings are rebuilt",
+            file=sys.stderr,
+        )
+    return good
+
+
+def _entry_ok(rel: str, entry: Any) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    if not all(
+        isinstance(entry.get(k), t) and not isinstance(entry.get(k), bool) for k, t in _ENTRY_FIELDS.items()
+    ):
+        return False
+    return rel == f"{entry['year']}/{entry['lang']}/{entry['slug']}"
 
 
 def load_memo(out_dir: Path, scope: str) -> dict[str, str]:

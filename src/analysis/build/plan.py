@@ -67,7 +67,10 @@ def frame_hash(df: pd.DataFrame) -> str:
 
 
 def briefing_key(notebook_hash: str, lib_hash: str, data_hash: str, params: dict[str, Any]) -> str:
-    """The incremental-build key of one briefing."""
+    """The incremental-build key of one briefing. The clean folder's path is not part of it: the
+    build's kernels read a snapshot named by the table's hash (build.dataversion), and the rows the
+    briefing reads are in `data_hash`."""
+    params = {k: v for k, v in params.items() if k != "clean_dir"}
     return sha256_bytes(
         notebook_hash.encode(),
         lib_hash.encode(),

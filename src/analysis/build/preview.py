@@ -215,7 +215,8 @@ def run_preview(
                     for line in preview.refresh_data(edited):
                         say(line)
                     state["data"] = snapshot(groups["data"])  # the clean just written: not a second change
-                preview.apply(what)
+                if not _apply_when_valid(preview, what, interval, say):
+                    continue
                 _once(preview, server, say, f"rebuilt ({', '.join(sorted(what))} changed): ", "not rebuilt")
         except KeyboardInterrupt:
             print("preview stopped", file=sys.stderr)
@@ -224,6 +225,24 @@ def run_preview(
             if server is not None:
                 server.close()
     return 0
+
+
+def _apply_when_valid(preview: Preview, what: set[str], interval: float, say: Callable[[str], None]) -> bool:
+    """Apply the changes; a notebook caught between an editor's two writes (not valid JSON yet) is
+    read again after a short wait, and if it is still not valid the preview says so and waits for
+    the next save instead of ending with a traceback."""
+    for attempt in range(3):
+        try:
+            preview.apply(what)
+            return True
+        except Exception as exc:  # nbformat's NotJSONError, a validation error, a file being replaced
+            if attempt < 2:
+                time.sleep(max(interval, 0.3))
+                continue
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+            name = preview.request.notebook.name
+            say(f"not rebuilt: {name} is not a valid notebook yet ({reason}); waiting for the next save")
+    return False
 
 
 def _once(

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from analysis.build import procs
+from analysis.build import dataversion, limits, procs, publish
 from analysis.build.jobs import Job, Result, failed_notebook
 from analysis.outputs.format import Briefing, Format
 
@@ -127,6 +127,8 @@ class Builder:
                 raise executed
             else:
                 nb = executed
+            limits.cap_outputs(nb)  # a cell printing megabytes never reaches a published file
+            dataversion.add_notice(nb, job.notice)  # an incomplete clean, said at the top
             if before_export is not None:
                 before_export()
             briefing = self.briefing(job, out_dir, nb, table)
@@ -140,9 +142,13 @@ class Builder:
         except CellFailure as exc:
             exc.for_briefing(job.asked or job.name, job.year, job.lang)
             kept = _keep_failed(out_dir, job, nb)
-            return Result(job, False, step, str(exc), time.perf_counter() - t0, notebook=kept)
+            kind = publish.kind_of(exc)  # a dead kernel is not the briefing's own failure
+            return Result(job, False, step, str(exc), time.perf_counter() - t0, notebook=kept, kind=kind)
         except Exception as exc:  # one briefing's failure must not stop the others
-            return Result(job, False, step, f"{type(exc).__name__}: {exc}"[:500], time.perf_counter() - t0)
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            if isinstance(exc, OSError):  # the machine's: said once for the folder (build.publish)
+                error = publish.os_error(exc, out_dir)
+            return Result(job, False, step, error, time.perf_counter() - t0, kind=publish.kind_of(exc))
         finally:
             for fmt in self.formats:
                 with contextlib.suppress(Exception):

@@ -71,6 +71,8 @@ def write_index(
             entry["slug"], {"name": entry["name"], "slug": entry["slug"], "links": {}}
         )
         row["links"][lang] = files
+        if entry.get("data") not in (None, version):  # built from another version of the data
+            row.setdefault("older", {})[lang] = entry["data"]
         if lang not in langs:
             langs.append(lang)
         total += 1
