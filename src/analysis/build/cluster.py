@@ -113,10 +113,10 @@ def build_on_worker(job: Job, out_dir: str) -> Result:
 class DaskExecutor:
     """Briefings as tasks on the scheduler at `address`; results yielded as they complete."""
 
-    def __init__(self, request: BuildRequest, address: str, connect_timeout: str = "30s"):
+    def __init__(self, request: BuildRequest, address: str):
         self.request, self.address = request, address
         try:
-            self.client = Client(address, timeout=connect_timeout)
+            self.client = Client(address)  # waits distributed.comm.timeouts.connect (30 s)
         except (OSError, TimeoutError, ValueError) as exc:
             raise AnalysisError(f"--scheduler {address}: cannot reach the Dask scheduler ({exc})") from None
         self._registered = False
