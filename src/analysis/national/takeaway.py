@@ -35,6 +35,8 @@ COLUMNS = [
     "value",
     "unit",
     "qualifier",
+    "precision",
+    "period",
     "rank",
     "rank_of",
     "rank_kind",
@@ -43,6 +45,10 @@ COLUMNS = [
     "url",
     "note",
 ]
+
+
+def _opt_int(x: object) -> int | None:
+    return None if x is None or pd.isna(x) else int(x)
 
 
 def _base(key: str) -> str | None:
@@ -102,6 +108,8 @@ def takeaway_frame(
                 "value": float(r.value),
                 "unit": str(r.unit),
                 "qualifier": str(getattr(r, "qualifier", "") or ""),
+                "precision": _opt_int(getattr(r, "precision", None)),
+                "period": str(getattr(r, "period", "") or year),  # a span, an as-of date, or the year
                 "rank": rank,
                 "rank_of": of,
                 "rank_kind": kind,
@@ -116,7 +124,7 @@ def takeaway_frame(
     frame["_o"] = frame["indicator"].map(order).fillna(len(order))
     frame["_r"] = (frame["regime"] != regime).astype(int)  # the province's own regime first
     frame = frame.sort_values(["_r", "province_code", "_o", "year"], kind="stable").drop(columns=["_o", "_r"])
-    for col in ("rank", "rank_of"):
+    for col in ("rank", "rank_of", "precision"):
         frame[col] = frame[col].astype("Int64")
     return frame.reset_index(drop=True)
 
