@@ -9,6 +9,7 @@ PYTHON   ?= python3
 VENV     := .venv
 BIN      := $(VENV)/bin
 STAMP    := $(VENV)/.installed
+KERNEL   := cchc-briefings
 # What to build, for `make reports` and `make preview` alike. Singular and plural are one variable:
 # PROVINCE='Nghệ An' = PROVINCES='Nghệ An'; YEAR=2024 = YEARS=2024 (also 2019-2021 or all).
 # Empty: every province, the latest year with data, Vietnamese, all cores.
@@ -66,7 +67,15 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@$(BIN)/python -m pip install --quiet --no-deps -e . $(PIPQUIET)
 	@touch $(STAMP)
 
-setup: $(STAMP) ## Create .venv and install the pinned packages (only when requirements change)
+setup: $(STAMP) ## Create .venv (pinned packages), register the Jupyter kernel, install the notebook git filter
+	@$(BIN)/python -m ipykernel install --user --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null 2>&1 \
+	  && echo "==> Jupyter kernel '$(KERNEL)' registered (Python of this .venv)" \
+	  || echo "warning: could not register the Jupyter kernel '$(KERNEL)'" >&2
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean "sh scripts/nbstripout-filter" && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config diff.ipynb.textconv "sh scripts/nbstripout-filter -t" && \
+	  echo "==> git strips notebook outputs on commit (nbstripout, .gitattributes)"; fi
 
 data: $(STAMP) ## Clean data/raw into data/clean when a raw file changed (FORCE=1: always)
 	@$(RUN) $(BIN)/analysis clean $(if $(FORCE),--force)

@@ -6,6 +6,9 @@ Variants (Vietnamese, HTML + PDF unless said):
   preview    `analysis preview`: time from a change of the clean data to the rebuilt HTML, warm kernel
   year       `analysis reports --years Y --force`: every province of the year, into an empty folder
   no-change  the same again without --force: nothing changed, nothing is rebuilt
+  dask       the year again on a Dask cluster on this machine: `dask scheduler` and `dask worker
+             --nworkers N --nthreads 1` (N = --jobs or the cores), `analysis reports --scheduler`;
+             the same cores as the pool's year, into an empty folder
   naive      per province, serially: `papermill`, `jupyter nbconvert --to html --no-input`,
              `weasyprint` CLIs; --naive-sample N times only the first N provinces and scales the
              mean per briefing to the whole year. Half its iterations alternate with the one-cold
@@ -139,6 +142,51 @@ def reports(args: list[str], out: Path, clean: Path, variant: str, year: int) ->
     kept = int(m[1]) if (m := re.search(r"(\d+) unchanged", proc.stderr)) else 0
     built = int(m[1]) if (m := re.search(r"(\d+) selected", proc.stderr)) else outputs
     return Run(variant, built, wall, sampler.peak / 2**20, outputs, failed, kept)
+
+
+def dask_year(year: int, work: Path, clean: Path, workers: int) -> Run:
+    """The whole year on a local Dask cluster (scheduler and workers started and stopped here)."""
+    import socket
+
+    from distributed import Client
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"env": _env(), "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    started = [
+        subprocess.Popen(
+            [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            **quiet,
+        ),
+    ]
+    try:
+        started.append(
+            subprocess.Popen(
+                [
+                    str(BIN / "dask"),
+                    "worker",
+                    address,
+                    "--nworkers",
+                    str(workers),
+                    "--nthreads",
+                    "1",
+                    "--no-dashboard",
+                ],
+                **quiet,
+            )
+        )
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(workers, timeout=120)
+        return reports(["--force", "--scheduler", address], work / "dask", clean, "dask", year)
+    finally:
+        for proc in reversed(started):  # only the processes this benchmark started
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def one_cold_run(name: str, year: int, work: Path, clean: Path, i: int) -> Run:
@@ -316,6 +364,9 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(reports([*jobs, "--force"], work / "year", clean, "year", year))
         print("timing the no-change rebuild ...", file=sys.stderr)
         runs.append(reports(jobs, work / "year", clean, "no-change", year))
+    if "dask" not in skip:
+        print("timing the whole year on a local Dask cluster (--scheduler) ...", file=sys.stderr)
+        runs.append(dask_year(year, work, clean, args.jobs or len(os.sched_getaffinity(0))))
     if first_half < naive_n:
         print(f"timing the other {naive_n - first_half} naive iterations ...", file=sys.stderr)
         for i in range(first_half, naive_n):
@@ -332,6 +383,10 @@ def main(argv: list[str] | None = None) -> int:
             ratios["one_briefing"] = round(iteration / by["one-cold"].wall_s, 2)
         if "year" in by:
             ratios["whole_year"] = round(naive_year / by["year"].wall_s, 2)
+        if "dask" in by:
+            ratios["whole_year_dask"] = round(naive_year / by["dask"].wall_s, 2)
+    if "dask" in by and "year" in by:
+        ratios["dask_vs_pool"] = round(by["year"].wall_s / by["dask"].wall_s, 2)
 
     header = f"{'variant':<10} {'n':>3} {'wall s':>8} {'s/brief':>8} {'peak RSS MiB':>13}"
     header += f" {'ok':>4} {'fail':>4} {'kept':>5}"

@@ -80,6 +80,26 @@ QUALITIES = {
 }
 
 
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+_AS_OF = re.compile(r"\bas of (\d{4})-(\d{2})-(\d{2})\b", re.I)
+_PUBLISHED = re.compile(r"snapshot published (\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})", re.I)
+
+
+def period_of(note: str) -> str:
+    """The as-of date of a portal snapshot, from the row's note ("weekly snapshot as of 2024-01-22",
+    "portal snapshot published 19 Aug 2024 (2024 year-to-date)"); "" for a figure of the whole year."""
+    if m := _AS_OF.search(note):
+        return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+    if (m := _PUBLISHED.search(note)) and m.group(2).casefold() in _MONTHS:
+        return f"{m.group(3)}-{_MONTHS[m.group(2).casefold()]:02d}-{int(m.group(1)):02d}"
+    return ""
+
+
 def quality_sheet(row: dict[str, str]) -> str:
     """The research sheet a kept row goes to, by what its note or source says it is."""
     note, source = row["note"].strip().casefold(), row["source"].strip().casefold()
@@ -111,6 +131,7 @@ def main() -> int:
                 "unit": row["unit"],
                 "source": row["source_url"],
                 "note": row["note"],
+                "period": period_of(row["note"]),  # a snapshot's date: not the year's value
             }
         )
     OUT_DIR.mkdir(parents=True, exist_ok=True)

@@ -61,14 +61,14 @@ def test_errors_name_the_briefing(clean_dir):
 
 def test_notebook_contract():
     nb = json.loads(config.TEMPLATE_NOTEBOOK.read_text(encoding="utf-8"))
-    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert nb["metadata"]["kernelspec"]["name"] == "cchc-briefings"  # registered by `make setup`
     cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
     first = cells[0]
     assert "parameters" in first["metadata"]["tags"]
     params = {}
     for node in ast.parse("".join(first["source"])).body:
-        assert isinstance(node, ast.Assign)
-        params[node.targets[0].id] = ast.literal_eval(node.value)
+        assert isinstance(node, ast.AnnAssign)  # typed, so `papermill --help-notebook` shows types
+        params[node.target.id] = ast.literal_eval(node.value)
     assert params == {
         "province": "Nghệ An",
         "province_code": "",

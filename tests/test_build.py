@@ -301,6 +301,7 @@ def test_build_incremental_then_failure_keeps_others(tmp_path, capsys):
     }
     html = (out / "2018/vi/nghe-an.html").read_text(encoding="utf-8")
     assert "Nghệ An (2018)" in html and "1 234,5" in html and "<script" not in html.lower()
+    assert 'href="../../index.html"' in html and 'href="overview.html"' in html  # the way back
     assert "stderr only" not in html  # warnings are not part of a briefing
     for slug in ("nghe-an", "lao-cai"):  # same warm kernel, yet no variable leaks into the next briefing
         assert '<p class="leak">False</p>' in (out / f"2018/vi/{slug}.html").read_text(encoding="utf-8")
@@ -316,7 +317,7 @@ def test_build_incremental_then_failure_keeps_others(tmp_path, capsys):
     assert build.run_reports(request(tmp_path, notebook=FAILING)) == 1
     err = capsys.readouterr().err
     assert "2 to build" in err
-    assert "cell 6" in err and 'if province == "Lào Cai":' in err
+    assert "cell 7 (" in err and 'if province == "Lào Cai":' in err  # counted from 1, as Jupyter shows
     assert "ValueError: no data for Lào Cai" in err
     assert (out / "2018/vi/nghe-an.pdf").stat().st_mtime_ns != mtime
     assert not any((out / f"2018/vi/lao-cai.{e}").exists() for e in ("html", "pdf", "csv", "docx"))
@@ -325,6 +326,14 @@ def test_build_incremental_then_failure_keeps_others(tmp_path, capsys):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "2018/vi/nghe-an.html" in index and "2018/vi/lao-cai.html" not in index
     assert not list(out.rglob("*.tmp"))
+    # The failed briefing's executed notebook is kept, listed in the summary, with the traceback.
+    kept = out / ".failed/2018/vi/lao-cai.ipynb"
+    assert str(kept) in err and "executed notebooks kept" in err
+    cells = json.loads(kept.read_text(encoding="utf-8"))["cells"]
+    assert any(o.get("ename") == "ValueError" for c in cells for o in c.get("outputs", []))
+    assert not (out / ".failed/2018/vi/nghe-an.ipynb").exists()
+    assert build.run_reports(request(tmp_path)) == 0  # fixed: built, and its failure notebook goes
+    assert not kept.exists()
 
 
 SVG = (

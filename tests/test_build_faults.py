@@ -47,7 +47,7 @@ def temp_folders(pid: int) -> list[Path]:
     [
         (["--years", "-5"], "-5 is before 2004"),
         (["--years", "1900"], "1900 is before 2004"),
-        (["--years", "2017"], "2017 outside the data's years (2018–2018)"),
+        (["--years", "2017"], "2017 is outside the data's years (2018–2018)"),
         (["--years", "2018,20x8"], "'20x8' is not a year"),
         (["--provinces", ",,,"], "names no province"),
         (["--provinces", "Atlantis", "--years", "2018"], "unknown province 'Atlantis'"),
@@ -127,7 +127,9 @@ def test_cell_failure_is_an_analysis_error_naming_the_briefing():
     exc = CellFailure(6, "if x:", "ValueError", "boom").for_briefing("Lào Cai", 2018, "en")
     assert isinstance(exc, AnalysisError)
     assert (exc.province, exc.year, exc.lang, exc.cell) == ("Lào Cai", 2018, "en", 6)
-    assert str(exc) == "cell 6 ('if x:'): ValueError: boom"
+    assert str(exc) == "cell 7 ('if x:'): ValueError: boom"  # as Jupyter counts: from 1
+    tagged = CellFailure(6, "display(x)", "KeyError", "'pci'", tag="section-headline")
+    assert str(tagged) == "cell 7 [section-headline] ('display(x)'): KeyError: 'pci'"
 
 
 # ---------------------------------------------------------------- the HTML safety check, end to end

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pytest
+
 from analysis import config
 from analysis.cli import main
 from test_clean_inputs import excel_csv, figures_dir, sidecar
@@ -82,3 +84,35 @@ def test_no_summary_line_is_a_placeholder_for_the_shipped_data(tmp_path, capsys)
     assert "<file:row>" not in err and "'…'" not in err and " the N " not in err
     assert "expected:" in err and "duplicates" in err
     assert len(err.splitlines()) <= 30, err
+
+
+def test_a_briefing_renders_without_a_warning(tmp_path):
+    """What the analyst sees in Jupyter: no library deprecation warning under any section."""
+    import warnings
+
+    from analysis.briefing import load_briefing, sections
+    from briefing_fixtures import figures_frame, write_clean
+
+    clean = write_clean(tmp_path, figures_frame())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        b = load_briefing("Nghệ An", 2018, "en", clean)
+        for name in sections.names():
+            b.section(name)
+
+
+@pytest.mark.slow
+def test_make_data_twice_cleans_once():
+    """`make reports` twice with no change: its `data` step cleans at most once (the shipped data)."""
+
+    def make_data() -> str:
+        run = subprocess.run(["make", "data"], cwd=config.ROOT, capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stderr
+        return run.stdout + run.stderr
+
+    make_data()
+    manifest = config.CLEAN_DIR / "manifest.json"
+    stamp = manifest.stat().st_mtime_ns
+    second = make_data()
+    assert "is up to date" in second and "wrote" not in second
+    assert manifest.stat().st_mtime_ns == stamp

@@ -46,16 +46,23 @@ def test_readme_opens_with_the_two_commands():
 def test_nbcheck_flags_outputs_and_passes_clean_notebooks(tmp_path):
     nb = {
         "cells": [
-            {"cell_type": "code", "source": "1", "metadata": {}, "outputs": [], "execution_count": None}
+            {
+                "cell_type": "code",
+                "id": "c1",
+                "source": "1",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+            }
         ],
         "metadata": {},
         "nbformat": 4,
         "nbformat_minor": 5,
     }
-    (tmp_path / "ok.ipynb").write_text(json.dumps(nb))
+    (tmp_path / "ok.ipynb").write_text(nbcheck.as_jupyter_saves(json.dumps(nb)))
     assert nbcheck.main([str(tmp_path)]) == 0
     nb["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x"}]
-    (tmp_path / "bad.ipynb").write_text(json.dumps(nb))
+    (tmp_path / "bad.ipynb").write_text(nbcheck.as_jupyter_saves(json.dumps(nb)))
     assert nbcheck.main([str(tmp_path)]) == 1
 
 
@@ -63,3 +70,17 @@ def test_committed_notebooks_carry_no_outputs():
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     assert notebooks, "the briefing template is missing"
     assert [p for nb in notebooks for p in nbcheck.problems(nb)] == []
+
+
+def test_readme_is_for_the_first_hour_and_says_nothing_false():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(text.encode("utf-8")) < 15_000, "depth goes into docs/"
+    first_screen = "\n".join(text.splitlines()[:24])
+    for step in ("make reports", "reports/index.html", "make test"):
+        assert step in first_screen, step
+    for task in ("make preview", "Add a figure", "new-section", "jupyter lab"):
+        assert task in text, task
+    assert "never reach" not in text  # an untagged markdown cell is published
+    assert "data/raw/official" not in text  # not in the repository
+    for link in re.findall(r"\]\(([^)#]+)\)", text):
+        assert (ROOT / link).exists(), f"README links {link}, which does not exist"

@@ -28,8 +28,8 @@ def _text(markup: str) -> str:
 def built(shipped_clean_dir, tmp_path_factory) -> Path:
     if not config.TEMPLATE_NOTEBOOK.exists():
         pytest.skip("no briefing notebook")
-    from analysis.reports.build import run_reports
-    from analysis.reports.jobs import BuildRequest
+    from analysis.build.build import run_reports
+    from analysis.build.jobs import BuildRequest
 
     out = tmp_path_factory.mktemp("reports")
     for names, year in (("Nghệ An,Lào Cai", "2024"), ("Nghệ An", "2023")):
@@ -67,7 +67,9 @@ def test_nghe_an_2024_shows_its_project_06_review_good_and_bad(built) -> None:
     _in_both("Tỷ lệ người nhận trợ cấp BHXH qua tài khoản", html_text, pdf_text)  # the reviewer's label
     _in_both("Số thuê bao di động trên 100 dân", html_text, pdf_text)  # every accepted figure is listed
     assert "003_016e6a5699ec1371" not in html_text  # the report is cited, not our file name
-    _in_both("Nghệ An reviews Project 06 in 2024", html_text, pdf_text)
+    _in_both("Nghệ An tổng kết Đề án 06 năm 2024", html_text, pdf_text)  # the report's title, cited
+    _in_both("trên 4.570.000", html_text, pdf_text)  # "trên 4,57 triệu": over, and no decimals it never had
+    assert "4.570.000,00" not in html_text and "3.100.000,0" not in html_text
 
 
 def test_nghe_an_2023_leads_with_its_2023_results(built) -> None:
@@ -76,7 +78,9 @@ def test_nghe_an_2023_leads_with_its_2023_results(built) -> None:
     _in_both("44/63", html_text, pdf_text)
     _in_both("15/63", html_text, pdf_text)  # PAR Index 2023
     _in_both("12/63", html_text, pdf_text)  # SIPAS 2023
-    _in_both("UBND tỉnh Nghệ An (the province's own release of its VCCI result)", html_text, pdf_text)
+    _in_both("UBND tỉnh Nghệ An (tỉnh tự công bố kết quả PCI của VCCI)", html_text, pdf_text)  # cited as such
+    # 44th is outside the 30 VCCI published: the briefing must not say it is among them
+    assert "trong 30 tỉnh đứng đầu được công bố năm 2023" not in html_text
 
 
 def test_lao_cai_2024_keeps_its_report_qualifiers(built) -> None:

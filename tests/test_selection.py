@@ -18,6 +18,7 @@ from analysis.briefing import load_briefing
 from analysis.cli import build_parser, main
 from analysis.errors import AnalysisError, BriefingError
 from briefing_fixtures import figures_frame, write_clean
+from build_helpers import write_figures
 
 ROOT = config.ROOT
 
@@ -156,12 +157,16 @@ def test_reports_all_years_reads_the_data_years(tmp_path, monkeypatch):
 # ---------------------------------------------------------------- old names
 
 
-def test_ha_tay_2007_is_refused_with_the_merger_date(capsys):
+def test_ha_tay_2007_is_refused_with_the_merger_date(tmp_path, capsys):
     with pytest.raises(AnalysisError) as err:
         provinces.validate("Hà Tây", 2007)
     assert "2008-08-01" in str(err.value) and "Hà Nội" in str(err.value)
-    assert main(["reports", "--provinces", "Hà Tây", "--years", "2007", "--clean", "/nonexistent"]) == 2
+    clean = tmp_path / "clean"
+    write_figures(clean, year=2007)
+    args = ["--provinces", "Hà Tây", "--years", "2007", "--clean", str(clean), "--out", str(tmp_path / "out")]
+    assert main(["reports", *args]) == 2
     assert "no Hà Tây briefing for 2007" in capsys.readouterr().err
+    assert not list((tmp_path / "out").glob("2007/*/*"))
 
 
 def test_a_merged_name_is_answered_with_one_line(capsys):
@@ -186,3 +191,13 @@ def test_ha_tay_in_jupyter_gives_ha_noi_with_the_true_date(tmp_path):
     write_clean(tmp_path, pd.concat([frame, older], ignore_index=True))
     with pytest.raises(BriefingError, match="no Hà Tây briefing for 2007"):
         load_briefing("Hà Tây", 2007, "vi", tmp_path)
+
+
+def test_the_build_names_the_province_a_merged_name_became():
+    from analysis.build.jobs import BuildRequest, select
+
+    df = figures_frame(with_2025=True)
+    request = BuildRequest.from_cli("Yên Bái, Nghệ An", "2025", "vi", 0, False, "clean", "out")
+    notes = [s.note for s in select(request, df)]
+    assert "Yên Bái → Lào Cai, 34 provinces from 2025-07-01" in notes
+    assert sorted(notes) == ["", "Yên Bái → Lào Cai, 34 provinces from 2025-07-01"]  # Nghệ An: its own name

@@ -105,26 +105,11 @@ def selection(args: argparse.Namespace) -> dict[str, str]:
     years = sel.parse_years(args.years, available)
     names = sel.parse_names(args.provinces)
     langs = sel.parse_langs(args.lang)
-    _say_mapped(names, years)
     return {
         "provinces": ",".join(names),
         "years": ",".join(str(y) for y in years),
         "langs": ",".join(langs),
     }
-
-
-def _say_mapped(names: Sequence[str], years: Sequence[int]) -> None:
-    """A name answered with another province says so before the build starts (the validator's
-    refusals, e.g. Hà Tây in 2007, stop it here with one line)."""
-    from analysis.provinces import explain, validate
-
-    said = set()
-    for name in names:
-        for year in years:
-            line = explain(validate(name, year))
-            if line and line not in said:
-                said.add(line)
-                print(line, file=sys.stderr, flush=True)
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
@@ -141,6 +126,8 @@ def _cmd_reports(args: argparse.Namespace) -> int:
         out_dir=Path(args.out),
         notebook=Path(args.notebook),
         wait=not args.no_wait,
+        allow_incomplete=args.allow_incomplete,
+        timeout=args.timeout,
     )
     from analysis.build.procs import sigterm_as_interrupt
 
@@ -172,8 +159,23 @@ def _cmd_preview(args: argparse.Namespace) -> int:
     )
     from analysis.build.procs import sigterm_as_interrupt
 
+    # data/raw is cleaned into --clean when it changes; with another --clean only if --raw is given
+    # (a test's or a copy's clean table is never overwritten from this checkout's raw files).
+    same = Path(args.clean).resolve() == config.CLEAN_DIR.resolve()
+    raw = Path(args.raw) if args.raw else (config.RAW_DIR if same else None)
+    port = None if args.no_serve else args.port
     with sigterm_as_interrupt():
-        return run_preview(request, interval=args.interval, pdf=args.pdf)
+        return run_preview(request, interval=args.interval, pdf=args.pdf, raw_dir=raw, port=port)
+
+
+def _cmd_new_section(args: argparse.Namespace) -> int:
+    from analysis.briefing.scaffold import new_section
+
+    for path in new_section(args.name, key=args.key, after=args.after):
+        print(f"wrote {path}")
+    test = f"tests/test_section_{args.name}.py"
+    print(f"next: edit rows/compute/render in the module, then .venv/bin/python -m pytest -q {test}")
+    return 0
 
 
 def _cmd_overview(args: argparse.Namespace) -> int:
@@ -258,6 +260,16 @@ def _selection(p: argparse.ArgumentParser, one: bool) -> None:
     p.add_argument("--notebook", default=str(config.TEMPLATE_NOTEBOOK), help="template notebook")
 
 
+def _seconds(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: at least 1 second")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="analysis", description=__doc__.splitlines()[0], formatter_class=_Help)
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -336,6 +348,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-wait", action="store_true", help="stop instead of waiting when another build writes into --out"
     )
     p.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=600,
+        help="seconds a briefing's cell may run before the briefing fails (default 600)",
+    )
+    p.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="build even when the clean could not read an input (each briefing then says what is missing)",
+    )
+    p.add_argument(
         "--scheduler",
         default="",
         help="build on a Dask cluster: its scheduler's address, e.g. tcp://host:8786 "
@@ -352,8 +375,28 @@ def build_parser() -> argparse.ArgumentParser:
     _selection(p, one=True)
     p.add_argument("--pdf", action="store_true", help="write the PDF too on every rebuild")
     p.add_argument("--interval", type=float, default=0.5, help="seconds between checks for changes")
+    p.add_argument(
+        "--port", type=int, default=0, help="local port to serve the briefing on (0: any free one)"
+    )
+    p.add_argument("--no-serve", action="store_true", help="no web server: open the printed HTML file")
+    p.add_argument(
+        "--raw",
+        default="",
+        help="raw inputs to clean when they change (default: data/raw with --clean default)",
+    )
     p.add_argument("--out", default=str(config.REPORTS_DIR), help="HTML goes into <out>/.preview/")
     p.set_defaults(func=_cmd_preview)
+
+    p = _sub(
+        sub,
+        "new-section",
+        "scaffold a briefing section: module, labels, registry, notebook cell, test",
+        "analysis new-section budget --key dti --after online",
+    )
+    p.add_argument("name", help="the section's name (lower case, e.g. budget)")
+    p.add_argument("--key", default="dti", help="the indicator it starts from (a key of indicators.csv)")
+    p.add_argument("--after", default="online", help="the section it follows in the briefing")
+    p.set_defaults(func=_cmd_new_section)
 
     p = _sub(
         sub,

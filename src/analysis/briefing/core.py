@@ -47,13 +47,21 @@ def _read(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
 
 
 def read_figures(clean_dir: Path | str | None = None) -> pd.DataFrame:
-    """The clean figures; cached per file version, so a warm kernel reads them once per build."""
+    """The clean figures; cached per file version, so a warm kernel reads them once per build.
+
+    Each call returns its own copy (with the cached frame's lookups, metrics.share_lookups): what one
+    briefing does to its frame on a warm kernel never reaches the next one, as on a cold kernel."""
+    from analysis.briefing import metrics
+
     path = Path(clean_dir or config.CLEAN_DIR) / "figures.parquet"
     try:
         st = path.stat()
     except OSError as exc:
         raise InputFileError(path, "no clean figures: run `analysis clean` (make data) first") from exc
-    return _read(str(path), st.st_mtime_ns, st.st_size)
+    cached = _read(str(path), st.st_mtime_ns, st.st_size)
+    own = cached.copy()
+    metrics.share_lookups(cached, own)
+    return own
 
 
 def inputs(df: pd.DataFrame, ctx: Context, p: provinces.Province) -> pd.DataFrame:

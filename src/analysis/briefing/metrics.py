@@ -104,6 +104,16 @@ def _frame(df: pd.DataFrame) -> _Frame:
     return hit
 
 
+def share_lookups(source: pd.DataFrame, copy: pd.DataFrame) -> None:
+    """Give `copy` (an unmodified copy of `source`) the lookups built for `source`, so a briefing
+    handed its own copy of the cached clean table does not build them again (0.1-0.2 s)."""
+    memo = _positions(source)
+    _table(source)
+    if len(_MEMO) >= 32:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[id(copy)] = _Frame(copy, memo.table, dict(memo.series), memo.by_cell, memo.by_province)
+
+
 def _table(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
     """(regime, year, indicator) → {province code: value}, built once per frame.
 

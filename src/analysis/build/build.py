@@ -11,7 +11,8 @@ Guarantees: one build per output folder at a time (a lock file; a second build w
 are recorded as they arrive (build.record), so an interrupted build loses nothing it finished;
 workers and kernels end with the build however it ends, and leave no temporary files. A briefing
 that fails loses its own previous files and cache entry; no other briefing is touched, and the
-command exits 1 with a summary table.
+command exits 1 with a summary table. One data version per build (build.dataversion); a failure
+that is not the briefing's own keeps its files and is said once (build.publish).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from analysis.build import procs
+from analysis.build import dataversion, limits, procs, publish
 from analysis.build.choose import choose
 from analysis.build.executors import Hints
 from analysis.build.jobs import (
@@ -70,17 +71,27 @@ def run_reports(request: BuildRequest, builder=None, scheduler: str | None = Non
     notebook = Path(request.notebook).resolve()
     if not notebook.exists():
         raise InputFileError(notebook, "template notebook missing")
-    request = replace(request, notebook=notebook)
+    publish.check_template(notebook)  # a broken template fails the build once, not every briefing
+    jobs_cap, capped = limits.worker_cap(request.jobs)
+    if capped:
+        print(capped, file=sys.stderr)
+    request = replace(request, notebook=notebook, jobs=jobs_cap)
     figures_path = Path(request.clean_dir) / "figures.parquet"
-    figures_bytes = read_figures_bytes(request.clean_dir)
+    figures_bytes = read_figures_bytes(request.clean_dir)  # the one read: this build's data version
+    missing = dataversion.check_complete(Path(request.clean_dir), figures_bytes, request.allow_incomplete)
     procs.sweep_stale_temp()
     out_dir = Path(request.out_dir)
+    # Every kernel reads this copy, named by the bytes' hash: a `make data` meanwhile cannot mix versions.
+    data_dir = dataversion.snapshot(figures_bytes, Path(request.clean_dir))
+    request = replace(request, clean_dir=data_dir.resolve())
     formats = registry.links()
     with contextlib.ExitStack() as stack:
         executor = choose(request, builder, scheduler)  # started now: it boots while we plan
         stack.callback(executor.close)
         df = load_figures(figures_bytes, figures_path)
         pairs = select(request, df)  # unknown provinces and years outside the data fail here
+        for note in dict.fromkeys(sel.note for sel in pairs if sel.note):
+            print(note, file=sys.stderr)  # a name answered with another province says so
         stack.enter_context(procs.BuildLock(out_dir, wait=request.wait))
         if request.force and hasattr(executor, "expect"):  # every selected briefing will be built
             executor.expect(len(pairs) * len(request.langs))  # its workers boot while we plan
@@ -96,8 +107,11 @@ def run_reports(request: BuildRequest, builder=None, scheduler: str | None = Non
             cache=cache,
             present=complete_on_disk(out_dir, list(cache), [suffix for _, suffix in formats]),
         )
-        the_plan = plan(request, data)
+        the_plan = dataversion.with_notice(plan(request, data), missing, request.force, data)
         jobs, todo = the_plan.jobs, the_plan.todo
+        for job in set(jobs) - set(todo):  # unchanged briefings read the same rows in this version
+            if job.rel in cache:
+                cache[job.rel]["data"] = data_version(figures_bytes)
         print(
             f"briefings: {len(jobs)} selected, {len(jobs) - len(todo)} unchanged, {len(todo)} to build",
             file=sys.stderr,
@@ -113,13 +127,20 @@ def run_reports(request: BuildRequest, builder=None, scheduler: str | None = Non
         finally:
             progress.close()
             record.save(final=True)
+            dataversion.prune(keep=data_dir)
     failures = record.failures
     built = len(todo) - len(failures)
     print(
         f"built {built}, unchanged {len(jobs) - len(todo)}, failed {len(failures)} -> {out_dir}",
         file=sys.stderr,
     )
-    if failures:
-        print("\n" + summary_table(failures), file=sys.stderr)
-        return 1
-    return 0
+    env: dict[str, int] = {}
+    for f in failures:
+        if f.kind == publish.ENV:  # the machine's fault, said once: nothing of these was deleted
+            env[f.error] = env.get(f.error, 0) + 1
+    for error, n in env.items():
+        print(f"{n} briefing(s) not built, their published files kept: {error}", file=sys.stderr)
+    own = [f for f in failures if f.kind != publish.ENV]
+    if own:
+        print("\n" + summary_table(own), file=sys.stderr)
+    return 1 if failures else 0

@@ -11,12 +11,13 @@ import concurrent.futures as cf
 import contextlib
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from analysis.build import procs
+from analysis.build import procs, publish
 from analysis.build.jobs import BuildRequest, Job, Result
 from analysis.build.worker import Builder, build_one, init_worker
 
@@ -103,8 +104,13 @@ class PoolExecutor:
     loads its formats (a few seconds) while the build goes on planning."""
 
     def __init__(self, request: BuildRequest, workers: int):
+        self.request = request
+        self._start(workers)
+
+    def _start(self, workers: int) -> None:
         self.workers = workers
         ctx = multiprocessing.get_context("spawn")  # no fork of a process with threads (tqdm, zmq)
+        request = self.request
         self.pool = cf.ProcessPoolExecutor(
             workers,
             mp_context=ctx,
@@ -114,20 +120,32 @@ class PoolExecutor:
         for _ in range(workers):  # the pool starts a process per task waiting, up to `workers`
             self.pool.submit(os.getpid)
 
-    def submit(self, jobs: Sequence[Job], hints: Hints) -> Iterator[Result]:
+    def submit(self, jobs: Sequence[Job], hints: Hints, retries: int = 1) -> Iterator[Result]:
+        """One Result per job. A worker that dies (killed, out of memory) breaks the pool for the
+        briefings it held: they run again once on a new pool; a second death fails them as the
+        machine's fault (build.publish: their published files stay)."""
+        retry: list[Job] = []
         try:
             futures = {self.pool.submit(build_one, job, str(hints.out_dir)): job for job in jobs}
             for fut in cf.as_completed(futures):
                 job = futures[fut]
                 try:
                     result = fut.result()
-                except Exception as exc:  # the worker process died (killed, out of memory)
-                    result = Result(job, False, "worker", f"{type(exc).__name__}: {exc}"[:500])
+                except Exception as exc:  # the worker process died: not the briefing's fault
+                    if isinstance(exc, cf.process.BrokenProcessPool) and retries:
+                        retry.append(job)
+                        continue
+                    error = f"worker died ({type(exc).__name__}: {exc})"[:500]
+                    result = Result(job, False, "worker", error, kind=publish.ENV)
                 yield result
         except BaseException:  # Ctrl-C, or the parent is being stopped: no worker may go on
             self.stop()
             raise
         self.pool.shutdown(wait=True)
+        if retry:
+            print(f"a worker died: {len(retry)} briefing(s) retried once on new workers", file=sys.stderr)
+            self._start(min(self.workers, len(retry)))
+            yield from self.submit(retry, hints, retries - 1)
 
     def stop(self) -> None:
         """Stop every worker now (SIGTERM: each kills its kernel and removes its temp folder)."""

@@ -45,6 +45,7 @@ class BuildRequest:
     timeout: int = 600  # seconds per cell
     progress: bool | None = None  # None: a bar on a TTY, plain lines otherwise
     wait: bool = True  # another build writing into out_dir: wait for it (False: stop with an error)
+    allow_incomplete: bool = False  # build from a clean whose manifest says inputs could not be read
 
     @classmethod
     def from_cli(
@@ -58,21 +59,11 @@ class BuildRequest:
         out_dir: Path,
         **extra: Any,
     ) -> BuildRequest:
-        names = tuple(dict.fromkeys(p.strip() for p in (provinces or "").split(",") if p.strip()))
-        if (provinces or "").strip() and not names:
-            raise AnalysisError(f"--provinces: {provinces!r} names no province (use e.g. 'Nghệ An,Lào Cai')")
-        year_list: list[int] = []
-        for y in (years or "").split(","):
-            if not y.strip():
-                continue
-            try:
-                year_list.append(int(y.strip()))
-            except ValueError:
-                raise AnalysisError(f"--years: {y.strip()!r} is not a year") from None
-        lang_list = tuple(dict.fromkeys(x.strip().lower() for x in (langs or "vi").split(",") if x.strip()))
-        bad = [x for x in lang_list if x not in LANGS]
-        if bad or not lang_list:
-            raise AnalysisError(f"--lang: {','.join(bad) or langs!r} not supported (use vi, en or vi,en)")
+        from analysis import selection  # one reading of names, years and languages (CLI, Jupyter, build)
+
+        names = selection.parse_names(provinces)
+        year_list = selection.parse_years(years)
+        lang_list = selection.parse_langs(langs)
         if jobs < 0:
             raise AnalysisError(f"--jobs: {jobs} must be 0 (all cores) or more")
         return cls(
@@ -105,6 +96,7 @@ class Job:
     key: str
     clean_dir: str
     asked: str = ""
+    notice: str = ""  # said at the top of the briefing (a clean that could not read an input)
 
     @property
     def rel(self) -> str:
@@ -132,6 +124,16 @@ class Result:
     error: str = ""
     seconds: float = 0.0
     files: dict[str, bytes] = field(default_factory=dict)
+    notebook: str = ""  # a failed briefing's executed notebook, kept for the analyst (failed_notebook)
+    kind: str = "own"  # a failure's kind: "own" (the briefing's) or "env" (build.publish)
+
+
+FAILED_DIR = ".failed"  # <out>/.failed/<year>/<lang>/<slug>.ipynb: executed notebooks of failed briefings
+
+
+def failed_notebook(out_dir: Path, job: Job) -> Path:
+    """Where a failed briefing's executed notebook (outputs and traceback) is kept until it builds."""
+    return (Path(out_dir) / FAILED_DIR / job.rel).with_suffix(".ipynb")
 
 
 def read_figures(clean_dir: Path) -> pd.DataFrame:
@@ -153,22 +155,19 @@ def load_figures(figures_parquet: bytes, path: Path) -> pd.DataFrame:
         df = pd.read_parquet(io.BytesIO(figures_parquet))
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise InputFileError(path, f"not a readable clean table ({exc}); run `make data` again") from None
-    missing = [c for c in ("province_code", "regime", "year", "indicator", "value") if c not in df.columns]
-    if missing:
-        raise InputFileError(path, f"columns {', '.join(missing)} missing; run `make data` again")
-    if df.empty:
-        raise InputFileError(path, "the clean table has no rows: add figures to data/raw and run `make data`")
+    from analysis.build.dataversion import check_clean_table
+
+    check_clean_table(df, path)  # columns and types, before anything is built from it
     return df
 
 
 def check_years(years: Sequence[int], df: pd.DataFrame) -> None:
     """Every asked year lies within the data's years (a typo such as -5 or 1900 is not built)."""
+    from analysis.selection import check_year
+
     have = sorted({int(y) for y in df["year"].unique()})
-    first, last = have[0], have[-1]
-    bad = [y for y in years if not first <= y <= last]
-    if bad:
-        shown = ", ".join(str(y) for y in bad)
-        raise AnalysisError(f"--years: {shown} outside the data's years ({first}–{last})")
+    for year in years:
+        check_year(year, have, what="--years:")
 
 
 def data_version(figures_parquet: bytes) -> str:
@@ -194,8 +193,9 @@ def resolve(request: BuildRequest, years: Sequence[int]) -> list[Selected]:
         if request.provinces:
             found = []
             for name in request.provinces:
-                res = provinces.resolve(name, year)
-                found.append(Selected(res.province, year, res.successor_of.name if res.successor_of else ""))
+                res = provinces.validate(name, year)  # the one check: Hà Tây in 2007 is refused here
+                asked = res.successor_of.name if res.successor_of else ""
+                found.append(Selected(res.province, year, asked, provinces.explain(res) or ""))
         else:
             found = [Selected(p, year) for p in provinces.all_provinces(provinces.regime_for_year(year))]
         for sel in found:
@@ -210,6 +210,7 @@ class Selected:
     province: Any
     year: int
     asked: str = ""
+    note: str = ""  # 'Yên Bái → Lào Cai, 34 provinces from 2025-07-01' (provinces.explain)
 
     def __iter__(self):  # (province, year), as before
         return iter((self.province, self.year))
@@ -243,9 +244,39 @@ def _read_cache(out_dir: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) and data.get("version") == CACHE_VERSION else {}
 
 
+_ENTRY_FIELDS = {"key": str, "name": str, "code": str, "slug": str, "regime": str, "year": int, "lang": str}
+
+
 def load_cache(out_dir: Path) -> dict[str, dict[str, Any]]:
-    """Built briefings by "year/lang/slug": their key and who they are (for the index)."""
-    return dict(_read_cache(out_dir).get("entries", {}))
+    """Built briefings by "year/lang/slug": their key and who they are (for the index).
+
+    A cache that is valid JSON but not ours in shape (edited by hand, damaged) is not trusted: its
+    bad entries are dropped, so those briefings are rebuilt, and the build says so in one line."""
+    entries = _read_cache(out_dir).get("entries", {})
+    if not isinstance(entries, dict):
+        entries = {"": entries}
+    good = {rel: entry for rel, entry in entries.items() if _entry_ok(rel, entry)}
+    if len(good) != len(entries):
+        import sys
+
+        from analysis.errors import printable
+
+        print(
+            f"warning: {printable(Path(out_dir) / CACHE_NAME)} was damaged "
+            f"({len(entries) - len(good)} entries not readable): those briefings are rebuilt",
+            file=sys.stderr,
+        )
+    return good
+
+
+def _entry_ok(rel: str, entry: Any) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    if not all(
+        isinstance(entry.get(k), t) and not isinstance(entry.get(k), bool) for k, t in _ENTRY_FIELDS.items()
+    ):
+        return False
+    return rel == f"{entry['year']}/{entry['lang']}/{entry['slug']}"
 
 
 def load_memo(out_dir: Path, scope: str) -> dict[str, str]:

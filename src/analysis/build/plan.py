@@ -67,19 +67,16 @@ def frame_hash(df: pd.DataFrame) -> str:
 
 
 def briefing_key(notebook_hash: str, lib_hash: str, data_hash: str, params: dict[str, Any]) -> str:
-    """The incremental-build key of one briefing."""
+    """The incremental-build key of one briefing. The clean folder's path is not part of it: the
+    build's kernels read a snapshot named by the table's hash (build.dataversion), and the rows the
+    briefing reads are in `data_hash`."""
+    params = {k: v for k, v in params.items() if k != "clean_dir"}
     return sha256_bytes(
         notebook_hash.encode(),
         lib_hash.encode(),
         data_hash.encode(),
         json.dumps(params, sort_keys=True, ensure_ascii=False).encode(),
     )
-
-
-def _briefing_inputs(df: pd.DataFrame, code: str, regime: str, year: int) -> pd.DataFrame:
-    from analysis.briefing.inputs import briefing_inputs
-
-    return briefing_inputs(df, code, regime, year)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ class Progress:
 
 
 def summary_table(failures: Iterable[Result]) -> str:
+    failures = list(failures)
     rows = [("province", "year", "lang", "step", "error")]
     rows += [
         (r.job.name, str(r.job.year), r.job.lang, r.step, r.error.splitlines()[0][:160]) for r in failures
@@ -49,4 +50,8 @@ def summary_table(failures: Iterable[Result]) -> str:
         for row in rows
     ]
     lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 5)
+    kept = [r.notebook for r in failures if getattr(r, "notebook", "")]
+    if kept:
+        lines.append("executed notebooks kept (outputs and traceback; open in Jupyter):")
+        lines += [f"  {path}" for path in kept]
     return "\n".join(lines)

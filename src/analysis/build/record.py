@@ -4,7 +4,9 @@ Each Result is applied as it arrives, in the build's own process whatever execut
 its files written atomically (every format's, by suffix), its cache entry, the cache file and the
 index page rewritten, so an interrupted build loses nothing it finished. A briefing that failed
 loses its own previous files and cache entry (nobody reads an out-of-date briefing as current);
-no other briefing is touched. At the end, each year's national overview.
+no other briefing is touched. A failure that is not the briefing's own (build.publish: a dead
+worker, a full disk) keeps its published files and entry; files are replaced as one set. At the
+end, each year's national overview.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from analysis.build import publish
 from analysis.build.jobs import Job, Result, output_path, save_cache
 from analysis.errors import AnalysisError
 
@@ -52,16 +55,18 @@ class Recorder:
             overview_template()
 
     def _write(self, result: Result) -> Result:
-        from analysis.writing import atomic_write
-
+        """Every format's file staged, then all renamed over the published ones (build.publish): a
+        full disk or a read-only folder leaves the old set whole and is the machine's fault."""
         missing = [suffix for _, suffix in self.formats if suffix not in result.files]
         if missing:  # an executor that lost a format's bytes must not leave a briefing half written
-            return replace(result, ok=False, step="write", error=f"no {', '.join(missing)} came back")
+            error = f"no {', '.join(missing)} came back"
+            return replace(result, ok=False, step="write", error=error, kind=publish.ENV)
+        files = {output_path(self.out_dir, result.job, s): result.files[s] for _, s in self.formats}
         try:
-            for _, suffix in self.formats:
-                atomic_write(output_path(self.out_dir, result.job, suffix), result.files[suffix])
+            publish.publish(files)
         except OSError as exc:
-            return replace(result, ok=False, step="write", error=f"{type(exc).__name__}: {exc}"[:500])
+            error = publish.os_error(exc, self.out_dir)
+            return replace(result, ok=False, step="write", error=error, kind=publish.ENV)
         return result
 
     def __call__(self, result: Result) -> None:
@@ -78,7 +83,10 @@ class Recorder:
                 "year": job.year,
                 "lang": job.lang,
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "data": self.version,  # the index marks briefings built from older data
             }
+        elif result.kind == publish.ENV:  # not the briefing's fault: its published files stay
+            self.failures.append(result)
         else:
             self.failures.append(result)
             self.cache.pop(job.rel, None)

@@ -16,6 +16,7 @@ import os
 import queue
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,14 @@ from jupyter_core.utils import ensure_event_loop, run_sync
 
 from analysis.build import procs
 from analysis.errors import AnalysisError
+
+# jsonschema (imported by nbformat) imports `rfc3987_syntax` when it is installed, for an optional
+# "iri" format check, and that module compiles 39 lark grammars at import: 2-3 s in every build
+# process, the largest single start-up cost measured (benchmarks/README.md). Notebook validation
+# never checks that format, so the build's processes skip the module (jsonschema handles its
+# absence). Here, where notebooks are loaded and run: every build process imports this module
+# before nbformat. Switch: delete the line below.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from nbclient import NotebookClient
@@ -65,10 +74,17 @@ class CellFailure(AnalysisError):
         province: str | None = None,
         year: int | None = None,
         lang: str | None = None,
+        tag: str = "",
     ):
         super().__init__(cell_index, first_line, ename, evalue)
         self.cell_index, self.first_line, self.ename, self.evalue = cell_index, first_line, ename, evalue
         self.province, self.year, self.lang = province, year, lang
+        self.tag = tag  # the cell's section tag (e.g. "section-headline"), or its first other tag
+
+    @property
+    def number(self) -> int:
+        """The cell's position as Jupyter shows it (1-based; the index counts from 0)."""
+        return self.cell_index + 1
 
     @property
     def cell(self) -> int:
@@ -79,7 +95,8 @@ class CellFailure(AnalysisError):
         return self
 
     def __str__(self) -> str:
-        where = f"cell {self.cell_index} ({self.first_line!r}): " if self.cell_index >= 0 else ""
+        tag = f" [{self.tag}]" if self.tag else ""
+        where = f"cell {self.number}{tag} ({self.first_line!r}): " if self.cell_index >= 0 else ""
         return f"{where}{self.ename}: {self.evalue}"
 
 
@@ -91,7 +108,18 @@ def parameterize(nb: NotebookNode, parameters: dict[str, Any]) -> NotebookNode:
     for cell in nb.cells:  # papermill's loader does this; its parameterize assumes it
         cell.metadata.setdefault("tags", [])
     nb.metadata.setdefault("papermill", {})
-    return parameterize_notebook(nb, parameters, kernel_name=KERNEL_NAME, language="python")
+    nb = parameterize_notebook(nb, parameters, kernel_name=KERNEL_NAME, language="python")
+    return other_languages_removed(nb, str(parameters.get("lang", "")))
+
+
+def other_languages_removed(nb: NotebookNode, lang: str) -> NotebookNode:
+    """Cells tagged for another language (`lang-en` in a Vietnamese briefing) get the `remove` tag,
+    so the build neither runs nor publishes them: commentary is written once per language."""
+    for cell in nb.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if any(t.startswith("lang-") and t != f"lang-{lang}" for t in tags) and "remove" not in tags:
+            tags.append("remove")
+    return nb
 
 
 def call_code(func: Callable[..., Any], *args: Any) -> str:
@@ -322,9 +350,13 @@ class WarmKernel:
 
     @staticmethod
     def _failure(nb: NotebookNode, index: int, ename: str, evalue: str) -> CellFailure:
-        source = nb.cells[index].source if 0 <= index < len(nb.cells) else ""
+        cell = nb.cells[index] if 0 <= index < len(nb.cells) else None
+        source = cell.source if cell is not None else ""
         first = next((line.strip() for line in source.splitlines() if line.strip()), "")
-        return CellFailure(template_index(nb, index) if index >= 0 else -1, first[:80], ename, evalue)
+        tags = [t for t in (cell.metadata.get("tags", []) if cell is not None else []) if t != "hide-input"]
+        tag = next((t for t in tags if t.startswith("section-")), tags[0] if tags else "")
+        at = template_index(nb, index) if index >= 0 else -1
+        return CellFailure(at, first[:80], ename, evalue, tag=tag)
 
     def _discard(self) -> None:
         """Drop a dead or stuck kernel; the next `run` starts a fresh one."""

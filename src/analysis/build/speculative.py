@@ -47,6 +47,7 @@ class EarlyRun:
     def _main(self) -> None:
         from analysis.build.runner import parameterize
 
+        nb = None
         try:
             self.builder = Builder.open(
                 Path(self.request.notebook), self.request.timeout, self.job.clean_dir, self._started.set
@@ -58,6 +59,7 @@ class EarlyRun:
             self.builder.kernel.run(nb)
             self.result = nb
         except BaseException as exc:  # handed to the build thread, which reports it per briefing
+            exc.notebook = nb  # type: ignore[attr-defined]  # what ran, kept for a failed cell
             self.result = exc
         finally:
             self._started.set()

@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from analysis.build import procs
-from analysis.build.jobs import Job, Result
+from analysis.build import dataversion, limits, procs, publish
+from analysis.build.jobs import Job, Result, failed_notebook
 from analysis.outputs.format import Briefing, Format
 
 
@@ -116,15 +116,19 @@ class Builder:
 
         t0 = time.perf_counter()
         step = "execute"
+        nb = None
         files: dict[str, bytes] = {}
         try:
             if executed is None:
                 nb = parameterize(self.template, job.parameters())
                 self.kernel.run(nb)
             elif isinstance(executed, BaseException):
+                nb = getattr(executed, "notebook", None)  # the early run's executed notebook
                 raise executed
             else:
                 nb = executed
+            limits.cap_outputs(nb)  # a cell printing megabytes never reaches a published file
+            dataversion.add_notice(nb, job.notice)  # an incomplete clean, said at the top
             if before_export is not None:
                 before_export()
             briefing = self.briefing(job, out_dir, nb, table)
@@ -134,11 +138,17 @@ class Builder:
                 if isinstance(done, BaseException):
                     raise done
                 files[fmt.suffix] = done if done is not None else fmt.render(briefing)
+            failed_notebook(out_dir, job).unlink(missing_ok=True)  # an older failure's notebook goes
         except CellFailure as exc:
             exc.for_briefing(job.asked or job.name, job.year, job.lang)
-            return Result(job, False, step, str(exc), time.perf_counter() - t0)
+            kept = _keep_failed(out_dir, job, nb)
+            kind = publish.kind_of(exc)  # a dead kernel is not the briefing's own failure
+            return Result(job, False, step, str(exc), time.perf_counter() - t0, notebook=kept, kind=kind)
         except Exception as exc:  # one briefing's failure must not stop the others
-            return Result(job, False, step, f"{type(exc).__name__}: {exc}"[:500], time.perf_counter() - t0)
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            if isinstance(exc, OSError):  # the machine's: said once for the folder (build.publish)
+                error = publish.os_error(exc, out_dir)
+            return Result(job, False, step, error, time.perf_counter() - t0, kind=publish.kind_of(exc))
         finally:
             for fmt in self.formats:
                 with contextlib.suppress(Exception):
@@ -222,3 +232,20 @@ def worker_pids() -> tuple[int, int | None]:
     """This worker's pid and its kernel's (for tests that check nothing outlives the build)."""
     builder = _STATE.get("builder")
     return os.getpid(), getattr(getattr(builder, "kernel", None), "pid", None)
+
+
+def _keep_failed(out_dir: Path | str, job: Job, nb: Any) -> str:
+    """Write a failed briefing's executed notebook (its outputs and the traceback) for the analyst to
+    open in Jupyter; '' when there is none (the failure came before the notebook ran)."""
+    if nb is None:
+        return ""
+    import nbformat
+
+    from analysis.writing import atomic_write
+
+    path = failed_notebook(Path(out_dir), job)
+    try:
+        atomic_write(path, nbformat.writes(nb) + "\n")
+    except (OSError, ValueError):
+        return ""
+    return str(path)

@@ -144,7 +144,8 @@ def reject_lines(rejects: pd.DataFrame, limit: int = NEW_SHOWN) -> list[str]:
     lines = []
     for r in rejects.head(limit).itertuples(index=False):
         where = str(r.row or r.file) + (f", column {r.column}" if r.column else "")
-        value = f" {str(r.value)!r}" if str(r.value) else ""
+        shown = getattr(r, str(r.column), r.value) if str(r.column) in rejects.columns else r.value
+        value = f" {str(shown)!r}" if str(shown) else ""
         lines.append(f"  {where}{value}: {r.reason}")
     if len(rejects) > limit:
         lines.append(f"  … and {len(rejects) - limit} more (all in rejects.csv)")

@@ -28,8 +28,10 @@ national cue nearer than a local one, or a count of localities), else the provin
 in the sentence, else the report's province; `year` per `_year`.
 
 The package, by job: `rules` (what is a figure, what is not, cue table, provinces in a text),
-`figures` (context around each figure; `analysis extract`), `review` (`analysis accept`),
-`scoring` (measure against hand-read figures). This module re-exports their public names.
+`figures` (context around each figure; `analysis extract`), `labels` (which index a rank or score
+belongs to, the nearest cue words, the province named just before, the period a sentence states),
+`review` (`analysis accept`), `scoring` (measure against hand-read figures). This module
+re-exports their public names.
 """
 
 from __future__ import annotations

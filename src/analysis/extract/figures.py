@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import InputFileError, NumberParseError
+from analysis.extract.labels import TextLabels, near_window
 from analysis.extract.rules import (
     _CLAUSE_END,
     _SENTENCE_END,
@@ -32,7 +33,7 @@ from analysis.extract.rules import (
     cues,
     report_province,
 )
-from analysis.numbers import parse_figure, read_qualifier
+from analysis.numbers import parse_figure, read_qualifier, stored_precision
 from analysis.writing import atomic_write, csv_safe
 
 CANDIDATE_COLUMNS = (
@@ -86,8 +87,8 @@ EXCERPT_SIDE = 160
 # ------------------------------------------------------------------ province, year, indicator context
 
 _NATIONAL = re.compile(
-    r"cả nước|toàn quốc|\b(?:63|34) tỉnh|các bộ|bộ, ngành|bộ ngành|các tỉnh|các địa phương|"
-    r"trung ương và địa phương",
+    r"cả nước|toàn quốc|(?<![/\d])(?<!trên )\b(?:63|34) tỉnh|các bộ|bộ, ngành|bộ ngành|các tỉnh|"
+    r"các địa phương|trung ương và địa phương",
     re.I,
 )
 _LOCAL = re.compile(r"(?<!các )(?<!cấp )(?<!những )(?<!nhiều )(?<!số )\btỉnh\b(?!,? thành| ủy| uỷ)", re.I)
@@ -220,6 +221,16 @@ class _Context:
         return home
 
 
+def _labelled(text: str, f: _Found, left: int, right: int, window: str, unit: str, programme: str) -> str:
+    """The cue table's key for a figure: read first in the words between the commas around it,
+    then in its whole clause (see analysis.extract.labels)."""
+    if unit != "rank":
+        near = _indicator(near_window(text, left, f.start, f.end, right), unit, programme)
+        if near:
+            return near
+    return _indicator(window, unit, programme)
+
+
 def _nearest(starts: Sequence[int], pos: int, lo: int = 0, hi: int | None = None) -> int | None:
     """The smallest |start - pos| over sorted starts[lo:hi] (by bisection: a long sentence with many
     mentions costs each figure log n, not n), or None when there are none."""
@@ -279,6 +290,7 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
     found, _ = _scan(text, runs)
     ctx = _Context(text, runs)
     home = report_province(text, ctx.provinces)
+    lab = TextLabels(text, ctx.years, ctx.provinces, _indicator)
     sentences: dict[tuple[int, int], str] = {}  # one string per sentence, shared by its figures
     rank_indicators: dict[tuple[tuple[int, int], str], str] = {}
     out = []
@@ -304,7 +316,12 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
                 rank_indicators[key] = _indicator(text[sentence[0] : sentence[1]], unit, programme)
             indicator = rank_indicators[key]
         else:
-            indicator = _indicator(window, unit, programme)
+            indicator = _labelled(text, f, left, right, window, unit, programme)
+        previous = out[-1] if out and out[-1].start >= where[sentence[0]] else None  # same sentence
+        since = found[i - 1].end if i else 0
+        indicator = lab.indicator(indicator, unit, (f.start, f.end), (left, right), sentence, previous, since)
+        if not indicator and unit == "percent":
+            indicator = lab.carried(text, (left, f.start, f.end, right), out)
         value = fig.value
         change = _CHANGE_BEFORE.search(text, max(0, f.start - 30), f.start)
         if change and not indicator.endswith("_change"):
@@ -313,6 +330,10 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
             value = -value  # "giảm 21 bậc": places lost
         start, end = where[f.start], where[f.end]
         year = ctx.year(f.start, f.end, sentence, c_end)
+        year, period = lab.year_and_period(year, (f.start, f.end), sentence, c_end, ctx.year_starts)
+        province = ctx.province(f, sentence, home, unit)
+        if province:  # "Đà Nẵng với 58,9% và Nam Định với 53%": the name just before is the figure's
+            province = lab.province_before(max(sentence[0], since), f.start) or province
         s_start, s_end = where[sentence[0]], where[sentence[1]]
         if sentence not in sentences:
             sentences[sentence] = " ".join(raw[s_start:s_end].split())
@@ -333,11 +354,11 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
                 qualifier=qualifier,
                 denominator=fig.denominator,
                 indicator=indicator,
-                province=ctx.province(f, sentence, home, unit),
+                province=province,
                 year=year,
                 sentence=shown,
-                precision=0 if unit == "rank" else fig.precision,
-                period="" if year is None else str(year),
+                precision=0 if unit == "rank" else stored_precision(fig.precision, fig.scale),
+                period=period.text if period is not None else ("" if year is None else str(year)),
                 sentence_at=s_start,
                 excerpt=excerpt,
             )

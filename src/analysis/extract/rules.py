@@ -207,7 +207,7 @@ def _province_mentions(text: str) -> list[tuple[int, str]]:
         before = text[max(0, m.start() - 30) : m.start()]
         prev = re.search(r"(\S+)\s*$", before)
         word = prev.group(1) if prev else ""
-        if word[:1].isupper() and word not in _PROVINCE_LEADS and not re.search(r"[.:;!?]$", word):
+        if word[:1].isupper() and word not in _PROVINCE_LEADS and not re.search(r"[.,:;!?]$", word):
             continue
         found.append((m.start(), _canonical(m.group(0))))
     return found

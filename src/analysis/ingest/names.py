@@ -4,6 +4,10 @@ Publishers word the same sub-index differently every few years ("Chi phí gia nh
 "Gia nhập  thị trường", "Sub-Index 1: Entry Costs"), and in English and Vietnamese. We fold every
 title (no diacritics, no punctuation, no year, no "Chỉ số thành phần 3:" numbering) and look it up
 in data/subindex_names.csv, per publisher, so a new year with the same words needs no code change.
+A title that is not found word for word is looked up by its meaning words (order ignored, without
+the articles and the words for score and index listed in data/header_filler_words.csv): a new
+year's "The PCI Weighted Score" is the known "Weighted PCI". What still matches nothing stays in the
+loud "not imported" report.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from analysis import config
 PUBLISHERS = ("PCI", "PAPI")
 NAMES_FILE = config.PACKAGE_DATA / "subindex_names.csv"
 SKIP_FILE = config.PACKAGE_DATA / "skip_columns.csv"
+FILLER_FILE = config.PACKAGE_DATA / "header_filler_words.csv"
 
 # A title that names a column we know but do not import (unweighted score, tier, SOE bias...).
 SKIP = "-"
@@ -90,12 +95,52 @@ def aliases(path: Path = NAMES_FILE) -> dict[tuple[str, str], Alias]:
     return table
 
 
+@cache
+def _fillers(path: Path = FILLER_FILE) -> tuple[re.Pattern[str], frozenset[str]]:
+    """Words a title may add or drop without changing the column it names (data/header_filler_words.csv):
+    phrases of several words as one pattern, single words as a set."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        words = [fold(r["words"]) for r in csv.DictReader(fh) if fold(r["words"])]
+    phrases = sorted((w for w in words if " " in w), key=len, reverse=True)
+    pattern = (
+        re.compile(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")\b") if phrases else re.compile("(?!)")
+    )
+    return pattern, frozenset(w for w in words if " " not in w)
+
+
+def meaning_key(text: object) -> str:
+    """A title's words that carry its meaning, in a fixed order: folded (case, diacritics), without
+    year, numbering and filler words (articles, 'score', 'index', 'điểm', 'chỉ số'), order ignored.
+    "The Weighted PCI Score", "PCI weighted" and "Weighted PCI" have one meaning key."""
+    phrases, single = _fillers()
+    words = phrases.sub(" ", header_key(text)).split()
+    return " ".join(sorted({w for w in words if w not in single}))
+
+
+@cache
+def meanings(path: Path = NAMES_FILE) -> dict[tuple[str, str], Alias]:
+    """(publisher, meaning key) -> alias, for the known titles whose meaning key names one indicator
+    (a key two indicators share is left out: the exact title decides there, or nothing does)."""
+    table: dict[tuple[str, str], Alias] = {}
+    clash: set[tuple[str, str]] = set()
+    for (pub, _), alias in aliases(path).items():
+        key = (pub, meaning_key(alias.name))
+        if not key[1]:
+            continue
+        if key in table and table[key].indicator != alias.indicator:
+            clash.add(key)
+        table.setdefault(key, alias)
+    return {k: v for k, v in table.items() if k not in clash}
+
+
 @lru_cache(maxsize=65536)
 def match_alias(text: str, publisher: str) -> Alias | None:
     """The alias row a column title matches (its note says why a SKIP column is left out), or None.
 
     The title is tried whole, then without its parenthesised remarks ("Chỉ số PAPI (không có trọng
-    số)" is whole-listed; "Chí số PCI 2006 (đã có trọng số)" only matches without them).
+    số)" is whole-listed; "Chí số PCI 2006 (đã có trọng số)" only matches without them); each first
+    by its folded words in order, then by meaning (`meaning_key`: a new year's "The weighted PCI
+    score" is the known "Weighted PCI").
     """
     table = aliases()
     candidates = [text]
@@ -104,6 +149,11 @@ def match_alias(text: str, publisher: str) -> Alias | None:
     for candidate in candidates:
         key = header_key(candidate)
         if key and (hit := table.get((publisher, key))):
+            return hit
+    by_meaning = meanings()
+    for candidate in candidates:
+        key = meaning_key(candidate)
+        if key and (hit := by_meaning.get((publisher, key))):
             return hit
     return None
 

@@ -26,6 +26,23 @@ def index_template() -> Any:
     return env.get_template("index.html.j2")
 
 
+def built_counts(year: int, rows: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per language: how many of the year's provinces (63 before 2025, 34 from it) are built, so a
+    year with a few ad-hoc briefings reads as such ('EN 2 / 63'), not as a complete year."""
+    from analysis import provinces
+    from analysis.national.overview import LANGS
+
+    of = len(provinces.all_provinces(provinces.regime_for_year(year)))
+    langs = sorted(
+        {lang for row in rows.values() for lang in row["links"]},
+        key=lambda x: (LANGS.index(x) if x in LANGS else len(LANGS), x),
+    )
+    return [
+        {"lang": lang, "built": sum(1 for row in rows.values() if lang in row["links"]), "of": of}
+        for lang in langs
+    ]
+
+
 def write_index(
     out_dir: Path,
     cache: dict[str, dict[str, Any]],
@@ -54,12 +71,14 @@ def write_index(
             entry["slug"], {"name": entry["name"], "slug": entry["slug"], "links": {}}
         )
         row["links"][lang] = files
+        if entry.get("data") not in (None, version):  # built from another version of the data
+            row.setdefault("older", {})[lang] = entry["data"]
         if lang not in langs:
             langs.append(lang)
         total += 1
     years = [
         # By slug: Vietnamese order puts Đ with D, which code-point order of the names would not.
-        (year, sorted(rows.values(), key=lambda r: (r["slug"], r["name"])))
+        (year, sorted(rows.values(), key=lambda r: (r["slug"], r["name"])), built_counts(year, rows))
         for year, rows in sorted(by_year.items(), reverse=True)
     ]
     page = index_template().render(

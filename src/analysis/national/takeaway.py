@@ -47,10 +47,6 @@ COLUMNS = [
 ]
 
 
-def _opt_int(x: object) -> int | None:
-    return None if x is None or pd.isna(x) else int(x)
-
-
 def _base(key: str) -> str | None:
     """The index a rank key belongs to (pci_rank → pci, idx766_rank → idx766_total); None if not a rank."""
     return rulebook.index_of_rank(key)
@@ -108,8 +104,9 @@ def takeaway_frame(
                 "value": float(r.value),
                 "unit": str(r.unit),
                 "qualifier": str(getattr(r, "qualifier", "") or ""),
-                "precision": _opt_int(getattr(r, "precision", None)),
-                "period": str(getattr(r, "period", "") or year),  # a span, an as-of date, or the year
+                # what the source wrote: digits after the separator, the period (else the year)
+                "precision": getattr(r, "precision", None),
+                "period": str(getattr(r, "period", "") or year),
                 "rank": rank,
                 "rank_of": of,
                 "rank_kind": kind,
@@ -125,7 +122,7 @@ def takeaway_frame(
     frame["_r"] = (frame["regime"] != regime).astype(int)  # the province's own regime first
     frame = frame.sort_values(["_r", "province_code", "_o", "year"], kind="stable").drop(columns=["_o", "_r"])
     for col in ("rank", "rank_of", "precision"):
-        frame[col] = frame[col].astype("Int64")
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")
     return frame.reset_index(drop=True)
 
 

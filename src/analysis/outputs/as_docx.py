@@ -32,6 +32,17 @@ _HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3}
 _SKIP = frozenset({"style", "script", "title"})
 
 
+def _styled(doc: Any, style: str, text: str = "") -> Any:
+    """A new paragraph in `style`, its id looked up once per document (python-docx looks a style up
+    by scanning every style, each time: most of a document's time before)."""
+    ids = doc._cchc_style_ids
+    if style not in ids:
+        ids[style] = doc.styles[style].style_id
+    paragraph = doc.add_paragraph(text)
+    paragraph._p.style = ids[style]
+    return paragraph
+
+
 def _picture(doc: Any, png: bytes, alt: str = "") -> None:
     """A picture at the text width (or its own size at 96 dpi, if smaller), its alt text below."""
     from docx.shared import Cm
@@ -46,7 +57,7 @@ def _picture(doc: Any, png: bytes, alt: str = "") -> None:
         pass
     doc.add_picture(io.BytesIO(png), width=Cm(width))
     if alt:
-        doc.add_paragraph(alt, style="Caption")
+        _styled(doc, "Caption", alt)
 
 
 def _hyperlink(paragraph: Any, text: str, url: str) -> None:
@@ -183,11 +194,12 @@ class _Html(HTMLParser):
         if not any(text.strip() for text, _, _ in runs):
             return
         if kind in _HEADINGS:
+            level = _HEADINGS[kind]
             text = "".join(t for t, _, _ in _trimmed(runs))
-            self.doc.add_heading(text, _HEADINGS[kind])
+            _styled(self.doc, "Title" if level == 0 else f"Heading {level}", text)
             return
         style = {"li": "List Bullet", "figcaption": "Caption"}.get(kind)
-        self._fill(self.doc.add_paragraph(style=style), runs)
+        self._fill(_styled(self.doc, style) if style else self.doc.add_paragraph(), runs)
 
     def _table(self, rows: list[list[tuple[list, bool, bool]]]) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -197,10 +209,13 @@ class _Html(HTMLParser):
             return
         width = max(len(r) for r in rows)
         table = self.doc.add_table(rows=len(rows), cols=width)
-        table.style = "Table Grid"
+        ids = self.doc._cchc_style_ids
+        ids.setdefault("Table Grid", self.doc.styles["Table Grid"].style_id)
+        table._tbl.tblPr.style = ids["Table Grid"]
+        cells = table._cells  # row by row, read once (each table.cell() call walks the whole table)
         for i, row in enumerate(rows):
             for j, (runs, header, number) in enumerate(row):
-                paragraph = table.cell(i, j).paragraphs[0]
+                paragraph = cells[i * width + j].paragraphs[0]
                 self._fill(paragraph, [(t, m | {"b"} if header else m, h) for t, m, h in runs])
                 if number:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -242,14 +257,38 @@ def _setup(doc: Any, briefing: Briefing) -> None:
             root.remove(el)
 
 
-def _reproducible(data: bytes) -> bytes:
-    """The same package with fixed member times (python-docx stamps each with the clock)."""
+class _Zip:
+    """python-docx's package writer, with fixed member times and PNG data stored as it is.
+
+    python-docx stamps each member with the clock and deflates the PNG figures again; writing its
+    parts here gives the same package, reproducible, in one pass."""
+
+    def __init__(self, out: io.BytesIO):
+        self.zip = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=(1980, 1, 1, 0, 0, 0))
+        png = pack_uri.membername.lower().endswith(".png")  # compressed already
+        info.compress_type = zipfile.ZIP_STORED if png else zipfile.ZIP_DEFLATED
+        self.zip.writestr(info, blob)
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+def _package(doc: Any) -> bytes:
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = doc.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
+    writer = _Zip(out)
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    writer.close()
     return out.getvalue()
 
 
@@ -258,6 +297,7 @@ def document(nb: Any, briefing: Briefing) -> bytes:
     from docx import Document
 
     doc = Document()
+    doc._cchc_style_ids = {}
     _setup(doc, briefing)
     for cell in as_html.prune(nb).cells:
         for out in cell.get("outputs", []):
@@ -273,12 +313,10 @@ def document(nb: Any, briefing: Briefing) -> bytes:
                 parser.flush()
             elif "image/svg+xml" in data:  # no librsvg on this machine: the figure is named, not drawn
                 alt = (out.get("metadata", {}).get("image/svg+xml") or {}).get("alt", "")
-                doc.add_paragraph(f"[{alt or 'figure'}]", style="Caption")
+                _styled(doc, "Caption", f"[{alt or 'figure'}]")
             elif out.get("output_type") == "stream":
                 doc.add_paragraph(unicodedata.normalize("NFC", str(out.get("text", ""))).strip())
-    buf = io.BytesIO()
-    doc.save(buf)
-    return _reproducible(buf.getvalue())
+    return _package(doc)
 
 
 class DocxFormat(Format):

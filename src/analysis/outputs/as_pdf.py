@@ -24,6 +24,7 @@ from analysis.config import PACKAGE_DIR
 from analysis.errors import BriefingError
 from analysis.outputs import as_html
 from analysis.outputs.format import Briefing, Format
+from analysis.outputs.safety import url_fetcher
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -288,7 +289,10 @@ class PdfWriter:
         self._errors.messages.clear()
         page = CSS(string=f"@page {{ @top-center {{ content: {css_string(title)}; }} }}")
         with _no_gc():
-            pdf = HTML(string=html, base_url=str(base_dir)).write_pdf(
+            # No base URL: links stay relative in the PDF (its CSV beside it, not the builder's
+            # file:// path) and nothing is fetched but data: URLs and our fonts (url_fetcher).
+            fetch = url_fetcher([font_cache_dir(), PACKAGE_DIR / "templates"])
+            pdf = HTML(string=html, base_url=None, url_fetcher=fetch).write_pdf(
                 stylesheets=[self._pdf_css, page], font_config=self._fonts
             )
         if self._errors.messages:

@@ -17,7 +17,7 @@ A section module declares:
   ``render``, so choosing rows stays light.
 
 Adding a section: one module here, its name in `REGISTRY`, one notebook cell
-``display(*b.section("name"))`` and one test (README, "Add a chart").
+``display(*b.section("name"))`` and one test: `analysis new-section NAME` writes all five (docs/sections.md).
 """
 
 from __future__ import annotations

@@ -100,16 +100,18 @@ def distribution_svg(result: Distribution, lang: str, province: str) -> str:
         for ax, key in zip(axes, keys, strict=True):
             part = result.table[result.table["indicator"] == key]
             others = part[~part["highlight"]]
-            sns.boxplot(
-                x=part["value"],
-                ax=ax,
-                width=0.55,
-                whis=(0, 100),  # the whiskers span every province: the dots show them all
-                color="#eef1f4",
-                linecolor=draw.MUTED,
-                linewidth=0.8,
-                fliersize=0,
-            )
+            with warnings.catch_warnings():  # seaborn 0.13.2 calls bxp(vert=...), deprecated in mpl 3.11
+                warnings.filterwarnings("ignore", "vert: bool was deprecated", DeprecationWarning)
+                sns.boxplot(
+                    x=part["value"],
+                    ax=ax,
+                    width=0.55,
+                    whis=(0, 100),  # the whiskers span every province: the dots show them all
+                    color="#eef1f4",
+                    linecolor=draw.MUTED,
+                    linewidth=0.8,
+                    fliersize=0,
+                )
             with warnings.catch_warnings():  # a crowded swarm overlaps a few dots: fine here
                 warnings.simplefilter("ignore", UserWarning)
                 sns.swarmplot(x=others["value"], ax=ax, color="#7d8893", size=2.8)

@@ -227,7 +227,9 @@ def _note(f: IndexFigure, ctx: Context) -> str:
         parts.append(esc(status_text(f.status, f.key, ctx.year, f.top_n, ctx.lang)))
     else:
         published = publications.publication(f.key, f.year)
-        if published is not None and published.released == "top_n":  # top-N membership is the fact
+        rank = f.rank.rank if f.rank is not None else None
+        outside = rank is not None and published is not None and published.top_n and rank > published.top_n
+        if published is not None and published.released == "top_n" and not outside:  # membership is the fact
             parts.append(esc(t("status_in_top_n", ctx.lang, n=published.top_n, year=f.year)))
     return "; ".join(parts)
 

@@ -1,0 +1,58 @@
+"""The import layers of the library: shared modules import no stage, the briefing and the national
+pages know nothing of the engine or the formats, and the engine knows of the briefing only its
+contract. Read from the source (every import, at any depth, except under TYPE_CHECKING)."""
+
+from __future__ import annotations
+
+from test_sections import import_graph
+
+STAGES = ("ingest", "clean", "extract", "briefing", "national", "build", "outputs")
+FRONT_DOORS = {"analysis.cli"}  # the command line wires the stages together
+
+
+def _package(module: str) -> str:
+    return module.split(".")[1] if module.count(".") >= 1 else ""
+
+
+def _violations(rule) -> list[str]:
+    return [
+        f"{mod} imports {dep}"
+        for mod, deps in sorted(import_graph().items())
+        for dep in sorted(deps)
+        if rule(mod, dep)
+    ]
+
+
+def test_every_stage_package_exists_and_the_graph_sees_their_modules():
+    graph = import_graph()
+    for stage in STAGES:
+        assert any(m.startswith(f"analysis.{stage}.") for m in graph), stage
+    assert "analysis.briefing.contract" in graph["analysis.build.plan"]  # the reader sees real imports
+
+
+def test_shared_modules_import_no_stage():
+    def rule(mod: str, dep: str) -> bool:
+        shared = mod.count(".") == 1 and _package(mod) not in STAGES and mod not in FRONT_DOORS
+        return shared and _package(dep) in STAGES
+
+    assert _violations(rule) == []
+
+
+def test_briefing_and_national_never_import_the_engine_or_the_formats():
+    def rule(mod: str, dep: str) -> bool:
+        return _package(mod) in ("briefing", "national") and _package(dep) in ("build", "outputs")
+
+    assert _violations(rule) == []
+
+
+def test_the_engine_imports_of_the_briefing_only_its_contract():
+    def rule(mod: str, dep: str) -> bool:
+        return (
+            _package(mod) == "build" and _package(dep) == "briefing" and dep != "analysis.briefing.contract"
+        )
+
+    assert _violations(rule) == []
+
+
+def test_formats_never_import_the_engine():
+    assert _violations(lambda mod, dep: _package(mod) == "outputs" and _package(dep) == "build") == []
