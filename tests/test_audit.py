@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import audit, rulebook
+from analysis import rulebook
 from analysis.briefing.core import read_figures
 from analysis.briefing.sections.headline import Headline, IndexFigure
 from analysis.cli import main
+from analysis.national import audit
 
 PUB, COMP = rulebook.PUBLISHED, rulebook.COMPUTED
 
