@@ -113,3 +113,17 @@ def test_preview_cleans_a_raw_edit_serves_it_and_shows_a_failed_cell(tmp_path):
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0
+
+
+def test_preview_names_the_province_a_merged_name_became(tmp_path):
+    from analysis.build.jobs import BuildRequest
+    from analysis.build.preview import Preview
+    from build_helpers import write_figures
+
+    clean = tmp_path / "clean"
+    write_figures(clean, {"15": 60.0}, year=2025)  # Lào Cai of the 34
+    nb = notebook(tmp_path / "nb.ipynb")
+    req = BuildRequest.from_cli("Yên Bái", "2025", "vi", 1, True, clean, tmp_path / "out", notebook=nb)
+    preview = Preview(req)
+    assert preview.job().slug == "lao-cai"
+    assert preview.note == "Yên Bái → Lào Cai, 34 provinces from 2025-07-01"
