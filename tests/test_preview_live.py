@@ -81,6 +81,7 @@ def test_preview_cleans_a_raw_edit_serves_it_and_shows_a_failed_cell(tmp_path):
         next_line(said, "cleaned ")  # a clean checkout: no `make data` needed first
         html = Path(next_line(said, "built ").split()[1])
         url = next_line(said, "serving ").split()[1]
+        next_line(said, "watching ")  # edits from here on are seen
         page = get(url)
         assert '<p class="value">60.0</p>' in page and "/__version" in page
         assert "<script" not in html.read_text(encoding="utf-8")  # the file stays script-free
