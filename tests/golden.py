@@ -72,7 +72,9 @@ def render(clean_dir: Path, province: str, year: int, lang: str) -> str:
     os.environ.setdefault("CCHC_BUILD_DATE", "2026-01-01")  # a golden text has a fixed build date
     b = load_briefing(province, year, lang, clean_dir)
     parts = [f"## {name}\n{section_text(b.section(name))}" for name in SECTION_NAMES]
-    return "\n\n".join(parts) + "\n"
+    text = "\n\n".join(parts) + "\n"
+    # the data's cut-off is the shipped sidecars' latest read: it moves with the data, not the code
+    return re.sub(r"(số liệu thu thập đến|data collected up to) \S+", r"\1 <cut-off>", text)
 
 
 def write_all() -> list[Path]:

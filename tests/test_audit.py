@@ -153,3 +153,34 @@ def test_cli_exits_non_zero_on_a_violation(shipped_clean_dir, monkeypatch, capsy
         == 1
     )
     assert "year_true (nothing dated after the briefing's year): 2 violations" in capsys.readouterr().out
+
+
+def test_a_yearly_amount_and_a_span_keep_their_words(shipped):
+    """Nghệ An 2025: "35,5 tỷ đồng mỗi năm" lost "mỗi năm"; "51 nhiệm vụ" over 2022–2025 sat in a
+    2025 table as if it were the year's (issue #16)."""
+    from analysis import provinces
+    from analysis.briefing.context import make_context
+    from analysis.briefing.sections import online
+
+    for lang, per_year, span in (
+        ("vi", "mỗi năm", "(giai đoạn 2022–2025)"),
+        ("en", "per year", "(for 2022–2025)"),
+    ):
+        ctx = make_context(shipped, provinces.get("40", "34"), 2025, lang)
+        res = online.online(shipped, ctx)
+        said = {r.indicator: online.value_text(r, lang) for r in res.itertuples(index=False)}
+        assert said["compliance_cost_saving"].endswith(per_year), said
+        assert said["de_an_06_tasks_done"].endswith(span), said
+        assert not list(audit.check_online({"online": res, "_year": 2025}, lang))
+
+
+def test_a_snapshot_is_never_the_years_index(shipped):
+    """Bình Dương 2024: a weekly portal snapshot of Decision 766 (as of 2024-01-22) was shown as the
+    year's index, "83,47 điểm, hạng 1/63" (issue #16)."""
+    from analysis import provinces
+    from analysis.briefing.core import compute
+
+    b = compute(shipped, provinces.resolve("Bình Dương", 2024).province, 2024, "vi")
+    assert not [f for f in b.result("headline") if f.key == "idx766_total"]
+    assert "idx766_total" in {m.key for m in b.result("headline").missing}
+    assert not any("83,47" in s for s in b.result("title"))

@@ -155,3 +155,39 @@ def test_editor_cells_run_on_a_briefing(clean_dir):
     assert all(f"b.table({n!r})" in tables.data for n in sections.names())
     example = next(o for o in shown if isinstance(o, SvgFigure))
     assert example.svg.lstrip().startswith("<?xml") and "Business support services" in example.svg
+
+
+@pytest.fixture(scope="module")
+def shipped_df(shipped_clean_dir):
+    from analysis.briefing.core import read_figures
+
+    return read_figures(shipped_clean_dir)
+
+
+def test_a_2024_briefing_of_a_merging_province_says_so_first(shipped_df):
+    """Lào Cai, Phú Thọ and Khánh Hòa 2024 never said they absorb neighbours on 2025-07-01 (issue #16)."""
+    from analysis.briefing.core import compute
+
+    for name in ("Lào Cai", "Phú Thọ", "Khánh Hòa"):
+        p = provinces.resolve(name, 2024).province
+        first = compute(shipped_df, p, 2024, "vi").result("title")[0]
+        assert first.startswith("Từ 01/7/2025, ") and "hợp nhất thành" in first, first
+
+
+def test_a_2025_briefing_leads_with_the_new_province_then_the_former_ones(shipped_df):
+    """Lào Cai 2025 opened with "PAR Index 2022 (Yên Bái): hạng 14/63" (issue #16)."""
+    from analysis.briefing.core import compute
+
+    said = compute(shipped_df, provinces.resolve("Lào Cai", 2025).province, 2025, "en").result("title")
+    assert said[0] == "Lao Cai is a new province from 1 July 2025, formed from Lao Cai and Yen Bai."
+    assert said[1].startswith("Not yet published for Lao Cai for 2025: ")
+    former = said.index("Latest figures of the former provinces:")
+    assert former == 2 and any("(Yen Bai)" in s for s in said[former:])
+
+
+def test_each_briefing_shows_its_build_date_and_data_cut_off(shipped_df, monkeypatch):
+    from analysis.briefing.core import compute
+
+    monkeypatch.setenv("CCHC_BUILD_DATE", "2026-02-03")
+    b = compute(shipped_df, provinces.resolve("Nghệ An", 2024).province, 2024, "vi")
+    assert "Lập ngày 2026-02-03 · số liệu thu thập đến 20" in b.html("title")

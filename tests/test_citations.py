@@ -136,3 +136,52 @@ def test_a_copy_of_a_publishers_table_cites_the_publisher(raw) -> None:
     assert cit.publisher == "VCCI" and cit.url.startswith("https://www.pcivietnam.vn/")
     other = cites.cite("https://www.baotinh.example.vn/a.html", "press.csv:row 4")
     assert other.publisher == "baotinh.example.vn"
+
+
+def test_citations_speak_the_briefings_language(raw) -> None:
+    """Vietnamese briefings cited "Ministry of Information and Communications", English ones
+    "Cổng Thông tin điện tử tỉnh …" (issue #16): names come from data/citation_names.csv."""
+    from analysis.citations import localise
+
+    assert localise("Ministry of Information and Communications (DTI)", "vi").startswith("Bộ Thông tin")
+    portal = "Cổng Thông tin điện tử tỉnh Lào Cai (laocai.gov.vn)"
+    assert localise(portal, "en") == "Lao Cai provincial web portal (laocai.gov.vn)"
+    assert localise(portal, "vi") == portal
+    assert localise("a name we have in one language only", "vi") == "a name we have in one language only"
+
+
+def test_a_copy_of_a_publishers_table_names_both_addresses(raw) -> None:
+    _write(
+        raw / "figures" / "papi_copy.meta.json",
+        {
+            "publisher": "CECODES, RTA & UNDP",
+            "title": "PAPI scores (a copy)",
+            "url": "https://github.com/someone/papi-copy",
+            "publisher_site": "https://papi.org.vn",
+            "source_quality": "publisher",
+        },
+    )
+    (raw / "figures" / "papi_copy.csv").write_text("province,year\n", encoding="utf-8")
+    cites = Citations.load(raw)
+    rows = pd.DataFrame(
+        [
+            {
+                "source": "CECODES, RTA & UNDP, PAPI 2020",
+                "source_ref": "papi_copy.csv:row 2",
+                "year": 2020,
+                "indicator": "papi",
+            }
+        ]
+    )
+    (line,) = source_list(rows, cites, "vi")
+    assert line.url == "https://github.com/someone/papi-copy" and line.original_url == "https://papi.org.vn"
+    from analysis.briefing.sections.notes import source_items
+
+    html = source_items([line], "en")
+    assert "a copy of the publisher" in html and 'href="https://papi.org.vn"' in html
+
+
+def test_the_cut_off_is_the_latest_read_of_any_sidecar(raw) -> None:
+    _write(raw / "figures" / "late.meta.json", {"publisher": "X", "accessed": "2026-12"})
+    (raw / "figures" / "late.csv").write_text("province,year\n", encoding="utf-8")
+    assert Citations.load(raw).cutoff() == "2026-12"

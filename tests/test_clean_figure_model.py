@@ -79,3 +79,17 @@ def test_an_old_sheet_without_the_columns_still_loads(tmp_path) -> None:
     )
     r = result.figures.iloc[0]
     assert (r["qualifier"], r["precision"], r["period"], r["period_kind"]) == ("exact", 2, "2024", "year")
+
+
+def test_a_scale_word_never_adds_decimals(tmp_path) -> None:
+    result = clean_sheet(
+        tmp_path,
+        'Nghệ An,2024,population_records_cleaned,"trên 4,57 triệu",,Báo cáo tỉnh,,,,\n'
+        'Nghệ An,2025,compliance_cost_saving,"35,5",tỷ đồng,Báo cáo tỉnh,mỗi năm,over,,\n'
+        'Nghệ An,2024,smartphone_share,"81,6",%,Báo cáo tỉnh,,,,\n',
+    )
+    assert result.rejects.empty, result.rejects["reason"].tolist()
+    fig = result.figures.set_index("indicator")
+    assert fig.loc["population_records_cleaned", ["value", "precision"]].tolist() == [4_570_000, 0]
+    assert fig.loc["compliance_cost_saving", ["value", "precision"]].tolist() == [35_500_000_000, 0]
+    assert fig.loc["smartphone_share", "precision"] == 1

@@ -323,3 +323,19 @@ def test_a_forced_build_starts_its_workers_before_it_plans_and_uses_them(tmp_pat
     assert workers_when_planning == [2]  # both workers were booting while the keys were computed
     assert len(pools) == 1  # and the build ran on them, not on a second pool
     assert (out / "2018/vi/nghe-an.pdf").exists() and (out / "2018/vi/lao-cai.pdf").exists()
+
+
+# ---------------------------------------------------------------- jsonschema's IRI grammars skipped
+
+
+def test_a_build_process_loads_notebooks_without_compiling_the_iri_grammars():
+    pytest.importorskip("rfc3987_syntax", reason="rfc3987_syntax not installed: nothing to skip")
+    code = (
+        "import sys\n"
+        "from analysis.build import runner\n"
+        "import nbformat\n"
+        "nbformat.validate(nbformat.v4.new_notebook())\n"
+        "print(sys.modules['rfc3987_syntax'] is None)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"

@@ -12,8 +12,8 @@ import nbformat
 import pytest
 
 from analysis import config, nbcheck
+from analysis.briefing.scaffold import new_section
 from analysis.errors import AnalysisError
-from analysis.newsection import new_section
 
 HERE = config.ROOT / "tests"
 

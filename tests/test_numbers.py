@@ -17,6 +17,7 @@ from analysis.numbers import (
     parse_figure,
     parse_number,
     qualifier_of,
+    stored_precision,
     written_precision,
 )
 
@@ -251,3 +252,10 @@ def test_qualifier_of_refuses_unknown_words() -> None:
 )
 def test_written_precision_counts_the_digits_as_written(text: str, locale: str, digits: int) -> None:
     assert written_precision(text, locale) == digits
+
+
+@pytest.mark.parametrize(("written", "scale", "stored"), [(0, 1.0, 0), (2, 1.0, 2), (2, 1e6, 0), (1, 1e9, 0)])
+def test_stored_precision_never_adds_decimals_for_a_scale_word(
+    written: int, scale: float, stored: int
+) -> None:
+    assert stored_precision(written, scale) == stored

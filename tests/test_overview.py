@@ -264,3 +264,34 @@ def test_a_top_n_table_has_no_column_of_dashes_for_groups(built):
     par = page.split('id="i-par_index"')[1].split("</section>")[0]
     pci = page.split('id="i-pci"')[1].split("</section>")[0]
     assert "<th>Group</th>" not in par and "<th>Group</th>" in pci
+
+
+def test_rank_only_provinces_are_listed_in_rank_order_not_as_no_data(frame):
+    """PAR Index 2024 (issue #16): Hà Nội (3), Bà Rịa - Vũng Tàu (2), Cao Bằng (63) were "no data"."""
+    extra = pd.DataFrame(_rows("63", 2018, "par_index_rank", {"04": 63, "77": 5}))
+    t = overview.index_table(pd.concat([frame, extra], ignore_index=True), 2018, "par_index")
+    ranked = t.rows[t.rows["rank"].notna()]
+    assert list(ranked["rank"]) == [1, 2, 3, 4, 5, 63]
+    only = ranked[ranked["value"].isna()]
+    assert set(only["code"]) == {"04", "77"} and (only["rank_kind"] == "published").all()
+    view = overview._view(t, "vi", set())
+    assert [r["value"] for r in view["rows"] if r["rank"] in ("5", "63")] == ["—", "—"]
+    assert not {m["name"] for m in view["missing"]} & {"Cao Bằng", "Bà Rịa - Vũng Tàu"}
+
+
+def test_a_year_without_index_data_says_so_draws_its_provinces_and_points_back(tmp_path, frame):
+    """The 2025 overview was blank (issue #16): now it says so, draws the 34 and links 2024."""
+    df = frame[frame["year"] != 2025]
+    overview.write_overview(tmp_path, df, [2025], {})
+    text = (tmp_path / "2025" / "vi" / "overview.html").read_text(encoding="utf-8")
+    assert "Năm 2025 chưa có chỉ số nào được công bố cho 34 tỉnh" in text
+    assert text.count("data-code=") == 34
+    assert 'href="../../2024/vi/overview.html"' in text
+    assert "Lập ngày:" in text
+
+
+def test_every_overview_cites_its_sources_and_build_date(built):
+    out, _ = built
+    text = (out / "2018" / "en" / "overview.html").read_text(encoding="utf-8")
+    assert "<h2>Sources</h2>" in text and "test sheet, PCI 2017–2018" in text
+    assert "Built on:" in text

@@ -67,7 +67,9 @@ def test_nghe_an_2024_shows_its_project_06_review_good_and_bad(built) -> None:
     _in_both("Tỷ lệ người nhận trợ cấp BHXH qua tài khoản", html_text, pdf_text)  # the reviewer's label
     _in_both("Số thuê bao di động trên 100 dân", html_text, pdf_text)  # every accepted figure is listed
     assert "003_016e6a5699ec1371" not in html_text  # the report is cited, not our file name
-    _in_both("Nghệ An reviews Project 06 in 2024", html_text, pdf_text)
+    _in_both("Nghệ An tổng kết Đề án 06 năm 2024", html_text, pdf_text)  # the report's title, cited
+    _in_both("trên 4.570.000", html_text, pdf_text)  # "trên 4,57 triệu": over, and no decimals it never had
+    assert "4.570.000,00" not in html_text and "3.100.000,0" not in html_text
 
 
 def test_nghe_an_2023_leads_with_its_2023_results(built) -> None:

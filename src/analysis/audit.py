@@ -173,6 +173,8 @@ def check_online(res: dict[str, Any], lang: str) -> Iterator[tuple[str, str]]:
         qual = str(getattr(r, "qualifier", "exact") or "exact")
         if qual not in ("exact", "") and t(qual, lang) not in text:
             yield "figure_meaning", f"{r.indicator}: '{text}' lost its qualifier ({qual})"
+        if "mỗi năm" in str(getattr(r, "note", "") or "") and t("per_year", lang) not in text:
+            yield "figure_meaning", f"{r.indicator}: '{text}' lost 'per year'"
         kind = str(getattr(r, "period_kind", "year") or "year")
         if kind not in ("year", "nan") and str(getattr(r, "period", "")) not in text:
             period_text = online.period_text(r, lang)
@@ -226,9 +228,12 @@ def check_language(fragments: Iterable[str], lang: str) -> Iterator[tuple[str, s
 
 
 def text_fragments(res: dict[str, Any], ctx: Context) -> list[str]:
+    from analysis.briefing.sections import subindices
+
     out = list(res["title"])
     for name in TEXT_SECTIONS[1:]:
         out.append(sections.get(name).html(res[name], ctx))
+    out += [subindices.family_html(s, ctx.lang, ctx.scope.regime) for s in res["subindices"]]
     return out
 
 

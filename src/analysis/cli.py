@@ -169,7 +169,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
 
 
 def _cmd_new_section(args: argparse.Namespace) -> int:
-    from analysis.newsection import new_section
+    from analysis.briefing.scaffold import new_section
 
     for path in new_section(args.name, key=args.key, after=args.after):
         print(f"wrote {path}")

@@ -98,6 +98,12 @@ def qualifier_of(text: str) -> Qualifier:
     return word  # type: ignore[return-value]
 
 
+def stored_precision(written: int, scale: float = 1.0) -> int:
+    """Digits after the separator of a figure's value as stored, in units: "35,5" → 1, but "4,57 triệu"
+    is 4 570 000 and "35,5 tỷ" 35 500 000 000, with none (a scale word never adds decimals)."""
+    return max(0, written - round(math.log10(scale))) if scale > 0 else written
+
+
 def written_precision(number: str, locale: Locale = "vi") -> int:
     """Digits after the decimal separator as written ("90,2" → 1, "1.923" → 0 in Vietnamese)."""
     body = re.sub(f"[{_SPACES}]", "", number.strip().rstrip("% "))

@@ -25,7 +25,11 @@ from analysis.errors import AnalysisError, BriefingError, InputFileError, Unknow
 from analysis.selection import check_year
 
 # what a briefing reads (source_ref and note stay in the clean table), with the figure model's columns
-COLUMNS = [*CLEAN_COLUMNS[:9], *(c for c in ("precision", "period", "period_kind") if c in CLEAN_COLUMNS)]
+# and the note (where a figure's "per year" lives: docs/figure-model.md)
+COLUMNS = [
+    *CLEAN_COLUMNS[:9],
+    *(c for c in ("note", "precision", "period", "period_kind") if c in CLEAN_COLUMNS),
+]
 
 
 @cache

@@ -88,6 +88,7 @@ class _Frame:
     by_cell: dict[Cell, np.ndarray] | None = None
     by_province: dict[tuple[str, str], np.ndarray] | None = None
     ranks: dict[Cell, dict[str, Rank]] = field(default_factory=dict)
+    years: dict[tuple[str, str], dict[str, tuple[int, ...]]] = field(default_factory=dict)
 
 
 _MEMO: dict[int, _Frame] = {}
@@ -123,8 +124,9 @@ def _table(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
     if memo.table is not None:
         return memo.table
     rows = df.dropna(subset=["value"])
-    if "period_kind" in rows:  # a snapshot (as of a date) is never the year's index (issue #16)
-        rows = rows[~((rows["period_kind"] == "as_of") & rows["indicator"].isin(with_ranks(headline_keys())))]
+    snap = snapshots(rows)
+    if snap.any():  # a snapshot (as of a date) is never the year's index (issue #16)
+        rows = rows[~(snap & rows["indicator"].isin(with_ranks(headline_keys())))]
     rows = rows.sort_values(["province_code", "source"], kind="stable")
     table: dict[Cell, dict[str, float]] = {}
     for code, regime, year, key, value in zip(
@@ -138,6 +140,17 @@ def _table(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
         table.setdefault((str(regime), int(year), str(key)), {}).setdefault(str(code), float(value))
     memo.table = table
     return table
+
+
+def snapshots(rows: pd.DataFrame) -> pd.Series:
+    """Rows that are a snapshot of a running index: period as of a date, or (sheets written before
+    the figure model) a note saying "snapshot" (a weekly portal reading, a year-to-date table)."""
+    snap = pd.Series(False, index=rows.index)
+    if "period_kind" in rows:
+        snap |= rows["period_kind"] == "as_of"
+    if "note" in rows:
+        snap |= rows["note"].fillna("").astype(str).str.contains("snapshot", case=False, regex=False)
+    return snap
 
 
 def cell_values(df: pd.DataFrame, regime: str, year: int, key: str) -> dict[str, float]:
@@ -183,6 +196,21 @@ def province_rows(df: pd.DataFrame, code: str, regime: str) -> pd.DataFrame:
     return _take(df, [] if found is None else [found])
 
 
+def province_years(df: pd.DataFrame, code: str, regime: str) -> dict[str, tuple[int, ...]]:
+    """{indicator: the years the province has a value of it}, built once per frame and province."""
+    memo, who = _frame(df), (str(code), str(regime))
+    if who not in memo.years:
+        own = province_rows(df, code, regime)
+        own = own[
+            own["value"].notna() & ~(snapshots(own) & own["indicator"].isin(with_ranks(headline_keys())))
+        ]
+        found: dict[str, set[int]] = {}
+        for key, year in zip(own["indicator"].tolist(), own["year"].tolist(), strict=True):
+            found.setdefault(str(key), set()).add(int(year))
+        memo.years[who] = {k: tuple(sorted(v)) for k, v in found.items()}
+    return memo.years[who]
+
+
 def value_of(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> float | None:
     return _table(df).get((str(regime), int(year), key), {}).get(code)
 
@@ -218,7 +246,7 @@ def quartile_group(
 
 def has_index_values(df: pd.DataFrame) -> pd.Series:
     """Boolean mask of rows carrying a headline index value or rank."""
-    return df["indicator"].isin(with_ranks(headline_keys())) & df["value"].notna()
+    return df["indicator"].isin(with_ranks(headline_keys())) & df["value"].notna() & ~snapshots(df)
 
 
 def year_regime(year: int) -> str:

@@ -16,6 +16,7 @@ import os
 import queue
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,14 @@ from jupyter_core.utils import ensure_event_loop, run_sync
 
 from analysis.build import procs
 from analysis.errors import AnalysisError
+
+# jsonschema (imported by nbformat) imports `rfc3987_syntax` when it is installed, for an optional
+# "iri" format check, and that module compiles 39 lark grammars at import: 2-3 s in every build
+# process, the largest single start-up cost measured (benchmarks/README.md). Notebook validation
+# never checks that format, so the build's processes skip the module (jsonschema handles its
+# absence). Here, where notebooks are loaded and run: every build process imports this module
+# before nbformat. Switch: delete the line below.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from nbclient import NotebookClient

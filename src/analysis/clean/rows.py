@@ -146,7 +146,7 @@ def combine_units(
     value = reading.value * factor
     decimals = reading.decimals
     if scale != 1:
-        decimals = max(0, decimals - round(math.log10(scale)))
+        decimals = numbers.stored_precision(decimals, scale)
     return value, decimals
 
 
@@ -216,7 +216,7 @@ def parse_row(row: dict, locale: str, max_year: int) -> dict:
         "value": float(value),
         "unit": ind.unit,
         "qualifier": qualifier,
-        "precision": precision,
+        "precision": decimals,  # of the value as stored: "4,57 triệu" is 4 570 000, precision 0
         "period": period.text,
         "period_kind": period.kind,
         "source": row["source"].strip(),

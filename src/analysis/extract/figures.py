@@ -33,7 +33,7 @@ from analysis.extract.rules import (
     cues,
     report_province,
 )
-from analysis.numbers import parse_figure, read_qualifier
+from analysis.numbers import parse_figure, read_qualifier, stored_precision
 from analysis.writing import atomic_write, csv_safe
 
 CANDIDATE_COLUMNS = (
@@ -357,7 +357,7 @@ def find_figures(raw: str, source: str = "") -> list[Candidate]:
                 province=province,
                 year=year,
                 sentence=shown,
-                precision=0 if unit == "rank" else fig.precision,
+                precision=0 if unit == "rank" else stored_precision(fig.precision, fig.scale),
                 period=period.text if period is not None else ("" if year is None else str(year)),
                 sentence_at=s_start,
                 excerpt=excerpt,

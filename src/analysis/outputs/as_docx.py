@@ -257,16 +257,38 @@ def _setup(doc: Any, briefing: Briefing) -> None:
             root.remove(el)
 
 
-def _reproducible(data: bytes) -> bytes:
-    """The same package with fixed member times (python-docx stamps each with the clock)."""
+class _Zip:
+    """python-docx's package writer, with fixed member times and PNG data stored as it is.
+
+    python-docx stamps each member with the clock and deflates the PNG figures again; writing its
+    parts here gives the same package, reproducible, in one pass."""
+
+    def __init__(self, out: io.BytesIO):
+        self.zip = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=(1980, 1, 1, 0, 0, 0))
+        png = pack_uri.membername.lower().endswith(".png")  # compressed already
+        info.compress_type = zipfile.ZIP_STORED if png else zipfile.ZIP_DEFLATED
+        self.zip.writestr(info, blob)
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+def _package(doc: Any) -> bytes:
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = doc.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            # PNG data is compressed already: stored as it is (deflating it again gains nothing)
-            png = info.filename.lower().endswith(".png")
-            fixed.compress_type = zipfile.ZIP_STORED if png else zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
+    writer = _Zip(out)
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    writer.close()
     return out.getvalue()
 
 
@@ -294,9 +316,7 @@ def document(nb: Any, briefing: Briefing) -> bytes:
                 _styled(doc, "Caption", f"[{alt or 'figure'}]")
             elif out.get("output_type") == "stream":
                 doc.add_paragraph(unicodedata.normalize("NFC", str(out.get("text", ""))).strip())
-    buf = io.BytesIO()
-    doc.save(buf)
-    return _reproducible(buf.getvalue())
+    return _package(doc)
 
 
 class DocxFormat(Format):

@@ -104,9 +104,8 @@ def _members(ctx: Context) -> list[tuple[str, str, str]]:
 
 def _figure_years(df: pd.DataFrame, code: str, regime: str, key: str) -> list[int]:
     """Years in which the province has this index's value or the publisher's rank."""
-    own = metrics.province_rows(df, code, regime)  # indexed once per frame: no full-table scan
-    own = own[own["indicator"].isin([key, metrics.rank_key(key) or key]) & own["value"].notna()]
-    return sorted({int(y) for y in own["year"]})
+    found = metrics.province_years(df, code, regime)  # indexed once per frame and province
+    return sorted(set(found.get(key, ())) | set(found.get(metrics.rank_key(key) or key, ())))
 
 
 def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:

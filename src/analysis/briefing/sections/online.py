@@ -52,7 +52,7 @@ def online(df: pd.DataFrame, ctx: Context, with_targets: bool = True) -> pd.Data
     own = rows(df, ctx).dropna(subset=["value"]).drop_duplicates("indicator")
     order = {k: i for i, k in enumerate(keys)}
     out = own.assign(_o=own["indicator"].map(order)).sort_values("_o")
-    model = [c for c in ("precision", "period", "period_kind") if c in out]  # the figure model's columns
+    model = [c for c in ("precision", "period", "period_kind", "note") if c in out]  # the figure model's
     out = out[["indicator", "value", "unit", "qualifier", "source", *model]].reset_index(drop=True)
     vals = dict(zip(out["indicator"], out["value"], strict=True))
     done_of = {}
@@ -126,6 +126,8 @@ def value_text(r: object, lang: str) -> str:
             total=format_number(float(r.done_of), lang, 0),
             share=share,
         )
+    if "mỗi năm" in str(getattr(r, "note", "") or ""):  # a yearly amount says so (figure model)
+        value = f"{value} {t('per_year', lang)}"
     period = period_text(r, lang)
     return f"{value} {period}" if period else value
 

@@ -253,9 +253,10 @@ def ranking_svg(
         ax.set_axisbelow(True)
         ax.spines["bottom"].set_visible(False)
         for row in table[table["highlight"]].itertuples():
+            said = fmt_rank(rank_of_row(row), lang)  # "—" when there is no rank: then none is said
             ax.annotate(
-                f"{row.name}: {fmt_value(row.value, key, lang, with_unit=False)} "
-                f"({fmt_rank(rank_of_row(row), lang)})",
+                f"{row.name}: {fmt_value(row.value, key, lang, with_unit=False)}"
+                + (f" ({said})" if said != "—" else ""),
                 (row.Index, row.value),
                 xytext=(0, 8),
                 textcoords="offset points",

@@ -9,6 +9,7 @@ year shown.
 
 from __future__ import annotations
 
+import statistics
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -65,29 +66,29 @@ def subindices(df: pd.DataFrame, ctx: Context, family: str) -> SubindexResult | 
     scope, year = ctx.scope, ctx.year
     out = []
     for key in metrics.subindex_keys(family):
-        v = metrics.values(df, scope.regime, year, key)
-        if scope.code not in v.index:
+        v = metrics.cell_values(df, scope.regime, year, key)  # {code: value}, shared: read only
+        if scope.code not in v:
             continue
-        region = v[v.index.isin(scope.region_codes)] if scope.region_codes else v.iloc[0:0]
+        region = [x for c, x in v.items() if c in scope.region_codes]
         value = float(v[scope.code])
         nat, _n = metrics.national_median(df, scope.regime, year, key)
         if nat is None:
             continue
         rank = metrics.rank_of(df, scope.code, scope.regime, year, key)
         # the national best: the first province (by code) with the best value, as PAPI marks it
-        best = v.max() if metrics.higher_is_better(key) else v.min()
-        best_code = str(v[v == best].index.sort_values()[0])
+        best = max(v.values()) if metrics.higher_is_better(key) else min(v.values())
+        best_code = min(c for c, x in v.items() if x == best)
         out.append(
             {
                 "indicator": key,
                 "value": value,
                 "national_median": nat,
-                "region_median": float(region.median()) if len(region) else float("nan"),
+                "region_median": float(statistics.median(region)) if region else float("nan"),
                 "gap": value - nat,
                 "rank": rank.rank,
                 "of": rank.of,
                 "rank_kind": rank.kind,
-                "best": float(v[best_code]),
+                "best": float(best),
                 "best_code": best_code,
             }
         )
