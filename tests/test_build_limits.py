@@ -4,6 +4,7 @@ reaches the page or the PDF (a cell printing 5 MB made a 987-page PDF)."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -44,9 +45,8 @@ def test_a_looping_cell_stops_at_the_time_limit(tmp_path, capsys):
     assert _build(tmp_path, template, "--timeout", "3") == 1
     assert time.monotonic() - t0 < 120
     err = capsys.readouterr().err
-    assert (
-        "FAILED 2018/vi/nghe-an" in err and "cell 3" in err and "Timeout" in err
-    )  # 1-based, as Jupyter counts
+    assert "FAILED 2018/vi/nghe-an" in err and re.search(r"cell \d+ \('import time'\)", err)
+    assert "Timeout" in err
 
 
 def test_a_cell_printing_megabytes_publishes_only_its_first_lines(tmp_path, capsys):
