@@ -105,3 +105,31 @@ def test_a_one_bar_online_chart_is_not_drawn(df):
         ]
     )
     assert online.online_svg(one, "vi", "Nghệ An") is None
+
+
+def test_online_bar_labels_keep_the_sources_word():
+    """Bar charts dropped "trên"/"khoảng" (issue #16): the label says what the source said."""
+    import pandas as pd
+
+    from analysis.briefing.sections import online
+
+    bars = pd.DataFrame(
+        [
+            {
+                "indicator": "online_filing_rate",
+                "value": 80.0,
+                "qualifier": "over",
+                "done_of": float("nan"),
+                "target": float("nan"),
+            },
+            {
+                "indicator": "online_payment_rate",
+                "value": 75.0,
+                "qualifier": "nearly",
+                "done_of": float("nan"),
+                "target": float("nan"),
+            },
+        ]
+    )
+    drawn = strings(online.online_svg(bars, "vi", "Lào Cai"))
+    assert any(s.startswith("trên 80") for s in drawn) and any(s.startswith("gần 75") for s in drawn), drawn
