@@ -86,7 +86,7 @@ reports: data ## Build HTML + PDF briefings into reports/ (PROVINCES= YEARS= LAN
 	  $(if $(SEL_PROVINCES),--provinces "$(SEL_PROVINCES)") $(if $(SEL_YEARS),--years "$(SEL_YEARS)") \
 	  $(if $(BRIEF_LANG),--lang "$(BRIEF_LANG)") $(if $(JOBS),--jobs "$(JOBS)") $(if $(FORCE),--force)
 
-preview: $(STAMP) ## One briefing, rebuilt on every change (PROVINCE= YEAR= LANG=)
+preview: $(STAMP) ## One briefing served on a local port, rebuilt and reloaded on every change (PROVINCE= YEAR= LANG=)
 	@test -n "$(SEL_PROVINCES)" || { echo "usage: make preview PROVINCE='Nghệ An' [YEAR=2024] [LANG=vi|en]" >&2; exit 2; }
 	@$(RUN) $(BIN)/analysis preview --province "$(SEL_PROVINCES)" \
 	  $(if $(SEL_YEARS),--year "$(SEL_YEARS)") $(if $(BRIEF_LANG),--lang "$(BRIEF_LANG)")
@@ -99,7 +99,7 @@ audit: data ## Check every briefing 2005-2025 (63/34 provinces, vi/en) against t
 	@echo "==> auditing every briefing against the rule book"
 	@$(RUN) $(BIN)/analysis audit
 
-lint: $(STAMP) ## ruff check + format check, and notebooks carry no outputs
+lint: $(STAMP) ## ruff check + format check; notebooks carry no outputs and are saved as Jupyter saves them
 	@echo "==> linting"
 	@$(BIN)/ruff check src tests benchmarks scripts
 	@$(BIN)/ruff format --check src tests benchmarks scripts

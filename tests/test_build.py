@@ -313,6 +313,13 @@ def test_build_incremental_then_failure_keeps_others(tmp_path, capsys):
     assert "2 unchanged, 0 to build" in capsys.readouterr().err
     assert (out / "2018/vi/nghe-an.pdf").stat().st_mtime_ns == mtime
 
+    # A briefing missing the file of any one format (here its take-away CSV) is not fresh.
+    (out / "2018/vi/lao-cai.csv").unlink()
+    assert build.run_reports(request(tmp_path)) == 0
+    assert "1 unchanged, 1 to build" in capsys.readouterr().err
+    assert (out / "2018/vi/lao-cai.csv").exists()
+    assert (out / "2018/vi/nghe-an.pdf").stat().st_mtime_ns == mtime
+
     # A notebook that fails for Lào Cai: reported with cell and error, Nghệ An still built, exit 1.
     assert build.run_reports(request(tmp_path, notebook=FAILING)) == 1
     err = capsys.readouterr().err

@@ -103,3 +103,17 @@ def test_a_failing_briefing_fails_alone_and_a_lost_workers_briefing_is_built_aga
     ]
     assert not list(out.glob("2018/*/nghe-an.*"))
     cluster.wait_for_workers(2, timeout=60)  # the nanny brought the lost worker back
+
+
+def test_an_unreachable_scheduler_is_one_line_naming_it(tmp_path, capsys, monkeypatch):
+    import dask
+
+    from analysis.cli import main
+
+    write_figures(tmp_path / "clean")
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://127.0.0.1:9")  # the discard port: nobody listens
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        code = main(["reports", "--clean", str(tmp_path / "clean"), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and "tcp://127.0.0.1:9" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err

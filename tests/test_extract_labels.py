@@ -126,7 +126,7 @@ def _measured(folder: str) -> tuple[int, dict[str, int]]:
 
 def test_labels_on_texts_the_rules_were_never_written_from() -> None:
     matched, agree = _measured("heldout")
-    assert matched >= 40
+    assert matched >= 60
     assert agree["indicator"] / matched >= 0.9 and agree["qualifier"] / matched >= 0.9
     assert agree["year"] / matched >= 0.9
 

@@ -85,3 +85,23 @@ def test_online_figure_marks_targets_or_is_absent(vi, df):
 def test_same_data_same_svg(vi, df):
     again = compute(df, provinces.get(NGHE_AN, "63"), 2018, "vi")
     assert svg_of(again, "trend") == svg_of(vi, "trend")
+
+
+def test_a_one_bar_online_chart_is_not_drawn(df):
+    """A one-bar 100 % chart (issue #16): one figure is said in the table, not drawn."""
+    import pandas as pd
+
+    from analysis.briefing.sections import online
+
+    one = pd.DataFrame(
+        [
+            {
+                "indicator": "online_filing_rate",
+                "value": 100.0,
+                "qualifier": "exact",
+                "done_of": float("nan"),
+                "target": float("nan"),
+            }
+        ]
+    )
+    assert online.online_svg(one, "vi", "Nghệ An") is None

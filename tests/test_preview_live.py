@@ -81,6 +81,7 @@ def test_preview_cleans_a_raw_edit_serves_it_and_shows_a_failed_cell(tmp_path):
         next_line(said, "cleaned ")  # a clean checkout: no `make data` needed first
         html = Path(next_line(said, "built ").split()[1])
         url = next_line(said, "serving ").split()[1]
+        next_line(said, "watching ")  # edits from here on are seen
         page = get(url)
         assert '<p class="value">60.0</p>' in page and "/__version" in page
         assert "<script" not in html.read_text(encoding="utf-8")  # the file stays script-free
@@ -113,3 +114,17 @@ def test_preview_cleans_a_raw_edit_serves_it_and_shows_a_failed_cell(tmp_path):
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0
+
+
+def test_preview_names_the_province_a_merged_name_became(tmp_path):
+    from analysis.build.jobs import BuildRequest
+    from analysis.build.preview import Preview
+    from build_helpers import write_figures
+
+    clean = tmp_path / "clean"
+    write_figures(clean, {"15": 60.0}, year=2025)  # Lào Cai of the 34
+    nb = notebook(tmp_path / "nb.ipynb")
+    req = BuildRequest.from_cli("Yên Bái", "2025", "vi", 1, True, clean, tmp_path / "out", notebook=nb)
+    preview = Preview(req)
+    assert preview.job().slug == "lao-cai"
+    assert preview.note == "Yên Bái → Lào Cai, 34 provinces from 2025-07-01"

@@ -130,3 +130,15 @@ def test_a_press_rank_of_papi_is_not_taken_for_the_publishers(rows):
     values = rows[(rows["indicator"] == "papi") & (rows["year"] == 2018)]
     better = (values["value"] > values[values["province_code"] == "10"]["value"].iloc[0]).sum()
     assert papi["rank_kind"] == "computed" and papi["rank"] == better + 1 != 1
+
+
+def test_the_csv_keeps_each_figures_qualifier_precision_and_period(shipped_clean_dir):
+    """Issue #16: "51 nhiệm vụ" over 2022–2025 and "trên 35,5 tỷ đồng" keep what the source said."""
+    from analysis.briefing.core import read_figures
+
+    df = read_figures(shipped_clean_dir)
+    f = takeaway.takeaway_frame(df, "40", "34", "vi").set_index("indicator")
+    assert f.loc["de_an_06_tasks_done", "period"] == "2022-2025"
+    assert f.loc["compliance_cost_saving", "qualifier"] == "over"
+    clean = df[(df["province_code"] == "40") & (df["indicator"] == "compliance_cost_saving")]
+    assert f.loc["compliance_cost_saving", "precision"] == clean["precision"].item()  # as the source wrote it

@@ -180,36 +180,15 @@ def _cmd_new_section(args: argparse.Namespace) -> int:
 
 def _cmd_overview(args: argparse.Namespace) -> int:
     """(Re)write the national overview pages and CSVs beside briefings already built."""
-    import pandas as pd
-
-    from analysis.errors import InputFileError
-    from analysis.national.overview import write_overview
-
-    clean, out = Path(args.clean), Path(args.out)
-    if not (clean / "figures.parquet").exists():
-        raise InputFileError(clean / "figures.parquet", "missing: run `make data` (analysis clean) first")
-    df = pd.read_parquet(clean / "figures.parquet")
-    try:
-        cache = json.loads((out / ".build-cache.json").read_text(encoding="utf-8")).get("entries", {})
-    except (OSError, ValueError):
-        cache = {}
-    from analysis.selection import parse_years
-
-    years = list(parse_years(args.years, sorted({int(y) for y in df["year"].unique()}))) or sorted(
-        {int(e["year"]) for e in cache.values()}
-    )
-    if not years:
-        raise AnalysisError(f"no briefings in {out} and no --years: nothing to overview")
+    from analysis.national.command import overview_command
     from analysis.outputs.registry import links
 
-    for path in write_overview(out, df, years, cache, files=links()):
-        print(path)
-    return 0
+    return overview_command(Path(args.clean), Path(args.out), args.years, links())
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    """Check every briefing against the rule book; exit 1 on any violation (analysis.audit)."""
-    from analysis.audit import run_cli
+    """Check every briefing against the rule book; exit 1 on any violation (analysis.national.audit)."""
+    from analysis.national.audit import run_cli
 
     return run_cli(args.clean, args.years, args.lang, args.provinces, args.jobs)
 

@@ -39,7 +39,15 @@ def fmt_value(
         return format_percent(value, lang, 1 if precision is None else precision)
     if unit == "vnd" and abs(value) >= 1e6:
         big = abs(value) >= 1e9
-        amount = format_number(value / (1e9 if big else 1e6), lang, 1 if precision is None else precision)
+        scaled = value / (1e9 if big else 1e6)
+        # precision counts the stored VND's decimals (a scale word adds none: docs/figure-model.md);
+        # the scaled amount shows exactly the digits the stored value has (35 500 000 000 → 35,5 tỷ)
+        places = (
+            1
+            if precision is None
+            else next(d for d in range(4) if abs(round(scaled, d) - scaled) < 1e-9 or d == 3)
+        )
+        amount = format_number(scaled, lang, places)
         return t("vnd_billion" if big else "vnd_million", lang, amount=amount)
     text = format_number(value, lang, decimals(key) if precision is None else precision)
     if with_unit and unit == "score" and not (ind.max is not None and ind.max <= 1):

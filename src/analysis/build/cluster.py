@@ -27,7 +27,7 @@ from typing import Any
 from distributed import Client, as_completed, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from analysis.build import procs
+from analysis.build import procs, publish
 from analysis.build.executors import Hints
 from analysis.build.jobs import BuildRequest, Job, Result
 from analysis.errors import AnalysisError
@@ -66,7 +66,8 @@ class _BuilderThread:
                 while (item := self.requests.get()) is not None:
                     job, out_dir, reply = item
                     if builder is None:
-                        reply.put(Result(job, False, "worker", f"{type(self.error).__name__}: {self.error}"))
+                        error = f"{type(self.error).__name__}: {self.error}"[:500]
+                        reply.put(Result(job, False, "worker", error, kind=publish.ENV))
                         continue
                     # The worker's own copy of the clean table; the Result names the client's job.
                     result = builder.build(replace(job, clean_dir=self.clean_dir), out_dir)
@@ -112,10 +113,10 @@ def build_on_worker(job: Job, out_dir: str) -> Result:
 class DaskExecutor:
     """Briefings as tasks on the scheduler at `address`; results yielded as they complete."""
 
-    def __init__(self, request: BuildRequest, address: str, connect_timeout: str = "30s"):
+    def __init__(self, request: BuildRequest, address: str):
         self.request, self.address = request, address
         try:
-            self.client = Client(address, timeout=connect_timeout)
+            self.client = Client(address)  # waits distributed.comm.timeouts.connect (30 s)
         except (OSError, TimeoutError, ValueError) as exc:
             raise AnalysisError(f"--scheduler {address}: cannot reach the Dask scheduler ({exc})") from None
         self._registered = False
@@ -149,8 +150,10 @@ class DaskExecutor:
                 job = futures[fut]
                 try:
                     result = fut.result()
-                except Exception as exc:  # the task failed beyond retries (e.g. workers kept dying)
-                    result = Result(job, False, "worker", f"{type(exc).__name__}: {exc}"[:500])
+                except Exception as exc:  # the task failed beyond retries (e.g. workers kept dying):
+                    # the machine's fault, not the briefing's (build.publish: its published files stay)
+                    error = f"{type(exc).__name__}: {exc}"[:500]
+                    result = Result(job, False, "worker", error, kind=publish.ENV)
                 yield result
         except BaseException:  # Ctrl-C: nothing of ours may go on running on the cluster
             with contextlib.suppress(Exception):

@@ -85,6 +85,7 @@ class Preview:
         self.builder: Builder | None = None
         self.raw_dir = Path(raw_dir) if raw_dir is not None else None
         self.last: Result | None = None
+        self.note = ""
 
     def watched(self) -> dict[str, list[Path]]:
         groups = {
@@ -121,6 +122,7 @@ class Preview:
         path = Path(self.request.clean_dir) / "figures.parquet"
         df = load_figures(read_figures_bytes(self.request.clean_dir), path)
         sel = select(self.request, df)[0]
+        self.note = sel.note  # 'Yên Bái → Lào Cai, 34 provinces from 2025-07-01', said once
         return make_job(sel.province, sel.year, self.request.langs[0], self._clean_dir(), sel.asked)
 
     def _clean_dir(self) -> str:
@@ -197,6 +199,8 @@ def run_preview(
             for line in preview.refresh_data():
                 say(line)
             _once(preview, server, say, "built ", "")
+            if preview.note:
+                say(preview.note)
             if server is not None:
                 say(f"serving {server.url} (the page reloads itself after each rebuild)")
             groups = preview.watched()

@@ -221,7 +221,7 @@ def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
         elif ind is not None and ind.unit == "percent":
             qual = r.qualifier if r.qualifier in QUALIFIED else ""
             bars.append((index_name(r.indicator, lang, short=False), float(r.value), r.target, qual))
-    if not bars:
+    if len(bars) < 2:  # one bar is no chart: the table above already says it in words
         return None
     with draw.style():
         bars = bars[::-1]
