@@ -239,16 +239,6 @@ def _selection(p: argparse.ArgumentParser, one: bool) -> None:
     p.add_argument("--notebook", default=str(config.TEMPLATE_NOTEBOOK), help="template notebook")
 
 
-def _seconds(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value}: at least 1 second")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="analysis", description=__doc__.splitlines()[0], formatter_class=_Help)
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -307,9 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--decisions", default=None, help="CSV (source,start,end,accept) overriding the accept column"
     )
     p.add_argument(
-        "--replace",
-        action="store_true",
-        help="replace the sheet with these accepted rows (default: add to it); the old one is backed up",
+        "--replace", action="store_true", help="replace the sheet (default: add); a backup is kept"
     )
     p.set_defaults(func=_cmd_accept)
 
@@ -326,17 +314,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-wait", action="store_true", help="stop instead of waiting when another build writes into --out"
     )
-    p.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=600,
-        help="seconds a briefing's cell may run before the briefing fails (default 600)",
-    )
-    p.add_argument(
-        "--allow-incomplete",
-        action="store_true",
-        help="build even when the clean could not read an input (each briefing then says what is missing)",
-    )
+    p.add_argument("--timeout", type=int, default=600, help="seconds a cell may run (default 600)")
+    p.add_argument("--allow-incomplete", action="store_true", help="build from an incomplete clean")
     p.add_argument(
         "--scheduler",
         default="",
@@ -414,15 +393,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except AnalysisError as exc:
+    except (AnalysisError, OSError) as exc:  # OSError: a read-only folder, a full disk or TMPDIR
         if args.debug:
             raise
-        print(f"error: {printable(exc, keep=chr(10))}", file=sys.stderr)
-        return 2
-    except OSError as exc:  # a read-only folder, a full disk or TMPDIR: one line, no traceback
-        if args.debug:
-            raise
-        print(f"error: {os_error_line(exc)}", file=sys.stderr)
+        line = os_error_line(exc) if isinstance(exc, OSError) else printable(exc, keep="\n")
+        print(f"error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -34,6 +34,7 @@ from analysis.build.jobs import (
     Result,
     complete_on_disk,
     data_version,
+    is_fresh,
     load_cache,
     load_figures,
     load_memo,
@@ -107,8 +108,11 @@ def run_reports(request: BuildRequest, builder=None, scheduler: str | None = Non
             cache=cache,
             present=complete_on_disk(out_dir, list(cache), [suffix for _, suffix in formats]),
         )
-        the_plan = dataversion.with_notice(plan(request, data), missing, request.force, data)
+        the_plan = plan(request, data)
         jobs, todo = the_plan.jobs, the_plan.todo
+        if missing:  # built anyway (--allow-incomplete): each briefing says what is missing
+            jobs = dataversion.with_notice(jobs, missing)
+            todo = [j for j in jobs if request.force or not is_fresh(j, cache, data.present)]
         for job in set(jobs) - set(todo):  # unchanged briefings read the same rows in this version
             if job.rel in cache:
                 cache[job.rel]["data"] = data_version(figures_bytes)

@@ -158,19 +158,14 @@ def add_notice(nb: Any, notice: str) -> None:
     nb.cells.insert(0, nbformat.v4.new_code_cell("", outputs=[out]))
 
 
-def with_notice(the_plan: Any, missing: list[str], force: bool, data: Any) -> Any:
-    """The plan with each job carrying the notice of an incomplete clean (its key too, so that the
-    briefings are rebuilt once the clean is complete); the plan itself when nothing is missing."""
+def with_notice(jobs: Any, missing: list[str]) -> Any:
+    """The jobs, each carrying the notice of an incomplete clean, its key changed with it (so that the
+    briefings are rebuilt once the clean is complete); the jobs themselves when nothing is missing."""
     from dataclasses import replace
-
-    from analysis.build.jobs import is_fresh
-    from analysis.build.plan import sha256_bytes
 
     said = notice(missing)
     if not said:
-        return the_plan
-    jobs = tuple(
-        replace(j, notice=said, key=sha256_bytes(j.key.encode(), said.encode())) for j in the_plan.jobs
+        return jobs
+    return tuple(
+        replace(j, notice=said, key=hashlib.sha256(f"{j.key}\n{said}".encode()).hexdigest()) for j in jobs
     )
-    todo = tuple(j for j in jobs if force or not is_fresh(j, dict(data.cache), data.present))
-    return replace(the_plan, jobs=jobs, todo=todo)

@@ -66,6 +66,8 @@ class BuildRequest:
         lang_list = selection.parse_langs(langs)
         if jobs < 0:
             raise AnalysisError(f"--jobs: {jobs} must be 0 (all cores) or more")
+        if int(extra.get("timeout", 1)) < 1:
+            raise AnalysisError(f"--timeout: {extra['timeout']} must be at least 1 second")
         return cls(
             provinces=names,
             years=tuple(dict.fromkeys(year_list)),
