@@ -50,7 +50,7 @@ class EarlyRun:
         nb = None
         try:
             self.builder = Builder.open(
-                Path(self.request.notebook), self.request.timeout, self.job.clean_dir, self._started.set
+                Path(self.request.notebook), self.request.time_limits, self.job.clean_dir, self._started.set
             )
             self._opened.set()
             if self._cancelled.is_set():
