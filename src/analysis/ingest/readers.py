@@ -124,6 +124,7 @@ class Limits:
     streamed_cells: int = 10_000_000
     dense: float = 0.5
     unzipped: int = 300_000_000  # bytes of all parts unpacked
+    streamed_unzipped: int = 2_000_000_000  # the same for a streaming reader (the XML is never held)
 
 
 LIMITS = Limits()
@@ -148,6 +149,7 @@ def check_limits(path: Path, limits: Limits | None = None, *, streamed: bool = F
     `streamed`: the reader keeps only filled cells, so a large dense sheet passes (`Limits`).
     """
     limits = limits or LIMITS
+    cap = limits.streamed_unzipped if streamed else limits.unzipped
     try:
         if not zipfile.is_zipfile(path):
             return
@@ -160,10 +162,10 @@ def check_limits(path: Path, limits: Limits | None = None, *, streamed: bool = F
                 with book.open(info) as part:
                     while chunk := part.read(_CHUNK):
                         unzipped += len(chunk)
-                        if unzipped > limits.unzipped:
+                        if unzipped > cap:
                             raise InputFileError(
                                 path,
-                                f"unpacks to more than {limits.unzipped // 1_000_000} MB (limit): not read; "
+                                f"unpacks to more than {cap // 1_000_000} MB (limit): not read; "
                                 "save the table alone in a new workbook or as CSV",
                             )
                         if not sheet:
