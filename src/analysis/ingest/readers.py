@@ -12,7 +12,9 @@ Before either reader, an .xlsx is measured in streaming mode (`check_limits`): i
 unpacked chunk by chunk, never more than `LIMITS.unzipped` bytes, and each worksheet's cells are
 counted as the XML streams past. Both readers lay a sheet out as a rectangle from A1 to its last
 cell, so a file of 145 kB with a cell in column XFD, or of 1 MB of blank styled cells, would take
-gigabytes: it is refused with one line naming the file and the limit instead.
+gigabytes: it is refused with one line naming the file and the limit instead. A reader that
+streams rows (`check_limits(..., streamed=True)`, the figure-sheet reader) is allowed a larger sheet
+when it is mostly filled (`Limits.streamed_cells`, `Limits.dense`).
 """
 
 from __future__ import annotations
