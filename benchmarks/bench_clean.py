@@ -79,7 +79,7 @@ print(json.dumps({
 
 
 def write_xlsx(path: Path, n_rows: int) -> None:
-    """A figure sheet of n_rows data rows (province, year, indicator, value as a percent, unit),
+    """A figure sheet of n_rows data rows (province, year, indicator, value as a percent, unit, source),
     written row by row by openpyxl's write-only mode, as a long export would be."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
@@ -89,11 +89,11 @@ def write_xlsx(path: Path, n_rows: int) -> None:
     names = [p.name for p in all_provinces("63")]
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("Sheet")
-    ws.append(["province", "year", "indicator", "value", "unit"])
+    ws.append(["province", "year", "indicator", "value", "unit", "source"])
     for i in range(n_rows):
         value = WriteOnlyCell(ws, value=(i % 1000) / 1000)
         value.number_format = "0.0%"
-        ws.append([names[i % len(names)], 2009 + i % 16, KEYS[i % len(KEYS)], value, "%"])
+        ws.append([names[i % len(names)], 2009 + i % 16, KEYS[i % len(KEYS)], value, "%", f"source {i % 7}"])
     wb.save(path)
 
 
