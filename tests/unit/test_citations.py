@@ -218,3 +218,16 @@ def provinces_get(name: str):
     from analysis import provinces
 
     return provinces.resolve(name, 2024).province
+
+
+def test_a_past_briefings_sources_name_no_later_year(shipped_clean_dir) -> None:
+    """A sheet's title or date spanning later editions ("DTI 2022-2024") must not put a later year
+    into a 2023 briefing's notes (the rule book's year_true)."""
+    from analysis import provinces
+    from analysis.briefing.core import compute, read_figures
+
+    df = read_figures(shipped_clean_dir)
+    for lang in ("vi", "en"):
+        n = compute(df, provinces.resolve("Hòa Bình", 2023).province, 2023, lang).results["notes"]
+        for line in (*n.sources, *n.comparison_sources):
+            assert "2024" not in line.text and "2025" not in line.text, line.text
