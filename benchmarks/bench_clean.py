@@ -6,6 +6,7 @@ interpreter (its own peak RSS), the rows are written by this script as an Excel-
 
     python benchmarks/bench_clean.py                      # 20,000 and 200,000 rows
     python benchmarks/bench_clean.py --sizes 20000,60000  # other sizes
+    python benchmarks/bench_clean.py --xlsx-rows 1048575  # stream one long .xlsx figure sheet
 """
 
 from __future__ import annotations
@@ -62,10 +63,62 @@ def write_sheet(folder: Path, n_rows: int) -> None:
     (folder / "bench.meta.json").write_text(json.dumps({"locale": "intl", "source_quality": "press"}))
 
 
-def run(n_rows: int) -> dict:
+XLSX_CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from analysis.clean.grids import workbook_grids
+t, cpu = time.perf_counter(), time.process_time()
+(grid,) = workbook_grids(Path(sys.argv[1]))
+print(json.dumps({
+    "seconds": time.perf_counter() - t,
+    "cpu_seconds": time.process_time() - cpu,
+    "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "grid_rows": len(grid.rows),
+}))
+"""
+
+
+def write_xlsx(path: Path, n_rows: int) -> None:
+    """A figure sheet of n_rows data rows (province, year, indicator, value as a percent, unit, source),
+    written row by row by openpyxl's write-only mode, as a long export would be."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    from analysis.provinces import all_provinces
+
+    names = [p.name for p in all_provinces("63")]
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Sheet")
+    ws.append(["province", "year", "indicator", "value", "unit", "source"])
+    for i in range(n_rows):
+        value = WriteOnlyCell(ws, value=(i % 1000) / 1000)
+        value.number_format = "0.0%"
+        ws.append([names[i % len(names)], 2009 + i % 16, KEYS[i % len(KEYS)], value, "%", f"source {i % 7}"])
+    wb.save(path)
+
+
+def run_xlsx(n_rows: int) -> dict:
+    """Time and peak memory of reading one n_rows .xlsx figure sheet (streamed) in a fresh interpreter."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.xlsx"
+        write_xlsx(path, n_rows)
+        size = path.stat().st_size / 2**20
+        proc = subprocess.run(
+            [sys.executable, "-c", XLSX_CHILD, str(path)], capture_output=True, text=True, check=False
+        )
+    if proc.returncode != 0:
+        raise SystemExit(f"reading {n_rows} xlsx rows failed:\n{proc.stderr[-2000:]}")
+    return {"rows": n_rows, "xlsx_mib": size, **json.loads(proc.stdout.strip().splitlines()[-1])}
+
+
+def run(n_rows: int, xlsx: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw"
-        write_sheet(raw / "figures", n_rows)
+        if xlsx:  # the whole clean stage on one streamed .xlsx sheet
+            (raw / "figures").mkdir(parents=True)
+            write_xlsx(raw / "figures" / "bench.xlsx", n_rows)
+        else:
+            write_sheet(raw / "figures", n_rows)
         wall = time.perf_counter()
         proc = subprocess.run(
             [sys.executable, "-c", CHILD, str(raw), str(Path(tmp) / "clean")],
@@ -82,7 +135,27 @@ def run(n_rows: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="20000,200000")
+    parser.add_argument("--xlsx-rows", type=int, help="instead: stream one .xlsx sheet of this many rows")
+    parser.add_argument("--xlsx-clean", action="store_true", help="with --xlsx-rows: the whole clean stage")
     args = parser.parse_args()
+    if args.xlsx_rows and args.xlsx_clean:
+        r = run(args.xlsx_rows, xlsx=True)
+        print("| xlsx rows | clean s | clean CPU s | peak RSS MiB | kept | rejected |")
+        print("|---|---|---|---|---|---|")
+        print(
+            f"| {r['rows']:,} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['peak_rss_mib']:.0f} "
+            f"| {r['kept']:,} | {r['rejected']:,} |"
+        )
+        return
+    if args.xlsx_rows:
+        r = run_xlsx(args.xlsx_rows)
+        print("| xlsx rows | file MiB | read s | read CPU s | peak RSS MiB |")
+        print("|---|---|---|---|---|")
+        print(
+            f"| {r['rows']:,} | {r['xlsx_mib']:.1f} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} "
+            f"| {r['peak_rss_mib']:.0f} |"
+        )
+        return
     results = [run(int(n)) for n in args.sizes.split(",")]
     print(
         "| rows | clean s | clean CPU s | wall s (with start-up) | peak RSS MiB | rejects.csv MiB "

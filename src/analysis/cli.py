@@ -128,6 +128,7 @@ def _cmd_reports(args: argparse.Namespace) -> int:
         wait=not args.no_wait,
         allow_incomplete=args.allow_incomplete,
         timeout=args.timeout,
+        briefing_timeout=args.briefing_timeout,
     )
     from analysis.build.procs import sigterm_as_interrupt
 
@@ -315,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-wait", action="store_true", help="stop instead of waiting when another build writes into --out"
     )
     p.add_argument("--timeout", type=int, default=600, help="seconds a cell may run (default 600)")
+    p.add_argument("--briefing-timeout", type=int, default=1800, help="seconds per briefing (default 1800)")
     p.add_argument("--allow-incomplete", action="store_true", help="build from an incomplete clean")
     p.add_argument(
         "--scheduler",

@@ -135,3 +135,26 @@ def test_a_briefings_own_failure_names_its_cell_and_removes_only_its_files(tmp_p
     assert re.search(r"cell \d+ \('if province_code", err) and "bad figure" in err
     assert "published files kept" not in err
     assert not (out / "2018/vi/nghe-an.html").exists() and (out / "2018/vi/lao-cai.html").exists()
+
+
+def test_an_early_run_whose_kernel_cannot_start_keeps_the_published_briefing(tmp_path, capsys, monkeypatch):
+    # one briefing, forced, its year given: the speculative executor starts the kernel before the plan
+    from analysis.build import runner
+
+    clean, out = tmp_path / "clean", tmp_path / "out"
+    write_figures(clean)
+    template = notebook(tmp_path / "t.ipynb")
+    args = ["reports", "--provinces", "Nghệ An", "--years", "2018", "--force", "--notebook", str(template)]
+    args += ["--clean", str(clean), "--out", str(out)]
+    assert main(args) == 0
+    before = _published(out)
+    assert any(p.name == "nghe-an.html" for p in before)
+    capsys.readouterr()
+    monkeypatch.setattr(runner, "KERNEL_NAME", "no-such-kernel")  # a kernelspec gone from the machine
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.count("their published files kept") == 1  # said once, as the machine's fault
+    assert "1 briefing(s) not built, their published files kept: the kernel could not start" in err
+    assert "no-such-kernel" in err and "province  year" not in err  # no table of the briefings' own failures
+    assert "Traceback" not in err
+    assert _published(out) == before

@@ -4,6 +4,7 @@ reaches the page or the PDF (a cell printing 5 MB made a 987-page PDF)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from pathlib import Path
@@ -72,3 +73,23 @@ def test_outputs_within_the_limits_are_untouched():
     out = nbformat.v4.new_output("stream", name="stdout", text="ba dòng\n" * 3)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=[out])])
     assert limits.cap_outputs(nb) == 0 and nb.cells[0].outputs[0].text == "ba dòng\n" * 3
+
+
+def test_a_briefing_of_many_short_cells_stops_at_the_briefing_limit(tmp_path, capsys):
+    # each cell stays well under --timeout; together they pass --briefing-timeout
+    cells = [f"import time\ntime.sleep(1.5)  # part {k}" for k in range(8)]
+    template = notebook(tmp_path / "t.ipynb", *cells)
+    t0 = time.monotonic()
+    assert _build(tmp_path, template, "--timeout", "5", "--briefing-timeout", "4") == 1
+    assert time.monotonic() - t0 < 120
+    err = capsys.readouterr().err
+    assert "FAILED 2018/vi/nghe-an" in err and re.search(r"cell \d+ \('import time'\)", err)
+    assert "BriefingTimeout: the briefing ran past its limit of 4 s (--briefing-timeout)" in err
+    assert not (tmp_path / "out" / "2018" / "vi" / "nghe-an.html").exists()
+
+
+def test_the_briefing_limit_and_its_default_are_in_the_help(capsys):
+    with contextlib.suppress(SystemExit):
+        main(["reports", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--briefing-timeout" in help_text and "seconds per briefing (default 1800)" in help_text

@@ -112,3 +112,58 @@ def test_clean_names_the_refused_workbook_and_exits_non_zero(tmp_path, capsys):
     assert cli_main(["clean", "--raw", str(raw), "--out", str(tmp_path / "clean")]) == 2
     err = capsys.readouterr().err
     assert "rong.xlsx" in err and "XFD" in err and "Traceback" not in err
+
+
+LONG_HEADER = ["province", "year", "indicator", "value", "unit"]
+
+
+def _text_cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _long_sheet(path: Path, rows: int) -> Path:
+    """A legitimate figure sheet of `rows` data rows and five columns, the value formatted as a
+    percent (style 1), as Excel writes a long table; its rectangle is past `LIMITS.cells`, its
+    cells all filled."""
+    head = "".join(_text_cell(f"{c}1", t) for c, t in zip("ABCDE", LONG_HEADER, strict=True))
+    body = [f'<row r="1">{head}</row>']
+    for r in range(2, rows + 2):
+        body.append(
+            f'<row r="{r}">{_text_cell(f"A{r}", f"Tỉnh {r % 63}")}<c r="B{r}"><v>2024</v></c>'
+            f'{_text_cell(f"C{r}", "dvc_online")}<c r="D{r}" s="1"><v>0.{r % 1000:03d}</v></c>'
+            f"{_text_cell(f'E{r}', '%')}</row>"
+        )
+    plain = path.with_suffix(".plain.xlsx")
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = 0.5
+    wb.active["A1"].number_format = "0.00%"  # the workbook's style 1, which the rows below use
+    wb.save(plain)
+    sheet = (HEAD + "".join(body) + TAIL).encode()
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = sheet if info.filename == "xl/worksheets/sheet1.xml" else src.read(info)
+            dst.writestr(info.filename, data)
+    plain.unlink()
+    return path
+
+
+def test_a_long_legitimate_sheet_is_streamed_not_refused(tmp_path):
+    rows = 200_000
+    path = _long_sheet(tmp_path / "dai.xlsx", rows)
+    assert (rows + 1) * len(LONG_HEADER) > LIMITS.cells  # refused before streaming: a reader laid it out
+    (grid,) = workbook_grids(path)
+    assert len(grid.rows) == rows + 1 and grid.rows[0] == LONG_HEADER
+    assert grid.refs[-1] == f"dai.xlsx:Sheet!row {rows + 1}"
+    last = grid.rows[-1][3]
+    assert last.percent and last.value == pytest.approx((rows + 1) % 1000 / 1000)
+    with pytest.raises(InputFileError, match=r"dai\.xlsx: sheet1 spans [0-9,]+ rows x 5 columns"):
+        read_sheets(path)  # the publishers' importer lays sheets out whole: the rectangle limit stays
+
+
+def test_a_streamed_sheet_past_the_streaming_limit_is_refused(tmp_path, monkeypatch):
+    from analysis.ingest import readers
+
+    path = _long_sheet(tmp_path / "dai.xlsx", 2_000)
+    monkeypatch.setattr(readers, "LIMITS", readers.Limits(cells=6_000, streamed_cells=10_000))
+    with pytest.raises(InputFileError, match=r"dai\.xlsx: sheet1 spans .*limit 10,000\)"):
+        workbook_grids(path)

@@ -38,7 +38,7 @@ PLUGIN = "cchc-briefings"
 class _BuilderThread:
     """One Builder in one long-lived thread; `build` hands it a job and waits for the Result."""
 
-    def __init__(self, notebook: bytes, figures: bytes, timeout: int):
+    def __init__(self, notebook: bytes, figures: bytes, timeout: int | tuple[int, int]):
         self.notebook, self.figures, self.timeout = notebook, figures, timeout
         self.requests: queue.Queue = queue.Queue()
         self.ready = threading.Event()
@@ -91,7 +91,7 @@ class BriefingWorker(WorkerPlugin):
 
     name = PLUGIN
 
-    def __init__(self, notebook: bytes, figures: bytes, timeout: int):
+    def __init__(self, notebook: bytes, figures: bytes, timeout: int | tuple[int, int]):
         self.notebook, self.figures, self.timeout = notebook, figures, timeout
         self.runner: _BuilderThread | None = None
 
@@ -125,7 +125,7 @@ class DaskExecutor:
         """Ship the template and the clean table to every worker (present and future) with the plugin."""
         notebook = Path(self.request.notebook).read_bytes()
         figures = (Path(self.request.clean_dir) / "figures.parquet").read_bytes()
-        plugin = BriefingWorker(notebook, figures, self.request.timeout)
+        plugin = BriefingWorker(notebook, figures, self.request.time_limits)
         self.client.register_plugin(plugin, name=PLUGIN)
         self._registered = True
 

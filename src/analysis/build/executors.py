@@ -78,7 +78,7 @@ class LocalExecutor:
             self._temp = procs.private_temp()
             self._temp.__enter__()
             try:
-                builder = Builder.open(Path(request.notebook), request.timeout, clean_dir(request))
+                builder = Builder.open(Path(request.notebook), request.time_limits, clean_dir(request))
             except BaseException:
                 self._temp.__exit__(None, None, None)
                 raise
@@ -115,7 +115,7 @@ class PoolExecutor:
             workers,
             mp_context=ctx,
             initializer=init_worker,
-            initargs=(str(request.notebook), request.timeout, os.getpid(), clean_dir(request)),
+            initargs=(str(request.notebook), request.time_limits, os.getpid(), clean_dir(request)),
         )
         for _ in range(workers):  # the pool starts a process per task waiting, up to `workers`
             self.pool.submit(os.getpid)

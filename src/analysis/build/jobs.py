@@ -43,9 +43,15 @@ class BuildRequest:
     out_dir: Path = config.REPORTS_DIR
     notebook: Path = config.TEMPLATE_NOTEBOOK
     timeout: int = 600  # seconds per cell
+    briefing_timeout: int = 1800  # seconds per briefing (all its cells together)
     progress: bool | None = None  # None: a bar on a TTY, plain lines otherwise
     wait: bool = True  # another build writing into out_dir: wait for it (False: stop with an error)
     allow_incomplete: bool = False  # build from a clean whose manifest says inputs could not be read
+
+    @property
+    def time_limits(self) -> tuple[int, int]:
+        """(a cell's, a briefing's) seconds, as a kernel takes them."""
+        return (self.timeout, self.briefing_timeout)
 
     @classmethod
     def from_cli(
@@ -66,8 +72,9 @@ class BuildRequest:
         lang_list = selection.parse_langs(langs)
         if jobs < 0:
             raise AnalysisError(f"--jobs: {jobs} must be 0 (all cores) or more")
-        if int(extra.get("timeout", 1)) < 1:
-            raise AnalysisError(f"--timeout: {extra['timeout']} must be at least 1 second")
+        for name in ("timeout", "briefing_timeout"):
+            if int(extra.get(name, 1)) < 1:
+                raise AnalysisError(f"--{name.replace('_', '-')}: {extra[name]} must be at least 1 second")
         return cls(
             provinces=names,
             years=tuple(dict.fromkeys(year_list)),

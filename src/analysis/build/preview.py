@@ -135,7 +135,7 @@ class Preview:
         if self.builder is None:
             formats = ("html", "pdf") if self.pdf else ("html",)
             self.builder = Builder.open(
-                self.request.notebook, self.request.timeout, self._clean_dir(), None, formats
+                self.request.notebook, self.request.time_limits, self._clean_dir(), None, formats
             )
         job = self.job()
         result = self.builder.build(job, self.out_dir)

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import copy
 import functools
+import math
 import os
 import queue
 import signal
@@ -175,9 +176,11 @@ def _build_client() -> type[NotebookClient]:
 class WarmKernel:
     """One kernel reused for many notebooks; call `run` per notebook and `shutdown` at the end."""
 
-    def __init__(self, cwd: Path, timeout: int = 600, startup_timeout: int = 120):
+    def __init__(self, cwd: Path, timeout: int | tuple[int, int] = 600, startup_timeout: int = 120):
+        """`timeout`: seconds a cell may run, or (a cell's, a whole notebook's) seconds."""
         self.cwd = Path(cwd).resolve()
-        self.timeout = timeout
+        self.timeout, self.run_limit = timeout if isinstance(timeout, tuple) else (timeout, 0)
+        self._deadline = 0.0  # monotonic end of the running notebook's time (0: no limit)
         self.startup_timeout = startup_timeout
         self._km: AsyncKernelManager | None = None
         self._kc: Any = None
@@ -268,6 +271,7 @@ class WarmKernel:
             km=self._km,
             kernel_name=KERNEL_NAME,
             timeout=self.timeout,
+            timeout_func=self._cell_timeout if self._deadline else None,
             startup_timeout=self.startup_timeout,
             allow_errors=False,
             record_timing=False,
@@ -319,8 +323,14 @@ class WarmKernel:
         """The reset queued after the last run has finished without error."""
         return self._warm_id is not None and run_sync(self._await_warm)() == "ok"
 
+    def _cell_timeout(self, cell: Any = None) -> int:
+        """A cell's limit: the cell limit, or less when the notebook's own limit ends sooner."""
+        return max(1, min(self.timeout, math.ceil(self._deadline - time.monotonic())))
+
     def run(self, nb: NotebookNode) -> NotebookNode:
-        """Execute `nb` in place; raise CellFailure naming the failing cell (the kernel survives it)."""
+        """Execute `nb` in place; raise CellFailure naming the failing cell (the kernel survives it).
+
+        With a notebook limit (`run_limit`), a run past it fails at the running cell, saying so."""
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
         current = {"index": -1}
@@ -335,9 +345,13 @@ class WarmKernel:
             hooks: dict[str, Any] = {"on_cell_start": on_cell_start}
             if self.on_cell_executed is not None:
                 hooks["on_cell_executed"] = self.on_cell_executed
+            self._deadline = time.monotonic() + self.run_limit if self.run_limit else 0.0
             self._execute(self._client(nb, **hooks))
         except CellTimeoutError as exc:
             self._discard()
+            if self._deadline and time.monotonic() >= self._deadline - 0.5:
+                why = f"the briefing ran past its limit of {self.run_limit} s (--briefing-timeout)"
+                raise self._failure(nb, current["index"], "BriefingTimeout", why) from exc
             raise self._failure(nb, current["index"], "CellTimeoutError", str(exc).splitlines()[0]) from exc
         except DeadKernelError as exc:
             self._discard()
@@ -345,6 +359,8 @@ class WarmKernel:
         except CellExecutionError as exc:
             self._queue_reset()
             raise self._failure(nb, current["index"], exc.ename, exc.evalue) from exc
+        finally:
+            self._deadline = 0.0  # the reset and the next notebook are not limited by this one
         self._queue_reset()
         return nb
 

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from analysis.build import publish
 from analysis.build.executors import Hints, LocalExecutor, warm_in_thread
 from analysis.build.jobs import BuildRequest, Job, Result, make_job, resolve
 from analysis.build.worker import Builder
@@ -50,7 +51,7 @@ class EarlyRun:
         nb = None
         try:
             self.builder = Builder.open(
-                Path(self.request.notebook), self.request.timeout, self.job.clean_dir, self._started.set
+                Path(self.request.notebook), self.request.time_limits, self.job.clean_dir, self._started.set
             )
             self._opened.set()
             if self._cancelled.is_set():
@@ -125,9 +126,9 @@ class SpeculativeExecutor:
             return
         job = jobs[0]
         builder = self.early.opened()
-        if builder is None:  # the kernel could not even start: this briefing's failure
-            error = f"{type(self.early.result).__name__}: {self.early.result}"[:500]
-            yield Result(job, False, "execute", error)
+        if builder is None:  # the kernel could not even start: the machine's fault, not the briefing's
+            reason = f"{type(self.early.result).__name__}: {self.early.result}".splitlines()[0][:400]
+            yield Result(job, False, "execute", f"the kernel could not start ({reason})", kind=publish.ENV)
             return
         warming = warm_in_thread(builder)
         # This thread would otherwise only wait for the kernel: the CSV and the build's own work now.

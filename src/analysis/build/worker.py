@@ -42,7 +42,7 @@ class Builder:
     def open(
         cls,
         notebook: Path,
-        timeout: int = 600,
+        timeout: int | tuple[int, int] = 600,
         clean_dir: str | None = None,
         started: Callable[[], Any] | None = None,
         formats: Sequence[str] | None = None,
@@ -205,7 +205,9 @@ def _cleanup() -> None:
         temp.__exit__(None, None, None)
 
 
-def init_worker(notebook: str, timeout: int, parent_pid: int, clean_dir: str | None = None) -> None:
+def init_worker(
+    notebook: str, timeout: int | tuple[int, int], parent_pid: int, clean_dir: str | None = None
+) -> None:
     """Per worker process: end with the parent, private temp folder, one warm kernel."""
     from multiprocessing import util
 

@@ -3,9 +3,9 @@
 A grid keeps what the file holds and nothing more: text cells as NFC text, number cells as numbers
 (an xlsx number cell is never turned into text and re-read), and for each number cell whether its
 format shows it as a percent (Excel stores 90.2 % as 0.902). A cell merged down several rows
-counts on each of them. Workbooks are read with openpyxl (number formats; files written by Excel,
-LibreOffice or Python alike), old .xls with calamine. Deciding which row is the header and what
-each column means is `analysis.clean.sheets`' job.
+counts on each of them. Workbooks are streamed with openpyxl in read-only mode (number formats; files
+written by Excel, LibreOffice or Python alike; memory grows with the filled cells), old .xls with
+calamine. Deciding which row is the header and what each column means is `analysis.clean.sheets`' job.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 from analysis.errors import InputFileError
@@ -28,7 +30,7 @@ DELIMITERS = (",", ";", "\t")
 _FIELD_LIMIT = 2**31 - 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a million-row sheet holds millions of them
 class Number:
     """A spreadsheet number cell: its value, and whether the cell's format shows it as a percent."""
 
@@ -145,6 +147,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container Office uses for
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
+@lru_cache(maxsize=1024)
 def is_percent_format(number_format: str | None) -> bool:
     """True when Excel shows the cell times 100 with a % sign (`0.0%`), not for a literal `"%"`."""
     if not number_format:
@@ -164,22 +167,59 @@ def _cell(value: object, number_format: str | None) -> object:
     return nfc(value)
 
 
-def _merged_down(ws: object) -> dict[tuple[int, int], object]:
-    """Cells under a vertically merged cell carry its value: a province or source merged over the
-    rows it covers means that value on each row (a reader sees it so). Merges across columns (a
-    title over the table) stay as written: the value in the first cell only."""
-    filled: dict[tuple[int, int], object] = {}
-    for rng in ws.merged_cells.ranges:  # type: ignore[attr-defined]
-        if rng.min_col != rng.max_col or rng.max_row == rng.min_row:
-            continue
-        top = ws.cell(rng.min_row, rng.min_col)  # type: ignore[attr-defined]
-        cell = _cell(top.value, top.number_format)
-        for r in range(rng.min_row + 1, rng.max_row + 1):
-            filled[(r, rng.min_col)] = cell
-    return filled
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
+
+
+def _vertical_merges(path: Path, part: str) -> dict[int, list[tuple[int, int]]]:
+    """top row -> (column, last row) of each cell merged down several rows in one column.
+
+    A read-only (streaming) openpyxl sheet does not parse merges, so the part's XML is scanned for
+    them (they follow the cells); merges across columns (a title over the table) are not needed."""
+    from analysis.ingest.readers import column_number
+
+    merges: dict[int, list[tuple[int, int]]] = {}
+    tail = b""
+    with zipfile.ZipFile(path) as book, book.open(part) as fh:
+        while chunk := fh.read(1 << 20):
+            data = tail + chunk
+            for m in _MERGE.finditer(data):
+                col, last_col = column_number(m.group(1)), column_number(m.group(3))
+                top, bottom = int(m.group(2)), int(m.group(4))
+                if col == last_col and bottom > top and (col, bottom) not in merges.get(top, []):
+                    merges.setdefault(top, []).append((col, bottom))
+            tail = data[-200:]
+    return merges
+
+
+def _sheet_rows(ws: object, merges: dict[int, list[tuple[int, int]]]) -> Iterator[tuple[int, list[object]]]:
+    """(row number, cells) of every row with a value, streamed; a cell under a vertical merge
+    carries the merged cell's value (a province or source merged over its rows means it on each)."""
+    carry: dict[int, tuple[int, object]] = {}  # column -> (last row, value) of an open merge
+    for r, row in enumerate(ws.iter_rows(min_row=1, min_col=1), start=1):  # type: ignore[attr-defined]
+        cells: list[object] = []
+        for cell in row:
+            value = cell.value
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                cells.append(Number(float(value), is_percent_format(cell.number_format)))
+            else:
+                cells.append(_cell(value, None))
+        for col, (last, value) in list(carry.items()):
+            if r > last:
+                del carry[col]
+            elif value is not None:
+                cells.extend([None] * (col - len(cells)))
+                if cells[col - 1] in (None, ""):
+                    cells[col - 1] = value
+        for col, last in merges.get(r, ()):
+            if col <= len(cells):
+                carry[col] = (last, cells[col - 1])
+        if any(c not in (None, "") for c in cells):
+            yield r, cells
 
 
 def _openpyxl_grids(path: Path) -> list[Grid]:
+    """Every sheet streamed (openpyxl read-only): memory grows with the filled cells, not the sheet's
+    rectangle, and number formats still say which cells are percents."""
     import openpyxl
 
     with path.open("rb") as fh:
@@ -191,22 +231,18 @@ def _openpyxl_grids(path: Path) -> list[Grid]:
             "save it again as .xlsx without a password",
         )
     try:
-        book = openpyxl.load_workbook(path, data_only=True, read_only=False)
+        book = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except Exception as exc:  # zip, XML and encryption errors come in many types
         raise InputFileError(path, f"not a readable workbook ({type(exc).__name__}: {exc})") from None
     grids = []
     try:
         for ws in book.worksheets:
-            filled = _merged_down(ws)
+            ws.reset_dimensions()  # the recorded size may be wrong (LibreOffice writes rows only)
+            merges = _vertical_merges(path, ws._worksheet_path)  # the sheet's part in the zip
             rows, refs = [], []
-            for row in ws.iter_rows(min_row=1, min_col=1):  # from A1: positions are column letters
-                cells = [
-                    filled.get((c.row, c.column)) or _cell(c.value, getattr(c, "number_format", None))
-                    for c in row
-                ]
-                if any(c not in (None, "") for c in cells):
-                    rows.append(cells)
-                    refs.append(f"{path.name}:{ws.title}!row {row[0].row}")
+            for r, cells in _sheet_rows(ws, merges):
+                rows.append(cells)
+                refs.append(f"{path.name}:{ws.title}!row {r}")
             grids.append(Grid(name=ws.title, rows=rows, refs=refs))
     finally:
         book.close()
@@ -240,7 +276,7 @@ def workbook_grids(path: Path) -> list[Grid]:
     """Every sheet of an .xlsx (openpyxl: number formats) or .xls (calamine) figure workbook."""
     from analysis.ingest.readers import check_limits
 
-    check_limits(path)  # a sheet laid out beyond the limits is refused before openpyxl builds it
+    check_limits(path, streamed=True)  # a sheet beyond the limits is refused before it is read
     if path.suffix.lower() == ".xls":
         return _calamine_grids(path)
     return _openpyxl_grids(path)

@@ -12,7 +12,9 @@ Before either reader, an .xlsx is measured in streaming mode (`check_limits`): i
 unpacked chunk by chunk, never more than `LIMITS.unzipped` bytes, and each worksheet's cells are
 counted as the XML streams past. Both readers lay a sheet out as a rectangle from A1 to its last
 cell, so a file of 145 kB with a cell in column XFD, or of 1 MB of blank styled cells, would take
-gigabytes: it is refused with one line naming the file and the limit instead.
+gigabytes: it is refused with one line naming the file and the limit instead. A reader that
+streams rows (`check_limits(..., streamed=True)`, the figure-sheet reader) is allowed a larger sheet
+when it is mostly filled (`Limits.streamed_cells`, `Limits.dense`).
 """
 
 from __future__ import annotations
@@ -118,28 +120,38 @@ class Limits:
 
     columns: int = 1_000  # the last column used (XFD is 16 384)
     cells: int = 1_000_000  # the rectangle from A1 to the last cell, per sheet
+    # A reader that streams rows (the figure-sheet reader) holds only the cells that carry a value:
+    # past `cells`, a sheet is read when most of its rectangle is filled (a legitimate million-row
+    # table of a few columns), up to `streamed_cells`; a sheet mostly of blank styled cells is not.
+    streamed_cells: int = 10_000_000
+    dense: float = 0.5
     unzipped: int = 300_000_000  # bytes of all parts unpacked
+    streamed_unzipped: int = 2_000_000_000  # the same for a streaming reader (the XML is never held)
 
 
 LIMITS = Limits()
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_CELL_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>")  # a cell's value (<v>) or inline text (<is>)
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
 _CHUNK = 1 << 20
 
 
-def _column_number(letters: bytes) -> int:
+def column_number(letters: bytes) -> int:
     n = 0
     for ch in letters:
         n = n * 26 + ch - 64
     return n
 
 
-def check_limits(path: Path, limits: Limits = LIMITS) -> None:
+def check_limits(path: Path, limits: Limits | None = None, *, streamed: bool = False) -> None:
     """InputFileError when an .xlsx would unpack or lay out beyond `limits` (see the module doc).
 
     Streams each part (a chunk at a time; a lying size in the zip's directory does not matter) and
     reads only the cell references of the worksheets. A file that is not a zip is left to the readers.
+    `streamed`: the reader keeps only filled cells, so a large dense sheet passes (`Limits`).
     """
+    limits = limits or LIMITS
+    cap = limits.streamed_unzipped if streamed else limits.unzipped
     try:
         if not zipfile.is_zipfile(path):
             return
@@ -147,15 +159,15 @@ def check_limits(path: Path, limits: Limits = LIMITS) -> None:
             unzipped = 0
             for info in book.infolist():
                 sheet = bool(_SHEET_PART.fullmatch(info.filename))
-                last_row = last_col = 0
+                last_row = last_col = filled = 0
                 tail = b""
                 with book.open(info) as part:
                     while chunk := part.read(_CHUNK):
                         unzipped += len(chunk)
-                        if unzipped > limits.unzipped:
+                        if unzipped > cap:
                             raise InputFileError(
                                 path,
-                                f"unpacks to more than {limits.unzipped // 1_000_000} MB (limit): not read; "
+                                f"unpacks to more than {cap // 1_000_000} MB (limit): not read; "
                                 "save the table alone in a new workbook or as CSV",
                             )
                         if not sheet:
@@ -164,14 +176,19 @@ def check_limits(path: Path, limits: Limits = LIMITS) -> None:
                         cut = data.rfind(b"<")  # a cell tag cut by the chunk's end is read with the next
                         data, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
                         for m in _CELL_REF.finditer(data):
-                            last_col = max(last_col, _column_number(m.group(1)))
+                            last_col = max(last_col, column_number(m.group(1)))
                             last_row = max(last_row, int(m.group(2)))
-                        _check_extent(path, info.filename, last_row, last_col, limits)
+                        filled += len(_CELL_VALUE.findall(data))
+                        _check_extent(path, info.filename, last_row, last_col, limits, streamed)
+                if sheet and tail:
+                    filled += len(_CELL_VALUE.findall(tail))
+                if streamed and last_row * last_col > limits.cells:
+                    _check_density(path, info.filename, last_row, last_col, filled, limits)
     except (OSError, zipfile.BadZipFile, zlib.error, RuntimeError, ValueError, EOFError):
         return  # a damaged or encrypted file: the readers name what is wrong with it
 
 
-def _check_extent(path: Path, part: str, rows: int, cols: int, limits: Limits) -> None:
+def _check_extent(path: Path, part: str, rows: int, cols: int, limits: Limits, streamed: bool) -> None:
     sheet = part.rsplit("/", 1)[-1].removesuffix(".xml")
     if cols > limits.columns:
         raise InputFileError(
@@ -179,13 +196,27 @@ def _check_extent(path: Path, part: str, rows: int, cols: int, limits: Limits) -
             f"{sheet} uses column {column_name(cols)} ({cols:,} columns; limit {limits.columns:,}): "
             "not read; delete the empty columns after the table and save again",
         )
-    if rows * cols > limits.cells:
+    limit = limits.streamed_cells if streamed else limits.cells  # streamed: density checked at the end
+    if rows * cols > limit:
         raise InputFileError(
             path,
             f"{sheet} spans {rows:,} rows x {cols:,} columns ({rows * cols:,} cells; "
-            f"limit {limits.cells:,}): not read; delete the empty rows and columns after the table, "
+            f"limit {limit:,}): not read; delete the empty rows and columns after the table, "
             "or save it as CSV",
         )
+
+
+def _check_density(path: Path, part: str, rows: int, cols: int, filled: int, limits: Limits) -> None:
+    """A streamed sheet larger than `limits.cells` must be mostly filled: blank styled cells are refused."""
+    if filled >= limits.dense * rows * cols:
+        return
+    sheet = part.rsplit("/", 1)[-1].removesuffix(".xml")
+    raise InputFileError(
+        path,
+        f"{sheet} spans {rows:,} rows x {cols:,} columns ({rows * cols:,} cells, {filled:,} with a value; "
+        f"limit {limits.cells:,} for a sheet mostly blank): not read; delete the empty rows and columns "
+        "after the table, or save it as CSV",
+    )
 
 
 def column_name(n: int) -> str:
