@@ -80,7 +80,7 @@ setup: $(STAMP) ## Create .venv (pinned packages), register the Jupyter kernel, 
 data: $(STAMP) ## Clean data/raw into data/clean when a raw file changed (FORCE=1: always)
 	@$(RUN) $(BIN)/analysis clean $(if $(FORCE),--force)
 
-reports: data ## Build HTML + PDF briefings into reports/ (PROVINCES= YEARS= LANG= JOBS= FORCE=)
+reports: data ## Build the briefings (HTML, PDF, CSV, Word) into reports/ (PROVINCES= YEARS= LANG= JOBS= FORCE=)
 	@echo "==> building briefings"
 	@$(RUN) $(BIN)/analysis reports \
 	  $(if $(SEL_PROVINCES),--provinces "$(SEL_PROVINCES)") $(if $(SEL_YEARS),--years "$(SEL_YEARS)") \

@@ -6,7 +6,7 @@ Every row is copied as its source wrote it (province spelling, indicator key, un
 digits, the qualifier), with the source's title and date in the note; the clean stage maps,
 validates and settles them. No row is left out here: a row that repeats a figure already held, or
 disagrees with one, is rejected by the clean stage with the reason (rejects.csv), so every row of
-the research sheet is kept or rejected with a reason (tests/test_recent_sheets.py checks it).
+the research sheet is kept or rejected with a reason (tests/unit/test_recent_sheets.py checks it).
 
 The rows are split by source quality, because the clean stage settles disagreeing figures by the
 quality a sheet's sidecar declares:

@@ -40,3 +40,21 @@ def shipped_clean(tmp_path_factory):
 @pytest.fixture(scope="session")
 def shipped_clean_dir(shipped_clean):
     return shipped_clean[0]
+
+
+@pytest.fixture(scope="session")
+def shipped_briefings(shipped_clean_dir, tmp_path_factory):
+    """Real briefings built once per session from the shipped data (briefing_pages.SELECTIONS): the
+    end-to-end text checks of recent years and of the report figures read them."""
+    from analysis import config
+    from analysis.build.build import run_reports
+    from analysis.build.jobs import BuildRequest
+    from briefing_pages import SELECTIONS
+
+    if not config.TEMPLATE_NOTEBOOK.exists():
+        pytest.skip("no briefing notebook")
+    out = tmp_path_factory.mktemp("reports")
+    for names, years, langs in SELECTIONS:
+        request = BuildRequest.from_cli(names, years, langs, 2, True, shipped_clean_dir, out, progress=False)
+        assert run_reports(request) == 0
+    return out

@@ -3,7 +3,7 @@
 The refactor of the briefing package must not change what a briefing says. This module renders
 each section of a few briefings (from the fixture frame of `briefing_fixtures.py`, not the real
 data) as plain text: tags stripped, entities unescaped, whitespace normalised, and each figure as
-its alt text. `tests/test_golden.py` compares that text with `tests/data/golden/*.txt`.
+its alt text. `tests/e2e/test_golden.py` compares that text with `tests/data/golden/*.txt`.
 
 When a change to the briefing text is meant, regenerate the files and review the diff:
 

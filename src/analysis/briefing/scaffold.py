@@ -17,7 +17,7 @@ from pathlib import Path
 from analysis import config
 from analysis.errors import AnalysisError
 
-TESTS = config.ROOT / "tests"
+TESTS = config.ROOT / "tests" / "unit"
 
 MODULE = '''"""{doc}
 

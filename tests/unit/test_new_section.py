@@ -28,6 +28,8 @@ def copy(tmp_path):
     shutil.copy(config.TEMPLATE_NOTEBOOK, tmp_path / "notebooks" / "briefing.ipynb")
     (tmp_path / "tests").mkdir()
     shutil.copy(HERE / "briefing_fixtures.py", tmp_path / "tests" / "briefing_fixtures.py")
+    (tmp_path / "tests" / "unit").mkdir()
+    shutil.copy(config.ROOT / "pyproject.toml", tmp_path / "pyproject.toml")  # pytest's pythonpath
     (tmp_path / "Makefile").write_text("", encoding="utf-8")
     return tmp_path
 
@@ -40,7 +42,7 @@ def test_a_scaffolded_section_works_in_all_five_places(copy):
         after="online",
         package=copy / "src" / "analysis",
         notebook=copy / "notebooks" / "briefing.ipynb",
-        tests=copy / "tests",
+        tests=copy / "tests" / "unit",
     )
     assert [p.name for p in written] == [
         "budget.py",
@@ -55,7 +57,7 @@ def test_a_scaffolded_section_works_in_all_five_places(copy):
     assert nbcheck.problems(copy / "notebooks" / "briefing.ipynb") == []  # still as Jupyter saves it
     env = {**os.environ, "PYTHONPATH": str(copy / "src"), "CCHC_ROOT": str(copy)}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_section_budget.py"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit/test_section_budget.py"],
         cwd=copy,
         env=env,
         capture_output=True,
@@ -81,7 +83,7 @@ def test_new_section_refuses_a_taken_or_bad_name_before_writing(copy):
     args = {
         "package": copy / "src" / "analysis",
         "notebook": copy / "notebooks" / "briefing.ipynb",
-        "tests": copy / "tests",
+        "tests": copy / "tests" / "unit",
     }
     before = (copy / "src" / "analysis" / "data" / "labels.csv").read_bytes()
     for name, says in (("headline", "exists already"), ("Bad-Name", "lower-case"), ("fine", "not a section")):

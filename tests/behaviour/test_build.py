@@ -20,7 +20,7 @@ from analysis.national.index import write_index
 from analysis.outputs import printcopy, safety
 from analysis.outputs.format import Format
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 MINI = DATA / "mini.ipynb"
 FAILING = DATA / "failing.ipynb"
 

@@ -17,7 +17,7 @@ from analysis.cli import main as cli_main
 from analysis.extract.core import CANDIDATE_COLUMNS, find_figures
 from analysis.extract.figures import extract_to_csv
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from bench_extract import make_text
 
 REPORT = (

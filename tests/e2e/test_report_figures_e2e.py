@@ -6,52 +6,27 @@ shown as plainly as a result; 1.923 services; the Decision 766 index up 18 place
 
 from __future__ import annotations
 
-import html as htmllib
 import re
-import unicodedata
 from pathlib import Path
 
 import pytest
 
-from analysis import config, provinces
+from briefing_pages import in_both, pages
 
 pytestmark = pytest.mark.slow
 
 
-def _text(markup: str) -> str:
-    markup = re.sub(r"<(style|script)\b.*?</\1>", " ", markup, flags=re.S | re.I)
-    text = htmllib.unescape(re.sub(r"<[^>]+>", " ", markup))
-    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text))
-
-
 @pytest.fixture(scope="module")
-def built(shipped_clean_dir, tmp_path_factory) -> Path:
-    if not config.TEMPLATE_NOTEBOOK.exists():
-        pytest.skip("no briefing notebook")
-    from analysis.build.build import run_reports
-    from analysis.build.jobs import BuildRequest
-
-    out = tmp_path_factory.mktemp("reports")
-    for names, year in (("Nghệ An,Lào Cai", "2024"), ("Nghệ An", "2023")):
-        request = BuildRequest.from_cli(names, year, "vi", 2, True, shipped_clean_dir, out, progress=False)
-        assert run_reports(request) == 0
-    return out
+def built(shipped_briefings) -> Path:
+    return shipped_briefings
 
 
 def _pages(out: Path, name: str, year: int) -> tuple[str, str]:
-    from pypdf import PdfReader
-
-    slug = provinces.resolve(name, year).province.slug
-    html_path = out / str(year) / "vi" / f"{slug}.html"
-    pdf = " ".join(p.extract_text() for p in PdfReader(html_path.with_suffix(".pdf")).pages)
-    pdf = unicodedata.normalize("NFC", re.sub(r"\s+", " ", pdf))
-    return _text(html_path.read_text(encoding="utf-8")), pdf
+    html_text, pdf_text, _ = pages(out, name, year, "vi")
+    return html_text, pdf_text
 
 
-def _in_both(needle: str | re.Pattern, html_text: str, pdf_text: str) -> None:
-    for where, text in (("HTML", html_text), ("PDF", pdf_text)):
-        found = needle.search(text) if isinstance(needle, re.Pattern) else needle in text
-        assert found, f"{needle!r} not in the {where} text"
+_in_both = in_both
 
 
 def test_nghe_an_2024_shows_its_project_06_review_good_and_bad(built) -> None:

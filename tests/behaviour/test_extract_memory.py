@@ -11,7 +11,7 @@ from pathlib import Path
 
 from analysis.extract.figures import LONG_SENTENCE, extract_to_csv, find_figures
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from bench_extract_memory import one_line_table
 
 

@@ -38,7 +38,7 @@ def _value(out: Path, slug: str) -> str:
 def test_a_clean_replacing_the_table_during_a_build_still_publishes_one_version(tmp_path, capsys):
     clean, out = tmp_path / "clean", tmp_path / "out"
     first = write_figures(clean).read_bytes()
-    helpers = str(Path(__file__).parent)
+    helpers = str(Path(__file__).parents[1])
     template = notebook(tmp_path / "t.ipynb", REPLACE_TABLE.format(helpers=helpers, clean=str(clean)))
     assert _reports(clean, out, template) == 0
     assert (clean / "figures.parquet").read_bytes() != first  # the table was replaced mid-build

@@ -5,56 +5,23 @@ SIPAS ranks; Lào Cai 2024 with its published PCI 2024 rank."""
 
 from __future__ import annotations
 
-import html as htmllib
 import re
-import unicodedata
 from pathlib import Path
 
 import pytest
 
-from analysis import config, provinces
+from briefing_pages import in_both, pages
 
 pytestmark = pytest.mark.slow
 
 
-def _text(markup: str) -> str:
-    markup = re.sub(r"<(style|script)\b.*?</\1>", " ", markup, flags=re.S | re.I)
-    text = htmllib.unescape(re.sub(r"<[^>]+>", " ", markup))
-    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text))
-
-
 @pytest.fixture(scope="module")
-def built(shipped_clean_dir, tmp_path_factory) -> Path:
-    if not config.TEMPLATE_NOTEBOOK.exists():
-        pytest.skip("no briefing notebook")
-    from analysis.build.build import run_reports
-    from analysis.build.jobs import BuildRequest
-
-    clean = shipped_clean_dir
-    out = tmp_path_factory.mktemp("reports")
-    for names, year, langs in (("Nghệ An,Lào Cai", "2024", "vi,en"), ("Nghệ An", "2022", "vi")):
-        request = BuildRequest.from_cli(names, year, langs, 2, True, clean, out, progress=False)
-        assert run_reports(request) == 0
-    return out
+def built(shipped_briefings) -> Path:
+    return shipped_briefings
 
 
-def _pages(out: Path, name: str, year: int, lang: str) -> tuple[str, str, str]:
-    """(HTML text, PDF text, the HTML's <title>) of one briefing."""
-    from pypdf import PdfReader
-
-    slug = provinces.resolve(name, year).province.slug
-    html_path = out / str(year) / lang / f"{slug}.html"
-    raw = html_path.read_text(encoding="utf-8")
-    title = re.search(r"<title>(.*?)</title>", raw, re.S).group(1)
-    pdf = " ".join(p.extract_text() for p in PdfReader(html_path.with_suffix(".pdf")).pages)
-    pdf = unicodedata.normalize("NFC", re.sub(r"\s+", " ", pdf))
-    return _text(raw), pdf, htmllib.unescape(title)
-
-
-def _in_both(needle: str | re.Pattern, html_text: str, pdf_text: str) -> None:
-    for where, text in (("HTML", html_text), ("PDF", pdf_text)):
-        found = needle.search(text) if isinstance(needle, re.Pattern) else needle in text
-        assert found, f"{needle!r} not in the {where} text"
+_pages = pages
+_in_both = in_both
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
