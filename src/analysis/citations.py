@@ -39,6 +39,7 @@ class Citation:
     source_quality: str = ""
 
     original_url: str = ""  # the publisher's own site, when `url` is a copy of its table elsewhere
+    sheet_title: str = ""  # the title of the sheet the row comes from (a per-row title varies by year)
 
     def text(self, lang: str = "en") -> str:
         """One line: publisher, title, date, in the reader's language (the address is given separately)."""
@@ -111,25 +112,29 @@ class Citations:
         dates = [str(m.get("accessed", "")) for m in [*self.sheets.values(), *self.reports.values()]]
         return max((d for d in dates if d[:4].isdigit()), default="")
 
-    def _sheet_of(self, source: str, source_ref: str) -> dict:
+    def _sheet_of(self, source: str, source_ref: str, year: int | None = None) -> dict:
         """The sidecar of the row's sheet: by its source_ref, else by the sidecar its source names.
 
         A briefing may hold only `source` (not `source_ref`): a sheet's own address (a URL prefix)
-        or its publisher (the text's start) then tells which sidecar it is.
+        or its publisher (the text's start) then tells which sidecar it is, among those holding the
+        row's year (a sidecar's `rows_per_year`, when it gives one).
         """
         sheet = self.sheets.get(str(source_ref or "").split(":", 1)[0])
         if sheet is not None:
             return sheet
         best: tuple[int, dict] = (0, {})
         for meta in self.sheets.values():
+            held = meta.get("rows_per_year") or {}
+            if year is not None and held and str(int(year)) not in held:
+                continue
             url, publisher = str(meta.get("url", "")), str(meta.get("publisher", ""))
             for key in (url if _is_url(url) else "", publisher):
                 if key and source.startswith(key) and len(key) > best[0]:
                     best = (len(key), meta)
         return best[1]
 
-    def cite(self, source: str, source_ref: str = "") -> Citation:
-        """The citation of one clean row (its `source`, and its `source_ref` when at hand)."""
+    def cite(self, source: str, source_ref: str = "", year: int | None = None) -> Citation:
+        """The citation of one clean row (its `source`, and its `source_ref` and `year` when at hand)."""
         source = str(source or "").strip()
         match = REPORT_FILE.search(source)
         if match and match.group("stem") in self.reports:
@@ -141,7 +146,7 @@ class Citations:
                 url=rep.get("url", ""),
                 source_quality=rep.get("source_quality", "press"),
             )
-        sheet = self._sheet_of(source, source_ref)
+        sheet = self._sheet_of(source, source_ref, year)
         quality = str(sheet.get("source_quality", ""))
         if _is_url(source) and (not sheet or sheet.get("url") == PER_ROW):
             known = next((k for k in _known_sources() if source.startswith(k["prefix"])), None)
@@ -162,6 +167,7 @@ class Citations:
                 url="" if url == PER_ROW else url,
                 source_quality=quality,
                 original_url=str(sheet.get("publisher_site", "")),
+                sheet_title=str(sheet.get("title", "")),
             )
         return Citation(publisher=source, url=source if _is_url(source) else "")
 
@@ -208,7 +214,7 @@ def _common_address(urls: list[str]) -> str:
 class SourceLine:
     """One condensed line of a briefing's source list."""
 
-    text: str  # "VCCI, PCI 2005–2020"
+    text: str  # "VCCI, PCI 2005–2020: <title>, <date>"
     url: str  # the address to link ("" when unknown, or when the line gathers several)
     original_url: str = ""  # the publisher's own site when `url` is a copy of its table
 
@@ -216,7 +222,8 @@ class SourceLine:
 def source_list(
     rows: pd.DataFrame, citations: Citations, lang: str = "vi", press_label: str = ""
 ) -> list[SourceLine]:
-    """Condense the citations of these clean rows: one line per publisher and index family.
+    """Condense the citations of these clean rows: one line per publisher, index family and source
+    (a sheet's title), each naming its title and date in the reader's language.
 
     With `press_label` ("press and portals ({n} sites)"), press citations are gathered further: one line per
     index family under that label, with the number of sites (for the comparison sources, where
@@ -228,10 +235,10 @@ def source_list(
     from analysis import indicators
 
     families = _family_names()
-    groups: dict[tuple[str, str, str], dict] = defaultdict(lambda: {"years": set(), "urls": set()})
+    groups: dict[tuple[str, str, str, str], dict] = defaultdict(lambda: {"years": set(), "urls": set()})
     frame = rows if "source_ref" in rows else rows.assign(source_ref="")
     for row in frame[["source", "source_ref", "year", "indicator"]].itertuples(index=False):
-        cit = citations.cite(row.source, row.source_ref)
+        cit = citations.cite(row.source, row.source_ref, int(row.year))
         try:
             family = indicators.get(row.indicator).family
         except UnknownIndicatorError:  # an indicator the catalogue lost: cite it under its own key
@@ -241,14 +248,18 @@ def source_list(
         publisher = localise(cit.publisher, lang)
         if press_label and not report and cit.source_quality == "press":
             publisher = press_label
-        g = groups[(publisher, "" if report else label, report)]
+        title = "" if report else localise(cit.sheet_title or cit.title, lang)
+        if press_label and publisher == press_label:
+            title = ""  # many sites under one label: each article's title is the site's, not the line's
+        g = groups[(publisher, "" if report else label, report, title)]
         g.setdefault("sites", set()).add(cit.publisher)
         g["years"].add(int(row.year))
         g["urls"].add(cit.url)
         g.setdefault("originals", set()).add(cit.original_url if cit.is_copy else "")
-        g["date"] = cit.date
+        g["date"] = localise(cit.date, lang)
+        g["title"] = title
     lines = []
-    for (publisher, label, report), g in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+    for (publisher, label, report, _), g in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         url = _common_address(sorted(u for u in g["urls"] if u))
         if report:
             text = ", ".join(p for p in (publisher, report, g.get("date", "")) if p)
@@ -256,6 +267,8 @@ def source_list(
             text = f"{publisher.format(n=len(g['sites']))}, {label} {year_ranges(sorted(g['years']))}"
         else:
             text = f"{publisher}, {label} {year_ranges(sorted(g['years']))}"
+            about = ", ".join(p for p in (g["title"], g.get("date", "")) if p)
+            text += f": {about}" if about else ""
         originals = sorted(o for o in g["originals"] if o)
         lines.append(SourceLine(text, url, originals[0] if len(originals) == 1 and url else ""))
     return lines

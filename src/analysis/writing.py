@@ -6,8 +6,10 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas loads only for csv_safe: a build imports this module before its kernel starts
+    import pandas as pd
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
@@ -51,6 +53,8 @@ def neutralise_formula(value: object) -> object:
 
 def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of `df` whose text cells cannot run as formulas in a spreadsheet."""
+    import pandas as pd
+
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):

@@ -186,3 +186,23 @@ def test_a_snapshot_is_never_the_years_index(shipped):
     assert not [f for f in b.result("headline") if f.key == "idx766_total"]
     assert "idx766_total" in {m.key for m in b.result("headline").missing}
     assert not any("83,47" in s for s in b.result("title"))
+
+
+def test_a_bounded_rank_the_overview_leaves_blank_is_caught():
+    # Hòa Bình, PAR Index 2023: the briefing said "33–62 (by score)", the overview showed nothing
+    bounded = fig("par_index", 2023, rulebook.Rank(None, 63, "", 33, 62), value=None, regime="63")
+    res = _res([bounded]) | {"_code": "17"}
+
+    def overview(low, high):
+        row = {
+            "code": "17",
+            "rank": pd.NA,
+            "rank_of": 63,
+            "rank_kind": "",
+            "rank_low": low,
+            "rank_high": high,
+        }
+        return {(2023, "par_index"): pd.DataFrame([row])}
+
+    assert rules(audit.check_same_rank(res, pd.DataFrame(), overview(pd.NA, pd.NA))) == ["same_rank"]
+    assert not list(audit.check_same_rank(res, pd.DataFrame(), overview(33, 62)))

@@ -339,3 +339,23 @@ def test_a_build_process_loads_notebooks_without_compiling_the_iri_grammars():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "True"
+
+
+# ---------------------------------------------------------------- the kernel starts before pandas loads
+
+
+def test_the_build_command_loads_no_pandas_before_its_kernel_starts():
+    """The kernel is started from `build.run_reports`; everything the command imports up to there
+    (the CLI, the engine, the registry, the data-version check) must leave pandas, nbformat and
+    the formats' libraries for later, or their 0.3 s come before the kernel's start."""
+    code = (
+        "import sys\n"
+        "import analysis.cli\n"
+        "from analysis.build import build, choose, dataversion, speculative\n"
+        "from analysis.outputs import registry\n"
+        "registry.links()\n"
+        "heavy = ('pandas', 'numpy', 'pyarrow', 'nbformat', 'weasyprint', 'docx', 'dask', 'pypdfium2')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -130,9 +130,10 @@ def test_regional_peers_are_named_with_their_values(df, vi):
     outside = result.table[~result.table["peer"]].iloc[0]
     assert provinces.get(outside["code"], "63").name not in html.split("<table")[1]
     assert "<strong>Nghệ An</strong>" in html
-    # text before the chart: a page can be filled by it when the chart moves on
+    # the chart (unbreakable) before the table (breaks between rows): a chart after a page-breaking
+    # table left the rest of that page empty when it did not fit (issue #16, Lào Cai 2024 page 2)
     shown = vi.shown("ranking")
-    assert isinstance(shown[1], str) and "cchc-peers" in shown[1] and not isinstance(shown[-1], str)
+    assert not isinstance(shown[1], str) and isinstance(shown[-1], str) and "cchc-peers" in shown[-1]
 
 
 def test_a_top_n_ranking_says_it_is_a_top_n_list():
@@ -248,3 +249,34 @@ def test_trend_lines_break_at_a_missing_year():
     out = with_gaps(seg)
     assert list(out["year"]) == [2017, 2018, 2019, 2020, 2021]
     assert out["value"].isna().tolist() == [False, False, True, True, False]
+
+
+def _drawn_strings(svg: str) -> set[str]:
+    """Every string matplotlib drew in the SVG (it writes each as a comment beside its glyph paths)."""
+    return {label for label, _l, _r in text_extents(svg)}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_ranking_distribution_and_subindex_axes_name_their_unit(df, lang):
+    """Issue #16: no axis named its unit; the trend chart did, these three did not."""
+    from analysis.briefing import draw
+    from analysis.briefing.sections import distribution
+
+    b = compute(df, provinces.get(NGHE_AN, "63"), 2018, lang)
+    rank = b.result("ranking")
+    unit = draw.unit_label(rank.key, lang)
+    assert unit
+    svg = ranking.ranking_svg(
+        rank.table, rank.key, rank.year, lang, rank.median, ranking.coverage(rank, lang)
+    )
+    assert unit in _drawn_strings(svg)
+    dist = b.result("distribution")
+    assert dist.keys
+    drawn = _drawn_strings(distribution.distribution_svg(dist, lang, "Nghệ An"))
+    for key in dist.keys:
+        assert draw.unit_label(key, lang) in drawn, key
+    subs = b.result("subindices")
+    assert subs
+    for sub in subs[: subindices.MAX_FIGURES]:
+        label = draw.unit_label(sub.table["indicator"].iloc[0], lang)
+        assert label and label in _drawn_strings(subindices.subindex_svg(sub, lang, "Nghệ An")), sub.family

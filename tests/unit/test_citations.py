@@ -104,7 +104,7 @@ def test_source_list_condenses_by_publisher_and_index(raw) -> None:
     )
     lines = source_list(rows, Citations.load(raw), lang="en")
     texts = [line.text for line in lines]
-    assert "VCCI, PCI 2005–2018" in texts
+    assert "VCCI, PCI 2005–2018: Provincial Competitiveness Index tables, 2021-05-10" in texts
     assert len(lines) == 2
     report = next(line for line in lines if "Hà Tĩnh" in line.text)
     assert "2025-01-20" in report.text and report.url == "https://hatinh.example.vn/news/1"
@@ -185,3 +185,49 @@ def test_the_cut_off_is_the_latest_read_of_any_sidecar(raw) -> None:
     _write(raw / "figures" / "late.meta.json", {"publisher": "X", "accessed": "2026-12"})
     (raw / "figures" / "late.csv").write_text("province,year\n", encoding="utf-8")
     assert Citations.load(raw).cutoff() == "2026-12"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_briefings_notes_give_each_cited_sheets_title_and_date(shipped_clean_dir, lang) -> None:
+    """Sheet sources showed publisher, index, years and address only (issue #16): each line now
+    gives the sheet's title and date from its sidecar, in the briefing's language."""
+    import html as htmlmod
+
+    from analysis.briefing import metrics
+    from analysis.briefing.core import compute, read_figures
+    from analysis.briefing.sections import notes
+    from analysis.citations import localise
+
+    df = read_figures(shipped_clean_dir)
+    for name in ("Nghệ An", "Lào Cai"):
+        b = compute(df, provinces_get(name), 2024, lang)
+        page = htmlmod.unescape(notes.html(b.results["notes"], b.ctx))
+        used = metrics.cells(df, notes.used_cells(b.ctx, b.results))
+        cites = notes.citations()
+        metas = [cites._sheet_of(str(s), "") for s in used["source"].unique()]
+        cited = [m for m in metas if str(m.get("url", "")).startswith("http")]
+        assert cited, name
+        for meta in cited:
+            assert localise(meta["title"], lang) in page, (name, lang, meta["title"])
+            assert localise(meta["published"], lang) in page, (name, lang, meta["published"])
+        if lang == "vi":
+            assert "one edition per year" not in page and "provincial scores" not in page
+
+
+def provinces_get(name: str):
+    from analysis import provinces
+
+    return provinces.resolve(name, 2024).province
+
+
+def test_a_past_briefings_sources_name_no_later_year(shipped_clean_dir) -> None:
+    """A sheet's title or date spanning later editions ("DTI 2022-2024") must not put a later year
+    into a 2023 briefing's notes (the rule book's year_true)."""
+    from analysis import provinces
+    from analysis.briefing.core import compute, read_figures
+
+    df = read_figures(shipped_clean_dir)
+    for lang in ("vi", "en"):
+        n = compute(df, provinces.resolve("Hòa Bình", 2023).province, 2023, lang).results["notes"]
+        for line in (*n.sources, *n.comparison_sources):
+            assert "2024" not in line.text and "2025" not in line.text, line.text

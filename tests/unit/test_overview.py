@@ -295,3 +295,28 @@ def test_every_overview_cites_its_sources_and_build_date(built):
     text = (out / "2018" / "en" / "overview.html").read_text(encoding="utf-8")
     assert "<h2>Sources</h2>" in text and "test sheet, PCI 2017–2018" in text
     assert "Built on:" in text
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_bounded_rank_reads_the_same_in_the_overview_and_the_briefing(shipped_clean_dir, lang):
+    """Hòa Bình, PAR Index 2023 (issue #16): the briefing said "33–62 (by score)", the overview left
+    the rank blank. Both now show the rule book's bound, and the overview places it by it."""
+    from analysis.briefing.core import compute, read_figures
+    from analysis.briefing.fmt import short_rank
+
+    df = read_figures(shipped_clean_dir)
+    hoa_binh = provinces.resolve("Hòa Bình", 2023).province
+    figure = next(f for f in compute(df, hoa_binh, 2023, lang).result("headline") if f.key == "par_index")
+    assert figure.rank.bounded
+    said = short_rank(figure.rank, lang)
+    table = overview.index_table(df, 2023, "par_index")
+    row = next(
+        r
+        for r in overview._view(table, lang, set())["rows"]
+        if r["name"] in (hoa_binh.name, hoa_binh.name_en)
+    )
+    assert row["rank"] == said and said.startswith(f"{figure.rank.low}–{figure.rank.high}")
+    ranked = table.rows[table.rows["rank"].notna()]
+    above = ranked[ranked["rank"] < figure.rank.low]
+    position = table.rows.index[table.rows["code"] == hoa_binh.code][0]
+    assert position > above.index.max() and position < ranked[ranked["rank"] > figure.rank.high].index.min()

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+import pandas as pd
+
 from analysis import indicators
 from analysis.briefing.labels import esc, t
 from analysis.briefing.metrics import Rank
@@ -85,6 +87,16 @@ def short_rank(rank: Rank, lang: str = "vi") -> str:
     if rank.of is None:
         return str(rank.rank)
     return f"{rank.rank}/{rank.of}" + ("" if rank.given else "*")
+
+
+def overview_rank(rank: object, given: object, low: object, high: object, lang: str) -> str:
+    """The overview's rank cell: 19 (published), 4* (computed), 33–62 (by score) as the briefing says
+    it when published neighbours bound a province without a rank, "" for none."""
+    if not pd.isna(rank):
+        return f"{int(rank)}{'' if given else '*'}"
+    if pd.isna(low) or pd.isna(high):
+        return ""
+    return t("rank_between_short", lang, low=int(low), high=int(high))
 
 
 def html_table(head: Iterable[tuple[str, bool]], rows: Iterable[Iterable[tuple[str, bool]]], cls: str) -> str:

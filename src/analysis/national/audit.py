@@ -258,6 +258,9 @@ def check_same_rank(res: dict[str, Any], rows: pd.DataFrame, overview: dict) -> 
             if len(row):
                 r = row.iloc[0]
                 got = (_opt(r["rank"]), _opt(r["rank_of"]), str(r["rank_kind"] or ""))
+                if f.rank.bounded:  # no rank: the same bound by score ("33–62"), not a blank
+                    want += (f.rank.low, f.rank.high)
+                    got += (_opt(r.get("rank_low")), _opt(r.get("rank_high")))
                 if got != want:
                     yield "same_rank", f"{f.key} {f.year}: briefing {want}, overview {got}"
 

@@ -27,6 +27,7 @@ import pandas as pd
 
 from analysis import config, indicators, provinces, publications, rulebook
 from analysis.briefing import metrics, tilemap
+from analysis.briefing.fmt import overview_rank
 from analysis.national import pagefacts
 from analysis.numbers import format_number, format_percent
 from analysis.writing import atomic_write, csv_safe
@@ -105,6 +106,7 @@ def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
                 "rank_of": r.of,
                 "rank_given": r.given,
                 "rank_kind": r.kind,
+                **dict(rank_low=r.low, rank_high=r.high),  # no rank: published neighbours bound it
                 "group": groups.get(p.code),
                 "prev_value": prev_value,
                 "change": change,
@@ -113,13 +115,13 @@ def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
     out = pd.DataFrame(rows)
     # By rank (the publisher's where given: two equal rounded scores keep the publisher's order), then value
     out["_has"] = out["value"].notna() | out["rank"].notna()  # a rank-only province is ranked, not "no data"
-    out["_r"] = out["rank"].astype("Float64").fillna(float("inf"))
+    out["_r"] = out["rank"].astype("Float64").fillna(out["rank_low"].astype("Float64")).fillna(float("inf"))
     out["_v"] = out["value"].fillna(0.0) * (-1 if hib else 1)
     out = out.sort_values(["_has", "_r", "_v", "slug"], ascending=[False, True, True, True], kind="stable")
     out = out.drop(columns=["_has", "_r", "_v"]).reset_index(drop=True)
     for col in ("value", "prev_value", "change"):
         out[col] = out[col].astype("Float64")
-    for col in ("rank", "group"):
+    for col in ("rank", "group", "rank_low", "rank_high"):
         out[col] = out[col].astype("Int64")
     return IndexTable(key, int(year), regime, out, prev_year, comparable)
 
@@ -262,8 +264,7 @@ def _view(
         fill = tilemap.GROUP_COLOURS[group]
         rows.append(
             {
-                "rank": "" if pd.isna(row.rank) else f"{row.rank}{'' if row.rank_given else '*'}",
-                "rank_of": "" if pd.isna(row.rank) or pd.isna(row.rank_of) else f"/{row.rank_of}",
+                "rank": overview_rank(row.rank, row.rank_given, row.rank_low, row.rank_high, lang),
                 "name": display,
                 "links": links,
                 "value": "—" if pd.isna(row.value) else fmt(row.value, table.key, lang),

@@ -94,8 +94,8 @@ def distribution_svg(result: Distribution, lang: str, province: str) -> str:
 
     keys = result.keys
     with draw.style():
-        fig = draw.figure(0.95 * len(keys) + 0.3)
-        draw.margins(fig, left=0.25, right=0.25, top=0.35, bottom=0.25, hspace=1.1)
+        fig = draw.figure(1.1 * len(keys) + 0.3)
+        draw.margins(fig, left=0.25, right=0.25, top=0.35, bottom=0.4, hspace=1.4)
         axes = fig.subplots(len(keys), 1, squeeze=False).ravel()
         for ax, key in zip(axes, keys, strict=True):
             part = result.table[result.table["indicator"] == key]
@@ -131,7 +131,7 @@ def distribution_svg(result: Distribution, lang: str, province: str) -> str:
                     fontweight="bold",
                     color=draw.HIGHLIGHT,
                 )
-            ax.set_xlabel("")
+            ax.set_xlabel(draw.unit_label(key, lang), fontsize=7.5, color=draw.MUTED)
             ax.set_yticks([])
             ax.spines["left"].set_visible(False)
             ax.xaxis.set_major_formatter(draw.fmt_axis(key, lang))

@@ -159,8 +159,13 @@ def cited(source: str, lang: str = "vi") -> str:
 
 
 def html(result: pd.DataFrame, ctx: Context) -> str:
+    return heading(2, f"{t('online', ctx.lang)} {ctx.year}") + table_html(result, ctx)
+
+
+def table_html(result: pd.DataFrame, ctx: Context) -> str:
+    """The figures' table, or a line saying there are none."""
     lang = ctx.lang
-    out = [heading(2, f"{t('online', lang)} {ctx.year}")]
+    out: list[str] = []
     if result.empty:
         out.append(f'<p class="muted">{esc(t("no_online", lang, year=ctx.year))}</p>')
         return "".join(out)
@@ -195,15 +200,17 @@ def html(result: pd.DataFrame, ctx: Context) -> str:
 
 
 def render(result: pd.DataFrame, ctx: Context) -> list:
-    """The table (or a line saying there are no figures), then the bar figure if any percent figure."""
+    """The heading, the bar figure if any percent figure, then the table (or a line saying there are
+    no figures): the figure, which cannot break across pages, before the table, which breaks between
+    rows, so a figure that does not fit after the table's last page never leaves that page half empty."""
     from analysis.briefing import draw
 
-    text = html(result, ctx)
     svg = online_svg(result, ctx.lang, ctx.display_name)
     if svg is None:
-        return [text]
+        return [html(result, ctx)]
     title = f"{t('online', ctx.lang)} {ctx.year}"
-    return [text, draw.SvgFigure(svg, NAME, f"{title} — {ctx.display_name}")]
+    figure = draw.SvgFigure(svg, NAME, f"{title} — {ctx.display_name}")
+    return [heading(2, title), figure, table_html(result, ctx)]
 
 
 def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:

@@ -148,9 +148,11 @@ def render(result: Ranking, ctx: Context) -> list:
         if result.top_n:
             note = f"{note} ({t('ranking_top_n', lang, top=result.top_n)})"
         out.append(f'<p class="note">{esc(note)}</p>')
-    out.append(peers_html(result, ctx))
+    # The chart (which cannot break) before the peers' table (which breaks between rows): after a
+    # page-breaking table a chart that does not fit leaves the rest of that page empty.
     svg = ranking_svg(result.table, result.key, result.year, lang, result.median, coverage(result, lang))
     out.append(draw.SvgFigure(svg, NAME, f"{title} — {ctx.display_name}"))
+    out.append(peers_html(result, ctx))
     return out
 
 
@@ -210,7 +212,7 @@ def ranking_svg(
         name_size = 7.5 if n > 40 else 8
         bottom = draw.text_width(max(table["name"], key=len), name_size) + 0.15
         fig = draw.figure(2.3 + bottom)
-        draw.margins(fig, left=0.55, right=0.1, top=0.3, bottom=bottom)
+        draw.margins(fig, left=0.7, right=0.1, top=0.3, bottom=bottom)
         ax = fig.add_subplot()
         x = list(range(n))
         values = table["value"].to_numpy()
@@ -249,6 +251,7 @@ def ranking_svg(
         ax.set_xticks([])
         ax.set_xlim(-0.7, n - 0.3)
         ax.yaxis.set_major_formatter(draw.fmt_axis(key, lang))
+        ax.set_ylabel(draw.unit_label(key, lang), fontsize=7.5, color=draw.MUTED)
         ax.grid(axis="y", color="#e3e7ec", linewidth=0.6)
         ax.set_axisbelow(True)
         ax.spines["bottom"].set_visible(False)

@@ -142,7 +142,11 @@ def _rank(r: object) -> Rank:
     )
 
 
-def family_html(sub: SubindexResult, lang: str, regime: str = "63") -> str:
+def family_title(sub: SubindexResult, lang: str) -> str:
+    return heading(3, f"{index_name(sub.family, lang)} {sub.year}")
+
+
+def family_html(sub: SubindexResult, lang: str, regime: str = "63", with_title: bool = True) -> str:
     """Sub-index table: value, national and regional median, gap, rank, and the national best."""
     head = [
         (esc(t("indicator", lang)), False),
@@ -175,7 +179,7 @@ def family_html(sub: SubindexResult, lang: str, regime: str = "63") -> str:
                 ),
             ]
         )
-    out = heading(3, f"{index_name(sub.family, lang)} {sub.year}") + html_table(head, body, "cchc-subindex")
+    out = (family_title(sub, lang) if with_title else "") + html_table(head, body, "cchc-subindex")
     if (sub.table["rank_kind"] == rulebook.COMPUTED).any() or sub.table["rank"].isna().any():
         out += f'<p class="note">{esc(t("subindex_ranks_note", lang))}</p>'
     return out
@@ -214,7 +218,10 @@ def sentence(sub: SubindexResult, lang: str) -> str:
 
 
 def render(result: list[SubindexResult], ctx: Context) -> list:
-    """The heading, then each family's table and (for the first `MAX_FIGURES`) its figure."""
+    """The heading, then each family's figure (for the first `MAX_FIGURES`) and table.
+
+    The figure (which cannot break across pages) comes before the table (which breaks between
+    rows): after a page-breaking table a figure that does not fit would leave that page half empty."""
     if not result:
         return []
     from analysis.briefing import draw
@@ -222,11 +229,12 @@ def render(result: list[SubindexResult], ctx: Context) -> list:
     region = ctx.region_name if ctx.scope.region else ""
     out: list = [heading(2, t("subindices", ctx.lang))]
     for i, sub in enumerate(result):
-        out.append(family_html(sub, ctx.lang, ctx.scope.regime))
         if i < MAX_FIGURES:
+            out.append(family_title(sub, ctx.lang))
             svg = subindex_svg(sub, ctx.lang, ctx.display_name, region)
             alt = f"{index_name(sub.family, ctx.lang)} {sub.year} — {ctx.display_name}"
             out.append(draw.SvgFigure(svg, f"{NAME} {i + 1}", alt))
+        out.append(family_html(sub, ctx.lang, ctx.scope.regime, with_title=i >= MAX_FIGURES))
     return out
 
 
@@ -320,9 +328,10 @@ def subindex_svg(sub: SubindexResult, lang: str, province: str, region: str = ""
                 label.set_fontweight("bold")
         ax.tick_params(axis="y", length=0, pad=4)
         left = label_width(fig, ax.get_yticklabels()) + 4 / 72 + 0.12
-        draw.margins(fig, left=left, right=0.25, top=0.72, bottom=0.35)
+        draw.margins(fig, left=left, right=0.25, top=0.72, bottom=0.5)
         ax.set_xlim(lo, top)
         ax.xaxis.set_major_formatter(draw.fmt_axis(sub.table["indicator"].iloc[0], lang))
+        ax.set_xlabel(draw.unit_label(sub.table["indicator"].iloc[0], lang), fontsize=7.5, color=draw.MUTED)
         ax.spines["left"].set_visible(False)
         handles = [
             Line2D([], [], marker="o", linestyle="", color=draw.HIGHLIGHT, label=province),
