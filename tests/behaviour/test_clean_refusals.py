@@ -5,13 +5,13 @@ printed escaped, and a NUL byte between digits does not join them into another n
 from __future__ import annotations
 
 import errno
-import json
 from pathlib import Path
 
 import pytest
 
 from analysis.cli import main as cli_main
 from analysis.errors import InputFileError, printable
+from test_clean_inputs import sidecar
 
 HEADER = "province,year,indicator,value,unit,source,note\r\n"
 
@@ -20,15 +20,7 @@ def _sheet(folder: Path, name: str, body: bytes) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     path.write_bytes(b"\xef\xbb\xbf" + HEADER.encode() + body)
-    meta = {
-        "publisher": "Sở Nội vụ",
-        "title": "Báo cáo",
-        "url": "https://example.org/r",
-        "published": "2025-01-01",
-        "accessed": "2026-11-30",
-        "quality": "test sheet",
-    }
-    path.with_name(path.stem + ".meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    sidecar(path)
     return path
 
 
