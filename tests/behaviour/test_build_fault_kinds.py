@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import json
 import re
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -157,4 +158,22 @@ def test_an_early_run_whose_kernel_cannot_start_keeps_the_published_briefing(tmp
     assert "1 briefing(s) not built, their published files kept: the kernel could not start" in err
     assert "no-such-kernel" in err and "province  year" not in err  # no table of the briefings' own failures
     assert "Traceback" not in err
+    assert _published(out) == before
+
+
+def test_a_full_tmpdir_is_one_line_and_keeps_the_published_set(tmp_path, capsys, monkeypatch):
+    clean, out = tmp_path / "clean", tmp_path / "out"
+    write_figures(clean)
+    template = notebook(tmp_path / "t.ipynb")
+    assert _reports(clean, out, template, "--jobs", "1") == 0
+    before = _published(out)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", kwargs.get("dir") or tempfile.gettempdir())
+
+    monkeypatch.setattr(tempfile, "mkdtemp", full)  # the build's private temp folder cannot be made
+    capsys.readouterr()
+    code = _reports(clean, out, template, "--jobs", "1", "--force")
+    err = capsys.readouterr().err
+    assert code != 0 and "Traceback" not in err and "disk is full" in err
     assert _published(out) == before
