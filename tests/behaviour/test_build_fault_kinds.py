@@ -177,3 +177,18 @@ def test_a_full_tmpdir_is_one_line_and_keeps_the_published_set(tmp_path, capsys,
     err = capsys.readouterr().err
     assert code != 0 and "Traceback" not in err and "disk is full" in err
     assert _published(out) == before
+
+
+def test_an_unreadable_template_fails_the_build_once_and_deletes_nothing(tmp_path, capsys):
+    clean, out = tmp_path / "clean", tmp_path / "out"
+    write_figures(clean)
+    assert _reports(clean, out, notebook(tmp_path / "t.ipynb"), "--jobs", "1") == 0
+    before = _published(out)
+    unreadable = tmp_path / "folder.ipynb"
+    unreadable.mkdir()  # a path that exists but cannot be read as a file
+    capsys.readouterr()
+    code = _reports(clean, out, unreadable, "--jobs", "1", "--force")
+    err = capsys.readouterr().err
+    assert code != 0 and "Traceback" not in err and "folder.ipynb" in err
+    assert len([line for line in err.splitlines() if "folder.ipynb" in line]) == 1
+    assert _published(out) == before
