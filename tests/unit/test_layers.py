@@ -85,3 +85,23 @@ def test_no_import_circles():
             seen.add(start)
             visit(start, [start])
     assert not cycles, cycles
+
+
+def test_unit_tests_mirror_the_packages_and_no_test_module_imports_another():
+    """tests/unit/<package>/ exists only for a package of src/analysis; test modules lend nothing to
+    each other (shared helpers live in tests/*.py), so moving a test file never breaks another."""
+    import ast
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parents[1]
+    folders = [p.relative_to(tests / "unit") for p in (tests / "unit").rglob("*") if p.is_dir()]
+    folders = [f for f in folders if "__pycache__" not in f.parts]
+    assert folders, "unit tests are grouped by package"
+    assert not [f for f in folders if not (SRC / f / "__init__.py").is_file()]
+    borrowed = []
+    for path in tests.rglob("test_*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            borrowed += [f"{path.name} imports {n}" for n in names if n.split(".")[0].startswith("test_")]
+    assert not borrowed, borrowed
