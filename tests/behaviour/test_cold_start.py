@@ -168,7 +168,7 @@ def test_a_csv_rendered_while_the_kernel_runs_is_the_csv_of_the_briefing(tmp_pat
     csv = CsvFormat()
     builder = Builder(template, _Kernel(), [csv])
     ahead = builder.render_ahead(job, tmp_path / "out", table=lambda: df)
-    expected = takeaway_csv(df, job.code, job.regime, job.lang, csv._citations)
+    expected = takeaway_csv(df, job.code, job.regime, job.lang, csv._citations, year=job.year)
     import analysis.national.takeaway as takeaway
 
     def must_not_run(*args, **kw):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import provinces
+from analysis import provinces, rulebook
 from analysis.briefing import labels, metrics
 from analysis.briefing.scope import Scope, province_name, scope_for
 
@@ -25,7 +25,7 @@ class Context:
     year: int  # the year shown: the one asked, or the latest earlier year with index values
     fell_back: bool
     region_name: str = ""
-    successor_name: str = ""  # for a 63-regime province: the province it is part of from 2025
+    successor_name: str = ""  # a 63-regime province: the one it is part of from 2025 (once the year knows it)
     resolution_note: str = ""  # a former province's name asked for 2025 on: which province is shown
 
     @property
@@ -48,7 +48,10 @@ def make_context(
     # latest earlier figure, labelled with its own year, in the headline; the year never moves.
     eff, fell_back = int(year), False
     successor = ""
-    if p.regime == "63" and (p.code, p.regime) in provinces.registry().successors:
+    # the merger of 2025-07-01 is told only where the year may know it (the rule book's year-true
+    # rule: from the 2024 briefings on, never "from 1 July 2025 part of …" in a 2023 briefing)
+    known = rulebook.merger_known(int(year))
+    if known and p.regime == "63" and (p.code, p.regime) in provinces.registry().successors:
         successor = province_name(provinces.successor(p), lang)
     note = ""
     if asked is not None:

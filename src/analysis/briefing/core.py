@@ -68,6 +68,7 @@ def inputs(df: pd.DataFrame, ctx: Context, p: provinces.Province) -> pd.DataFram
     """Exactly the rows a briefing reads: the context's and every section's (the rebuild key)."""
     from analysis.briefing import metrics
 
+    df = metrics.year_true(df, ctx.year)  # nothing dated after the briefing's year (the rule book's)
     frames = [context_rows(df, p), *(m.rows(df, ctx) for m in sections.REGISTRY)]
     return metrics.union(frames, df)
 
@@ -147,7 +148,10 @@ def compute(
     df: pd.DataFrame, p: provinces.Province, year: int, lang: str, asked: provinces.Province | None = None
 ) -> Briefing:
     """The briefing: each section computed from its declared rows (and its NEEDS'), nothing else."""
+    from analysis.briefing import metrics
+
     ctx = make_context(df, p, year, lang, asked=asked)
+    df = metrics.year_true(df, ctx.year)  # nothing dated after the briefing's year (the rule book's)
     results: dict[str, Any] = {}
     rows: dict[str, pd.DataFrame] = {}
     own: dict[str, pd.DataFrame] = {}

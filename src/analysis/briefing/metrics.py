@@ -89,6 +89,8 @@ class _Frame:
     by_province: dict[tuple[str, str], np.ndarray] | None = None
     ranks: dict[Cell, dict[str, Rank]] = field(default_factory=dict)
     years: dict[tuple[str, str], dict[str, tuple[int, ...]]] = field(default_factory=dict)
+    first: np.ndarray | None = None  # each row's first briefing year (`year_true`)
+    views: dict[int, pd.DataFrame] = field(default_factory=dict)  # `year_true`'s cuts by year
 
 
 _MEMO: dict[int, _Frame] = {}
@@ -111,7 +113,11 @@ def share_lookups(source: pd.DataFrame, copy: pd.DataFrame) -> None:
     _table(source)
     if len(_MEMO) >= 32:
         _MEMO.pop(next(iter(_MEMO)))
-    _MEMO[id(copy)] = _Frame(copy, memo.table, dict(memo.series), memo.by_cell, memo.by_province)
+    if memo.first is None and len(source):
+        memo.first = first_years(source).to_numpy()
+    shared = _Frame(copy, memo.table, dict(memo.series), memo.by_cell, memo.by_province)
+    shared.first, shared.views = memo.first, memo.views  # the year cuts too (`year_true`)
+    _MEMO[id(copy)] = shared
 
 
 def _table(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
@@ -143,14 +149,55 @@ def _table(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
 
 
 def snapshots(rows: pd.DataFrame) -> pd.Series:
-    """Rows that are a snapshot of a running index: period as of a date, or (sheets written before
-    the figure model) a note saying "snapshot" (a weekly portal reading, a year-to-date table)."""
-    snap = pd.Series(False, index=rows.index)
+    """Rows that are a snapshot of a running index: a period as of a date (the figure model's
+    `period_kind`). Only a table cleaned before the figure model, without that column, falls back on
+    a note saying "snapshot" (a weekly portal reading); where the column is there, a note about when
+    a publisher's page was saved ("page snapshot") does not make the publisher's yearly figure a
+    snapshot (the six PCI 2022 scores of pcivietnam.vn pages belong in the year's median)."""
     if "period_kind" in rows:
-        snap |= rows["period_kind"] == "as_of"
+        return rows["period_kind"] == "as_of"
     if "note" in rows:
-        snap |= rows["note"].fillna("").astype(str).str.contains("snapshot", case=False, regex=False)
-    return snap
+        return rows["note"].fillna("").astype(str).str.contains("snapshot", case=False, regex=False)
+    return pd.Series(False, index=rows.index)
+
+
+def source_dates(df: pd.DataFrame) -> pd.Series:
+    """Each row's source date ('' when undated): the date its note gives after the article's title,
+    else the latest date another row citing the same address gives (one article, one date)."""
+    if "note" not in df or "source" not in df:
+        return pd.Series("", index=df.index, dtype=object)
+    own = df["note"].fillna("").astype(str).map(rulebook.note_date)
+    sources = df["source"].fillna("").astype(str)
+    by_source = own[own != ""].groupby(sources[own != ""]).max().to_dict()
+    shared = sources.map(lambda s: by_source.get(s, "") if s else "")
+    return own.where(own != "", shared)
+
+
+def first_years(df: pd.DataFrame) -> pd.Series:
+    """The first briefing year that may show each row (the rule book's year-true rule)."""
+    years = df["year"].astype(int)
+    periods = df["period"].fillna("").astype(str) if "period" in df else pd.Series("", index=df.index)
+    dates = source_dates(df)
+    out = years.copy()
+    odd = (periods != years.astype(str)) & (periods != "") | (dates != "")  # the rest: their own year
+    for i, y, p, d in zip(df.index[odd], years[odd], periods[odd], dates[odd], strict=True):
+        out.at[i] = rulebook.first_year(int(y), p, d)
+    return out
+
+
+def year_true(df: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows a briefing of `year` may show: none of a later year, of a period ending later, or
+    known only from a source dated past the rule book's horizon. The same frame when nothing is cut;
+    else one cut per frame and year (its lookups built once, shared by every briefing of that year)."""
+    memo = _frame(df)
+    if memo.first is None:
+        memo.first = first_years(df).to_numpy() if len(df) else np.zeros(0, dtype=int)
+    keep = memo.first <= int(year)
+    if keep.all():
+        return df
+    if int(year) not in memo.views:
+        memo.views[int(year)] = df[keep]
+    return memo.views[int(year)]
 
 
 def cell_values(df: pd.DataFrame, regime: str, year: int, key: str) -> dict[str, float]:

@@ -1,8 +1,10 @@
 """Data to take away: a briefing's own figures as a CSV beside its HTML and PDF (`<slug>.csv`).
 
-The rows are those the briefing reads (`analysis.briefing.inputs.briefing_inputs`), kept to the
-province's own and, for one of the 34, its predecessors' (their history is the briefing's): other
-provinces' rows are there only for ranks and medians, and are not the briefing's figures.
+The rows are those the briefing of that year reads (`analysis.briefing.inputs.briefing_inputs`,
+cut by the rule book's year-true rule: nothing of a later year, of a period ending later, or known
+only from a source dated past the year's horizon), kept to the province's own and, for one of the
+34, its predecessors' (their history is the briefing's): other provinces' rows are there only for
+ranks and medians, and are not the briefing's figures. A 2023 CSV is therefore not the 2024 one.
 
 A rank is the rule book's (`analysis.rulebook`), from the briefing's rows: the publisher's with
 its base, or computed where the rows hold the complete ranked set, else none; the `rank_kind`
@@ -60,14 +62,25 @@ def _rank(
     return r.rank, r.of, r.kind
 
 
+def briefing_rows(table: pd.DataFrame, province_code: str, regime: str, year: int) -> pd.DataFrame:
+    """The rows the briefing of that year reads (its rebuild key's rows): the CSV's, year-true."""
+    from analysis.briefing.inputs import briefing_inputs
+
+    return briefing_inputs(table, province_code, regime, int(year))
+
+
 def takeaway_frame(
-    rows: pd.DataFrame,
+    table: pd.DataFrame,
     province_code: str,
     regime: str,
     lang: str = "vi",
     citations: Citations | None = None,
+    *,
+    year: int,
 ) -> pd.DataFrame:
-    """The briefing's own figures, one row per province, indicator and year (columns: COLUMNS)."""
+    """The briefing's own figures of `year` and before, one row per province, indicator and year
+    (columns: COLUMNS), from the clean table."""
+    rows = briefing_rows(table, province_code, regime, year)
     province = provinces.get(province_code, regime)
     own = metrics.own_rows(rows, scope_for(province, lang)).dropna(subset=["value"])
     own = own.sort_values(["province_code", "regime", "year", "indicator", "source"], kind="stable")
@@ -127,13 +140,16 @@ def takeaway_frame(
 
 
 def takeaway_csv(
-    rows: pd.DataFrame,
+    table: pd.DataFrame,
     province_code: str,
     regime: str,
     lang: str = "vi",
     citations: Citations | None = None,
+    *,
+    year: int,
 ) -> bytes:
     """`takeaway_frame` as UTF-8 CSV bytes (with a BOM for spreadsheets), formula text neutralised."""
     buf = io.StringIO()
-    csv_safe(takeaway_frame(rows, province_code, regime, lang, citations)).to_csv(buf, index=False)
+    frame = takeaway_frame(table, province_code, regime, lang, citations, year=year)
+    csv_safe(frame).to_csv(buf, index=False)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

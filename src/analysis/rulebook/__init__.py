@@ -6,7 +6,8 @@ pages, which call it; `analysis audit` checks every briefing against the same ru
 
 - `ranks`: published or computed ranks and their base, bounds, method breaks, like-with-like changes;
 - `coverage`: the regime of a year, national medians, comparisons with them, quartile groups;
-- `targets`: which national target a figure is measured against.
+- `targets`: which national target a figure is measured against;
+- `yeartrue`: what a briefing of a year may show, cite and tell (figures, sources' dates, the merger).
 """
 
 from analysis.rulebook.coverage import (
@@ -14,10 +15,15 @@ from analysis.rulebook.coverage import (
     AT,
     BELOW,
     REGIME_SIZE,
+    SLIGHTLY_ABOVE,
+    SLIGHTLY_BELOW,
     enough,
+    gap,
     median,
     quartile_groups,
     standing,
+    strongest_first,
+    weakest_first,
     year_regime,
 )
 from analysis.rulebook.ranks import (
@@ -35,6 +41,8 @@ from analysis.rulebook.ranks import (
     index_of_rank,
     method_breaks,
     point_change,
+    previous_rank_year,
+    previous_year,
     publisher_ranks,
     rank_change,
     rank_key,
@@ -42,16 +50,20 @@ from analysis.rulebook.ranks import (
     ranks,
 )
 from analysis.rulebook.targets import Target, target_for, targets, why_not
+from analysis.rulebook.yeartrue import HORIZON, first_year, known_by, merger_known, note_date, shown_in
 
 __all__ = [
     "ABOVE",
     "AT",
     "BELOW",
     "COMPUTED",
+    "HORIZON",
     "KINDS",
     "NO_RANK",
     "PUBLISHED",
     "REGIME_SIZE",
+    "SLIGHTLY_ABOVE",
+    "SLIGHTLY_BELOW",
     "Rank",
     "Target",
     "alike",
@@ -60,20 +72,30 @@ __all__ = [
     "complete",
     "enough",
     "family",
+    "first_year",
+    "gap",
     "higher_is_better",
     "index_of_rank",
+    "known_by",
     "median",
+    "merger_known",
     "method_breaks",
+    "note_date",
     "point_change",
+    "previous_rank_year",
+    "previous_year",
     "publisher_ranks",
     "quartile_groups",
     "rank_change",
     "rank_key",
     "rank_of",
     "ranks",
+    "shown_in",
     "standing",
+    "strongest_first",
     "target_for",
     "targets",
+    "weakest_first",
     "why_not",
     "year_regime",
 ]

@@ -2,8 +2,11 @@
 
 - a year's regime: 63 provinces before the 2025 merger, 34 from 2025;
 - a national median needs at least half the provinces of the regime (a top-10 list is no country);
-- a comparison with the median is made at the precision shown: a value equal to the median once
-  both are rounded is "at the median", never "below" it, and a gap that rounds to 0 is no strength;
+- a comparison with the median is made on the unrounded values: "at the median" only when equal;
+  a value below it is below it even where both round to the same figure (then "slightly below",
+  never "at": Hòa Bình's PAPI 2024 43.4778 against the median 43.4796);
+- strongest and weakest: one criterion, the gap to the national median (signed so that negative
+  is worse); only a value above the median is a strength, only one below it is to improve;
 - quartile groups (PAPI's convention: cut points at the 75th, 50th and 25th percentiles, linear
   interpolation, a value on a cut point in the better group) only over the complete set.
 """
@@ -18,6 +21,7 @@ from analysis.rulebook.ranks import complete
 
 REGIME_SIZE = {"63": 63, "34": 34}
 ABOVE, BELOW, AT = "above", "below", "at"
+SLIGHTLY_ABOVE, SLIGHTLY_BELOW = "slightly_above", "slightly_below"  # apart, but equal at the precision shown
 
 
 def year_regime(year: int) -> str:
@@ -48,14 +52,35 @@ def median(values: Mapping[str, float], regime: str) -> tuple[float | None, int]
     return (quantile(vals, 0.5) if enough(len(vals), regime) else None), len(vals)
 
 
-def standing(value: float | None, reference: float | None, decimals: int) -> str | None:
-    """ABOVE, BELOW or AT the reference, compared at the precision the reader sees."""
+def standing(value: float | None, reference: float | None, decimals: int | None = None) -> str | None:
+    """ABOVE, BELOW or AT the reference, on the unrounded values (AT only when equal). With the
+    precision shown (`decimals`), a difference that vanishes there is SLIGHTLY_ABOVE/SLIGHTLY_BELOW."""
     if value is None or reference is None:
         return None
-    gap = round(float(value), decimals) - round(float(reference), decimals)
-    if round(gap, decimals) == 0:
+    v, r = float(value), float(reference)
+    if math.isclose(v, r, rel_tol=0, abs_tol=1e-9):
         return AT
-    return ABOVE if gap > 0 else BELOW
+    if decimals is not None and round(v, decimals) == round(r, decimals):
+        return SLIGHTLY_ABOVE if v > r else SLIGHTLY_BELOW
+    return ABOVE if v > r else BELOW
+
+
+def gap(value: float, reference: float, higher_is_better: bool = True) -> float:
+    """How far a value stands from the reference, negative when worse (the strongest/weakest criterion)."""
+    d = float(value) - float(reference)
+    return d if higher_is_better else -d
+
+
+def weakest_first(gaps: Mapping[str, float]) -> list[str]:
+    """The keys below the reference (gap < 0), weakest first; ties keep the given order."""
+    below = [(g, i, k) for i, (k, g) in enumerate(gaps.items()) if g is not None and g < 0]
+    return [k for _, _, k in sorted(below)]
+
+
+def strongest_first(gaps: Mapping[str, float]) -> list[str]:
+    """The keys above the reference (gap > 0), strongest first; ties keep the given order."""
+    above = [(-g, i, k) for i, (k, g) in enumerate(gaps.items()) if g is not None and g > 0]
+    return [k for _, _, k in sorted(above)]
 
 
 def quartile_groups(

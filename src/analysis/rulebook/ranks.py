@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -225,3 +225,20 @@ def rank_change(key: str, prev_year: int, prev: Rank, year: int, cur: Rank) -> i
 def alike(key: str, prev_year: int, prev: Rank, year: int, cur: Rank) -> bool:
     """The audit's test of a stated change: the one rule `rank_change` applies."""
     return rank_change(key, prev_year, prev, year, cur) is not None
+
+
+def previous_year(year: int, held: Iterable[int]) -> int | None:
+    """The year a change in points compares with: the latest earlier year holding a score (never an
+    older one past it: Phú Thọ's PCI 2024 against 2022, not 2020)."""
+    earlier = [int(y) for y in held if int(y) < int(year)]
+    return max(earlier) if earlier else None
+
+
+def previous_rank_year(key: str, year: int, cur: Rank, earlier: Mapping[int, Rank]) -> int | None:
+    """The year a change of rank compares with: the latest earlier year whose rank is alike
+    (`rank_change`: same kind and base, a ranking publisher, no method break). A briefing names that
+    year; where it is not the year of the change in points, it says both."""
+    for y in sorted((int(y) for y in earlier if int(y) < int(year)), reverse=True):
+        if rank_change(key, y, earlier[y], year, cur) is not None:
+            return y
+    return None

@@ -180,7 +180,8 @@ def test_a_2025_briefing_leads_with_the_new_province_then_the_former_ones(shippe
 
     said = compute(shipped_df, provinces.resolve("Lào Cai", 2025).province, 2025, "en").result("title")
     assert said[0] == "Lao Cai is a new province from 1 July 2025, formed from Lao Cai and Yen Bai."
-    assert said[1].startswith("Not yet published for Lao Cai for 2025: ")
+    # what we know, not more: none found in our data as of its cut-off (not "not yet published")
+    assert said[1].startswith("No published 2025 figure for Lao Cai found in our data (collected up to ")
     former = said.index("Latest figures of the former provinces:")
     assert former == 2 and any("(Yen Bai)" in s for s in said[former:])
 

@@ -61,7 +61,7 @@ def _read(data: bytes) -> list[dict[str, str]]:
 
 
 def test_only_the_province_and_its_predecessors_rows(rows):
-    f = takeaway.takeaway_frame(rows, "15", "34")
+    f = takeaway.takeaway_frame(rows, "15", "34", year=2025)
     assert set(zip(f["province_code"], f["regime"], strict=True)) == {
         ("15", "34"),
         ("10", "63"),
@@ -73,7 +73,7 @@ def test_only_the_province_and_its_predecessors_rows(rows):
 
 
 def test_a_published_rank_sits_beside_its_score_and_a_lone_rank_is_kept(rows):
-    f = takeaway.takeaway_frame(rows, "15", "34")
+    f = takeaway.takeaway_frame(rows, "15", "34", year=2025)
     pci = f[(f["indicator"] == "pci") & (f["province_code"] == "10") & (f["year"] == 2018)].iloc[0]
     expected = 63 - [p.code for p in P63].index("10")
     assert (pci["rank"], pci["rank_of"], pci["rank_kind"]) == (expected, 63, "published")
@@ -83,7 +83,7 @@ def test_a_published_rank_sits_beside_its_score_and_a_lone_rank_is_kept(rows):
 
 
 def test_computed_ranks_only_where_the_rows_hold_the_country(rows):
-    f = takeaway.takeaway_frame(rows, "15", "34")
+    f = takeaway.takeaway_frame(rows, "10", "63", year=2018)
     land18 = f[
         (f["indicator"] == "pci_land_access") & (f["year"] == 2018) & (f["province_code"] == "10")
     ].iloc[0]
@@ -92,7 +92,8 @@ def test_computed_ranks_only_where_the_rows_hold_the_country(rows):
     better = (values["value"] > values[values["province_code"] == "10"]["value"].iloc[0]).sum()
     assert land18["rank"] == better + 1
     # 2017: the rows hold only Lào Cai's own figure, so no rank (not "1 of 1"), and never PCI's rank
-    land17 = f[(f["indicator"] == "pci_land_access") & (f["year"] == 2017)].iloc[0]
+    f17 = takeaway.takeaway_frame(rows, "10", "63", year=2017)
+    land17 = f17[(f17["indicator"] == "pci_land_access") & (f17["year"] == 2017)].iloc[0]
     assert pd.isna(land17["rank"]) and land17["rank_kind"] == ""
 
 
@@ -108,7 +109,7 @@ def test_csv_neutralises_formula_text_and_cites(rows):
         },
         reports={},
     )
-    read = _read(takeaway.takeaway_csv(rows, "15", "34", "en", cites))
+    read = _read(takeaway.takeaway_csv(rows, "15", "34", "en", cites, year=2025))
     own = [r for r in read if r["indicator"] == "online_filing_rate"]
     assert (
         own[0]["source"].startswith("'=") and own[0]["indicator_name"] == "Share of applications filed online"
@@ -119,13 +120,13 @@ def test_csv_neutralises_formula_text_and_cites(rows):
 
 
 def test_without_citations_the_column_is_empty_not_invented(rows):
-    read = _read(takeaway.takeaway_csv(rows, "10", "63"))
+    read = _read(takeaway.takeaway_csv(rows, "10", "63", year=2018))
     assert read and all(r["citation"] == "" for r in read)
     assert {r["province_code"] for r in read} == {"10"}
 
 
 def test_a_press_rank_of_papi_is_not_taken_for_the_publishers(rows):
-    f = takeaway.takeaway_frame(rows, "10", "63")
+    f = takeaway.takeaway_frame(rows, "10", "63", year=2018)
     papi = f[f["indicator"] == "papi"].iloc[0]
     values = rows[(rows["indicator"] == "papi") & (rows["year"] == 2018)]
     better = (values["value"] > values[values["province_code"] == "10"]["value"].iloc[0]).sum()
@@ -137,7 +138,7 @@ def test_the_csv_keeps_each_figures_qualifier_precision_and_period(shipped_clean
     from analysis.briefing.core import read_figures
 
     df = read_figures(shipped_clean_dir)
-    f = takeaway.takeaway_frame(df, "40", "34", "vi").set_index("indicator")
+    f = takeaway.takeaway_frame(df, "40", "34", "vi", year=2025).set_index("indicator")
     assert f.loc["de_an_06_tasks_done", "period"] == "2022-2025"
     assert f.loc["compliance_cost_saving", "qualifier"] == "over"
     clean = df[(df["province_code"] == "40") & (df["indicator"] == "compliance_cost_saving")]

@@ -88,9 +88,13 @@ def test_papi_changes_in_points_only_and_never_across_its_2018_method_change():
 # ---------------------------------------------------------------- coverage, medians, groups, regime
 
 
-def test_a_value_equal_to_the_median_at_the_precision_shown_is_at_the_median():
-    # "43.48 … below the national median (43.48)"
-    assert rulebook.standing(43.4791, 43.4812, 2) == rulebook.AT
+def test_a_value_is_at_the_median_only_when_equal():
+    # Hòa Bình PAPI 2024, 43.4778 against the median 43.4796 (Lai Châu): "at the national median
+    # (43.48)" was false; it is below it, slightly (the gap vanishes at two decimals)
+    assert rulebook.standing(43.4778, 43.4796, 2) == rulebook.SLIGHTLY_BELOW
+    assert rulebook.standing(43.4778, 43.4796) == rulebook.BELOW
+    assert rulebook.standing(43.4812, 43.4796, 2) == rulebook.SLIGHTLY_ABOVE
+    assert rulebook.standing(43.4796, 43.4796, 2) == rulebook.AT
     assert rulebook.standing(43.40, 43.48, 2) == rulebook.BELOW
     assert rulebook.median({"01": 1.0}, "63") == (None, 1)
     assert rulebook.median({c: 1.0 for c in _codes(32)}, "63")[0] == 1.0

@@ -54,6 +54,7 @@ class IndexFigure:
     top_n: int | None = None  # N of a top-N publication of the briefing's year
     group: publications.QuartileGroup | None = None  # PAPI's quartile group (computed)
     regime: str = ""  # the regime of the province the figure belongs to (63 for a former province)
+    prev_rank_year: int | None = None  # the rank's comparison year, when not prev_year (rule book)
 
     @property
     def change(self) -> float | None:
@@ -62,11 +63,16 @@ class IndexFigure:
         return rulebook.point_change(self.key, self.prev_year, self.prev_value, self.year, self.value)
 
     @property
+    def rank_year(self) -> int | None:
+        """The year the rank is compared with: the latest earlier year with a like rank."""
+        return self.prev_rank_year if self.prev_rank_year is not None else self.prev_year
+
+    @property
     def rank_change(self) -> int | None:
-        """Places gained since prev_year (positive = moved up), only between like ranks."""
-        if self.prev_year is None or self.prev_rank is None:
+        """Places gained since `rank_year` (positive = moved up), only between like ranks."""
+        if self.rank_year is None or self.prev_rank is None:
             return None
-        return rulebook.rank_change(self.key, self.prev_year, self.prev_rank, self.year, self.rank)
+        return rulebook.rank_change(self.key, self.rank_year, self.prev_rank, self.year, self.rank)
 
 
 @dataclass(frozen=True)
@@ -118,13 +124,21 @@ def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
 
 
 def _figure(df: pd.DataFrame, code: str, regime: str, year: int, key: str, **extra) -> IndexFigure:
+    """The figure and what it is compared with, by the rule book: a score with the latest earlier
+    score, a rank with the latest earlier rank of the same kind and base (each year named)."""
     value = metrics.value_of(df, code, regime, year, key)
     median, n = metrics.national_median(df, regime, year, key)
-    prev_years = [y for y in _figure_years(df, code, regime, key) if y < year]
-    prev_year = prev_years[-1] if prev_years else None
-    comparable = prev_year is None or rulebook.comparable_years(key, prev_year, year)
+    earlier = [y for y in _figure_years(df, code, regime, key) if y < year]
+    scored = [y for y in earlier if metrics.value_of(df, code, regime, y, key) is not None]
     rank = metrics.rank_of(df, code, regime, year, key)
-    prev_rank = metrics.rank_of(df, code, regime, prev_year, key) if prev_year is not None else None
+    rank_year = rulebook.previous_rank_year(
+        key, year, rank, {y: metrics.rank_of(df, code, regime, y, key) for y in earlier}
+    )
+    prev_year = rulebook.previous_year(year, scored if value is not None else ())
+    if prev_year is None:
+        prev_year = rank_year if rank_year is not None else rulebook.previous_year(year, earlier)
+    comparable = prev_year is None or rulebook.comparable_years(key, prev_year, year)
+    prev_rank = metrics.rank_of(df, code, regime, rank_year, key) if rank_year is not None else None
     group = metrics.quartile_group(df, regime, year, code, key) if key == "papi" else None
     return IndexFigure(
         key=key,
@@ -139,6 +153,7 @@ def _figure(df: pd.DataFrame, code: str, regime: str, year: int, key: str, **ext
         comparable=comparable,
         group=group,
         regime=regime,
+        prev_rank_year=rank_year,
         **extra,
     )
 
@@ -185,6 +200,7 @@ def table(result: Headline) -> pd.DataFrame:
         row |= {"rank": rank["rank"], "of": rank["of"], "rank_given": f.rank.given, "rank_kind": rank["kind"]}
         row |= {"prev_rank": prev.get("rank"), "prev_rank_kind": prev.get("kind"), "change": f.change}
         row |= {"rank_change": f.rank_change, "rank_low": rank["low"], "rank_high": rank["high"]}
+        row["prev_rank_year"] = f.rank_year if f.rank_change is not None else None
         row["group"] = group["group"] if group else None
         out.append(row)
     out += [asdict(m) | {"value": None} for m in result.missing]
@@ -196,17 +212,32 @@ def rank_move(fig: IndexFigure, lang: str, with_year: bool = True) -> str:
     if not fig.comparable:
         return t("not_comparable", lang)
     moved = fig.rank_change
-    if moved is None or fig.prev_year is None:
+    if moved is None or fig.rank_year is None:
         return ""
     places = t("place_one" if abs(moved) == 1 else "place_many", lang)
     keys = (
         ("up_places", "down_places", "same_place") if with_year else ("up_short", "down_short", "same_short")
     )
     if moved > 0:
-        return t(keys[0], lang, n=moved, year=fig.prev_year, places=places)
+        return t(keys[0], lang, n=moved, year=fig.rank_year, places=places)
     if moved < 0:
-        return t(keys[1], lang, n=-moved, year=fig.prev_year, places=places)
-    return t(keys[2], lang, year=fig.prev_year)
+        return t(keys[1], lang, n=-moved, year=fig.rank_year, places=places)
+    return t(keys[2], lang, year=fig.rank_year)
+
+
+def change_text(f: IndexFigure, lang: str) -> str:
+    """The table's change: "+4,05, tăng 16 bậc (so với 2022)"; each with its own year when the
+    score and the rank are compared with different years (the rule book's previous years)."""
+    delta = fmt_delta(f.change, f.key, lang) if f.change is not None else ""
+    move = rank_move(f, lang, with_year=False)
+    if delta and move and f.rank_year != f.prev_year:
+        return (
+            f"{delta} ({t('vs_year', lang, year=f.prev_year)}), "
+            f"{move} ({t('vs_year', lang, year=f.rank_year)})"
+        )
+    said = ", ".join(x for x in (delta, move) if x)
+    year = f.prev_year if delta else f.rank_year
+    return f"{said} ({t('vs_year', lang, year=year)})" if said else ""
 
 
 def status_text(status: str, key: str, year: int, top_n: int | None, lang: str) -> str:
@@ -258,13 +289,7 @@ def html(result: Headline, ctx: Context) -> str:
     for f in result:
         change = ""
         if f.prev_year is not None:
-            if f.comparable:
-                delta = fmt_delta(f.change, f.key, lang) if f.change is not None else ""
-                move = rank_move(f, lang, with_year=False)
-                said = ", ".join(x for x in (delta, move) if x)
-                change = f"{said} ({t('vs_year', lang, year=f.prev_year)})" if said else ""
-            else:
-                change = t("not_comparable", lang)
+            change = change_text(f, lang) if f.comparable else t("not_comparable", lang)
         median = "—"
         if f.median is not None:
             median = (

@@ -1,6 +1,10 @@
 """PAPI in detail: the province's quartile group (PAPI's convention) and, for its weakest
 dimensions, the sub-dimensions behind them — where to act.
 
+"Weakest" is the rule book's one criterion, the one the summary and the sub-index table use: the
+gap to the national median (`rulebook.weakest_first`); only a dimension below the median is listed
+(one above it is nothing "to improve"), weakest first, and its sub-dimensions by the same gap.
+
 PAPI publishes scores and four quartile groups, no ranks. The group is computed from the year's
 scores (`analysis.rulebook.quartile_groups`); any rank shown here is computed among the
 provinces with a score and marked so. The year is the briefing's, or for a province without a
@@ -20,7 +24,7 @@ from functools import cache
 
 import pandas as pd
 
-from analysis import publications
+from analysis import publications, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
 from analysis.briefing.fmt import fmt_value, heading, html_table
@@ -121,9 +125,18 @@ def _score(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> Sco
     return Score(key, value, median, rank.rank, rank.of or 0)
 
 
-def _standing(s: Score) -> float:
-    """How far down the provinces the score stands (0 top … 1 bottom): weakest first."""
-    return (s.rank or 0) / max(s.of, 1)
+def weakest_first(scores: list[Score], below_only: bool = True) -> list[Score]:
+    """The scores by the rule book's criterion, weakest first: only those below the national median
+    (`below_only`), else all of them with a median, then those without one."""
+    by_key = {s.key: s for s in scores}
+    gaps = {s.key: rulebook.gap(s.value, s.median) for s in scores if s.median is not None}
+    weak = [by_key[k] for k in rulebook.weakest_first(gaps)]
+    if below_only:
+        return weak
+    rest = sorted(
+        (s for s in scores if s not in weak and s.median is not None), key=lambda s: s.value - s.median
+    )
+    return weak + rest + [s for s in scores if s.median is None]
 
 
 def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None = None) -> list[PapiDetail]:
@@ -135,9 +148,9 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None =
             continue
         dims = [d for d in (_score(df, code, regime, year, k) for k in subdimensions()) if d is not None]
         weak = []
-        for dim in sorted(dims, key=_standing, reverse=True)[:WEAKEST]:
+        for dim in weakest_first(dims)[:WEAKEST]:
             subs = [s for s in (_score(df, code, regime, year, k) for k in subdimensions()[dim.key]) if s]
-            weak.append(Weak(dim, tuple(sorted(subs, key=_standing, reverse=True))))
+            weak.append(Weak(dim, tuple(weakest_first(subs, below_only=False))))
         group = metrics.quartile_group(df, regime, year, code, "papi")
         out.append(PapiDetail(name, code, regime, year, score, group, tuple(weak)))
     return out

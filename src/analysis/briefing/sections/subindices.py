@@ -1,6 +1,7 @@
 """Sub-indices: PCI's ten sub-indices, PAPI's dimensions, DTI's pillars, Decision 766's groups, each
 against the national and regional medians and the national best (PAPI marks the best province's
-score; so do we), with the strongest and weakest named (by gap to the national median). Only the
+score; so do we), with the strongest and weakest named by the rule book's one criterion (the gap
+to the national median, `rulebook.strongest_first`/`weakest_first`, which the PAPI list uses too). Only the
 first family gets a figure (a briefing keeps to five figures; the tables say the rest).
 
 Rows: every province's values of the families' sub-indices (catalogue section `subindices`) in the
@@ -52,8 +53,8 @@ class SubindexResult:
     family: str
     year: int
     table: pd.DataFrame  # TABLE_COLUMNS
-    strongest: str | None  # above the national median at the precision shown, else None
-    weakest: str | None  # below it, else None
+    strongest: str | None  # the largest gap above the national median (unrounded), else None
+    weakest: str | None  # the largest gap below it, else None
 
 
 def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -95,14 +96,12 @@ def subindices(df: pd.DataFrame, ctx: Context, family: str) -> SubindexResult | 
     if len(out) < 2:
         return None
     tab = pd.DataFrame(out)
-    order = tab.sort_values(["gap", "value"], ascending=False, kind="stable")
-    top, bottom = order.iloc[0], order.iloc[-1]
-
-    def side(r: pd.Series) -> str | None:
-        return rulebook.standing(r["value"], r["national_median"], decimals(str(r["indicator"])))
-
-    strongest = str(top["indicator"]) if side(top) == rulebook.ABOVE else None
-    weakest = str(bottom["indicator"]) if side(bottom) == rulebook.BELOW else None
+    gaps = {
+        str(r.indicator): rulebook.gap(r.value, r.national_median, metrics.higher_is_better(str(r.indicator)))
+        for r in tab.itertuples(index=False)
+    }
+    strongest = next(iter(rulebook.strongest_first(gaps)), None)
+    weakest = next(iter(rulebook.weakest_first(gaps)), None)
     return SubindexResult(family, year, tab, strongest, weakest)
 
 

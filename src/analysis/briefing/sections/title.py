@@ -32,8 +32,15 @@ def median_phrase(fig: IndexFigure, lang: str) -> str:
     if fig.median is None or fig.value is None:
         return ""
     m = fmt_value(fig.median, fig.key, lang, with_unit=False)
-    side = rulebook.standing(fig.value, fig.median, decimals(fig.key))  # at the precision shown
-    return t({rulebook.AT: "at_median", rulebook.ABOVE: "above_median"}.get(side, "below_median"), lang, m=m)
+    # on the unrounded values: "at" only when equal; apart but equal as shown: "slightly"
+    side = rulebook.standing(fig.value, fig.median, decimals(fig.key))
+    key = {
+        rulebook.AT: "at_median",
+        rulebook.ABOVE: "above_median",
+        rulebook.SLIGHTLY_ABOVE: "slightly_above_median",
+        rulebook.SLIGHTLY_BELOW: "slightly_below_median",
+    }.get(side, "below_median")
+    return t(key, lang, m=m)
 
 
 def headline_sentence(f: IndexFigure, lang: str, target: rulebook.Target | None = None) -> str:
@@ -91,12 +98,14 @@ def merger_lead(ctx: Context, figures: list[IndexFigure]) -> list[str]:
     out += [headline_sentence(f, lang, _target(f)) for f in own]
     shown = {f.key for f in own}
     missing = [k for k in metrics.headline_keys() if k not in shown]
-    if missing:
+    if missing:  # what we know: none found in our data (as of its cut-off), not "none published"
         keys = ", ".join(index_name(k, lang) for k in missing)
-        out.append(t("not_yet_published", lang, year=ctx.year, name=ctx.display_name, keys=keys))
+        cutoff = _cutoff()
+        out.append(t("not_found_yet", lang, year=ctx.year, name=ctx.display_name, keys=keys, cutoff=cutoff))
     older = [f for f in figures if f not in own]
-    if older:
-        out.append(t("former_figures", lang))
+    if older:  # former provinces only where a merger formed the province (merger_2025.csv)
+        heading_key = "former_figures" if len(parts) > 1 else "earlier_own_figures"
+        out.append(t(heading_key, lang, name=ctx.display_name))
         out += [headline_sentence(f, lang, _target(f)) for f in older]
     return out
 
@@ -119,6 +128,13 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object]) -> list
 
 def table(result: list[str]) -> pd.DataFrame:
     return pd.DataFrame({"sentence": result})
+
+
+def _cutoff() -> str:
+    """The data's cut-off date (the sidecars' latest read), as the page's stamp shows it."""
+    from analysis.briefing.sections.notes import citations
+
+    return citations().cutoff() or "—"
 
 
 def stamp(lang: str) -> str:
