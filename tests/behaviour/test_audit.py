@@ -3,14 +3,18 @@ briefings of Lào Cai, Nghệ An and Hòa Bình (2023-2025, vi and en) pass ever
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
 from analysis import rulebook
 from analysis.briefing.core import read_figures
+from analysis.briefing.labels import t
 from analysis.briefing.sections.headline import Headline, IndexFigure
 from analysis.cli import main
 from analysis.national import audit
+from analysis.national import audit_truth as truth
 
 PUB, COMP = rulebook.PUBLISHED, rulebook.COMPUTED
 
@@ -206,3 +210,111 @@ def test_a_bounded_rank_the_overview_leaves_blank_is_caught():
 
     assert rules(audit.check_same_rank(res, pd.DataFrame(), overview(pd.NA, pd.NA))) == ["same_rank"]
     assert not list(audit.check_same_rank(res, pd.DataFrame(), overview(33, 62)))
+
+
+# ------------------------------------------------ the review of 2023–2025 (Lào Cai, Nghệ An, Hòa Bình)
+
+
+def _ctx(shipped, name: str, year: int, lang: str = "vi"):
+    from analysis import provinces
+    from analysis.briefing.context import make_context
+
+    return make_context(shipped, provinces.resolve(name, year).province, year, lang)
+
+
+def test_a_2023_csv_with_2024_rows_is_caught(shipped):
+    """Every 2023 take-away CSV was the 2024 one: Lào Cai 2023's had 45 rows dated 2024."""
+    from analysis.national import takeaway
+
+    csv24 = takeaway.takeaway_frame(shipped, "10", "63", year=2024)
+    assert (csv24["year"] == 2024).any()
+    assert "year_true" in rules(audit.check_years(_res() | {"_csv": csv24}, 2023))
+    csv23 = takeaway.takeaway_frame(shipped, "10", "63", year=2023)
+    assert not list(audit.check_years(_res() | {"_csv": csv23}, 2023))
+
+
+def test_a_median_missing_provinces_is_caught(shipped):
+    """PCI 2022's median was "65,17 (n=57)": six pcivietnam.vn scores dropped out; over all 63 it is 65,22."""
+    from analysis import provinces
+
+    hb = provinces.resolve("Hòa Bình", 2023).province
+    f57 = fig("pci", 2022, rulebook.Rank(53, 63, PUB), value=62.81, regime="63")
+    f57 = replace(f57, median=65.17, median_n=57)
+    res = _res([f57]) | {"_code": hb.code, "_ctx": _ctx(shipped, "Hòa Bình", 2023)}
+    assert rules(truth.check_medians(res, shipped, "vi")) == ["median"]
+    assert not list(truth.check_medians(_res([replace(f57, median=65.22, median_n=63)]), shipped, "vi"))
+
+
+def test_at_the_median_when_below_it_is_caught(shipped, monkeypatch):
+    """Hòa Bình PAPI 2024, 43,4778 against the median 43,4796: "bằng trung vị cả nước (43,48)"."""
+    from analysis.briefing.sections import title
+
+    f = replace(fig("papi", 2024, rulebook.Rank(32, 61, COMP), value=43.4778, regime="63"), median=43.4796)
+    f = replace(f, median_n=61)
+    res = _res([f])
+    n61 = shipped[(shipped["year"] == 2024) & (shipped["indicator"] == "papi")]
+    assert not list(truth.check_medians(res, n61, "vi"))
+    assert "thấp hơn một chút" in title.median_phrase(f, "vi")
+    monkeypatch.setattr(title, "median_phrase", lambda f, lang: t("at_median", lang, m="43,48"))
+    assert rules(truth.check_medians(res, n61, "vi")) == ["median"]
+
+
+def test_a_change_skipping_held_years_is_caught(shipped):
+    """Phú Thọ 2025: "PCI 2024 (Phú Thọ): 70,35 điểm, hạng 8/63, tăng 14 bậc so với 2020" although 2021
+    (66,11, 20th) and 2022 (66,30, 24th) are held."""
+    ctx = _ctx(shipped, "Phú Thọ", 2025)
+    pt = next(m for m in ctx.scope.predecessors if m.name == "Phú Thọ")
+    skip = fig("pci", 2024, rulebook.Rank(8, 63, PUB), 2020, rulebook.Rank(22, 63, PUB), 70.35, 64.52)
+    skip = replace(skip, regime="63", member="Phú Thọ")
+    res = _res([skip]) | {"_code": ctx.scope.code, "_ctx": ctx}
+    assert set(rules(truth.check_previous(res, shipped))) == {"change_like"}
+    ok = replace(skip, prev_year=2022, prev_value=66.30, prev_rank=rulebook.Rank(24, 63, PUB))
+    assert not list(truth.check_previous(_res([ok]) | {"_ctx": ctx}, shipped)), pt
+
+
+def test_former_provinces_of_a_province_that_kept_its_boundaries_are_caught(shipped):
+    """Nghệ An 2025: "Latest figures of the former provinces:" right after "kept its boundaries"."""
+    ctx = _ctx(shipped, "Nghệ An", 2025, "en")
+    said = {"title": [t("merger_same_lead", "en", name="Nghe An"), t("former_figures", "en")]}
+    assert rules(truth.check_merger(said, ctx, "en")) == ["merger"]
+    lao_cai = _ctx(shipped, "Lào Cai", 2025, "en")
+    assert not list(truth.check_merger(said, lao_cai, "en"))
+
+
+def test_two_criteria_for_the_weakest_dimension_are_caught():
+    """Lào Cai 2024: control of corruption "weakest" in the summary and table (−0,41), while the PAPI
+    list led with public administrative procedures (57th, −0,38); Phú Thọ 2025 listed accountability,
+    above its median, to improve."""
+    from analysis.briefing.sections.papi import PapiDetail, Score, Weak
+
+    class Sub:
+        family, year, weakest = "papi", 2024, "papi_control_of_corruption"
+
+    procedures = Score("papi_public_admin_procedures", 6.85, 7.23, 57, 61)
+    corruption = Score("papi_control_of_corruption", 6.60, 7.01, 53, 61)
+    accountability = Score("papi_vertical_accountability", 4.33, 4.31, 30, 61)
+
+    def res(*dims):
+        detail = PapiDetail("Lào Cai", "10", "63", 2024, corruption, None, tuple(Weak(d, ()) for d in dims))
+        return _res() | {"papi": [detail], "subindices": [Sub()]}
+
+    assert rules(truth.check_criterion(res(procedures, corruption))) == ["one_criterion"]
+    assert rules(truth.check_criterion(res(corruption, accountability))) == ["one_criterion"]
+    assert not list(truth.check_criterion(res(corruption, procedures)))
+
+
+def test_a_figure_known_only_from_a_later_source_and_an_early_merger_note_are_caught(shipped):
+    """Lào Cai 2023 cited its PCI 2023 rank to a May 2025 article (on PCI 2024); Hòa Bình 2023 said
+    "Từ 01/7/2025, Hòa Bình thuộc Phú Thọ"."""
+    from analysis.briefing import metrics
+
+    ctx = _ctx(shipped, "Lào Cai", 2023)
+    late = replace(fig("pci", 2023, rulebook.Rank(26, 63, PUB), value=67.38), regime="63")
+    dates = metrics.source_dates(shipped)
+    found = list(truth.check_sources(_res([late]), ctx, shipped, dates, 2023))
+    assert found and set(rules(found)) == {"year_true"} and "2025-05" in found[0][1]
+    assert not list(truth.check_sources(_res([late]), _ctx(shipped, "Lào Cai", 2024), shipped, dates, 2024))
+    hb23, hb24 = _ctx(shipped, "Hòa Bình", 2023), _ctx(shipped, "Hòa Bình", 2024)
+    assert hb23.successor_name == "" and hb24.successor_name == "Phú Thọ"
+    told = replace(hb23, successor_name="Phú Thọ")
+    assert rules(audit.check_years(_res() | {"_ctx": told}, 2023)) == ["year_true"]

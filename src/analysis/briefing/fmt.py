@@ -64,6 +64,10 @@ def fmt_delta(delta: float | None, key: str, lang: str) -> str:
     ind = indicators.catalogue().get(key)
     places = 1 if ind is not None and ind.unit == "percent" else decimals(key)
     delta = float(delta)
+    # ±0 only for no change: a change that vanishes at the indicator's precision gets the digits
+    # that show it (−0,002), never "±0" (the rule book compares unrounded values)
+    while round(abs(delta), places) == 0 and places < decimals(key) + 3:
+        places += 1
     if round(abs(delta), places) == 0:
         return "±0"
     return ("+" if delta > 0 else "−") + format_number(abs(delta), lang, places)

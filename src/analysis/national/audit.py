@@ -9,13 +9,20 @@ checked against the rule book's invariants:
 - change_like: each change of rank compares two ranks of the same kind and base, of an index its
   publisher ranks, without a method break between; each change in points has no break either;
 - year_true: nothing dated after the briefing's year (figures, trend points, previous years,
-  target decisions, cited years);
+  target decisions, cited years, the take-away CSV's rows); no figure known only from a source
+  dated past the rule book's horizon; the merger told only from the year that may know it;
 - figure_meaning: a qualified figure (over, about, nearly, under) keeps its word, a figure of a
   period other than its year says its period, and is printed at the source's precision;
 - targets_match: a target is shown only against the figure it measures (`rulebook.why_not`);
 - language: the text of the briefing's sections has no word of the other language
   (`data/other_language_words.csv`); a Vietnamese original title in an English briefing is marked;
-- same_rank: the overview, the briefing's headline and its CSV give the same rank for a figure.
+- same_rank: the overview, the briefing's headline and its CSV (the CSV of that year) give the
+  same rank for a figure;
+- median: a national median is over every province with a yearly value (its n counted from the
+  clean table), and a figure is "at" it only when equal;
+- one_criterion: strongest and weakest are decided once: the PAPI list "where to act" holds only
+  dimensions below the median and leads with the sub-index table's weakest; a strength is above;
+- merger: "former provinces" only in a briefing of a province a merger formed.
 
 The sections are computed on the whole clean table (as `analysis.briefing.core.compute` does on
 their declared rows, which the section tests hold equal); violations are printed per rule.
@@ -49,6 +56,9 @@ RULES: dict[str, str] = {
     "targets_match": "targets match their figure",
     "language": "no words of the other language",
     "same_rank": "overview, briefing and CSV give the same rank",
+    "median": "medians over every province with a value; 'at' only when equal",
+    "one_criterion": "strongest and weakest decided once",
+    "merger": "former provinces only where a merger formed the province",
 }
 FIRST_YEAR, LAST_YEAR = 2005, 2025
 LANGS = ("vi", "en")
@@ -156,6 +166,12 @@ def check_years(res: dict[str, Any], year: int) -> Iterator[tuple[str, str]]:
         for r in online.dropna(subset=["target"]).itertuples(index=False):
             if int(str(r.target_decided)[:4]) > year:
                 yield "year_true", f"target of {r.indicator} decided {r.target_decided}"
+    for r in res.get("_csv", pd.DataFrame()).itertuples(index=False):
+        if int(r.year) > year or rulebook.first_year(int(r.year), str(r.period)) > year:
+            yield "year_true", f"CSV row {r.indicator} {r.year} (period {r.period})"
+    ctx = res.get("_ctx")
+    if ctx is not None and ctx.successor_name and not rulebook.merger_known(year):
+        yield "year_true", f"the 2025 merger told in a {year} briefing ({ctx.successor_name})"
     for line in [*res["notes"].sources, *res["notes"].comparison_sources]:
         cited = re.search(r"((?:\d{4}(?:–\d{4})?(?:, )?)+)$", line.text)  # the figures' years, at the end
         if cited and max(int(y) for y in re.findall(r"\d{4}", cited.group(1))) > year:
@@ -240,16 +256,30 @@ def text_fragments(res: dict[str, Any], ctx: Context) -> list[str]:
 # ------------------------------------------------------------------------------------------ same rank
 
 
-def check_same_rank(res: dict[str, Any], rows: pd.DataFrame, overview: dict) -> Iterator[tuple[str, str]]:
-    """The headline's rank against the CSV's (`takeaway`'s rank of the briefing's rows) and the overview's."""
-    from analysis.national import takeaway
+def _csv_rank(csv_rows: pd.DataFrame, code: str, regime: str, year: int, key: str) -> tuple | None:
+    """(rank, of, kind) of the figure's row in the take-away CSV of the briefing's year; None if absent."""
+    if csv_rows.empty:
+        return None
+    hit = csv_rows[
+        (csv_rows["province_code"] == code)
+        & (csv_rows["regime"] == regime)
+        & (csv_rows["year"] == year)
+        & (csv_rows["indicator"] == key)
+    ]
+    if hit.empty:
+        return None
+    r = hit.iloc[0]
+    return (_opt(r["rank"]), _opt(r["rank_of"]), str(r["rank_kind"] or ""))
 
+
+def check_same_rank(res: dict[str, Any], csv_rows: pd.DataFrame, overview: dict) -> Iterator[tuple[str, str]]:
+    """The headline's rank against its CSV's (the take-away frame of its year) and the overview's."""
     for f in res["headline"]:
         if f.member or (f.rank.rank is None and not f.rank.bounded):
             continue
         want = (f.rank.rank, f.rank.of, f.rank.kind)
         if f.value is not None:  # a score's row carries the rank in the CSV (a rank alone is its own row)
-            got = takeaway._rank(rows, res["_code"], f.regime, f.year, f.key)
+            got = _csv_rank(csv_rows, res["_code"], f.regime, f.year, f.key)
             if got != want:
                 yield "same_rank", f"{f.key} {f.year}: briefing {want}, CSV {got}"
         tab = overview.get((f.year, f.key))
@@ -272,10 +302,14 @@ def audit_year(
     df: pd.DataFrame, year: int, langs: Iterable[str] = LANGS, only: Iterable[str] | None = None
 ) -> list[Violation]:
     """Every briefing of one year (each province of its regime, each language), checked."""
+    from analysis.national import audit_truth as truth
     from analysis.national import overview as national
+    from analysis.national import takeaway
 
     wanted, langs = set(only or ()), tuple(langs)
     regime = rulebook.year_regime(year)
+    shown = metrics.year_true(df, year)  # what the year may show
+    dates = metrics.source_dates(df)
     tables = {}
     for k in metrics.headline_keys():  # the year's tables, and earlier years' for earlier figures
         for y in range(FIRST_YEAR, year + 1):
@@ -286,14 +320,19 @@ def audit_year(
         if wanted and p.slug not in wanted and p.name not in wanted:
             continue
         sub = core.inputs(df, make_context(df, p, year, langs[0]), p)  # the briefing's own rows
+        csv_rows = takeaway.takeaway_frame(df, p.code, p.regime, langs[0], year=year, rows=sub)
         for lang in langs:
             ctx = make_context(sub, p, year, lang)
             res = results(sub, ctx, skip=() if lang == langs[0] else ONCE)
-            res["_year"], res["_code"] = year, p.code
+            res |= {"_year": year, "_code": p.code, "_ctx": ctx, "_csv": csv_rows}
             found = [*check_years(res, year), *check_online(res, lang)]
             found += check_language(text_fragments(res, ctx), lang)
-            if lang == langs[0]:  # the CSV is built from the briefing's own rows
-                found += [*check_ranks(res), *check_same_rank(res, sub, tables)]
+            found += [*truth.check_medians(res, shown, lang), *truth.check_criterion(res)]
+            found += truth.check_merger(res, ctx, lang)
+            found += truth.check_sources(res, ctx, df, dates, year) if lang == langs[0] else []
+            if lang == langs[0]:  # the CSV is the briefing's year's
+                found += [*check_ranks(res), *check_same_rank(res, csv_rows, tables)]
+                found += truth.check_previous(res, shown)
             out += [Violation(rule, f"{year}/{lang}/{p.slug}", what) for rule, what in found]
     return out
 

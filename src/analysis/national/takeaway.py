@@ -77,10 +77,11 @@ def takeaway_frame(
     citations: Citations | None = None,
     *,
     year: int,
+    rows: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The briefing's own figures of `year` and before, one row per province, indicator and year
-    (columns: COLUMNS), from the clean table."""
-    rows = briefing_rows(table, province_code, regime, year)
+    (columns: COLUMNS), from the clean table (`rows`: the briefing's rows, when the caller has them)."""
+    rows = briefing_rows(table, province_code, regime, year) if rows is None else rows
     province = provinces.get(province_code, regime)
     own = metrics.own_rows(rows, scope_for(province, lang)).dropna(subset=["value"])
     own = own.sort_values(["province_code", "regime", "year", "indicator", "source"], kind="stable")

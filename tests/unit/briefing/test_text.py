@@ -22,7 +22,10 @@ def test_numbers_follow_the_language():
     assert fmt.fmt_value(65.4, "pci", "en") == "65.40 points"
     assert fmt.fmt_value(None, "pci", "en") == "—"
     assert fmt.fmt_delta(-1.254, "pci", "vi") == "−1,25"
-    assert fmt.fmt_delta(0.001, "pci", "en") == "±0"
+    # ±0 only for no change: a change below the precision shown gets the digits that show it
+    assert fmt.fmt_delta(0.001, "pci", "en") == "+0.001"
+    assert fmt.fmt_delta(-0.0018, "pci", "vi") == "−0,002"
+    assert fmt.fmt_delta(0.0, "pci", "en") == "±0"
 
 
 def test_unknown_language_is_named():

@@ -284,7 +284,7 @@ def test_a_year_without_index_data_says_so_draws_its_provinces_and_points_back(t
     df = frame[frame["year"] != 2025]
     overview.write_overview(tmp_path, df, [2025], {})
     text = (tmp_path / "2025" / "vi" / "overview.html").read_text(encoding="utf-8")
-    assert "Năm 2025 chưa có chỉ số nào được công bố cho 34 tỉnh" in text
+    assert "Năm 2025: chưa tìm thấy trong dữ liệu chỉ số nào được công bố cho 34 tỉnh" in text
     assert text.count("data-code=") == 34
     assert 'href="../../2024/vi/overview.html"' in text
     assert "Lập ngày:" in text

@@ -143,3 +143,26 @@ def test_the_csv_keeps_each_figures_qualifier_precision_and_period(shipped_clean
     assert f.loc["compliance_cost_saving", "qualifier"] == "over"
     clean = df[(df["province_code"] == "40") & (df["indicator"] == "compliance_cost_saving")]
     assert f.loc["compliance_cost_saving", "precision"] == clean["precision"].item()  # as the source wrote it
+
+
+def test_a_2023_csv_holds_nothing_after_2023(shipped_clean_dir):
+    """Each 2023 CSV was byte for byte the 2024 one (Lào Cai 2023: 45 rows dated 2024, e.g. PCI 2024
+    68,56, 23rd); and the format renders each job with the job's year."""
+    from pathlib import Path
+
+    from analysis.briefing.core import read_figures
+    from analysis.outputs.as_csv import CsvFormat
+    from analysis.outputs.format import Briefing
+
+    df = read_figures(shipped_clean_dir)
+    f23 = takeaway.takeaway_frame(df, "10", "63", year=2023)
+    assert len(f23) and f23["year"].max() == 2023
+    assert not ((f23["indicator"] == "pci") & (f23["year"] == 2023)).any()  # known only from a 2025 article
+    fmt = CsvFormat()
+
+    def render(year: int) -> bytes:
+        b = Briefing(None, "t", "vi", "10", "63", year, str(shipped_clean_dir), Path("."), table=lambda: df)
+        return fmt.render(b)
+
+    b23, b24 = render(2023), render(2024)
+    assert b23 != b24 and "68.56" in b24.decode("utf-8-sig") and "68.56" not in b23.decode("utf-8-sig")
