@@ -202,8 +202,11 @@ def other_words() -> dict[str, frozenset[str]]:
 
 
 def plain_text(fragment: str) -> str:
-    """Visible text of an HTML fragment, without links' addresses, marked originals and code names."""
-    fragment = re.sub(r'<[^>]+\blang="vi"[^>]*>.*?</[^>]+>', " ", fragment, flags=re.S)  # marked originals
+    """Visible text of an HTML fragment, without links' addresses, marked originals and code names.
+
+    A marked original is an element with its own language (lang="vi" around a Vietnamese name in an
+    English briefing, <cite lang="en"> around an English article title in a Vietnamese one)."""
+    fragment = re.sub(r'<([a-z]+)\b[^>]*\blang="[a-z]{2,3}"[^>]*>.*?</\1>', " ", fragment, flags=re.S)
     fragment = re.sub(r"<[^>]+>", " ", fragment)
     text = html_lib.unescape(fragment)
     return re.sub(r"https?://\S+|\b[\w.-]+\.(?:vn|com|org|net|gov)\b\S*", " ", text)
