@@ -174,7 +174,7 @@ def _cmd_new_section(args: argparse.Namespace) -> int:
 
     for path in new_section(args.name, key=args.key, after=args.after):
         print(f"wrote {path}")
-    test = f"tests/unit/test_section_{args.name}.py"
+    test = f"tests/unit/briefing/sections/test_section_{args.name}.py"
     print(f"next: edit rows/compute/render in the module, then .venv/bin/python -m pytest -q {test}")
     return 0
 
