@@ -294,6 +294,7 @@ class SourceLine:
     original_url: str = ""  # the publisher's own site when `url` is a copy of its table
     title: str = ""  # an article's quoted title as it stands in `text` (to mark its language)
     title_lang: str = ""  # that title's language ("" when the line has no article title)
+    years: str = ""  # the figures' years the line cites ("2021–2022"), not its sources' dates
 
 
 def source_list(
@@ -355,5 +356,6 @@ def source_list(
             text += f": {about}" if about else ""
         originals = sorted(o for o in g["originals"] if o)
         original = originals[0] if len(originals) == 1 and url else ""
-        lines.append(SourceLine(text, url, original, g.get("quote", ""), g.get("title_lang", "")))
+        cited = "" if report else year_ranges(sorted(g["years"]))
+        lines.append(SourceLine(text, url, original, g.get("quote", ""), g.get("title_lang", ""), cited))
     return lines

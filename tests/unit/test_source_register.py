@@ -106,10 +106,34 @@ def test_a_briefings_notes_cite_the_registers_titles_and_dates(shipped_clean_dir
             art = register[url]
             if art["title"]:
                 assert f"“{art['title']}”" in text, (name, url)
-                if art["title_lang"] != lang:
-                    assert f'<cite lang="{art["title_lang"]}">' in page, (name, url)
+                assert f'<cite lang="{art["title_lang"]}">' in page, (name, url)
                 shown += 1
             if art["published"]:
                 assert published(art["published"], lang) in text, (name, url)
         assert not list(audit.check_language([page], lang)), name
     assert shown >= 2  # the check ran on real titles
+
+
+def test_a_sources_publication_date_after_the_year_is_not_a_later_figure() -> None:
+    """A 2022 briefing cites a 2022 figure from an article published in 2023: the audit's year_true
+    rule reads the figures' years the line cites, not the article's date; a 2023 figure is caught."""
+    from types import SimpleNamespace
+
+    from analysis.citations import SourceLine
+    from analysis.national import audit
+
+    def violations(years: str) -> list:
+        line = SourceLine(
+            f"Báo Nghệ An, PAR Index {years}: “Một bài báo”, đăng 2023", "https://a.example.vn/1", years=years
+        )
+        res = {
+            "headline": [],
+            "trend": pd.DataFrame({"indicator": [], "year": []}),
+            "papi": [],
+            "online": pd.DataFrame(),
+            "notes": SimpleNamespace(sources=(line,), comparison_sources=()),
+        }
+        return list(audit.check_years(res, 2022))
+
+    assert violations("2021–2022") == []
+    assert [rule for rule, _ in violations("2022–2023")] == ["year_true"]
