@@ -210,13 +210,17 @@ class Citations:
             else:  # the row names its publication ("VCCI, Provincial Competitiveness Index 2013")
                 title = source.removeprefix(publisher).lstrip(" ,") or str(sheet.get("title", ""))
                 url = str(sheet.get("url", ""))
+            original = str(sheet.get("publisher_site", ""))
+            if sheet.get("copy_url"):  # the figures were read from a copy of the publisher's pages
+                page = source if _is_url(source) else str(sheet.get("url", ""))
+                url, original = str(sheet["copy_url"]), page
             return Citation(
                 publisher=publisher,
                 title=title,
                 date=str(sheet.get("published", "")),
                 url="" if url == PER_ROW else url,
                 source_quality=quality,
-                original_url=str(sheet.get("publisher_site", "")),
+                original_url=original,
                 sheet_title=str(sheet.get("title", "")),
             )
         return Citation(publisher=source, url=source if _is_url(source) else "")
@@ -355,7 +359,7 @@ def source_list(
             about = ", ".join(p for p in (g["title"], g.get("date", "")) if p)
             text += f": {about}" if about else ""
         originals = sorted(o for o in g["originals"] if o)
-        original = originals[0] if len(originals) == 1 and url else ""
+        original = _common_address(originals) if originals and url else ""  # one page, or their site
         cited = "" if report else year_ranges(sorted(g["years"]))
         lines.append(SourceLine(text, url, original, g.get("quote", ""), g.get("title_lang", ""), cited))
     return lines

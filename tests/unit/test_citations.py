@@ -181,6 +181,36 @@ def test_a_copy_of_a_publishers_table_names_both_addresses(raw) -> None:
     assert "a copy of the publisher" in html and 'href="https://papi.org.vn"' in html
 
 
+def test_figures_read_from_a_copy_of_the_publishers_pages_cite_the_copy_and_the_pages(raw) -> None:
+    """Issue #16: the DTI scores were read from a scraped copy of the ministry's ranking pages, and the
+    briefings cited only dti.gov.vn. A sheet with a copy address cites the copy, the row's own page
+    as the original; rows of several years name the publisher's site once."""
+    _write(
+        raw / "figures" / "dti_copy.meta.json",
+        {
+            "publisher": "Ministry of Information and Communications (DTI)",
+            "title": "DTI total scores (a copy of the ministry's table, without its ranks)",
+            "url": "https://dti.gov.vn/",
+            "copy_url": "https://github.com/someone/dti-copy",
+            "source_quality": "secondary_complete",
+        },
+    )
+    (raw / "figures" / "dti_copy.csv").write_text("province,year\n", encoding="utf-8")
+    cites = Citations.load(raw)
+    one = cites.cite("https://dti.gov.vn/xep-hang-2023", "dti_copy.csv:row 2")
+    assert one.url == "https://github.com/someone/dti-copy"
+    assert one.original_url == "https://dti.gov.vn/xep-hang-2023" and one.is_copy
+    rows = pd.DataFrame(
+        [
+            {"source": f"https://dti.gov.vn/xep-hang-{y}", "source_ref": f"dti_copy.csv:row {y - 2020}",
+             "year": y, "indicator": "dti"}
+            for y in (2022, 2023, 2024)
+        ]
+    )  # fmt: skip
+    (line,) = source_list(rows, cites, "en")
+    assert line.url == "https://github.com/someone/dti-copy" and line.original_url == "https://dti.gov.vn/"
+
+
 def test_the_cut_off_is_the_latest_read_of_any_sidecar(raw) -> None:
     _write(raw / "figures" / "late.meta.json", {"publisher": "X", "accessed": "2026-12"})
     (raw / "figures" / "late.csv").write_text("province,year\n", encoding="utf-8")
