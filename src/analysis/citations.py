@@ -353,7 +353,9 @@ def source_list(
         if report:
             text = ", ".join(p for p in (publisher, report, g.get("date", "")) if p)
         elif press_label and publisher == press_label:
-            text = f"{publisher.format(n=len(g['sites']))}, {label} {year_ranges(sorted(g['years']))}"
+            sites = ", ".join(sorted(localise(x, lang) for x in g["sites"]))  # the reader can find them
+            label_n = publisher.format(n=len(g["sites"]), sites=sites)
+            text = f"{label_n}, {label} {year_ranges(sorted(g['years']))}"
         else:
             text = f"{publisher}, {label} {year_ranges(sorted(g['years']))}"
             about = ", ".join(p for p in (g["title"], g.get("date", "")) if p)

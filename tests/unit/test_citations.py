@@ -74,6 +74,21 @@ def test_a_press_row_cites_its_own_address_and_site(raw) -> None:
     assert cit.url == url and cit.publisher == "baotinh.example.vn" and cit.source_quality == "press"
 
 
+def test_a_line_gathering_many_press_sites_names_each_site(raw) -> None:
+    """Issue #16 review: "press and portals (8 sites)" named no site, so a reader could not look any
+    figure up. The gathered line names every site it stands for."""
+    rows = pd.DataFrame(
+        [
+            {"source": url, "source_ref": f"press.csv:row {n}", "year": 2023, "indicator": "pci"}
+            for n, url in enumerate(
+                ("https://baotinh.example.vn/a-1.html", "https://www.cong.example.gov.vn/b"), 2
+            )
+        ]
+    )
+    (line,) = source_list(rows, Citations.load(raw), "en", "press and portals ({n} sites: {sites})")
+    assert line.text.startswith("press and portals (2 sites: baotinh.example.vn, cong.example.gov.vn)")
+
+
 def test_a_report_figure_cites_the_report_not_the_file_name(raw) -> None:
     cit = Citations.load(raw).cite("007_abc.txt (hatinh.example.vn)", "reports.csv:row 2")
     assert cit.publisher == "Provincial portal of Hà Tĩnh"
