@@ -168,3 +168,11 @@ def write_clean(tmp_dir, frame: pd.DataFrame):
     """Write the frame where `load_briefing(clean_dir=...)` reads it; returns the directory."""
     frame.to_parquet(tmp_dir / "figures.parquet", index=False)
     return tmp_dir
+
+
+def with_online_2022(df: pd.DataFrame) -> pd.DataFrame:
+    """The fixture plus Nghệ An's share of procedures offered online in 2022 (Resolution 76's target)."""
+    own = df[(df["province_code"] == NGHE_AN) & (df["indicator"] == "online_filing_rate")]
+    extra = own.assign(indicator="dvc_online_provision_rate", year=2022, value=91.0)
+    filing = own.assign(year=2022, value=60.0)  # no target for 2022: its only one was decided in 2025
+    return pd.concat([df, extra, filing], ignore_index=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -125,3 +127,27 @@ def wait_for(check, timeout: float = 90.0, every: float = 0.2):
             return value
         time.sleep(every)
     raise AssertionError(f"timed out after {timeout} s waiting for {getattr(check, '__name__', check)}")
+
+
+def lines(stream) -> queue.Queue:
+    """Every line the process prints, as it prints it."""
+    q: queue.Queue = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            q.put(line.rstrip("\n"))
+
+    threading.Thread(target=pump, daemon=True).start()
+    return q
+
+
+def next_line(q: queue.Queue, starts: str, timeout: float = 120.0) -> str:
+    seen = []
+    while True:
+        try:
+            line = q.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no line starting {starts!r}; saw {seen}") from None
+        if line.startswith(starts):
+            return line
+        seen.append(line)

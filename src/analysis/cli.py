@@ -174,7 +174,7 @@ def _cmd_new_section(args: argparse.Namespace) -> int:
 
     for path in new_section(args.name, key=args.key, after=args.after):
         print(f"wrote {path}")
-    test = f"tests/unit/test_section_{args.name}.py"
+    test = f"tests/unit/briefing/sections/test_section_{args.name}.py"
     print(f"next: edit rows/compute/render in the module, then .venv/bin/python -m pytest -q {test}")
     return 0
 
@@ -315,8 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-wait", action="store_true", help="stop instead of waiting when another build writes into --out"
     )
-    p.add_argument("--timeout", type=int, default=600, help="seconds a cell may run (default 600)")
-    p.add_argument("--briefing-timeout", type=int, default=1800, help="seconds per briefing (default 1800)")
+    p.add_argument("--timeout", type=int, default=600, help="seconds a cell may run")
+    p.add_argument("--briefing-timeout", type=int, default=1800, help="seconds per briefing")
     p.add_argument("--allow-incomplete", action="store_true", help="build from an incomplete clean")
     p.add_argument(
         "--scheduler",

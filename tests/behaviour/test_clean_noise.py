@@ -10,7 +10,7 @@ import pytest
 
 from analysis import config
 from analysis.cli import main
-from test_clean_inputs import excel_csv, figures_dir, sidecar
+from sheet_files import excel_csv, figures_dir, sidecar
 
 ROW = ["Nghệ An", "2024", "par_index", "88,5", "%", "BC 12", ""]
 

@@ -11,7 +11,7 @@ import pytest
 
 from analysis.cli import main as cli_main
 from analysis.errors import InputFileError, printable
-from test_clean_inputs import sidecar
+from sheet_files import sidecar
 
 HEADER = "province,year,indicator,value,unit,source,note\r\n"
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import queue
 import signal
-import threading
 from pathlib import Path
 
 import pytest
@@ -13,31 +11,17 @@ import pytest
 from analysis.build.jobs import BuildRequest
 from analysis.build.preview import Preview, changed, snapshot
 from analysis.errors import AnalysisError
-from build_helpers import alive, cli, descendants, kernels, notebook, wait_for, write_figures
-
-
-def lines(stream) -> queue.Queue:
-    """Every line the process prints, as it prints it."""
-    q: queue.Queue = queue.Queue()
-
-    def pump() -> None:
-        for line in stream:
-            q.put(line.rstrip("\n"))
-
-    threading.Thread(target=pump, daemon=True).start()
-    return q
-
-
-def next_line(q: queue.Queue, starts: str, timeout: float = 120.0) -> str:
-    seen = []
-    while True:
-        try:
-            line = q.get(timeout=timeout)
-        except queue.Empty:
-            raise AssertionError(f"no line starting {starts!r}; saw {seen}") from None
-        if line.startswith(starts):
-            return line
-        seen.append(line)
+from build_helpers import (
+    alive,
+    cli,
+    descendants,
+    kernels,
+    lines,
+    next_line,
+    notebook,
+    wait_for,
+    write_figures,
+)
 
 
 @pytest.mark.slow

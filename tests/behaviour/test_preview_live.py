@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 
 from analysis.build.preview_server import PreviewServer, error_page, traceback_of, with_reload
-from build_helpers import cli, notebook
-from test_clean_inputs import excel_csv, sidecar
-from test_preview import lines, next_line
+from build_helpers import cli, lines, next_line, notebook
+from sheet_files import excel_csv, sidecar
 
 
 def get(url: str) -> str:

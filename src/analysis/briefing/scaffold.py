@@ -17,7 +17,7 @@ from pathlib import Path
 from analysis import config
 from analysis.errors import AnalysisError
 
-TESTS = config.ROOT / "tests" / "unit"
+TESTS = config.ROOT / "tests" / "unit" / "briefing" / "sections"  # unit tests mirror src/analysis
 
 MODULE = '''"""{doc}
 
@@ -209,6 +209,7 @@ def new_section(
     csv.writer(buf, lineterminator="\n").writerows(rows)
     labels.write_text(text + ("" if text.endswith("\n") else "\n") + buf.getvalue(), encoding="utf-8")
     _notebook(notebook, name, after, rows[0][2], key)
+    tests.mkdir(parents=True, exist_ok=True)
     test = tests / f"test_section_{name}.py"
     test.write_text(TEST.format(name=name, key=key), encoding="utf-8")
     return [sections_dir / f"{name}.py", init, labels, notebook, test]

@@ -47,10 +47,36 @@ if TYPE_CHECKING:
 KERNEL_NAME = "python3"
 INJECTED_TAG = "injected-parameters"
 
+# A speed trick of the warm kernel, switchable here. IPython's `%reset -f` ends with a full garbage
+# collection over everything the kernel holds (pandas, matplotlib, the cached clean table): 0.15-0.4 s
+# of the kernel's CPU per briefing, a fifth of a year build's CPU (measured over 40 briefings, 39 s
+# against 25 s). With it on, the objects of the warm-up (imports, the table) are frozen out of the
+# collector once (`gc.freeze`), and the reset clears namespace and output cache as `%reset -f` does,
+# then collects the young generations only (where the last briefing's cycles are, unless its own
+# allocations already aged them, and then the automatic collector frees them); the collector is
+# re-enabled at each reset, in case a notebook turned it off (tests/behaviour/test_warm_kernel_memory.py).
+LEAN_RESET = True
+_FREEZE_CODE = '__import__("gc").freeze()\n'
+_RESET_CALL = (
+    """\
+def _cchc_reset(gc=__import__("gc")):
+    collect, gc.collect = gc.collect, (lambda generation=2: 0)
+    try:
+        get_ipython().run_line_magic("reset", "-f")
+    finally:
+        gc.collect = collect
+    gc.enable()
+    collect(1)
+_cchc_reset()
+"""
+    if LEAN_RESET
+    else 'get_ipython().run_line_magic("reset", "-f")\n'
+)
 # Run before every briefing (after the first) on the warm kernel: clears what a notebook left behind
 # but keeps imported modules, which is the point of a warm kernel.
-_RESET_CODE = """\
-get_ipython().run_line_magic("reset", "-f")
+_RESET_CODE = (
+    _RESET_CALL
+    + """\
 import os as _os, sys as _sys
 if "matplotlib.pyplot" in _sys.modules:
     _sys.modules["matplotlib.pyplot"].close("all")
@@ -58,6 +84,7 @@ if "matplotlib.pyplot" in _sys.modules:
 _os.chdir({cwd!r})
 del _os, _sys
 """
+)
 
 
 class CellFailure(AnalysisError):
@@ -222,7 +249,8 @@ class WarmKernel:
         kc = km.client()
         kc.start_channels()
         self._km, self._kc, self._used = km, kc, False
-        self._warm_id = kc.execute(self.warm_code or "pass", silent=True, store_history=False)
+        warm = (self.warm_code or "pass").rstrip("\n") + "\n" + (_FREEZE_CODE if LEAN_RESET else "")
+        self._warm_id = kc.execute(warm, silent=True, store_history=False)
 
     async def _await_warm(self) -> str:
         """Wait until the warm-up (or a queued reset) has run: its shell reply, then its idle

@@ -8,7 +8,7 @@ import pytest
 
 from analysis.ingest.names import match_header, meaning_key
 from analysis.ingest.workbook import ingest_workbook
-from test_ingest import NEW_PROVINCES, write_xlsx
+from workbooks import NEW_PROVINCES, write_xlsx
 
 
 def reworded(year: int) -> list[list[object]]:

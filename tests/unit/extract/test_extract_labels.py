@@ -10,7 +10,7 @@ import pytest
 from analysis.extract.core import find_figures
 from analysis.extract.scoring import read_annotated, score
 
-TEXTS = Path(__file__).parents[1] / "data" / "extract_texts"
+TEXTS = Path(__file__).parents[2] / "data" / "extract_texts"
 
 
 def labels(text: str, *fields: str) -> list[tuple]:

@@ -60,7 +60,7 @@ def test_bad_tile_file_is_a_typed_error_naming_the_file(tmp_path, monkeypatch):
         tilemap.tiles.cache_clear()
 
 
-# quartile groups are the rule book's: tests/unit/test_rulebook.py
+# quartile groups are the rule book's: tests/unit/rulebook/test_rulebook.py
 
 
 def _svg(**kw) -> ET.Element:

@@ -8,7 +8,6 @@ import ast
 import csv
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -20,6 +19,7 @@ from analysis.briefing.core import compute
 from analysis.briefing.inputs import briefing_inputs
 from analysis.errors import BriefingError
 from briefing_fixtures import MERGED, NGHE_AN, figures_frame
+from import_graph import import_graph
 
 SRC = config.PACKAGE_DIR
 # (code, regime, year asked): a 63-province year, a year that falls back, a merged 2025 province,
@@ -109,68 +109,6 @@ def test_labels_file_is_complete_in_both_languages():
     for key, (vi, en) in labels.labels().items():
         names = lambda s: {p.split("}")[0] for p in s.split("{")[1:]}  # noqa: E731
         assert names(vi) <= names(en) | {"places"} and names(en) - {"places"} <= names(vi), key
-
-
-def test_no_module_over_450_lines():
-    sizes = {
-        str(p.relative_to(SRC)): len(p.read_text(encoding="utf-8").splitlines()) for p in SRC.rglob("*.py")
-    }
-    assert sizes and not {n: k for n, k in sizes.items() if k > 450}
-
-
-def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def import_graph() -> dict[str, set[str]]:
-    """analysis module → analysis modules it imports (anywhere in the file, except TYPE_CHECKING)."""
-    files = {_module_name(p): p for p in SRC.rglob("*.py")}
-    graph: dict[str, set[str]] = {}
-    for mod, path in files.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        skip = {
-            id(n)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
-            for n in ast.walk(node)
-        }
-        deps = set()
-        package = mod if path.name == "__init__.py" else mod.rsplit(".", 1)[0]
-        for node in ast.walk(tree):
-            if id(node) in skip:
-                continue
-            if isinstance(node, ast.Import):
-                deps |= {a.name for a in node.names}
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    up = package.split(".")[: len(package.split(".")) - node.level + 1]
-                    base = ".".join([*up, base])
-                    base = base.rstrip(".")
-                deps |= {f"{base}.{a.name}" if f"{base}.{a.name}" in files else base for a in node.names}
-        graph[mod] = {d for d in deps if d in files and d != mod}
-    return graph
-
-
-def test_no_import_circles():
-    graph = import_graph()
-    cycles = []
-
-    def visit(node: str, path: list[str]) -> None:
-        for dep in graph.get(node, ()):
-            if dep in path:
-                cycles.append([*path[path.index(dep) :], dep])
-            elif dep not in seen:
-                seen.add(dep)
-                visit(dep, [*path, dep])
-
-    seen: set[str] = set()
-    for start in sorted(graph):
-        if start not in seen:
-            seen.add(start)
-            visit(start, [start])
-    assert not cycles, cycles
 
 
 def test_every_briefing_module_imports_alone_and_inputs_stays_light():

@@ -22,7 +22,7 @@ from analysis.errors import InputFileError
 from analysis.ingest.names import match_header, skip_rules
 from analysis.ingest.readers import OLE_MAGIC, ole_stream_names
 from analysis.ingest.workbook import ingest_workbook, not_imported_frame
-from test_ingest import NEW_PROVINCES, WORKBOOKS, pci_like, write_xlsx
+from workbooks import NEW_PROVINCES, WORKBOOKS, pci_like, write_xlsx
 
 # --- writers ------------------------------------------------------------------------------------------
 

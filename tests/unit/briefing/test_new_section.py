@@ -42,7 +42,7 @@ def test_a_scaffolded_section_works_in_all_five_places(copy):
         after="online",
         package=copy / "src" / "analysis",
         notebook=copy / "notebooks" / "briefing.ipynb",
-        tests=copy / "tests" / "unit",
+        tests=copy / "tests" / "unit" / "briefing" / "sections",
     )
     assert [p.name for p in written] == [
         "budget.py",
@@ -57,7 +57,15 @@ def test_a_scaffolded_section_works_in_all_five_places(copy):
     assert nbcheck.problems(copy / "notebooks" / "briefing.ipynb") == []  # still as Jupyter saves it
     env = {**os.environ, "PYTHONPATH": str(copy / "src"), "CCHC_ROOT": str(copy)}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit/test_section_budget.py"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"tests/unit/briefing/sections/{written[-1].name}",
+        ],
         cwd=copy,
         env=env,
         capture_output=True,

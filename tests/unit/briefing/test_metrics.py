@@ -15,7 +15,7 @@ from analysis.briefing.scope import Scope, scope_for
 from analysis.briefing.sections import headline, online, ranking, subindices
 from analysis.briefing.sections import trend as trend_section
 from analysis.errors import BriefingError
-from briefing_fixtures import MERGED, NGHE_AN, PCI_SUBS, figures_frame
+from briefing_fixtures import MERGED, NGHE_AN, PCI_SUBS, figures_frame, with_online_2022
 
 
 @pytest.fixture(scope="module")
@@ -118,14 +118,6 @@ def test_ranking_uses_the_published_rank_of_a_partial_list(df):
     table = ranking.ranking(rows, "63", 2018, "pci", codes[0]).set_index("code")
     assert table["rank"].to_dict() == published.to_dict()
     assert set(table["rank_n"]) == {63}
-
-
-def with_online_2022(df: pd.DataFrame) -> pd.DataFrame:
-    """The fixture plus Nghệ An's share of procedures offered online in 2022 (Resolution 76's target)."""
-    own = df[(df["province_code"] == NGHE_AN) & (df["indicator"] == "online_filing_rate")]
-    extra = own.assign(indicator="dvc_online_provision_rate", year=2022, value=91.0)
-    filing = own.assign(year=2022, value=60.0)  # no target for 2022: its only one was decided in 2025
-    return pd.concat([df, extra, filing], ignore_index=True)
 
 
 def test_online_tasks_done_of_assigned_and_targets(df, scope):

@@ -70,7 +70,7 @@ def test_trend_of_a_merged_province_names_each_former_province(df):
 
 
 def test_online_figure_marks_targets_or_is_absent(vi, df):
-    from test_metrics import with_online_2022
+    from briefing_fixtures import with_online_2022
 
     assert "Mục tiêu quốc gia" not in strings(svg_of(vi, "online"))  # no target in force for 2018
     d2 = with_online_2022(df)

@@ -23,7 +23,7 @@ from analysis.extract.core import (
     score,
 )
 
-EXPECTED_DIR = Path(__file__).parents[1] / "data" / "extract_expected"
+EXPECTED_DIR = Path(__file__).parents[2] / "data" / "extract_expected"
 
 
 def figures(text: str) -> list[Candidate]:
