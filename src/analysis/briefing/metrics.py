@@ -161,23 +161,37 @@ def snapshots(rows: pd.DataFrame) -> pd.Series:
     return pd.Series(False, index=rows.index)
 
 
-def source_dates(df: pd.DataFrame) -> pd.Series:
-    """Each row's source date ('' when undated): the date its note gives after the article's title,
-    else the latest date another row citing the same address gives (one article, one date)."""
+@cache
+def register_dates() -> dict[str, str]:
+    """Address → publication date, from the register of sources the citations print
+    (`data/raw/sources/sources.csv`); {} without one. Read once per process."""
+    from analysis import config
+    from analysis.citations import read_register
+
+    register = read_register(config.RAW_DIR / config.SOURCES_REGISTER)
+    return {url: str(row.get("published", "")) for url, row in register.items() if row.get("published")}
+
+
+def source_dates(df: pd.DataFrame, register: dict[str, str] | None = None) -> pd.Series:
+    """Each row's source date ('' when undated): the date the citation prints (the register of
+    sources, `register_dates`), else the date its note gives after the article's title, else the
+    latest date another row citing the same address gives (one article, one date)."""
     if "note" not in df or "source" not in df:
         return pd.Series("", index=df.index, dtype=object)
-    own = df["note"].fillna("").astype(str).map(rulebook.note_date)
+    register = register_dates() if register is None else register
     sources = df["source"].fillna("").astype(str)
+    own = df["note"].fillna("").astype(str).map(rulebook.note_date)
     by_source = own[own != ""].groupby(sources[own != ""]).max().to_dict()
-    shared = sources.map(lambda s: by_source.get(s, "") if s else "")
-    return own.where(own != "", shared)
+    shared = sources.map(lambda s: register.get(s) or by_source.get(s, "") if s else "")
+    cited = sources.map(lambda s: register.get(s, "") if s else "")
+    return cited.where(cited != "", own.where(own != "", shared))
 
 
-def first_years(df: pd.DataFrame) -> pd.Series:
+def first_years(df: pd.DataFrame, register: dict[str, str] | None = None) -> pd.Series:
     """The first briefing year that may show each row (the rule book's year-true rule)."""
     years = df["year"].astype(int)
     periods = df["period"].fillna("").astype(str) if "period" in df else pd.Series("", index=df.index)
-    dates = source_dates(df)
+    dates = source_dates(df, register)
     out = years.copy()
     odd = (periods != years.astype(str)) & (periods != "") | (dates != "")  # the rest: their own year
     for i, y, p, d in zip(df.index[odd], years[odd], periods[odd], dates[odd], strict=True):

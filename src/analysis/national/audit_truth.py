@@ -101,7 +101,9 @@ def check_sources(
     """No headline figure known only from a source dated past the year's horizon (Lào Cai's PCI 2023
     rank, from a May 2025 article on PCI 2024, in a 2023 briefing)."""
     for f in res["headline"]:
-        keys = set(metrics.with_ranks([f.key]))
+        keys = {f.key} if f.value is not None else set()
+        if f.rank.kind == rulebook.PUBLISHED and metrics.rank_key(f.key):
+            keys.add(metrics.rank_key(f.key))  # a computed rank rests on the scores, not on a rank row
         for i, r in _cell(df, _codes(ctx, f), f.regime, f.year, keys).iterrows():
             if not rulebook.shown_in(year, int(r["year"]), str(r.get("period", "") or ""), dates.at[i]):
                 yield "year_true", f"{r['indicator']} {f.year}: its source is dated {dates.at[i]}"

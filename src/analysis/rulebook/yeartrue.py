@@ -12,8 +12,9 @@ One rule for figures, citations and events, in one place:
   briefings on, never in a 2023 one;
 - an undated source is dated by its edition (a copy of a publisher's table): within the horizon.
 
-A press sheet states each article's date in its row's note, after the title ("Báo Lào Cai: … (2025-05);
-…", data/raw/README.md); every row citing the same address shares that date.
+A source's date is the one its citation prints (the register of sources), else the one a press
+row's note gives after the title ("Báo Lào Cai: … (2025-05); …"); every row citing the same address
+shares it (`analysis.briefing.metrics.source_dates` reads them from the frame).
 """
 
 from __future__ import annotations

@@ -189,3 +189,19 @@ def test_inputs_change_when_a_compared_value_changes(df):
     other.loc[sel, "value"] += 1.0
     after = briefing_inputs(other, NGHE_AN, "63", 2018)
     assert not before.equals(after)
+
+
+def test_a_source_is_dated_by_its_citation_else_its_note():
+    url = "https://press.example/pci-2024"
+    rows = pd.DataFrame(
+        {
+            "source": [url, url, "https://other.example/a", "VCCI, PCI 2022"],
+            "note": ["Báo X: PCI 2024 (2025-05); inferred", "named province", "", ""],
+            "year": [2023, 2023, 2023, 2022],
+            "period": ["2023", "2023", "2023", "2022"],
+        }
+    )
+    register = {"https://other.example/a": "2025-02-07"}  # the date its citation prints
+    dates = metrics.source_dates(rows, register=register)
+    assert dates.tolist() == ["2025-05", "2025-05", "2025-02-07", ""]
+    assert metrics.first_years(rows, register).tolist() == [2024, 2024, 2024, 2022]

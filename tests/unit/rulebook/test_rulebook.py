@@ -172,3 +172,19 @@ def test_metrics_hands_the_rule_book_the_frames_cells():
     df = pd.DataFrame(rows).assign(source="s")
     assert metrics.rank_of(df, "01", "63", 2023, "pci") == rulebook.Rank(1, 63, rulebook.PUBLISHED)
     assert metrics.rank_of(df, "07", "63", 2023, "pci").rank is None
+
+
+def test_year_true_figures_sources_and_the_merger():
+    """Lào Cai 2023 cited its PCI 2023 rank to a May 2025 article; Hòa Bình 2023 announced the 2025
+    merger; a 2023 CSV carried 2024 figures (review of issue #16's briefings)."""
+    note = "vietnam.vn (JA mirror of Báo Lào Cai): Công bố chỉ số …, Lào Cai xếp thứ 23 (2025-05); inferred"
+    assert rulebook.note_date(note) == "2025-05"
+    assert rulebook.note_date("older year (2019), kept; see (2020)") == ""  # not after the title
+    assert not rulebook.shown_in(2023, 2023, "2023", "2025-05")  # known only from 2025
+    assert rulebook.shown_in(2024, 2023, "2023", "2025-05")  # the 2024 briefing's "up 3 places"
+    assert rulebook.shown_in(2023, 2023, "2023", "2024-08")  # PCI 2023 as published in 2024
+    assert not rulebook.shown_in(2023, 2024, "2024")  # a later year
+    assert not rulebook.shown_in(2023, 2023, "2024-01-22")  # a period ending after the year
+    assert not rulebook.shown_in(2024, 2025, "2022-2025") and rulebook.shown_in(2025, 2025, "2022-2025")
+    assert not rulebook.merger_known(2023) and rulebook.merger_known(2024)
+
