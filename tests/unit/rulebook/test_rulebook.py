@@ -187,4 +187,3 @@ def test_year_true_figures_sources_and_the_merger():
     assert not rulebook.shown_in(2023, 2023, "2024-01-22")  # a period ending after the year
     assert not rulebook.shown_in(2024, 2025, "2022-2025") and rulebook.shown_in(2025, 2025, "2022-2025")
     assert not rulebook.merger_known(2023) and rulebook.merger_known(2024)
-
