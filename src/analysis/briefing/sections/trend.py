@@ -101,9 +101,10 @@ def render(result: pd.DataFrame, ctx: Context) -> list:
     title = t("trend", ctx.lang)
     drawn, single = split_single(result)
     out: list = [heading(2, title)]
-    if not drawn.empty:
-        svg = trend_svg(drawn, ctx.lang)
-        out.append(draw.SvgFigure(svg, NAME, f"{title} — {ctx.display_name}"))
+    for part in rows_of_panels(drawn):
+        names = ", ".join(index_name(k, ctx.lang) for k in dict.fromkeys(part["indicator"]))
+        svg = trend_svg(part, ctx.lang)
+        out.append(draw.SvgFigure(svg, NAME, f"{title}: {names} — {ctx.display_name}"))
     for part in single:
         several = part["series"].nunique() > 1
         for _, r in part.iterrows():
@@ -124,7 +125,7 @@ def single_sentence(r: pd.Series, lang: str, named: bool = False) -> str:
 
     rank = ""
     if not pd.isna(r["rank"]):
-        rank = f"; {int(r['rank'])}/{int(r['of'])}{'' if r['rank_kind'] == rulebook.PUBLISHED else '*'}"
+        rank = f"; {rank_label(r['rank'], r['of'], r['rank_kind'])}"
     value = fmt_value(None if pd.isna(r["value"]) else float(r["value"]), str(r["indicator"]), lang)
     return t(
         "trend_one_point",
@@ -136,8 +137,20 @@ def single_sentence(r: pd.Series, lang: str, named: bool = False) -> str:
     )
 
 
+PER_FIGURE = 2  # panels side by side in one figure
+HEIGHT = 3.1  # inches: print shows a figure up to 80 mm high at its own size (print.css), not shrunk
+
+
+def rows_of_panels(trend: pd.DataFrame) -> list[pd.DataFrame]:
+    """The indices in figures of one row each: a taller figure would be shrunk in print (its
+    7-point labels to under 5 points), so two rows of panels are two figures."""
+    keys = list(dict.fromkeys(trend["indicator"]))
+    groups = [keys[i : i + PER_FIGURE] for i in range(0, len(keys), PER_FIGURE)]
+    return [trend[trend["indicator"].isin(g)] for g in groups]
+
+
 def trend_svg(trend: pd.DataFrame, lang: str) -> str:
-    """The trend figure as SVG (see `trend_figure`)."""
+    """The trend figure of one row of panels as SVG (see `trend_figure`)."""
     from analysis.briefing import draw
 
     with draw.style():
@@ -149,7 +162,7 @@ def trend_figure(trend: pd.DataFrame, lang: str):
     dashed, the axis naming its unit; a missing year is a gap in the line.
 
     A merged province's history is one line per former province, each named; never an average.
-    Rank labels never overlap each other or the method-change label (`draw.declutter`).
+    Labels are placed where they touch no other text, line, marker or edge (`draw.declutter`).
     """
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -158,12 +171,13 @@ def trend_figure(trend: pd.DataFrame, lang: str):
 
     # callers hold draw.style()
     keys = list(dict.fromkeys(trend["indicator"]))
-    ncols = 1 if len(keys) == 1 else 2
+    ncols = min(len(keys), PER_FIGURE)
     nrows = -(-len(keys) // ncols)
     legend_rows = -(-(trend["series"].nunique() + 1) // 4)
-    top = 0.45 + 0.22 * legend_rows
-    fig = draw.figure(2.1 * nrows + top)
-    draw.margins(fig, left=0.75, right=0.15, top=top, bottom=0.35, hspace=0.55, wspace=0.36)
+    top, bottom = 0.45 + 0.22 * legend_rows, 0.35
+    panel = min(2.1, HEIGHT - top - bottom)  # one row (`rows_of_panels`) fits the print height
+    fig = draw.figure(panel * nrows + top + bottom)
+    draw.margins(fig, left=0.75, right=0.15, top=top, bottom=bottom, hspace=0.55, wspace=0.36)
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     trend = trend.assign(series=_series_labels(trend, lang))
     series = list(dict.fromkeys(trend["series"]))
@@ -171,7 +185,7 @@ def trend_figure(trend: pd.DataFrame, lang: str):
         s: (draw.SERIES_STYLES[i % 4], draw.SERIES_MARKERS[i % 5], draw.SERIES_COLOURS[i % 5])
         for i, s in enumerate(series)
     }
-    fixed, labels = [], []
+    notes, labels = [], []
     for ax, key in zip(axes, keys, strict=False):
         part = trend[trend["indicator"] == key]
         med = part.dropna(subset=["median"]).drop_duplicates(["regime", "year"]).sort_values("year")
@@ -187,10 +201,9 @@ def trend_figure(trend: pd.DataFrame, lang: str):
                 zorder=1,
             )
         several = part["series"].nunique() > 1
-        for k, (name, s) in enumerate(part.groupby("series", sort=False)):
+        for name, s in part.groupby("series", sort=False):
             s = s.sort_values("year")
             ls, mk, colour = style[name]
-            below = k % 2 == 1  # alternate rank labels above/below so several series stay legible
             # a method break (PAPI 2018) splits the line: the two sides are not one series
             for _ok, seg in s.groupby("comparable", sort=False):
                 seg = with_gaps(seg)  # a missing year is a gap, not a bridge
@@ -204,34 +217,32 @@ def trend_figure(trend: pd.DataFrame, lang: str):
                     zorder=3,
                 )
             for r in _rank_points(s, last_only=several):
-                mark = "" if r.rank_kind == rulebook.PUBLISHED else "*"  # * computed, as in tables
                 labels.append(
                     ax.annotate(
-                        f"{int(r.rank)}/{int(r.of)}{mark}",
+                        rank_label(r.rank, r.of, r.rank_kind),
                         (r.year, r.value),
-                        xytext=(0, -6 if below else 5),
+                        xytext=(0, 4),
                         textcoords="offset points",
                         ha="center",
-                        va="top" if below else "bottom",
+                        va="bottom",
                         fontsize=7,
                         color=colour if several else draw.MUTED,
+                        # a leader line, seen when the label had to move away from its point
+                        arrowprops={"arrowstyle": "-", "color": "#8a96a3", "linewidth": 0.5, "shrinkB": 3},
                     )
                 )
         if key == "papi" and not part["comparable"].all():
-            ax.axvline(2017.5, color=draw.MUTED, linestyle=":", linewidth=0.9)
-            fixed.append(
-                ax.text(
-                    2017.5,
-                    0.03,
-                    t("method_change", lang, year=metrics.PAPI_METHOD_BREAK) + " ",
-                    transform=ax.get_xaxis_transform(),
-                    rotation=90,
-                    ha="right",
-                    va="bottom",
-                    fontsize=7,
-                    color=draw.MUTED,
-                )
+            brk = metrics.PAPI_METHOD_BREAK - 0.5
+            ax.axvline(brk, color=draw.MUTED, linestyle=":", linewidth=0.9)
+            note = ax.text(
+                brk,
+                0.03,
+                t("method_change", lang, year=metrics.PAPI_METHOD_BREAK),
+                transform=ax.get_xaxis_transform(),
+                fontsize=7,
+                color=draw.MUTED,
             )
+            notes.append((note, _note_places(ax, brk)))
         years = sorted(part["year"].unique())
         if max(years) - min(years) <= 6:
             ax.set_xticks(years)
@@ -254,11 +265,28 @@ def trend_figure(trend: pd.DataFrame, lang: str):
     ]
     handles.append(Line2D([], [], color=draw.MEDIAN, linestyle="--", label=t("national_median", lang)))
     fig.legend(handles=handles, loc="upper center", ncols=min(len(handles), 4), frameon=False)
-    # the latest points' ranks first: when two labels collide, the older one gives way
+    # the latest points' ranks first: when no place is free for both, the older one gives way
     labels.sort(key=lambda a: -a.xy[0])
-    fixed += [a.yaxis.label for a in axes] + [a.title for a in axes]
-    draw.declutter(fig, fixed, labels)
+    draw.declutter(fig, labels, notes)
     return fig
+
+
+def rank_label(rank: float, of: float, kind: str) -> str:
+    """A rank as the tables print it: 19/63 published, 4/61* computed (the rule book's kind)."""
+    return f"{int(rank)}/{int(of)}{'' if kind == rulebook.PUBLISHED else '*'}"
+
+
+def _note_places(ax, x: float) -> list[dict]:
+    """Where the method-change note may stand: along its rule (left, then right of it, at the foot,
+    then the top), else level at the top of the panel."""
+    out = []
+    for y, va in ((0.03, "bottom"), (0.97, "top")):
+        for ha, dx in (("right", -0.06), ("left", 0.06)):
+            out.append({"x": x + dx, "y": y, "rotation": 90, "ha": ha, "va": va})
+    for y, va in ((0.98, "top"), (0.02, "bottom")):
+        for ha, dx in (("left", 0.1), ("right", -0.1)):
+            out.append({"x": x + dx, "y": y, "rotation": 0, "ha": ha, "va": va})
+    return out
 
 
 def with_gaps(seg: pd.DataFrame) -> pd.DataFrame:
