@@ -175,7 +175,7 @@ def trend_figure(trend: pd.DataFrame, lang: str):
     nrows = -(-len(keys) // ncols)
     legend_rows = -(-(trend["series"].nunique() + 1) // 4)
     top, bottom = 0.45 + 0.22 * legend_rows, 0.35
-    panel = min(2.1, HEIGHT - top - bottom)  # one row (`rows_of_panels`) fits the print height
+    panel = min(2.1 if ncols > 1 else 1.8, HEIGHT - top - bottom)  # one row fits the print height
     fig = draw.figure(panel * nrows + top + bottom)
     draw.margins(fig, left=0.75, right=0.15, top=top, bottom=bottom, hspace=0.55, wspace=0.36)
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
