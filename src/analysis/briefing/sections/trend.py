@@ -137,15 +137,17 @@ def single_sentence(r: pd.Series, lang: str, named: bool = False) -> str:
     )
 
 
-PER_FIGURE = 2  # panels side by side in one figure
+PER_FIGURE = 3  # panels side by side in one figure (three still leave each 1.9 in wide)
 HEIGHT = 3.1  # inches: print shows a figure up to 80 mm high at its own size (print.css), not shrunk
 
 
 def rows_of_panels(trend: pd.DataFrame) -> list[pd.DataFrame]:
     """The indices in figures of one row each: a taller figure would be shrunk in print (its
-    7-point labels to under 5 points), so two rows of panels are two figures."""
+    7-point labels to under 5 points), so two rows of panels are two figures. Up to three indices
+    share one row; four or more go two to a figure."""
     keys = list(dict.fromkeys(trend["indicator"]))
-    groups = [keys[i : i + PER_FIGURE] for i in range(0, len(keys), PER_FIGURE)]
+    per = PER_FIGURE if len(keys) <= PER_FIGURE else 2
+    groups = [keys[i : i + per] for i in range(0, len(keys), per)]
     return [trend[trend["indicator"].isin(g)] for g in groups]
 
 
@@ -171,7 +173,7 @@ def trend_figure(trend: pd.DataFrame, lang: str):
 
     # callers hold draw.style()
     keys = list(dict.fromkeys(trend["indicator"]))
-    ncols = min(len(keys), PER_FIGURE)
+    ncols = len(keys)  # one row (`rows_of_panels`)
     nrows = -(-len(keys) // ncols)
     legend_rows = -(-(trend["series"].nunique() + 1) // 4)
     top, bottom = 0.45 + 0.22 * legend_rows, 0.35
