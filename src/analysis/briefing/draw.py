@@ -319,14 +319,19 @@ def place(scene: Scene, label, candidates: list[dict], required: bool = False, i
     return False
 
 
-def offsets(rings: tuple[float, ...] = (4.0, 13.0, 24.0, 36.0)) -> list[dict]:
-    """Candidate places of a point's label, nearest first: above, below, then diagonal, then
-    further out (offsets in points, for an annotation in "offset points")."""
+def offsets(rings: tuple[float, ...] = (4.0, 13.0, 24.0, 36.0, 48.0)) -> list[dict]:
+    """Candidate places of a point's label, nearest first: above, below (centred, then flush left
+    or right of the point: by an axes' edge), then diagonal, then beside, then further out
+    (offsets in points, for an annotation in "offset points")."""
     out = []
     for d in rings:
         out += [
             {"xyann": (0, d), "ha": "center", "va": "bottom"},
             {"xyann": (0, -d), "ha": "center", "va": "top"},
+            {"xyann": (2, d), "ha": "right", "va": "bottom"},
+            {"xyann": (-2, d), "ha": "left", "va": "bottom"},
+            {"xyann": (2, -d), "ha": "right", "va": "top"},
+            {"xyann": (-2, -d), "ha": "left", "va": "top"},
             {"xyann": (d * 0.7, d * 0.7), "ha": "left", "va": "bottom"},
             {"xyann": (-d * 0.7, d * 0.7), "ha": "right", "va": "bottom"},
             {"xyann": (d * 0.7, -d * 0.7), "ha": "left", "va": "top"},

@@ -105,39 +105,34 @@ def test_trend_labels_clear_everything_and_say_the_rank_kind(shipped, name, year
 
     trend = _briefing(shipped, name, year, lang).result("trend")
     drawn, _single = trend_section.split_single(trend)
-    parts = trend_section.rows_of_panels(drawn)
-    assert len(parts) >= 1
-    for part in parts:
-        with draw.style():
-            fig = trend_section.trend_figure(part, lang)
-            assert draw.clashes(fig) == [], (name, year, lang)
-            assert fig.get_size_inches()[1] <= PRINT_MAX_INCHES  # printed at its own size
-            labels = {(title, x): text for title, x, text in _rank_labels(fig)}
-            assert labels
-            for ax in fig.axes:
-                assert all(t.get_fontsize() >= MIN_POINTS for t in ax.texts)
-            if part["series"].nunique() > 1:
-                continue  # several series: each former province's last rank (the Phú Thọ test)
-            for key, series in part.groupby("indicator"):
-                ranked = series[series["rank"].notna()].sort_values("year")
-                if ranked.empty:
-                    continue
-                last = ranked.iloc[-1]  # the latest rank is never the one given up
-                mark = "" if last["rank_kind"] == rulebook.PUBLISHED else "*"  # as the tables
-                want = f"{int(last['rank'])}/{int(last['of'])}{mark}"
-                assert labels.get((index_name(key, lang), float(last["year"]))) == want, (key, labels)
+    with draw.style():
+        fig = trend_section.trend_figure(drawn, lang)
+        assert draw.clashes(fig) == [], (name, year, lang)
+        assert fig.get_size_inches()[1] <= PRINT_MAX_INCHES  # printed at its own size
+        labels = {(title, x): text for title, x, text in _rank_labels(fig)}
+        assert labels
+        for ax in fig.axes:
+            assert all(t.get_fontsize() >= MIN_POINTS for t in ax.texts)
+    if drawn["series"].nunique() > 1:
+        return  # several series: each former province's last rank (the Phú Thọ test)
+    for key, series in drawn.groupby("indicator"):
+        ranked = series[series["rank"].notna()].sort_values("year")
+        if ranked.empty:
+            continue
+        last = ranked.iloc[-1]  # the latest rank is never the one given up
+        mark = "" if last["rank_kind"] == rulebook.PUBLISHED else "*"  # as the tables
+        want = f"{int(last['rank'])}/{int(last['of'])}{mark}"
+        assert labels.get((index_name(key, lang), float(last["year"]))) == want, (key, labels)
 
 
 def test_phu_tho_2025_keeps_every_former_provinces_latest_rank(shipped):
     """The DTI "30/63*" and "20/63*" collided; PAPI "18/61*" and "16/61*" hid behind the lines."""
     trend = _briefing(shipped, "Phú Thọ", 2025, "vi").result("trend")
     drawn, _single = trend_section.split_single(trend)
-    shown = set()
-    for part in trend_section.rows_of_panels(drawn):
-        with draw.style():
-            fig = trend_section.trend_figure(part, "vi")
-            assert draw.clashes(fig) == []
-            shown |= {text for _title, _x, text in _rank_labels(fig)}
+    with draw.style():
+        fig = trend_section.trend_figure(drawn, "vi")
+        assert draw.clashes(fig) == []
+        shown = {text for _title, _x, text in _rank_labels(fig)}
     assert {"30/63*", "20/63*", "18/61*", "16/61*"} <= shown, shown
 
 

@@ -207,13 +207,12 @@ def test_trend_labels_never_overlap_and_axes_name_their_unit(shipped_clean_dir):
     for code, regime, year in (("10", "63", 2024), ("15", "34", 2025), ("40", "63", 2023)):
         b = compute(df, provinces.get(code, regime), year, "vi")
         drawn, _single = trend_section.split_single(b.result("trend"))
-        for part in trend_section.rows_of_panels(drawn):
-            with draw.style():
-                fig = trend_section.trend_figure(part, "vi")
-                assert sum("/" in t.get_text() for ax in fig.axes for t in ax.texts) >= 2
-                assert draw.clashes(fig) == [], (code, year)
-                units = {ax.get_ylabel() for ax in fig.axes if ax.get_visible()}
-                assert units <= {"điểm", "điểm (0–1)", "%"} and units
+        with draw.style():
+            fig = trend_section.trend_figure(drawn, "vi")
+            assert sum("/" in t.get_text() for ax in fig.axes for t in ax.texts) >= 2
+            assert draw.clashes(fig) == [], (code, year)
+            units = {ax.get_ylabel() for ax in fig.axes if ax.get_visible()}
+            assert units <= {"điểm", "điểm (0–1)", "%"} and units
 
 
 def test_a_one_point_series_is_a_sentence_not_a_chart(vi):

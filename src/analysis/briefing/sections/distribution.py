@@ -86,13 +86,14 @@ def render(result: Distribution, ctx: Context) -> list:
     return [*out, f'<p class="note">{esc(note)}</p>']
 
 
-PER_FIGURE = 2  # indices per figure: three rows would pass 80 mm and print shrunk (print.css)
+PER_FIGURE = 3  # rows per figure: at most 80 mm high, printed at its own size (print.css)
 
 
 def figure_parts(result: Distribution) -> list[Distribution]:
-    """The indices in figures of at most `PER_FIGURE` rows each."""
+    """The indices in as few figures as keep each within `PER_FIGURE` rows, evenly (4 → 2 + 2)."""
     keys = result.keys
-    groups = [keys[i : i + PER_FIGURE] for i in range(0, len(keys), PER_FIGURE)]
+    per = -(-len(keys) // -(-len(keys) // PER_FIGURE)) if keys else 1
+    groups = [keys[i : i + per] for i in range(0, len(keys), per)]
     return [Distribution(result.year, result.table[result.table["indicator"].isin(g)]) for g in groups]
 
 
@@ -112,7 +113,7 @@ def distribution_figure(result: Distribution, lang: str, province: str):
     from analysis.briefing import draw
 
     keys = result.keys
-    fig = draw.figure(1.1 * len(keys) + 0.3)
+    fig = draw.figure(min(1.1, 2.8 / len(keys)) * len(keys) + 0.3)  # at most 3.1 in (80 mm)
     draw.margins(fig, left=0.25, right=0.25, top=0.35, bottom=0.4, hspace=1.4)
     axes = fig.subplots(len(keys), 1, squeeze=False).ravel()
     required = []

@@ -199,7 +199,6 @@ def peers_html(result: Ranking, ctx: Context) -> str:
 
 
 NAME_SIZE = 7.0  # the provinces' names: 7 pt on paper (the figure is printed at its own size)
-HEIGHT = 3.1  # inches: print shows a figure up to 80 mm high at its own size (print.css), not shrunk
 
 
 def highlight_label(row: object, key: str, lang: str) -> str:
@@ -249,7 +248,7 @@ def ranking_figure(
 
     n = len(table)
     bottom = draw.text_width(max(table["name"], key=len), NAME_SIZE) + 0.15
-    fig = draw.figure(max(1.6, HEIGHT - bottom) + bottom)
+    fig = draw.figure(1.8 + bottom)  # about 75 mm: printed at its own size (print.css)
     draw.margins(fig, left=0.7, right=0.1, top=0.3, bottom=bottom)
     ax = fig.add_subplot()
     x = list(range(n))

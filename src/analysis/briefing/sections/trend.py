@@ -101,10 +101,9 @@ def render(result: pd.DataFrame, ctx: Context) -> list:
     title = t("trend", ctx.lang)
     drawn, single = split_single(result)
     out: list = [heading(2, title)]
-    for part in rows_of_panels(drawn):
-        names = ", ".join(index_name(k, ctx.lang) for k in dict.fromkeys(part["indicator"]))
-        svg = trend_svg(part, ctx.lang)
-        out.append(draw.SvgFigure(svg, NAME, f"{title}: {names} — {ctx.display_name}"))
+    if not drawn.empty:
+        svg = trend_svg(drawn, ctx.lang)
+        out.append(draw.SvgFigure(svg, NAME, f"{title} — {ctx.display_name}"))
     for part in single:
         several = part["series"].nunique() > 1
         for _, r in part.iterrows():
@@ -137,22 +136,8 @@ def single_sentence(r: pd.Series, lang: str, named: bool = False) -> str:
     )
 
 
-PER_FIGURE = 3  # panels side by side in one figure (three still leave each 1.9 in wide)
-HEIGHT = 3.1  # inches: print shows a figure up to 80 mm high at its own size (print.css), not shrunk
-
-
-def rows_of_panels(trend: pd.DataFrame) -> list[pd.DataFrame]:
-    """The indices in figures of one row each: a taller figure would be shrunk in print (its
-    7-point labels to under 5 points), so two rows of panels are two figures. Up to three indices
-    share one row; four or more go two to a figure."""
-    keys = list(dict.fromkeys(trend["indicator"]))
-    per = PER_FIGURE if len(keys) <= PER_FIGURE else 2
-    groups = [keys[i : i + per] for i in range(0, len(keys), per)]
-    return [trend[trend["indicator"].isin(g)] for g in groups]
-
-
 def trend_svg(trend: pd.DataFrame, lang: str) -> str:
-    """The trend figure of one row of panels as SVG (see `trend_figure`)."""
+    """The trend figure as SVG (see `trend_figure`)."""
     from analysis.briefing import draw
 
     with draw.style():
@@ -173,13 +158,17 @@ def trend_figure(trend: pd.DataFrame, lang: str):
 
     # callers hold draw.style()
     keys = list(dict.fromkeys(trend["indicator"]))
-    ncols = len(keys)  # one row (`rows_of_panels`)
+    # Up to three panels side by side, in one row: printed at its own size (text never under
+    # 7 pt on paper), the figure stays under the 80 mm print.css allows a figure (a third of a page).
+    ncols = len(keys) if len(keys) <= 3 else 2 if len(keys) == 4 else 3
     nrows = -(-len(keys) // ncols)
     legend_rows = -(-(trend["series"].nunique() + 1) // 4)
-    top, bottom = 0.45 + 0.22 * legend_rows, 0.35
-    panel = min(2.1 if ncols > 1 else 1.8, HEIGHT - top - bottom)  # one row fits the print height
-    fig = draw.figure(panel * nrows + top + bottom)
-    draw.margins(fig, left=0.75, right=0.15, top=top, bottom=bottom, hspace=0.55, wspace=0.36)
+    top = 0.45 + 0.22 * legend_rows
+    merged = trend["series"].nunique() > 1  # a merged province: taller panels, its labels crowd
+    fig = draw.figure(((2.2 if merged else 1.9) if nrows == 1 else 1.45) * nrows + top)
+    draw.margins(fig, left=0.75, right=0.15, top=top, bottom=0.35, hspace=0.55, wspace=0.36)
+    # as many year labels as fit under a panel (inches: the axes' width over one label and its air)
+    fit = int((draw.WIDTH - 0.9) / (ncols + 0.36 * (ncols - 1)) / (draw.text_width("2000", 8) + 0.1))
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     trend = trend.assign(series=_series_labels(trend, lang))
     series = list(dict.fromkeys(trend["series"]))
@@ -246,10 +235,10 @@ def trend_figure(trend: pd.DataFrame, lang: str):
             )
             notes.append((note, _note_places(ax, brk)))
         years = sorted(part["year"].unique())
-        if max(years) - min(years) <= 6:
+        if max(years) - min(years) < fit:
             ax.set_xticks(years)
         else:  # a long series: a few round years, not one crowded label per year
-            ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=min(5, max(2, fit - 1)), integer=True))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(round(x))))
         span = max(years) - min(years)
         pad = max(0.5, (3 - span) / 2)  # a one- or two-year panel still gets room for its labels
