@@ -10,6 +10,10 @@ One palette for all figures: the province in `HIGHLIGHT`, other provinces grey, 
 median a dashed dark line, the regional median blue, national targets black. A new chart (also a
 seaborn one) draws inside `with mpl.rc_context(RC):` on `figure(height)` and returns `to_svg(fig)`.
 
+Labels a chart writes on its data (ranks, the province's value, notes) go through `declutter`:
+each takes the first of its candidate places where it touches no other text, line, marker or edge;
+`clashes` is the same geometry as a check, which the tests run on the real briefings' charts.
+
 Section modules import this module inside their `figures()` function, so that choosing rows (the
 build's rebuild key) never imports matplotlib.
 """
