@@ -136,14 +136,15 @@ def boxes_overlap(a, b, pad: float = 1.0) -> bool:
 TOL = 1.0  # pixels (at 100 dpi): a box may touch a line or another box by this much
 
 
-def renderer(fig: Figure):
-    """A renderer for measuring text, after one layout pass with drawing disabled (the legend and
-    the axis names find their place only when drawn; no pixels are made)."""
+def renderer(fig: Figure, layout: bool = True):
+    """A renderer for measuring text; with `layout`, after one layout pass with drawing disabled
+    (the legend and the axis names find their place only when drawn; no pixels are made)."""
     if not hasattr(fig.canvas, "get_renderer"):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         FigureCanvasAgg(fig)
-    fig.draw_without_rendering()
+    if layout:
+        fig.draw_without_rendering()
     return fig.canvas.get_renderer()
 
 
@@ -168,8 +169,10 @@ def texts(fig: Figure) -> list:
 
 def box(text, renderer):
     """A text's own box: an annotation's without its leader line (which runs to its point)."""
-    from matplotlib.text import Text
+    from matplotlib.text import Annotation, Text
 
+    if isinstance(text, Annotation):
+        text.update_positions(renderer)  # else placed only when drawn
     return Text.get_window_extent(text, renderer)
 
 
@@ -263,12 +266,19 @@ def hits_line(box, segs, tol: float = TOL) -> bool:
 
 
 class Scene:
-    """What a label must avoid: text boxes, line segments, marker boxes (display space)."""
+    """What a label must avoid: text boxes, line segments, marker boxes (display space).
+
+    A label stays inside its axes, so only the texts drawn inside axes can meet it: titles, axis
+    names, tick labels and the legend stand outside them. That spares a layout pass (half the
+    figure's time); `clashes` still checks every text against every other."""
 
     def __init__(self, fig: Figure, movable: list):
-        self.fig, self.renderer = fig, renderer(fig)
+        self.fig, self.renderer = fig, renderer(fig, layout=False)
+        for ax in fig.axes:  # settle the autoscaled limits (else done lazily, at drawing)
+            ax.get_xlim(), ax.get_ylim()
         mine = {id(t) for t in movable}
-        self.boxes = [box(t, self.renderer) for t in texts(fig) if id(t) not in mine]
+        inside = [t for ax in fig.axes if ax.get_visible() for t in ax.texts if t.get_visible()]
+        self.boxes = [box(t, self.renderer) for t in inside if id(t) not in mine and t.get_text().strip()]
         self.segments = segments(fig)
         self.markers = markers(fig)
 
@@ -301,11 +311,11 @@ def _apply(label, cand: dict) -> None:
     label.set(**cand)
 
 
-def place(scene: Scene, label, candidates: list[dict], required: bool = False, inside=None) -> bool:
+def place(scene: Scene, label, candidates: list[dict], required: bool = False, fallback=None) -> bool:
     """Put the label at the first candidate (text properties; `xyann` for an annotation's offset)
-    where it fits; when none does, remove it, or (`required`) keep it where it runs into least.
-    Returns whether it was placed where it fits."""
-    inside = inside if inside is not None else (label.axes.bbox if label.axes else scene.fig.bbox)
+    where it fits inside its axes; when none does, put it at `fallback`, or (`required`) where it
+    runs into least, or else remove it. Returns whether it was placed where it fits."""
+    inside = label.axes.bbox if label.axes else scene.fig.bbox
     best, best_cost = None, None
     for cand in candidates:
         _apply(label, cand)
@@ -315,8 +325,8 @@ def place(scene: Scene, label, candidates: list[dict], required: bool = False, i
             return True
         if best_cost is None or cost < best_cost:
             best, best_cost = cand, cost
-    if required and best is not None:
-        _apply(label, best)
+    if fallback is not None or (required and best is not None):
+        _apply(label, fallback if fallback is not None else best)
         scene.keep(label)
     else:
         label.remove()
@@ -349,14 +359,15 @@ def offsets(rings: tuple[float, ...] = (4.0, 13.0, 24.0, 36.0, 48.0)) -> list[di
 def declutter(fig: Figure, labels: list, required: list[tuple] = ()) -> list:
     """Place labels so no box overlaps another text, a line, a marker or leaves its axes.
 
-    `required`: (text, candidates) placed first and never removed (the method-change note, the
-    province's own label): where nothing fits, the least crowded candidate. `labels`: point
+    `required`: (text, candidates[, fallback]) placed first and never removed (the method-change
+    note, the province's own label): where nothing fits, the fallback place (outside the axes:
+    the chart keeps it clear), else the least crowded candidate. `labels`: point
     annotations in priority order, each tried at `offsets()` (or given as (label, candidates)) and
     removed when no place fits. Returns the labels kept."""
     items = [x if isinstance(x, tuple) else (x, offsets()) for x in labels]
-    scene = Scene(fig, [t for t, _c in required] + [t for t, _c in items])
-    for text, cands in required:
-        place(scene, text, cands, required=True)
+    scene = Scene(fig, [t for t, *_ in required] + [t for t, _c in items])
+    for text, cands, *fallback in required:
+        place(scene, text, cands, required=True, fallback=fallback[0] if fallback else None)
     return [label for label, cands in items if place(scene, label, cands)]
 
 

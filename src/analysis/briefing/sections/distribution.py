@@ -114,7 +114,7 @@ def distribution_figure(result: Distribution, lang: str, province: str):
 
     keys = result.keys
     fig = draw.figure(min(1.1, 2.8 / len(keys)) * len(keys) + 0.3)  # at most 3.1 in (80 mm)
-    draw.margins(fig, left=0.25, right=0.25, top=0.35, bottom=0.4, hspace=1.4)
+    draw.margins(fig, left=0.25, right=0.25, top=0.35, bottom=0.4, hspace=0.9)
     axes = fig.subplots(len(keys), 1, squeeze=False).ravel()
     required = []
     for ax, key in zip(axes, keys, strict=True):
@@ -150,6 +150,7 @@ def distribution_figure(result: Distribution, lang: str, province: str):
             )
             required.append((label, _label_places()))
         ax.set_xlabel(draw.unit_label(key, lang), fontsize=7.5, color=draw.MUTED)
+        ax.set_ylim(0.45, -0.95)  # room above the box for the province's label, inside the axes
         ax.set_yticks([])
         ax.spines["left"].set_visible(False)
         ax.xaxis.set_major_formatter(draw.fmt_axis(key, lang))

@@ -233,7 +233,16 @@ def trend_figure(trend: pd.DataFrame, lang: str):
                 fontsize=7,
                 color=draw.MUTED,
             )
-            notes.append((note, _note_places(ax, brk)))
+            # where no place along the rule is free: beside the panel's title, right-aligned
+            title_place = {
+                "x": 1.0,
+                "y": 1.02,
+                "transform": ax.transAxes,
+                "rotation": 0,
+                "ha": "right",
+                "va": "bottom",
+            }
+            notes.append((note, _note_places(ax, brk), title_place))
         years = sorted(part["year"].unique())
         if max(years) - min(years) < fit:
             ax.set_xticks(years)
@@ -268,13 +277,13 @@ def rank_label(rank: float, of: float, kind: str) -> str:
 
 
 def _note_places(ax, x: float) -> list[dict]:
-    """Where the method-change note may stand: along its rule (left, then right of it, at the foot,
-    then the top), else level at the top of the panel."""
+    """Where the method-change note may stand: along its rule (left, then right of it; at the foot,
+    the top, the middle), else level near the top, the foot or the middle of the panel."""
     out = []
-    for y, va in ((0.03, "bottom"), (0.97, "top")):
+    for y, va in ((0.03, "bottom"), (0.97, "top"), (0.5, "center")):
         for ha, dx in (("right", -0.06), ("left", 0.06)):
             out.append({"x": x + dx, "y": y, "rotation": 90, "ha": ha, "va": va})
-    for y, va in ((0.98, "top"), (0.02, "bottom")):
+    for y, va in ((0.98, "top"), (0.02, "bottom"), (0.5, "center")):
         for ha, dx in (("left", 0.1), ("right", -0.1)):
             out.append({"x": x + dx, "y": y, "rotation": 0, "ha": ha, "va": va})
     return out
