@@ -10,6 +10,10 @@ One palette for all figures: the province in `HIGHLIGHT`, other provinces grey, 
 median a dashed dark line, the regional median blue, national targets black. A new chart (also a
 seaborn one) draws inside `with mpl.rc_context(RC):` on `figure(height)` and returns `to_svg(fig)`.
 
+Labels a chart writes on its data (ranks, the province's value, notes) go through `declutter`:
+each takes the first of its candidate places where it touches no other text, line, marker or edge;
+`clashes` is the same geometry as a check, which the tests run on the real briefings' charts.
+
 Section modules import this module inside their `figures()` function, so that choosing rows (the
 build's rebuild key) never imports matplotlib.
 """
@@ -123,31 +127,281 @@ def boxes_overlap(a, b, pad: float = 1.0) -> bool:
     return not (a.x1 + pad <= b.x0 or b.x1 + pad <= a.x0 or a.y1 + pad <= b.y0 or b.y1 + pad <= a.y0)
 
 
-def declutter(fig: Figure, fixed: list, labels: list) -> list:
-    """Keep labels from overlapping: `fixed` texts stay; each label (in priority order) keeps its
-    place if it touches nothing kept, else tries the other side of its point (an annotation's
-    offset flipped), else is removed. Returns the labels kept. Needs one layout pass (cheap:
-    an Agg renderer, no drawing)."""
-    renderer = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else None
-    if renderer is None:
+# ------------------------------------------------------------------------------ labels that fit
+# A label is placed where its box touches no other text (titles, axis names, tick labels, the
+# legend, other labels), crosses no drawn line (data lines, medians, stems, the method-change
+# rule), covers no marker and stays inside its axes. Boxes come from one layout pass of an Agg
+# renderer (no drawing); `clashes` runs the same geometry as a check, for the tests.
+
+TOL = 1.0  # pixels (at 100 dpi): a box may touch a line or another box by this much
+
+
+def renderer(fig: Figure, layout: bool = True):
+    """A renderer for measuring text; with `layout`, after one layout pass with drawing disabled
+    (the legend and the axis names find their place only when drawn; no pixels are made)."""
+    if not hasattr(fig.canvas, "get_renderer"):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-        renderer = FigureCanvasAgg(fig).get_renderer()
-    kept_boxes = [t.get_window_extent(renderer) for t in fixed if t.get_visible() and t.get_text()]
-    kept = []
-    for label in labels:
-        box = label.get_window_extent(renderer)
-        if any(boxes_overlap(box, k) for k in kept_boxes) and hasattr(label, "xyann"):
-            x, y = label.xyann
-            label.xyann = (x, -y - (6 if y >= 0 else -6))
-            label.set_va("top" if y >= 0 else "bottom")
-            box = label.get_window_extent(renderer)
-        if any(boxes_overlap(box, k) for k in kept_boxes):
-            label.remove()
+        FigureCanvasAgg(fig)
+    if layout:
+        fig.draw_without_rendering()
+    return fig.canvas.get_renderer()
+
+
+def texts(fig: Figure) -> list:
+    """Every text the figure draws: labels, annotations, titles, axis names, tick labels in view,
+    legend entries and the figure's own texts."""
+    out = list(fig.texts)
+    for leg in fig.legends:
+        out += list(leg.get_texts())
+    for ax in fig.axes:
+        if not ax.get_visible():
             continue
-        kept_boxes.append(box)
-        kept.append(label)
-    return kept
+        out += [*ax.texts, ax.title, ax._left_title, ax._right_title]
+        out += [ax.xaxis.label, ax.yaxis.label]
+        for axis, i, lim in ((ax.xaxis, 0, ax.get_xlim()), (ax.yaxis, 1, ax.get_ylim())):
+            lo, hi = min(lim), max(lim)
+            out += [t for t in axis.get_majorticklabels() if lo <= t.get_position()[i] <= hi]
+        if ax.get_legend() is not None:
+            out += list(ax.get_legend().get_texts())
+    return [t for t in out if t.get_visible() and t.get_text().strip()]
+
+
+def box(text, renderer):
+    """A text's own box: an annotation's without its leader line (which runs to its point)."""
+    from matplotlib.text import Annotation, Text
+
+    if isinstance(text, Annotation):
+        text.update_positions(renderer)  # else placed only when drawn
+    return Text.get_window_extent(text, renderer)
+
+
+def _clip(seg: tuple[float, float, float, float], box) -> tuple[float, float, float, float] | None:
+    """The part of a segment inside a box (Liang-Barsky), or None."""
+    x0, y0, x1, y1 = seg
+    dx, dy = x1 - x0, y1 - y0
+    lo, hi = 0.0, 1.0
+    for p, q in ((-dx, x0 - box.x0), (dx, box.x1 - x0), (-dy, y0 - box.y0), (dy, box.y1 - y0)):
+        if p == 0:
+            if q < 0:
+                return None
+            continue
+        r = q / p
+        if p < 0:
+            lo = max(lo, r)
+        else:
+            hi = min(hi, r)
+        if lo > hi:
+            return None
+    return (x0 + lo * dx, y0 + lo * dy, x0 + hi * dx, y0 + hi * dy)
+
+
+def segments(fig: Figure) -> list[tuple[float, float, float, float]]:
+    """Every drawn line of every axes as display-space segments, clipped to its axes: plotted
+    lines (a NaN is a gap), horizontal and vertical rules, line collections (stems) and the
+    outlines of shapes."""
+    from matplotlib.collections import LineCollection
+
+    out = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        paths = []
+        for line in ax.lines:
+            if line.get_visible() and line.get_linestyle() not in ("None", "none", "", " "):
+                paths.append(line.get_transform().transform(line.get_xydata()))
+        for coll in ax.collections:
+            if isinstance(coll, LineCollection) and coll.get_visible():
+                paths += [coll.get_transform().transform(seg) for seg in coll.get_segments()]
+        for patch in ax.patches:  # outlined shapes (a box plot's box): their edges are lines
+            if patch.get_visible() and patch.get_linewidth() > 0 and patch.get_edgecolor()[3] > 0:
+                paths += patch.get_transform().transform_path(patch.get_path()).to_polygons()
+        for xy in paths:
+            for (x0, y0), (x1, y1) in pairwise(xy):
+                seg = _clip((x0, y0, x1, y1), ax.bbox) if all(map(_finite, (x0, y0, x1, y1))) else None
+                if seg is not None:
+                    out.append(seg)
+    return out
+
+
+def _finite(v: float) -> bool:
+    return v == v and abs(v) != float("inf")
+
+
+def markers(fig: Figure) -> list:
+    """Display boxes of every marker: line markers ("_" a horizontal dash) and scatter dots."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.transforms import Bbox
+
+    px = fig.dpi / 72
+    out = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        for line in ax.lines:
+            mk = line.get_marker()
+            if not line.get_visible() or mk in (None, "None", "none", "", " "):
+                continue
+            half = line.get_markersize() * px / 2
+            w, h = (half, 0.5 * px) if mk == "_" else (0.5 * px, half) if mk == "|" else (half, half)
+            for x, y in line.get_transform().transform(line.get_xydata()):
+                if _finite(x) and _finite(y) and ax.bbox.contains(x, y):
+                    out.append(Bbox([[x - w, y - h], [x + w, y + h]]))
+        for coll in ax.collections:
+            if isinstance(coll, PathCollection) and coll.get_visible() and len(coll.get_offsets()):
+                sizes = coll.get_sizes()
+                pts = coll.get_offset_transform().transform(coll.get_offsets())
+                for i, (x, y) in enumerate(pts):
+                    half = (sizes[i % len(sizes)] ** 0.5) * px / 2 if len(sizes) else 3 * px
+                    out.append(Bbox([[x - half, y - half], [x + half, y + half]]))
+    return out
+
+
+def hits_line(box, segs, tol: float = TOL) -> bool:
+    """Whether any segment crosses the box shrunk by `tol` pixels on each side."""
+    from matplotlib.transforms import Bbox
+
+    inner = Bbox([[box.x0 + tol, box.y0 + tol], [box.x1 - tol, box.y1 - tol]])
+    return inner.width > 0 and inner.height > 0 and any(_clip(s, inner) is not None for s in segs)
+
+
+class Scene:
+    """What a label must avoid: text boxes, line segments, marker boxes (display space).
+
+    A label stays inside its axes, so only the texts drawn inside axes can meet it: titles, axis
+    names, tick labels and the legend stand outside them. That spares a layout pass (half the
+    figure's time); `clashes` still checks every text against every other."""
+
+    def __init__(self, fig: Figure, movable: list):
+        self.fig, self.renderer = fig, renderer(fig, layout=False)
+        for ax in fig.axes:  # settle the autoscaled limits (else done lazily, at drawing)
+            ax.get_xlim(), ax.get_ylim()
+        mine = {id(t) for t in movable}
+        inside = [t for ax in fig.axes if ax.get_visible() for t in ax.texts if t.get_visible()]
+        self.boxes = [box(t, self.renderer) for t in inside if id(t) not in mine and t.get_text().strip()]
+        self.segments = segments(fig)
+        self.markers = markers(fig)
+
+    def cost(self, label, inside) -> int:
+        """How many things the label's box runs into (0: it fits); `inside` is the box it must stay in."""
+        mine = box(label, self.renderer)
+        out = 0 if contains(inside, mine) else 100
+        out += sum(boxes_overlap(mine, k, pad=-TOL) for k in self.boxes)
+        out += sum(boxes_overlap(mine, m, pad=-TOL) for m in self.markers)
+        return out + (10 if hits_line(mine, self.segments) else 0)
+
+    def keep(self, label) -> None:
+        self.boxes.append(box(label, self.renderer))
+
+
+def contains(outer, inner, tol: float = TOL) -> bool:
+    """Whether `inner` lies inside `outer` (to `tol` pixels)."""
+    return (
+        inner.x0 >= outer.x0 - tol
+        and inner.x1 <= outer.x1 + tol
+        and inner.y0 >= outer.y0 - tol
+        and inner.y1 <= outer.y1 + tol
+    )
+
+
+def _apply(label, cand: dict) -> None:
+    cand = dict(cand)
+    if "xyann" in cand:
+        label.xyann = cand.pop("xyann")
+    label.set(**cand)
+
+
+def place(scene: Scene, label, candidates: list[dict], required: bool = False, fallback=None) -> bool:
+    """Put the label at the first candidate (text properties; `xyann` for an annotation's offset)
+    where it fits inside its axes; when none does, put it at `fallback`, or (`required`) where it
+    runs into least, or else remove it. Returns whether it was placed where it fits."""
+    inside = label.axes.bbox if label.axes else scene.fig.bbox
+    best, best_cost = None, None
+    for cand in candidates:
+        _apply(label, cand)
+        cost = scene.cost(label, inside)
+        if cost == 0:
+            scene.keep(label)
+            return True
+        if best_cost is None or cost < best_cost:
+            best, best_cost = cand, cost
+    if fallback is not None or (required and best is not None):
+        _apply(label, fallback if fallback is not None else best)
+        scene.keep(label)
+    else:
+        label.remove()
+    return False
+
+
+def offsets(rings: tuple[float, ...] = (4.0, 13.0, 24.0, 36.0, 48.0)) -> list[dict]:
+    """Candidate places of a point's label, nearest first: above, below (centred, then flush left
+    or right of the point: by an axes' edge), then diagonal, then beside, then further out
+    (offsets in points, for an annotation in "offset points")."""
+    out = []
+    for d in rings:
+        out += [
+            {"xyann": (0, d), "ha": "center", "va": "bottom"},
+            {"xyann": (0, -d), "ha": "center", "va": "top"},
+            {"xyann": (2, d), "ha": "right", "va": "bottom"},
+            {"xyann": (-2, d), "ha": "left", "va": "bottom"},
+            {"xyann": (2, -d), "ha": "right", "va": "top"},
+            {"xyann": (-2, -d), "ha": "left", "va": "top"},
+            {"xyann": (d * 0.7, d * 0.7), "ha": "left", "va": "bottom"},
+            {"xyann": (-d * 0.7, d * 0.7), "ha": "right", "va": "bottom"},
+            {"xyann": (d * 0.7, -d * 0.7), "ha": "left", "va": "top"},
+            {"xyann": (-d * 0.7, -d * 0.7), "ha": "right", "va": "top"},
+            {"xyann": (d, 0), "ha": "left", "va": "center"},
+            {"xyann": (-d, 0), "ha": "right", "va": "center"},
+        ]
+    return out
+
+
+def declutter(fig: Figure, labels: list, required: list[tuple] = ()) -> list:
+    """Place labels so no box overlaps another text, a line, a marker or leaves its axes.
+
+    `required`: (text, candidates[, fallback]) placed first and never removed (the method-change
+    note, the province's own label): where nothing fits, the fallback place (outside the axes:
+    the chart keeps it clear), else the least crowded candidate. `labels`: point
+    annotations in priority order, each tried at `offsets()` (or given as (label, candidates)) and
+    removed when no place fits. Returns the labels kept."""
+    items = [x if isinstance(x, tuple) else (x, offsets()) for x in labels]
+    scene = Scene(fig, [t for t, *_ in required] + [t for t, _c in items])
+    for text, cands, *fallback in required:
+        place(scene, text, cands, required=True, fallback=fallback[0] if fallback else None)
+    return [label for label, cands in items if place(scene, label, cands)]
+
+
+def clashes(fig: Figure, tol: float = TOL, solid: list = ()) -> list[str]:
+    """What a reader would see collide: two texts whose boxes overlap, a text crossed by a line,
+    a text outside the figure. Empty when the figure is clean (the tests' check).
+
+    `solid`: a row of upright names set side by side at a pitch of one em (the ranking's 63
+    names: no page is wide enough for more). Their line boxes, which keep room for accents above
+    and descenders below, may touch each other; they are checked for that pitch instead, and
+    against everything else like any text."""
+    r = renderer(fig)
+    row = {id(t) for t in solid}
+    found = [(t, box(t, r)) for t in texts(fig)]
+    segs = segments(fig)
+    out = []
+    for i, (ta, a) in enumerate(found):
+        name = repr(ta.get_text())
+        if not contains(fig.bbox, a, tol=0):
+            out.append(f"{name} leaves the figure")
+        if hits_line(a, segs, tol):
+            out.append(f"{name} is crossed by a line")
+        for tb, b in found[i + 1 :]:
+            if id(ta) in row and id(tb) in row:
+                continue
+            if boxes_overlap(a, b, pad=-tol):
+                out.append(f"{name} overlaps {tb.get_text()!r}")
+    centres = sorted((b.x0 + b.x1) / 2 for t, b in found if id(t) in row)
+    for t in solid:
+        em = t.get_fontsize() * fig.dpi / 72
+        if any(b - a < em - tol for a, b in pairwise(centres)):
+            out.append(f"names set closer than one em ({t.get_fontsize()} pt)")
+            break
+    return out
 
 
 def unit_label(key: str, lang: str) -> str:

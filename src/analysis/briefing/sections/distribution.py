@@ -78,62 +78,92 @@ def render(result: Distribution, ctx: Context) -> list:
 
     title = f"{t('distribution', ctx.lang)} {result.year}"
     note = t("distribution_note", ctx.lang, name=ctx.display_name)
-    svg = distribution_svg(result, ctx.lang, ctx.display_name)
-    return [
-        heading(2, title),
-        draw.SvgFigure(svg, NAME, f"{title} — {ctx.display_name}"),
-        f'<p class="note">{esc(note)}</p>',
-    ]
+    out: list = [heading(2, title)]
+    for part in figure_parts(result):
+        names = ", ".join(index_name(k, ctx.lang) for k in part.keys)
+        svg = distribution_svg(part, ctx.lang, ctx.display_name)
+        out.append(draw.SvgFigure(svg, NAME, f"{title}: {names} — {ctx.display_name}"))
+    return [*out, f'<p class="note">{esc(note)}</p>']
+
+
+PER_FIGURE = 3  # rows per figure: at most 80 mm high, printed at its own size (print.css)
+
+
+def figure_parts(result: Distribution) -> list[Distribution]:
+    """The indices in as few figures as keep each within `PER_FIGURE` rows, evenly (4 → 2 + 2)."""
+    keys = result.keys
+    per = -(-len(keys) // -(-len(keys) // PER_FIGURE)) if keys else 1
+    groups = [keys[i : i + per] for i in range(0, len(keys), per)]
+    return [Distribution(result.year, result.table[result.table["indicator"].isin(g)]) for g in groups]
 
 
 def distribution_svg(result: Distribution, lang: str, province: str) -> str:
-    """One row per index: seaborn box + swarm of all provinces, the province a red dot with its value."""
+    """The distribution figure as SVG (see `distribution_figure`)."""
+    from analysis.briefing import draw
+
+    with draw.style():
+        return draw.to_svg(distribution_figure(result, lang, province))
+
+
+def distribution_figure(result: Distribution, lang: str, province: str):
+    """One row per index: seaborn box + swarm of all provinces, the province a red dot with its value.
+    Callers hold `draw.style()`."""
     import seaborn as sns
 
     from analysis.briefing import draw
 
     keys = result.keys
-    with draw.style():
-        fig = draw.figure(1.1 * len(keys) + 0.3)
-        draw.margins(fig, left=0.25, right=0.25, top=0.35, bottom=0.4, hspace=1.4)
-        axes = fig.subplots(len(keys), 1, squeeze=False).ravel()
-        for ax, key in zip(axes, keys, strict=True):
-            part = result.table[result.table["indicator"] == key]
-            others = part[~part["highlight"]]
-            with warnings.catch_warnings():  # seaborn 0.13.2 calls bxp(vert=...), deprecated in mpl 3.11
-                warnings.filterwarnings("ignore", "vert: bool was deprecated", DeprecationWarning)
-                sns.boxplot(
-                    x=part["value"],
-                    ax=ax,
-                    width=0.55,
-                    whis=(0, 100),  # the whiskers span every province: the dots show them all
-                    color="#eef1f4",
-                    linecolor=draw.MUTED,
-                    linewidth=0.8,
-                    fliersize=0,
-                )
-            with warnings.catch_warnings():  # a crowded swarm overlaps a few dots: fine here
-                warnings.simplefilter("ignore", UserWarning)
-                sns.swarmplot(x=others["value"], ax=ax, color="#7d8893", size=2.8)
-            own = part[part["highlight"]]
-            if not own.empty:
-                value = float(own["value"].iloc[0])
-                ax.scatter([value], [0], s=48, c=draw.HIGHLIGHT, zorder=5, linewidths=0.6, edgecolors="white")
-                lo, hi = ax.get_xlim()
-                right = value < lo + (hi - lo) * 0.7
-                ax.annotate(
-                    f"{province}: {fmt_value(value, key, lang, with_unit=False)}",
-                    (value, 0),
-                    xytext=(0, 13),
-                    textcoords="offset points",
-                    ha="left" if right else "right",
-                    fontsize=8,
-                    fontweight="bold",
-                    color=draw.HIGHLIGHT,
-                )
-            ax.set_xlabel(draw.unit_label(key, lang), fontsize=7.5, color=draw.MUTED)
-            ax.set_yticks([])
-            ax.spines["left"].set_visible(False)
-            ax.xaxis.set_major_formatter(draw.fmt_axis(key, lang))
-            ax.set_title(f"{index_name(key, lang)} {result.year} ({len(part)})", loc="left")
-        return draw.to_svg(fig)
+    fig = draw.figure(min(1.1, 2.8 / len(keys)) * len(keys) + 0.3)  # at most 3.1 in (80 mm)
+    draw.margins(fig, left=0.25, right=0.25, top=0.35, bottom=0.4, hspace=0.9)
+    axes = fig.subplots(len(keys), 1, squeeze=False).ravel()
+    required = []
+    for ax, key in zip(axes, keys, strict=True):
+        part = result.table[result.table["indicator"] == key]
+        others = part[~part["highlight"]]
+        with warnings.catch_warnings():  # seaborn 0.13.2 calls bxp(vert=...), deprecated in mpl 3.11
+            warnings.filterwarnings("ignore", "vert: bool was deprecated", DeprecationWarning)
+            sns.boxplot(
+                x=part["value"],
+                ax=ax,
+                width=0.55,
+                whis=(0, 100),  # the whiskers span every province: the dots show them all
+                color="#eef1f4",
+                linecolor=draw.MUTED,
+                linewidth=0.8,
+                fliersize=0,
+            )
+        with warnings.catch_warnings():  # a crowded swarm overlaps a few dots: fine here
+            warnings.simplefilter("ignore", UserWarning)
+            sns.swarmplot(x=others["value"], ax=ax, color="#7d8893", size=2.8)
+        own = part[part["highlight"]]
+        if not own.empty:
+            value = float(own["value"].iloc[0])
+            ax.scatter([value], [0], s=48, c=draw.HIGHLIGHT, zorder=5, linewidths=0.6, edgecolors="white")
+            label = ax.annotate(
+                f"{province}: {fmt_value(value, key, lang, with_unit=False)}",
+                (value, 0),
+                xytext=(0, 13),
+                textcoords="offset points",
+                fontsize=8,
+                fontweight="bold",
+                color=draw.HIGHLIGHT,
+            )
+            required.append((label, _label_places()))
+        ax.set_xlabel(draw.unit_label(key, lang), fontsize=7.5, color=draw.MUTED)
+        ax.set_ylim(0.45, -0.95)  # room above the box for the province's label, inside the axes
+        ax.set_yticks([])
+        ax.spines["left"].set_visible(False)
+        ax.xaxis.set_major_formatter(draw.fmt_axis(key, lang))
+        ax.set_title(f"{index_name(key, lang)} {result.year} ({len(part)})", loc="left")
+    draw.declutter(fig, [], required)  # the province's label clear of the box, dots and titles
+    return fig
+
+
+def _label_places() -> list[dict]:
+    """The province's label above its dot, clear of the box: right of the dot, then left of it,
+    rising; then below the box."""
+    out = []
+    for ha, dx in (("left", 2), ("right", -2)):
+        out += [{"xyann": (dx, dy), "ha": ha, "va": "bottom"} for dy in (13, 16, 19, 22, 25)]
+    out += [{"xyann": (dx, -14), "ha": ha, "va": "top"} for ha, dx in (("left", 2), ("right", -2))]
+    return out

@@ -20,7 +20,7 @@ import pandas as pd
 from analysis import indicators, provinces, publications, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import fmt_delta, fmt_rank, fmt_value, heading, html_table, short_rank
+from analysis.briefing.fmt import fmt_delta, fmt_value, heading, html_table, short_rank
 from analysis.briefing.labels import esc, index_name, join_names, t
 from analysis.briefing.metrics import Rank
 
@@ -198,76 +198,108 @@ def peers_html(result: Ranking, ctx: Context) -> str:
     return html
 
 
+NAME_SIZE = 7.0  # the provinces' names: 7 pt on paper (the figure is printed at its own size)
+
+
+def highlight_label(row: object, key: str, lang: str) -> str:
+    """The province's label: name, value and its rank as the tables print it (42/63*: computed)."""
+    said = short_rank(rank_of_row(row), lang)  # "—" when there is no rank: then none is said
+    value = fmt_value(row.value, key, lang, with_unit=False)
+    return f"{row.name}: {value}" + (f" ({said})" if said != "—" else "")
+
+
+def _label_places(i: int, n: int) -> list[dict]:
+    """The province's label: beside its dot, running right (towards the lower values, whose stems
+    are shorter) and rising until it clears the median and its label; then running left."""
+    out = []
+    for ha, dx in (("left", 5), ("right", -5)):
+        out += [{"xyann": (dx, dy), "ha": ha, "va": "bottom"} for dy in range(4, 120, 6)]
+    return out
+
+
+def _median_places(n: int, median: float) -> list[dict]:
+    """The median's label: on its line at the right end (where the stems are lowest), above then
+    below, then at the left end."""
+    out = []
+    for x, ha in ((n - 0.5, "right"), (-0.5, "left")):
+        out += [{"x": x, "y": median, "ha": ha, "va": va} for va in ("bottom", "top")]
+    return out
+
+
 def ranking_svg(
     table: pd.DataFrame, key: str, year: int, lang: str, median: float | None, covers: str = ""
 ) -> str:
-    """Every province's value, best first, as dots; the province highlighted and named with its rank.
-
-    Names are plain text under the axis (not tick labels: 63 tick objects cost a third of a second).
-    """
+    """The ranking figure as SVG (see `ranking_figure`)."""
     from analysis.briefing import draw
 
     with draw.style():
-        n = len(table)
-        name_size = 7.5 if n > 40 else 8
-        bottom = draw.text_width(max(table["name"], key=len), name_size) + 0.15
-        fig = draw.figure(1.8 + bottom)  # about 75 mm: printed at its own size (print.css)
-        draw.margins(fig, left=0.7, right=0.1, top=0.3, bottom=bottom)
-        ax = fig.add_subplot()
-        x = list(range(n))
-        values = table["value"].to_numpy()
-        highlight = table["highlight"].to_numpy()
-        colours = [draw.HIGHLIGHT if h else draw.OTHERS for h in highlight]
-        lo, hi = float(values.min()), float(values.max())
-        pad = (hi - lo) * 0.08 or 1.0
-        ax.set_ylim(lo - pad, hi + pad * 3)
-        ax.vlines(x, lo - pad, values, colors=colours, linewidth=0.8)
-        ax.scatter(x, values, c=colours, s=[46 if h else 16 for h in highlight], zorder=3, linewidths=0)
-        if median is not None:
-            ax.axhline(median, color=draw.MEDIAN, linestyle="--", linewidth=0.9)
-            ax.text(
-                n - 0.5,
-                median,
-                f"{t('national_median', lang)}: {fmt_value(median, key, lang, with_unit=False)}",
-                ha="right",
-                va="bottom",
-                fontsize=8,
-                color=draw.MEDIAN,
-            )
-        trans = ax.get_xaxis_transform()
-        for i, (name, h) in enumerate(zip(table["name"], highlight, strict=True)):
-            ax.text(
-                i,
-                -0.02,
-                name,
-                transform=trans,
-                rotation=90,
-                ha="center",
-                va="top",
-                fontsize=name_size,
-                color=draw.HIGHLIGHT if h else draw.MEDIAN,
-                fontweight="bold" if h else "normal",
-            )
-        ax.set_xticks([])
-        ax.set_xlim(-0.7, n - 0.3)
-        ax.yaxis.set_major_formatter(draw.fmt_axis(key, lang))
-        ax.set_ylabel(draw.unit_label(key, lang), fontsize=7.5, color=draw.MUTED)
-        ax.grid(axis="y", color="#e3e7ec", linewidth=0.6)
-        ax.set_axisbelow(True)
-        ax.spines["bottom"].set_visible(False)
-        for row in table[table["highlight"]].itertuples():
-            said = fmt_rank(rank_of_row(row), lang)  # "—" when there is no rank: then none is said
-            ax.annotate(
-                f"{row.name}: {fmt_value(row.value, key, lang, with_unit=False)}"
-                + (f" ({said})" if said != "—" else ""),
-                (row.Index, row.value),
-                xytext=(0, 8),
-                textcoords="offset points",
-                ha="left" if row.Index < n / 2 else "right",
-                fontsize=8.5,
-                fontweight="bold",
-                color=draw.HIGHLIGHT,
-            )
-        title = f"{index_name(key, lang)} {year} — {t('ranking', lang).lower()}"
-        ax.set_title(f"{title} ({covers})" if covers else title)  # a top-N list says so
-        return draw.to_svg(fig)
+        return draw.to_svg(ranking_figure(table, key, year, lang, median, covers))
+
+
+def ranking_figure(
+    table: pd.DataFrame, key: str, year: int, lang: str, median: float | None, covers: str = ""
+):
+    """Every province's value, best first, as dots; the province highlighted and named with its rank.
+
+    Names are plain text under the axis (not tick labels: 63 tick objects cost a third of a second).
+    Callers hold `draw.style()`.
+    """
+    from analysis.briefing import draw
+
+    n = len(table)
+    bottom = draw.text_width(max(table["name"], key=len), NAME_SIZE) + 0.15
+    fig = draw.figure(1.8 + bottom)  # about 75 mm: printed at its own size (print.css)
+    draw.margins(fig, left=0.7, right=0.1, top=0.3, bottom=bottom)
+    ax = fig.add_subplot()
+    x = list(range(n))
+    values = table["value"].to_numpy()
+    highlight = table["highlight"].to_numpy()
+    colours = [draw.HIGHLIGHT if h else draw.OTHERS for h in highlight]
+    lo, hi = float(values.min()), float(values.max())
+    pad = (hi - lo) * 0.08 or 1.0
+    ax.set_ylim(lo - pad, hi + pad * 3)
+    ax.vlines(x, lo - pad, values, colors=colours, linewidth=0.8)
+    ax.scatter(x, values, c=colours, s=[46 if h else 16 for h in highlight], zorder=3, linewidths=0)
+    required = []
+    if median is not None:
+        ax.axhline(median, color=draw.MEDIAN, linestyle="--", linewidth=0.9)
+        said = f"{t('national_median', lang)}: {fmt_value(median, key, lang, with_unit=False)}"
+        note = ax.text(n - 0.5, median, said, fontsize=8, color=draw.MEDIAN)
+        required.append((note, _median_places(n, median)))
+    trans = ax.get_xaxis_transform()
+    for i, (name, h) in enumerate(zip(table["name"], highlight, strict=True)):
+        ax.text(
+            i,
+            -0.02,
+            name,
+            transform=trans,
+            rotation=90,
+            ha="center",
+            va="top",
+            fontsize=NAME_SIZE,
+            color=draw.HIGHLIGHT if h else draw.MEDIAN,
+            fontweight="bold" if h else "normal",
+        )
+    ax.set_xticks([])
+    ax.set_xlim(-0.7, n - 0.3)
+    ax.yaxis.set_major_formatter(draw.fmt_axis(key, lang))
+    ax.set_ylabel(draw.unit_label(key, lang), fontsize=7.5, color=draw.MUTED)
+    ax.grid(axis="y", color="#e3e7ec", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.spines["bottom"].set_visible(False)
+    for row in table[table["highlight"]].itertuples():
+        label = ax.annotate(
+            highlight_label(row, key, lang),
+            (row.Index, row.value),
+            xytext=(6, 6),
+            textcoords="offset points",
+            fontsize=8.5,
+            fontweight="bold",
+            color=draw.HIGHLIGHT,
+            arrowprops={"arrowstyle": "-", "color": draw.HIGHLIGHT, "linewidth": 0.6, "shrinkA": 0},
+        )
+        required.append((label, _label_places(row.Index, n)))
+    draw.declutter(fig, [], required)
+    title = f"{index_name(key, lang)} {year} — {t('ranking', lang).lower()}"
+    ax.set_title(f"{title} ({covers})" if covers else title)  # a top-N list says so
+    return fig

@@ -124,7 +124,7 @@ def single_sentence(r: pd.Series, lang: str, named: bool = False) -> str:
 
     rank = ""
     if not pd.isna(r["rank"]):
-        rank = f"; {int(r['rank'])}/{int(r['of'])}{'' if r['rank_kind'] == rulebook.PUBLISHED else '*'}"
+        rank = f"; {rank_label(r['rank'], r['of'], r['rank_kind'])}"
     value = fmt_value(None if pd.isna(r["value"]) else float(r["value"]), str(r["indicator"]), lang)
     return t(
         "trend_one_point",
@@ -149,7 +149,7 @@ def trend_figure(trend: pd.DataFrame, lang: str):
     dashed, the axis naming its unit; a missing year is a gap in the line.
 
     A merged province's history is one line per former province, each named; never an average.
-    Rank labels never overlap each other or the method-change label (`draw.declutter`).
+    Labels are placed where they touch no other text, line, marker or edge (`draw.declutter`).
     """
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -176,7 +176,7 @@ def trend_figure(trend: pd.DataFrame, lang: str):
         s: (draw.SERIES_STYLES[i % 4], draw.SERIES_MARKERS[i % 5], draw.SERIES_COLOURS[i % 5])
         for i, s in enumerate(series)
     }
-    fixed, labels = [], []
+    notes, labels = [], []
     for ax, key in zip(axes, keys, strict=False):
         part = trend[trend["indicator"] == key]
         med = part.dropna(subset=["median"]).drop_duplicates(["regime", "year"]).sort_values("year")
@@ -192,10 +192,9 @@ def trend_figure(trend: pd.DataFrame, lang: str):
                 zorder=1,
             )
         several = part["series"].nunique() > 1
-        for k, (name, s) in enumerate(part.groupby("series", sort=False)):
+        for name, s in part.groupby("series", sort=False):
             s = s.sort_values("year")
             ls, mk, colour = style[name]
-            below = k % 2 == 1  # alternate rank labels above/below so several series stay legible
             # a method break (PAPI 2018) splits the line: the two sides are not one series
             for _ok, seg in s.groupby("comparable", sort=False):
                 seg = with_gaps(seg)  # a missing year is a gap, not a bridge
@@ -209,34 +208,41 @@ def trend_figure(trend: pd.DataFrame, lang: str):
                     zorder=3,
                 )
             for r in _rank_points(s, last_only=several):
-                mark = "" if r.rank_kind == rulebook.PUBLISHED else "*"  # * computed, as in tables
                 labels.append(
                     ax.annotate(
-                        f"{int(r.rank)}/{int(r.of)}{mark}",
+                        rank_label(r.rank, r.of, r.rank_kind),
                         (r.year, r.value),
-                        xytext=(0, -6 if below else 5),
+                        xytext=(0, 4),
                         textcoords="offset points",
                         ha="center",
-                        va="top" if below else "bottom",
+                        va="bottom",
                         fontsize=7,
                         color=colour if several else draw.MUTED,
+                        # a leader line, seen when the label had to move away from its point
+                        arrowprops={"arrowstyle": "-", "color": "#8a96a3", "linewidth": 0.5, "shrinkB": 3},
                     )
                 )
         if key == "papi" and not part["comparable"].all():
-            ax.axvline(2017.5, color=draw.MUTED, linestyle=":", linewidth=0.9)
-            fixed.append(
-                ax.text(
-                    2017.5,
-                    0.03,
-                    t("method_change", lang, year=metrics.PAPI_METHOD_BREAK) + " ",
-                    transform=ax.get_xaxis_transform(),
-                    rotation=90,
-                    ha="right",
-                    va="bottom",
-                    fontsize=7,
-                    color=draw.MUTED,
-                )
+            brk = metrics.PAPI_METHOD_BREAK - 0.5
+            ax.axvline(brk, color=draw.MUTED, linestyle=":", linewidth=0.9)
+            note = ax.text(
+                brk,
+                0.03,
+                t("method_change", lang, year=metrics.PAPI_METHOD_BREAK),
+                transform=ax.get_xaxis_transform(),
+                fontsize=7,
+                color=draw.MUTED,
             )
+            # where no place along the rule is free: beside the panel's title, right-aligned
+            title_place = {
+                "x": 1.0,
+                "y": 1.02,
+                "transform": ax.transAxes,
+                "rotation": 0,
+                "ha": "right",
+                "va": "bottom",
+            }
+            notes.append((note, _note_places(ax, brk), title_place))
         years = sorted(part["year"].unique())
         if max(years) - min(years) < fit:
             ax.set_xticks(years)
@@ -259,11 +265,28 @@ def trend_figure(trend: pd.DataFrame, lang: str):
     ]
     handles.append(Line2D([], [], color=draw.MEDIAN, linestyle="--", label=t("national_median", lang)))
     fig.legend(handles=handles, loc="upper center", ncols=min(len(handles), 4), frameon=False)
-    # the latest points' ranks first: when two labels collide, the older one gives way
+    # the latest points' ranks first: when no place is free for both, the older one gives way
     labels.sort(key=lambda a: -a.xy[0])
-    fixed += [a.yaxis.label for a in axes] + [a.title for a in axes]
-    draw.declutter(fig, fixed, labels)
+    draw.declutter(fig, labels, notes)
     return fig
+
+
+def rank_label(rank: float, of: float, kind: str) -> str:
+    """A rank as the tables print it: 19/63 published, 4/61* computed (the rule book's kind)."""
+    return f"{int(rank)}/{int(of)}{'' if kind == rulebook.PUBLISHED else '*'}"
+
+
+def _note_places(ax, x: float) -> list[dict]:
+    """Where the method-change note may stand: along its rule (left, then right of it; at the foot,
+    the top, the middle), else level near the top, the foot or the middle of the panel."""
+    out = []
+    for y, va in ((0.03, "bottom"), (0.97, "top"), (0.5, "center")):
+        for ha, dx in (("right", -0.06), ("left", 0.06)):
+            out.append({"x": x + dx, "y": y, "rotation": 90, "ha": ha, "va": va})
+    for y, va in ((0.98, "top"), (0.02, "bottom"), (0.5, "center")):
+        for ha, dx in (("left", 0.1), ("right", -0.1)):
+            out.append({"x": x + dx, "y": y, "rotation": 0, "ha": ha, "va": va})
+    return out
 
 
 def with_gaps(seg: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,181 @@
+"""Chart labels that a reader can read (issue #16, the review of the Lào Cai, Nghệ An and Hòa Bình
+pages of 2023–2025): no text box overlaps another text, no line crosses a text, every text lies
+inside the figure, ranks carry the tables' kind mark, and a figure prints at its own size.
+
+The real cases are rebuilt from the shipped clean data; `draw.clashes` is the check, so the first
+tests show that it sees each kind of fault the reviewer found."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import provinces, rulebook
+from analysis.briefing import draw
+from analysis.briefing.core import compute, read_figures
+from analysis.briefing.fmt import short_rank
+from analysis.briefing.sections import distribution, ranking
+from analysis.briefing.sections import trend as trend_section
+
+PRINT_MAX_INCHES = 80 / 25.4  # print.css: a figure taller than 80 mm is shrunk to it
+MIN_POINTS = 7  # the smallest label, on paper
+
+
+def _panel(height: float = 2.0):
+    """A small trend-like panel: a line, a dashed median just above it, y tick labels."""
+    fig = draw.figure(height, 3.0)
+    draw.margins(fig, left=0.5, right=0.1, top=0.3, bottom=0.3)
+    ax = fig.add_subplot()
+    ax.plot([2021, 2022, 2023], [40.0, 42.0, 41.0], marker="o", markersize=4)
+    ax.plot([2021, 2022, 2023], [40.6, 42.6, 41.6], linestyle="--", marker="_", markersize=12)
+    ax.set_xlim(2020.5, 2023.5)
+    ax.set_xticks([2021, 2022, 2023])
+    ax.set_ylim(38, 45)
+    return fig, ax
+
+
+def test_clashes_sees_a_label_on_the_median_on_a_tick_label_and_past_the_edge():
+    with draw.style():
+        fig, ax = _panel()
+        assert draw.clashes(fig) == []
+        # "41/63" on the median line (the old placement: 5 points above the point)
+        ax.annotate("41/63", (2022, 42.0), xytext=(0, 5), textcoords="offset points", ha="center")
+        found = draw.clashes(fig)
+        assert any("'41/63' is crossed by a line" in c for c in found), found
+    with draw.style():
+        fig, ax = _panel()
+        ax.text(2020.45, 40.0, "Lào Cai: 0,678 (hạng 34/63 tỉnh có số liệu)", ha="right")
+        found = draw.clashes(fig)
+        assert any(c.startswith("'Lào Cai") and "overlaps '40'" in c for c in found), found  # a y tick
+        assert any("leaves the figure" in c for c in found), found  # cut at the left edge
+
+
+def test_declutter_moves_labels_off_lines_and_keeps_the_method_note_clear():
+    with draw.style():
+        fig, ax = _panel(height=3.0)
+        ax.set_ylim(30, 45)
+        ax.axvline(2021.5, linestyle=":")
+        note = ax.text(2021.5, 0.97, "đổi phương pháp 2018", transform=ax.get_xaxis_transform(), fontsize=7)
+        places = [  # at the top it would cross the line from 2021 to 2022: it must go to the foot
+            {"x": 2021.44, "y": y, "rotation": 90, "ha": "right", "va": va}
+            for y, va in ((0.97, "top"), (0.03, "bottom"))
+        ]
+        labels = [  # each starts where the median line strikes it through
+            ax.annotate(f"{r}/63", (x, y), xytext=(0, 4), textcoords="offset points", fontsize=7)
+            for x, y, r in ((2023, 41.0, 53), (2022, 42.0, 41), (2021, 40.0, 62))
+        ]
+        assert any("crossed by a line" in c for c in draw.clashes(fig))
+        kept = draw.declutter(fig, labels, [(note, places)])
+        assert draw.clashes(fig) == []
+        assert len(kept) == 3 and note.get_va() == "bottom"
+
+
+@pytest.fixture(scope="module")
+def shipped(shipped_clean_dir):
+    return read_figures(shipped_clean_dir)
+
+
+TREND_CASES = [  # the reviewer's trend charts
+    ("Hòa Bình", 2023),
+    ("Nghệ An", 2023),
+    ("Lào Cai", 2024),
+    ("Nghệ An", 2024),
+    ("Hòa Bình", 2025),  # → Phú Thọ: three former provinces in each panel
+    ("Hưng Yên", 2024),  # no place along the 2018 rule is free: the note stands by the title
+]
+
+
+def _briefing(df: pd.DataFrame, name: str, year: int, lang: str):
+    return compute(df, provinces.resolve(name, year).province, year, lang)
+
+
+def _rank_labels(fig) -> list[tuple[str, float, str]]:
+    """(panel title, year, text) of every rank label drawn."""
+    return [
+        (ax.get_title(loc="left"), float(t.xy[0]), t.get_text())
+        for ax in fig.axes
+        for t in ax.texts
+        if hasattr(t, "xy") and "/" in t.get_text()
+    ]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize(("name", "year"), TREND_CASES)
+def test_trend_labels_clear_everything_and_say_the_rank_kind(shipped, name, year, lang):
+    from analysis.briefing.labels import index_name
+
+    trend = _briefing(shipped, name, year, lang).result("trend")
+    drawn, _single = trend_section.split_single(trend)
+    with draw.style():
+        fig = trend_section.trend_figure(drawn, lang)
+        assert draw.clashes(fig) == [], (name, year, lang)
+        assert fig.get_size_inches()[1] <= PRINT_MAX_INCHES  # printed at its own size
+        labels = {(title, x): text for title, x, text in _rank_labels(fig)}
+        assert labels
+        for ax in fig.axes:
+            assert all(t.get_fontsize() >= MIN_POINTS for t in ax.texts)
+    if drawn["series"].nunique() > 1:
+        return  # several series: each former province's last rank (the Phú Thọ test)
+    for key, series in drawn.groupby("indicator"):
+        ranked = series[series["rank"].notna()].sort_values("year")
+        if ranked.empty:
+            continue
+        last = ranked.iloc[-1]  # the latest rank is never the one given up
+        mark = "" if last["rank_kind"] == rulebook.PUBLISHED else "*"  # as the tables
+        want = f"{int(last['rank'])}/{int(last['of'])}{mark}"
+        assert labels.get((index_name(key, lang), float(last["year"]))) == want, (key, labels)
+
+
+def test_phu_tho_2025_keeps_every_former_provinces_latest_rank(shipped):
+    """The DTI "30/63*" and "20/63*" collided; PAPI "18/61*" and "16/61*" hid behind the lines."""
+    trend = _briefing(shipped, "Phú Thọ", 2025, "vi").result("trend")
+    drawn, _single = trend_section.split_single(trend)
+    with draw.style():
+        fig = trend_section.trend_figure(drawn, "vi")
+        assert draw.clashes(fig) == []
+        shown = {text for _title, _x, text in _rank_labels(fig)}
+    assert {"30/63*", "20/63*", "18/61*", "16/61*"} <= shown, shown
+
+
+RANKING_CASES = [  # the reviewer's ranking charts, and the rest of the three provinces' pages
+    ("Lào Cai", 2024, "vi"),  # struck through by the median line
+    ("Lào Cai", 2023, "en"),  # ran over the y tick labels
+    ("Hòa Bình", 2024, "en"),  # cut off as "…provinces with da"; "Quang Binh" clipped
+    ("Nghệ An", 2023, "vi"),
+    ("Nghệ An", 2024, "en"),
+    ("Hòa Bình", 2023, "vi"),
+]
+
+
+@pytest.mark.parametrize(("name", "year", "lang"), RANKING_CASES)
+def test_ranking_label_clears_everything_and_says_the_rank_as_the_tables(shipped, name, year, lang):
+    result = _briefing(shipped, name, year, lang).result("ranking")
+    assert ranking.shown(result)
+    with draw.style():
+        fig = ranking.ranking_figure(
+            result.table, result.key, result.year, lang, result.median, ranking.coverage(result, lang)
+        )
+        names = [t for t in fig.axes[0].texts if t.get_rotation() == 90]
+        assert len(names) == len(result.table)
+        assert draw.clashes(fig, solid=names) == [], (name, year, lang)
+        assert fig.get_size_inches()[1] <= PRINT_MAX_INCHES
+        assert min(t.get_fontsize() for t in draw.texts(fig)) >= MIN_POINTS
+    row = next(result.table[result.table["highlight"]].itertuples())
+    said = short_rank(ranking.rank_of_row(row), lang)
+    assert said.endswith("*") == (row.rank_kind != rulebook.PUBLISHED)
+    label = [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith(f"{row.name}:")]
+    assert len(label) == 1 and label[0].endswith(f"({said})"), label
+
+
+@pytest.mark.parametrize(
+    ("name", "year"), [("Lào Cai", 2023), ("Nghệ An", 2024), ("Hòa Bình", 2024), ("Cà Mau", 2024)]
+)
+def test_distribution_label_clears_the_box_and_figures_print_at_their_size(shipped, name, year):
+    result = _briefing(shipped, name, year, "vi").result("distribution")
+    parts = distribution.figure_parts(result)
+    assert parts and sum(len(p.keys) for p in parts) == len(result.keys)
+    for part in parts:
+        with draw.style():
+            fig = distribution.distribution_figure(part, "vi", name)
+            assert draw.clashes(fig) == [], (name, year)
+            assert fig.get_size_inches()[1] <= PRINT_MAX_INCHES
