@@ -143,13 +143,20 @@ def _table(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
 
 
 def snapshots(rows: pd.DataFrame) -> pd.Series:
-    """Rows that are a snapshot of a running index: period as of a date, or (sheets written before
-    the figure model) a note saying "snapshot" (a weekly portal reading, a year-to-date table)."""
+    """Rows that are a snapshot of a running index: period as of a date (the clean stage's
+    `period_kind`); only a row without one (a frame from before the figure model) is read by its note
+    saying "snapshot". A note naming a web page's snapshot (pcivietnam.vn's profile pages) is no
+    index snapshot: the period says what the figure describes."""
     snap = pd.Series(False, index=rows.index)
-    if "period_kind" in rows:
-        snap |= rows["period_kind"] == "as_of"
+    kind = (
+        rows["period_kind"].fillna("").astype(str)
+        if "period_kind" in rows
+        else pd.Series("", index=rows.index)
+    )
+    snap |= kind == "as_of"
     if "note" in rows:
-        snap |= rows["note"].fillna("").astype(str).str.contains("snapshot", case=False, regex=False)
+        legacy = kind == ""
+        snap |= legacy & rows["note"].fillna("").astype(str).str.contains("snapshot", case=False, regex=False)
     return snap
 
 

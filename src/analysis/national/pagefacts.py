@@ -86,3 +86,42 @@ def empty_year(
         "latest": latest,
         "map": Markup(tilemap.tile_map_svg(regime, {}, lang, hrefs=hrefs, title=title, legend=False)),
     }
+
+
+def top_n_split(rows: pd.DataFrame, top: int) -> tuple[int, int, int]:
+    """(inside, outside, unplaced): how many provinces of an overview table (`rank`, `rank_low`,
+    `rank_high`, `value`) sit inside the publisher's top `top`, outside it (a province's own release
+    of a lower rank: Nghệ An PCI 2023, 44th), or cannot be placed (a value whose bounds straddle it).
+    A count says what it counts: "holds n of the top 30" never counts the 44th."""
+    inside = outside = unplaced = 0
+    for rank, low, high, value in zip(
+        rows["rank"], rows["rank_low"], rows["rank_high"], rows["value"], strict=True
+    ):
+        best = None if pd.isna(rank) else int(rank)
+        worst = best
+        if best is None and not pd.isna(low) and not pd.isna(high):
+            best, worst = int(low), int(high)
+        if best is None:
+            unplaced += int(not pd.isna(value))
+        elif worst is not None and worst <= top:
+            inside += 1
+        elif best > top:
+            outside += 1
+        else:
+            unplaced += 1
+    return inside, outside, unplaced
+
+
+def top_n_notes(rows: pd.DataFrame, top: int, complete_held: bool, lang: str) -> list[str]:
+    """The notes under a top-N table: what the publisher released and what of it the table holds."""
+    from analysis.briefing import tilemap
+
+    if complete_held:
+        return [tilemap.label("published_top_n", lang, top=top)]
+    inside, outside, unplaced = top_n_split(rows, top)
+    notes = [tilemap.label("published_top_n_partial", lang, top=top, n=inside)]
+    if outside:
+        notes.append(tilemap.label("outside_top_n", lang, top=top, n=outside))
+    if unplaced:
+        notes.append(tilemap.label("unplaced_top_n", lang, top=top, n=unplaced))
+    return notes

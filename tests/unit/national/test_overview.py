@@ -214,7 +214,7 @@ def test_overview_text_is_in_the_pages_language(built):
     assert "Thay đổi so với 2017" in vi and "Quảng Ninh" in vi
     assert "National overview 2018" in en and "Change since 2017" in en and "Quang Ninh" in en
     assert "PAPI publishes no ranks" in en
-    assert "Only 4 of 63 provinces have a value in 2018" in en
+    assert "Only 4 of 63 provinces have a score or a rank in 2018" in en
 
 
 def test_year_without_briefings_still_gets_a_vietnamese_overview(tmp_path, frame):
