@@ -145,3 +145,12 @@ def html_table(head: Iterable[tuple[str, bool]], rows: Iterable[Iterable[tuple[s
 def heading(level: int, text: str) -> str:
     """An escaped section heading."""
     return f"<h{level}>{esc(text)}</h{level}>"
+
+
+def fmt_conflict(values: Iterable[tuple[float, Iterable[str]]], key: str, lang: str) -> str:
+    """Differing values of one figure with their sources, each as written:
+    "91,87 % (nhadautu.vn, en.baochinhphu.vn); 91,81 % (en.doanhnghiephoinhap.vn)"."""
+    return "; ".join(
+        f"{fmt_value(v, key, lang, with_unit=False, precision=written_digits(v))} ({', '.join(srcs)})"
+        for v, srcs in values
+    )

@@ -247,6 +247,7 @@ def _view(
             notes.extend(pagefacts.top_n_notes(table.rows, pub.top_n, pub.complete_held, lang))
         elif pub is not None and pub.released == "full" and not pub.complete_held:
             notes.append(tilemap.label("held_partial", lang))
+    notes.extend(pagefacts.conflict_notes(table.regime, table.year, table.key, lang))
     return {
         "key": table.key,
         "anchor": f"i-{table.key}",

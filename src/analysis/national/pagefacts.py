@@ -125,3 +125,21 @@ def top_n_notes(rows: pd.DataFrame, top: int, complete_held: bool, lang: str) ->
     if unplaced:
         notes.append(tilemap.label("unplaced_top_n", lang, top=top, n=unplaced))
     return notes
+
+
+def conflict_notes(regime: str, year: int, key: str, lang: str) -> list[str]:
+    """One note per province whose value two sources of equal standing give differently (the clean
+    stage settles neither, so the table shows "—"): both values and their sources (issue #16)."""
+    from analysis import provinces
+    from analysis.briefing import tilemap
+    from analysis.briefing.fmt import fmt_conflict
+    from analysis.clean import conflicts
+
+    out = []
+    for c in conflicts.of_cell(conflicts.load(), regime, year, key):
+        p = provinces.get(c.code, c.regime)
+        name = p.name_en if lang == "en" else p.name
+        out.append(
+            tilemap.label("conflict_note", lang, province=name, values=fmt_conflict(c.values, key, lang))
+        )
+    return out
