@@ -328,6 +328,7 @@ def render_overview(
         data_version=data_version,
         data_version_label=tilemap.label("data_version", lang),
         empty=empty,
+        tile_key=pagefacts.tile_key(regime, lang) if (empty or any(v["map"] for v in views)) else None,
         **pagefacts.labels(facts, lang),
     )
 

@@ -143,3 +143,14 @@ def conflict_notes(regime: str, year: int, key: str, lang: str) -> list[str]:
             tilemap.label("conflict_note", lang, province=name, values=fmt_conflict(c.values, key, lang))
         )
     return out
+
+
+def tile_key(regime: str, lang: str) -> dict[str, Any]:
+    """The map's abbreviations spelled out (LCh Lai Châu, ĐNg Đà Nẵng …), for print and for readers
+    who do not hover: each tile's title gives the name on screen, this list on paper."""
+    from analysis import provinces
+    from analysis.briefing import tilemap
+
+    names = {p.code: (p.name_en if lang == "en" else p.name) for p in provinces.all_provinces(regime)}
+    pairs = sorted(((t.label, names[t.code]) for t in tilemap.tiles(regime)), key=lambda x: x[0].casefold())
+    return {"label": tilemap.label("tile_key", lang), "items": [{"abbr": a, "name": n} for a, n in pairs]}
