@@ -75,9 +75,11 @@ SHEETS: dict[str, dict] = {
         "match": r"^https?://dti\.gov\.vn/",
         "meta": {
             "publisher": "Ministry of Information and Communications (DTI)",
-            "title": "Provincial Digital Transformation Index (DTI) 2022-2024, 63-province ranking, "
-            "total score",
+            "title": "Provincial Digital Transformation Index (DTI) 2022-2024, total scores of the 63 "
+            "provinces (a copy of the ministry's table, without its ranks)",
             "url": "https://dti.gov.vn/",
+            # the figures were read from this copy of the ministry's pages: cited as a copy, with both
+            "copy_url": "https://github.com/PhamQuyNam/PMNM_HaUI.DNK_2025",
             "published": "one edition per year (DTI 2022, 2023, 2024)",
             "accessed": ACCESSED,
             "quality": "The ministry's 63-province ranking as published, from a scraped copy "

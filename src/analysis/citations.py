@@ -4,8 +4,11 @@ Every figure sheet has a sidecar (`data/raw/figures/<sheet>.meta.json`); a figur
 report text also has the text's own sidecar (`data/raw/reports/<text stem>.meta.json`: the source
 site, publisher, date, a title), so a briefing cites the article, not our internal file name. Rows
 whose sheet gathers many sources (the research sheets) cite the row's own URL, its site as the
-publisher. `source_list` condenses a briefing's citations into one line per publisher and index
-("VCCI, PCI 2005–2020"), the notes section's source list.
+publisher, with the article's own title and date where the register of those addresses
+(`data/raw/sources/sources.csv`, kept by hand from stored copies of the pages) records them: the
+title stays as written, in quotes, marked when its language is not the reader's. `source_list`
+condenses a briefing's citations into one line per publisher and index ("VCCI, PCI 2005–2020"),
+the notes section's source list.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from analysis import config
-from analysis.errors import UnknownIndicatorError
+from analysis.errors import InputFileError, UnknownIndicatorError
 
 REPORT_FILE = re.compile(r"(?P<stem>[\w.-]+)\.txt\b")
 PER_ROW = "each row's source column"  # what a many-source sheet's sidecar says in place of a URL
+REGISTER_COLUMNS = ("url", "site", "publisher", "title", "title_lang", "published", "checked")
 
 
 @dataclass(frozen=True)
@@ -40,15 +44,26 @@ class Citation:
 
     original_url: str = ""  # the publisher's own site, when `url` is a copy of its table elsewhere
     sheet_title: str = ""  # the title of the sheet the row comes from (a per-row title varies by year)
+    title_lang: str = ""  # the language of an article's own title (from the register); "" otherwise
+    article: bool = False  # title and date are the article's own (the register's), not a sheet's
+
+    def title_text(self, lang: str = "en") -> str:
+        """The title as the reader sees it: an article's own title quoted as written (marked when in
+        the other language); a descriptive title of ours in the reader's language."""
+        return quoted(self.title, self.title_lang, lang) if self.title_lang else localise(self.title, lang)
+
+    def date_text(self, lang: str = "en") -> str:
+        """An article's date reads as its publication date ("published 2024-08"); a sheet's as given."""
+        return published(self.date, lang) if self.article else localise(self.date, lang)
 
     def text(self, lang: str = "en") -> str:
         """One line: publisher, title, date, in the reader's language (the address is given separately)."""
-        parts = (localise(self.publisher, lang), localise(self.title, lang), self.date)
+        parts = (localise(self.publisher, lang), self.title_text(lang), self.date_text(lang))
         return ", ".join(p for p in parts if p)
 
     def short(self, lang: str = "en") -> str:
         """Publisher and date only, for a table cell (the notes give the full citation)."""
-        return ", ".join(p for p in (localise(self.publisher, lang), self.date) if p)
+        return ", ".join(p for p in (localise(self.publisher, lang), self.date_text(lang)) if p)
 
     @property
     def is_copy(self) -> bool:
@@ -65,6 +80,29 @@ def _names() -> dict[str, dict[str, str]]:
 def localise(text: str, lang: str) -> str:
     """A publisher's or title's name in the reader's language; as written when we have no other."""
     return _names().get(text, {}).get(lang) or text
+
+
+@cache
+def _words() -> dict[str, dict[str, str]]:
+    """The citation's own words in each language (data/citation_words.csv: key, vi, en)."""
+    with (config.PACKAGE_DATA / "citation_words.csv").open(encoding="utf-8", newline="") as fh:
+        return {r["key"]: {"vi": r["vi"], "en": r["en"]} for r in csv.DictReader(fh)}
+
+
+def quoted(title: str, title_lang: str, lang: str) -> str:
+    """An article's title as written, in quotes; "(in Vietnamese)" / "(tiếng Anh)" after it when its
+    language is not the reader's (a language without a name in the data file shows its code)."""
+    if not title:
+        return ""
+    if title_lang == lang:
+        return f"“{title}”"
+    name = _words().get(f"in_lang_{title_lang}", {}).get(lang) or title_lang
+    return f"“{title}” ({name})"
+
+
+def published(date: str, lang: str) -> str:
+    """An article's publication date, said as one ("đăng 2024-08"), so it never reads as a figure's year."""
+    return _words()["published"][lang].format(date=date) if date else ""
 
 
 def _site(url: str) -> str:
@@ -86,9 +124,12 @@ def _read_json(path: Path) -> dict:
 class Citations:
     """The sidecars of one raw folder, read once; `cite` answers per clean row."""
 
-    def __init__(self, sheets: dict[str, dict], reports: dict[str, dict]):
+    def __init__(
+        self, sheets: dict[str, dict], reports: dict[str, dict], articles: dict[str, dict] | None = None
+    ):
         self.sheets = sheets  # sheet file name → its sidecar
         self.reports = reports  # report text stem → its sidecar
+        self.articles = articles or {}  # a per-row source's address → its register row
 
     @classmethod
     def load(cls, raw_dir: Path | None = None) -> Citations:
@@ -105,7 +146,7 @@ class Citations:
         if (raw / "reports").is_dir():
             for meta in sorted((raw / "reports").glob("*.meta.json")):
                 reports[meta.name.removesuffix(".meta.json")] = _read_json(meta)
-        return cls(sheets, reports)
+        return cls(sheets, reports, read_register(raw / config.SOURCES_REGISTER))
 
     def cutoff(self) -> str:
         """The data's cut-off: the latest date a sidecar says its source was read ("" if none says)."""
@@ -152,7 +193,16 @@ class Citations:
             known = next((k for k in _known_sources() if source.startswith(k["prefix"])), None)
             if known is not None:  # a copy of a publisher's own table: cite the publisher
                 return Citation(known["publisher"], known["title"], url=source, source_quality=quality)
-            return Citation(publisher=_site(source), url=source, source_quality=quality or "press")
+            art = self.articles.get(source, {})  # what the register found of the article; never guessed
+            return Citation(
+                publisher=art.get("publisher") or _site(source),
+                title=art.get("title", ""),
+                date=art.get("published", ""),
+                url=source,
+                source_quality=quality or "press",
+                title_lang=art.get("title_lang", "") if art.get("title") else "",
+                article=bool(art.get("title") or art.get("published")),
+            )
         if sheet:
             publisher = str(sheet.get("publisher", ""))
             if _is_url(source):
@@ -160,16 +210,45 @@ class Citations:
             else:  # the row names its publication ("VCCI, Provincial Competitiveness Index 2013")
                 title = source.removeprefix(publisher).lstrip(" ,") or str(sheet.get("title", ""))
                 url = str(sheet.get("url", ""))
+            original = str(sheet.get("publisher_site", ""))
+            if sheet.get("copy_url"):  # the figures were read from a copy of the publisher's pages
+                page = source if _is_url(source) else str(sheet.get("url", ""))
+                url, original = str(sheet["copy_url"]), page
             return Citation(
                 publisher=publisher,
                 title=title,
                 date=str(sheet.get("published", "")),
                 url="" if url == PER_ROW else url,
                 source_quality=quality,
-                original_url=str(sheet.get("publisher_site", "")),
+                original_url=original,
                 sheet_title=str(sheet.get("title", "")),
             )
         return Citation(publisher=source, url=source if _is_url(source) else "")
+
+
+def read_register(path: Path) -> dict[str, dict]:
+    """The register of per-row sources (address → publisher, title, title_lang, published, checked);
+    {} when the raw folder has none. A register that cannot be read is an error naming the file."""
+    if not path.is_file():
+        return {}
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in REGISTER_COLUMNS if c not in (reader.fieldnames or ())]
+            if missing:
+                raise InputFileError(path, f"the register lacks the column(s) {', '.join(missing)}")
+            rows = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputFileError(path, f"cannot read the register of sources: {exc}") from exc
+    out: dict[str, dict] = {}
+    for n, row in enumerate(rows, start=2):
+        url = (row.get("url") or "").strip()
+        if not _is_url(url):
+            raise InputFileError(path, f"row {n}: {url!r} is not an address")
+        if bool((row.get("title") or "").strip()) != bool((row.get("title_lang") or "").strip()):
+            raise InputFileError(path, f"row {n}: a title needs its language (title_lang), and only a title")
+        out[url] = {k: (v or "").strip() for k, v in row.items() if k}
+    return out
 
 
 @cache
@@ -217,6 +296,9 @@ class SourceLine:
     text: str  # "VCCI, PCI 2005–2020: <title>, <date>"
     url: str  # the address to link ("" when unknown, or when the line gathers several)
     original_url: str = ""  # the publisher's own site when `url` is a copy of its table
+    title: str = ""  # an article's quoted title as it stands in `text` (to mark its language)
+    title_lang: str = ""  # that title's language ("" when the line has no article title)
+    years: str = ""  # the figures' years the line cites ("2021–2022"), not its sources' dates
 
 
 def source_list(
@@ -248,7 +330,12 @@ def source_list(
         publisher = localise(cit.publisher, lang)
         if press_label and not report and cit.source_quality == "press":
             publisher = press_label
-        title = "" if report else localise(cit.sheet_title or cit.title, lang)
+        if report:
+            title = ""
+        elif cit.title_lang:  # an article's own title, quoted as written
+            title = cit.title_text(lang)
+        else:
+            title = localise(cit.sheet_title or cit.title, lang)
         if press_label and publisher == press_label:
             title = ""  # many sites under one label: each article's title is the site's, not the line's
         g = groups[(publisher, "" if report else label, report, title)]
@@ -256,19 +343,25 @@ def source_list(
         g["years"].add(int(row.year))
         g["urls"].add(cit.url)
         g.setdefault("originals", set()).add(cit.original_url if cit.is_copy else "")
-        g["date"] = localise(cit.date, lang)
+        g["date"] = cit.date_text(lang)
         g["title"] = title
+        g["quote"] = f"“{cit.title}”" if title and cit.title_lang else ""  # to mark its language
+        g["title_lang"] = cit.title_lang if g["quote"] else ""
     lines = []
     for (publisher, label, report, _), g in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         url = _common_address(sorted(u for u in g["urls"] if u))
         if report:
             text = ", ".join(p for p in (publisher, report, g.get("date", "")) if p)
         elif press_label and publisher == press_label:
-            text = f"{publisher.format(n=len(g['sites']))}, {label} {year_ranges(sorted(g['years']))}"
+            sites = ", ".join(sorted(localise(x, lang) for x in g["sites"]))  # the reader can find them
+            label_n = publisher.format(n=len(g["sites"]), sites=sites)
+            text = f"{label_n}, {label} {year_ranges(sorted(g['years']))}"
         else:
             text = f"{publisher}, {label} {year_ranges(sorted(g['years']))}"
             about = ", ".join(p for p in (g["title"], g.get("date", "")) if p)
             text += f": {about}" if about else ""
         originals = sorted(o for o in g["originals"] if o)
-        lines.append(SourceLine(text, url, originals[0] if len(originals) == 1 and url else ""))
+        original = _common_address(originals) if originals and url else ""  # one page, or their site
+        cited = "" if report else year_ranges(sorted(g["years"]))
+        lines.append(SourceLine(text, url, original, g.get("quote", ""), g.get("title_lang", ""), cited))
     return lines

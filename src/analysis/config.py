@@ -36,6 +36,9 @@ ROOT, ROOT_SOURCE = _find_root()
 
 RAW_DIR = ROOT / "data" / "raw"
 FIGURES_DIR = RAW_DIR / "figures"
+# The register of the press sheets' per-row addresses (article titles and dates), relative to a raw
+# folder: in a folder of its own, since every file in figures/ is read as a figure sheet.
+SOURCES_REGISTER = Path("sources") / "sources.csv"
 CLEAN_DIR = ROOT / "data" / "clean"
 REPORTS_DIR = ROOT / "reports"
 NOTEBOOKS_DIR = ROOT / "notebooks"

@@ -92,4 +92,4 @@ def test_the_briefing_limit_and_its_default_are_in_the_help(capsys):
     with contextlib.suppress(SystemExit):
         main(["reports", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
-    assert "--briefing-timeout" in help_text and "seconds per briefing (default 1800)" in help_text
+    assert "--briefing-timeout" in help_text and "seconds per briefing (default: 1800)" in help_text

@@ -35,14 +35,15 @@ def sha256_bytes(*parts: bytes) -> str:
 
 
 def library_hash(root: Path = config.PACKAGE_DIR, raw_dir: Path = config.RAW_DIR) -> str:
-    """Hash of the package's source, templates and data files, and of the provenance sidecars the
-    citations read (`data/raw/**/*.meta.json`): a code change or a corrected citation rebuilds
-    everything."""
+    """Hash of the package's source, templates and data files, and of the provenance the citations
+    read (`data/raw/**/*.meta.json`, the register of sources): a code change or a corrected citation
+    rebuilds everything."""
     parts = []
     for path in sorted(root.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix not in {".pyc", ".pyo"}:
             parts += [path.relative_to(root).as_posix().encode(), path.read_bytes()]
-    for path in sorted(Path(raw_dir).glob("*/*.meta.json")):
+    register = Path(raw_dir) / config.SOURCES_REGISTER
+    for path in [*sorted(Path(raw_dir).glob("*/*.meta.json")), *([register] if register.is_file() else [])]:
         parts += [path.relative_to(raw_dir).as_posix().encode(), path.read_bytes()]
     from importlib import metadata  # here, not at the top: the one-briefing build starts its kernel first
 

@@ -157,8 +157,11 @@ def check_years(res: dict[str, Any], year: int) -> Iterator[tuple[str, str]]:
             if int(str(r.target_decided)[:4]) > year:
                 yield "year_true", f"target of {r.indicator} decided {r.target_decided}"
     for line in [*res["notes"].sources, *res["notes"].comparison_sources]:
-        cited = re.search(r"((?:\d{4}(?:–\d{4})?(?:, )?)+)$", line.text)  # the figures' years, at the end
-        if cited and max(int(y) for y in re.findall(r"\d{4}", cited.group(1))) > year:
+        # the figures' years the line cites (an article's publication date after the year is its own)
+        cited = getattr(line, "years", "") or "".join(
+            re.findall(r"((?:\d{4}(?:–\d{4})?(?:, )?)+)$", line.text)
+        )
+        if cited and max(int(y) for y in re.findall(r"\d{4}", cited)) > year:
             yield "year_true", f"cited: {line.text}"
 
 
@@ -202,8 +205,12 @@ def other_words() -> dict[str, frozenset[str]]:
 
 
 def plain_text(fragment: str) -> str:
-    """Visible text of an HTML fragment, without links' addresses, marked originals and code names."""
-    fragment = re.sub(r'<[^>]+\blang="vi"[^>]*>.*?</[^>]+>', " ", fragment, flags=re.S)  # marked originals
+    """Visible text of an HTML fragment, without links' addresses, marked originals and code names.
+
+    A marked original is an element with its own language: lang="vi" around a Vietnamese name in an
+    English briefing, <cite lang="…"> around an article's title quoted as written (a Vietnamese
+    headline may well say "Top 5")."""
+    fragment = re.sub(r'<([a-z]+)\b[^>]*\blang="[a-z]{2,3}"[^>]*>.*?</\1>', " ", fragment, flags=re.S)
     fragment = re.sub(r"<[^>]+>", " ", fragment)
     text = html_lib.unescape(fragment)
     return re.sub(r"https?://\S+|\b[\w.-]+\.(?:vn|com|org|net|gov)\b\S*", " ", text)

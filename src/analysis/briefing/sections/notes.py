@@ -161,11 +161,16 @@ def source_items(sources: Iterable[SourceLine], lang: str = "vi") -> str:
     """Condensed source lines as a list; a line's address becomes its link (escaped like any data).
 
     A copy of a publisher's table says so, with both addresses; in an English briefing a name we
-    only have in Vietnamese stays as written, marked as the original (lang="vi")."""
+    only have in Vietnamese stays as written, marked as the original (lang="vi"). An article's own
+    title is a <cite> in its language: quoted words, kept as written (the line says "(in Vietnamese)"
+    when that is not the reader's language)."""
     items = []
     for s in sources:
         text = esc(s.text)
-        if lang == "en" and VIETNAMESE.search(s.text):
+        rest = s.text.replace(s.title, "", 1) if s.title else s.text
+        if s.title and s.title_lang:
+            text = text.replace(esc(s.title), f'<cite lang="{esc(s.title_lang)}">{esc(s.title)}</cite>', 1)
+        if lang == "en" and VIETNAMESE.search(rest):
             text = f'<span lang="vi">{text}</span> <small>({esc(t("original_vi", lang))})</small>'
         if s.url.startswith(("http://", "https://")):
             text = f'<a href="{esc(s.url)}">{text}</a>'
