@@ -154,3 +154,28 @@ def tile_key(regime: str, lang: str) -> dict[str, Any]:
     names = {p.code: (p.name_en if lang == "en" else p.name) for p in provinces.all_provinces(regime)}
     pairs = sorted(((t.label, names[t.code]) for t in tilemap.tiles(regime)), key=lambda x: x[0].casefold())
     return {"label": tilemap.label("tile_key", lang), "items": [{"abbr": a, "name": n} for a, n in pairs]}
+
+
+def check_overview(df: pd.DataFrame, table: Any) -> list[str]:
+    """The audit's check of one overview table (`overview.IndexTable`) against the clean table: every
+    province with a score or a rank of the index that year (not a snapshot) is listed with it, never
+    under "no data" (Thanh Hóa, PCI 2023: 66,79, rank 30, from the publisher's province page)."""
+    from analysis import provinces, rulebook
+
+    keys = {table.key} | ({rulebook.rank_key(table.key)} - {None})
+    rows = df[
+        (df["regime"].astype(str) == table.regime)
+        & (df["year"] == table.year)
+        & df["indicator"].isin(keys)
+        & df["value"].notna()
+    ]
+    if "period_kind" in rows:
+        rows = rows[rows["period_kind"].fillna("").astype(str) != "as_of"]
+    held = set(rows["province_code"].astype(str))
+    r = table.rows
+    shown = set(r.loc[r["value"].notna() | r["rank"].notna(), "code"].astype(str))
+    return [
+        f"overview {table.key} {table.year}: {provinces.get(code, table.regime).name} has a figure "
+        "but is listed under no data"
+        for code in sorted(held - shown)
+    ]

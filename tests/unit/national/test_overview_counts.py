@@ -68,3 +68,16 @@ def test_a_top_30_year_lists_every_province_held_and_counts_only_the_top_30_as_i
     assert "Chỉ 8/63" in text and view["n"] == 8
     en = " ".join(overview._view(table, "en", set())["notes"])
     assert "holds 6 of them" in en and "2 province(s) outside the top 30" in en
+
+
+def test_the_audit_check_finds_a_province_with_a_figure_listed_as_no_data() -> None:
+    frame = _frame()
+    table = overview.index_table(frame, YEAR, "pci")
+    assert pagefacts.check_overview(frame, table) == []
+    # the table as it was built before: Thanh Hóa's rows dropped as if they were a snapshot of the index
+    rows = table.rows.copy()
+    th = rows["code"] == _code("Thanh Hóa")
+    rows.loc[th, "value"], rows.loc[th, "rank"] = pd.NA, pd.NA
+    broken = overview.IndexTable(table.key, table.year, table.regime, rows, table.prev_year, table.comparable)
+    (found,) = pagefacts.check_overview(frame, broken)
+    assert "Thanh Hóa" in found and "pci 2023" in found
