@@ -91,3 +91,12 @@ def note_text(note: object, lang: str) -> str:
         if _CELL.search(part) or _language(part) in ("", lang):
             keep.append(part)
     return "; ".join(keep)
+
+
+def kind_of(word: object, lang: str) -> str:
+    """The rule book's kind (published / computed / "" for a bound or none) of a `rank_kind` word
+    written by `rank_columns`, for the audit's same-rank check of the CSV."""
+    for kind in (rulebook.PUBLISHED, rulebook.COMPUTED):
+        if str(word or "") == t(f"csv_rank_{kind}", lang):
+            return kind
+    return ""

@@ -51,3 +51,15 @@ def test_notes_keep_only_the_csvs_language_and_no_extraction_offsets() -> None:
     assert csvtext.note_text("one edition per year", "vi") == ""
     cell = "PCI_2007.xls:Tóm tắt các chỉ số PCI !P54"
     assert csvtext.note_text(cell, "en") == cell == csvtext.note_text(cell, "vi")
+
+
+def test_the_audit_reads_a_rank_kind_word_back() -> None:
+    for lang in ("vi", "en"):
+        for rank in (rulebook.Rank(15, 63, rulebook.PUBLISHED), rulebook.Rank(4, 34, rulebook.COMPUTED)):
+            assert csvtext.kind_of(csvtext.rank_columns(rank, lang)["rank_kind"], lang) == rank.kind
+        assert (
+            csvtext.kind_of(
+                csvtext.rank_columns(rulebook.Rank(None, 63, "", 33, 62), lang)["rank_kind"], lang
+            )
+            == ""
+        )
