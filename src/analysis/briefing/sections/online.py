@@ -7,8 +7,9 @@ from `data/targets.csv` (package data, not the clean table).
 
 from __future__ import annotations
 
+import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -272,3 +273,29 @@ def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
             handles.append(Line2D([], [], color=draw.TARGET, linewidth=1.8, label=t("target", lang)))
         fig.legend(handles=handles, loc="upper center", ncols=2, frameon=False)
         return draw.to_svg(fig)
+
+
+def check_said(
+    result: pd.DataFrame, lang: str, said: Callable[[object, str], str] | None = None
+) -> list[str]:
+    """The audit's check of the online figures as printed (issue #16, reviewer's cases): each shows
+    the digits its source wrote (not 98,6 for 98,55, not 80,0 for 80) and a change of rank its
+    direction. Call: `for m in online.check_said(res["online"], lang): yield "figure_meaning", m`."""
+    out = []
+    sep = "," if lang == "vi" else "."
+    say = said or value_text  # the printer checked (the table's, which the bar labels share)
+    for r in result.itertuples(index=False):
+        text = say(r, lang)
+        if str(r.indicator).endswith("_rank_change"):
+            words = (t("places_up", lang, n=""), t("places_down", lang, n=""), t("places_same", lang))
+            if not any(w.split()[0] in text for w in words):
+                out.append(f"{r.indicator}: {text!r} does not say the direction of the change")
+            continue
+        precision = getattr(r, "precision", None)
+        if not pd.isna(r.done_of) or r.unit == "vnd" or precision is None or pd.isna(precision):
+            continue
+        digits = re.search(rf"\d{re.escape(sep)}(\d+)", text)
+        shown = len(digits.group(1)) if digits else 0
+        if shown != int(precision):
+            out.append(f"{r.indicator}: {text!r} shows {shown} decimal(s), its source wrote {int(precision)}")
+    return out

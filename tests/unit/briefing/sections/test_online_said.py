@@ -123,3 +123,19 @@ def test_english_names_of_rates_name_what_they_count() -> None:
             ind.name_en,
         )
     assert indicators.get("online_payment_rate").name_en == "Share of dossiers paid online"
+
+
+def test_the_audit_check_catches_invented_digits_and_a_lost_direction(frame) -> None:
+    res, _ = _said(frame, "vi")
+    assert online.check_said(res, "vi") == [] and online.check_said(_said(frame, "en")[0], "en") == []
+    # the bar labels as they were printed before: one decimal always, no direction for a rank change
+    from analysis.numbers import format_number, format_percent
+
+    def before(r, lang):
+        if str(r.indicator).endswith("_rank_change"):
+            return format_number(float(r.value), lang, 0)
+        return format_percent(float(r.value), lang, 1) if r.unit == "percent" else online.value_text(r, lang)
+
+    found = online.check_said(res, "vi", before)
+    for bad in ("98,6 %", "80,0 %", "100,0 %", "'18'"):
+        assert any(bad in m for m in found), (bad, found)
