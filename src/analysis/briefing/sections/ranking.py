@@ -211,7 +211,7 @@ def ranking_svg(
         n = len(table)
         name_size = 7.5 if n > 40 else 8
         bottom = draw.text_width(max(table["name"], key=len), name_size) + 0.15
-        fig = draw.figure(2.3 + bottom)
+        fig = draw.figure(1.8 + bottom)  # about 75 mm: printed at its own size (print.css)
         draw.margins(fig, left=0.7, right=0.1, top=0.3, bottom=bottom)
         ax = fig.add_subplot()
         x = list(range(n))

@@ -158,12 +158,17 @@ def trend_figure(trend: pd.DataFrame, lang: str):
 
     # callers hold draw.style()
     keys = list(dict.fromkeys(trend["indicator"]))
-    ncols = 1 if len(keys) == 1 else 2
+    # Up to three panels side by side, in one row: printed at its own size (text never under
+    # 7 pt on paper), the figure stays under the 80 mm print.css allows a figure (a third of a page).
+    ncols = len(keys) if len(keys) <= 3 else 2 if len(keys) == 4 else 3
     nrows = -(-len(keys) // ncols)
     legend_rows = -(-(trend["series"].nunique() + 1) // 4)
     top = 0.45 + 0.22 * legend_rows
-    fig = draw.figure(2.1 * nrows + top)
+    merged = trend["series"].nunique() > 1  # a merged province: taller panels, its labels crowd
+    fig = draw.figure(((2.2 if merged else 1.9) if nrows == 1 else 1.45) * nrows + top)
     draw.margins(fig, left=0.75, right=0.15, top=top, bottom=0.35, hspace=0.55, wspace=0.36)
+    # as many year labels as fit under a panel (inches: the axes' width over one label and its air)
+    fit = int((draw.WIDTH - 0.9) / (ncols + 0.36 * (ncols - 1)) / (draw.text_width("2000", 8) + 0.1))
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     trend = trend.assign(series=_series_labels(trend, lang))
     series = list(dict.fromkeys(trend["series"]))
@@ -233,10 +238,10 @@ def trend_figure(trend: pd.DataFrame, lang: str):
                 )
             )
         years = sorted(part["year"].unique())
-        if max(years) - min(years) <= 6:
+        if max(years) - min(years) < fit:
             ax.set_xticks(years)
         else:  # a long series: a few round years, not one crowded label per year
-            ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=min(5, max(2, fit - 1)), integer=True))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(round(x))))
         span = max(years) - min(years)
         pad = max(0.5, (3 - span) / 2)  # a one- or two-year panel still gets room for its labels
