@@ -38,6 +38,7 @@ def test_units_are_known_and_names_bilingual():
         ("Tỷ lệ hồ sơ nộp trực tuyến", "online_filing_rate"),
         ("ty le ho so nop truc tuyen", "online_filing_rate"),
         ("Share of applications filed online", "online_filing_rate"),
+        ("Share of dossiers filed online", "online_filing_rate"),
         ("pci_law_order", "pci_legal_institutions"),
         ("papi_d8_e_governance", "papi_e_governance"),
     ],

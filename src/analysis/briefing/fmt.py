@@ -37,8 +37,10 @@ def fmt_value(
     value = float(value)
     ind = indicators.catalogue().get(key)
     unit = ind.unit if ind else ""
+    if key.endswith("_rank_change"):  # places gained or lost: the direction in words, never a bare 18
+        return fmt_places(value, lang)
     if unit == "percent":
-        return format_percent(value, lang, 1 if precision is None else precision)
+        return format_percent(value, lang, decimals(key) if precision is None else precision)
     if unit == "vnd" and abs(value) >= 1e6:
         big = abs(value) >= 1e9
         scaled = value / (1e9 if big else 1e6)
@@ -55,6 +57,36 @@ def fmt_value(
     if with_unit and unit == "score" and not (ind.max is not None and ind.max <= 1):
         return f"{text} {t('points', lang)}"
     return text
+
+
+def fmt_places(places: float, lang: str) -> str:
+    """A change of rank as the source says it: "tăng 18 bậc" / "up 18 places", "giảm 3 bậc", "giữ nguyên"."""
+    n = round(float(places))
+    if n == 0:
+        return t("places_same", lang)
+    return t("places_up" if n > 0 else "places_down", lang, n=abs(n))
+
+
+def written_digits(value: float, most: int = 6) -> int:
+    """The fewest decimals that write `value` exactly (a target of 80 is "80", not "80,0")."""
+    return next((d for d in range(most + 1) if abs(round(float(value), d) - float(value)) < 1e-9), most)
+
+
+TARGET_WORDS = ("over", "under", "approx", "about", "at_least")
+
+
+def fmt_target(value: float, qualifier: str, key: str, lang: str) -> str:
+    """A target as its decision wrote it, word and digits: "tối thiểu 80 %" / "at least 80%", "trên
+    90 %" (never "80,0 %"): one rule for the online table, the sentences and the summary."""
+    goal = fmt_value(value, key, lang, precision=written_digits(value))
+    return f"{t(qualifier, lang)} {goal}" if qualifier in TARGET_WORDS else goal
+
+
+def fmt_share(part: float, whole: float, lang: str) -> str:
+    """A share we compute from two counts (40 of 40 tasks): "100 %" when whole, else one decimal
+    ("96,2 %"); a computed share never claims more digits than that."""
+    share = 100 * float(part) / float(whole)
+    return format_percent(share, lang, 0 if written_digits(share, 1) == 0 else 1)
 
 
 def fmt_delta(delta: float | None, key: str, lang: str) -> str:
@@ -117,3 +149,12 @@ def html_table(head: Iterable[tuple[str, bool]], rows: Iterable[Iterable[tuple[s
 def heading(level: int, text: str) -> str:
     """An escaped section heading."""
     return f"<h{level}>{esc(text)}</h{level}>"
+
+
+def fmt_conflict(values: Iterable[tuple[float, Iterable[str]]], key: str, lang: str) -> str:
+    """Differing values of one figure with their sources, each as written:
+    "91,87 % (nhadautu.vn, en.baochinhphu.vn); 91,81 % (en.doanhnghiephoinhap.vn)"."""
+    return "; ".join(
+        f"{fmt_value(v, key, lang, with_unit=False, precision=written_digits(v))} ({', '.join(srcs)})"
+        for v, srcs in values
+    )

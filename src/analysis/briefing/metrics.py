@@ -149,16 +149,21 @@ def _table(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
 
 
 def snapshots(rows: pd.DataFrame) -> pd.Series:
-    """Rows that are a snapshot of a running index: a period as of a date (the figure model's
-    `period_kind`). Only a table cleaned before the figure model, without that column, falls back on
-    a note saying "snapshot" (a weekly portal reading); where the column is there, a note about when
-    a publisher's page was saved ("page snapshot") does not make the publisher's yearly figure a
-    snapshot (the six PCI 2022 scores of pcivietnam.vn pages belong in the year's median)."""
-    if "period_kind" in rows:
-        return rows["period_kind"] == "as_of"
+    """Rows that are a snapshot of a running index: period as of a date (the clean stage's
+    `period_kind`); only a row without one (a frame from before the figure model) is read by its note
+    saying "snapshot". A note naming a web page's snapshot (pcivietnam.vn's profile pages) is no
+    index snapshot: the period says what the figure describes."""
+    snap = pd.Series(False, index=rows.index)
+    kind = (
+        rows["period_kind"].fillna("").astype(str)
+        if "period_kind" in rows
+        else pd.Series("", index=rows.index)
+    )
+    snap |= kind == "as_of"
     if "note" in rows:
-        return rows["note"].fillna("").astype(str).str.contains("snapshot", case=False, regex=False)
-    return pd.Series(False, index=rows.index)
+        legacy = kind == ""
+        snap |= legacy & rows["note"].fillna("").astype(str).str.contains("snapshot", case=False, regex=False)
+    return snap
 
 
 @cache

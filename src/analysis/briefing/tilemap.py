@@ -99,8 +99,13 @@ def tiles(regime: str) -> tuple[Tile, ...]:
 
 @cache
 def _labels() -> dict[str, tuple[str, str]]:
+    """overview_labels.csv, and the quartile groups' names from papi_groups.csv (the one place the
+    map legend, the overview and the briefings take them from)."""
     with (config.PACKAGE_DATA / "overview_labels.csv").open(encoding="utf-8", newline="") as fh:
-        return {r["key"]: (r["vi"], r["en"]) for r in csv.DictReader(fh)}
+        out = {r["key"]: (r["vi"], r["en"]) for r in csv.DictReader(fh)}
+    with (config.PACKAGE_DATA / "papi_groups.csv").open(encoding="utf-8", newline="") as fh:
+        out |= {f"group_{r['group']}": (r["short_vi"], r["short_en"]) for r in csv.DictReader(fh)}
+    return out
 
 
 def label(key: str, lang: str, **fmt: object) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from analysis import indicators, numbers, periods, provinces
+from analysis.clean import rankbasis
 from analysis.clean.grids import Number
 from analysis.errors import AnalysisError, RowError
 
@@ -176,6 +177,10 @@ def parse_row(row: dict, locale: str, max_year: int) -> dict:
         ind = indicators.lookup(row["indicator"])
     except AnalysisError as exc:
         raise RowError("indicator", row["indicator"], str(exc)) from None
+    if ind.is_rank:
+        kind, why = rankbasis.basis(row.get("note", ""))
+        if kind != rankbasis.STATED:
+            raise RowError("value", str(row["value"]), why)
     try:
         unit = indicators.check_unit(ind.key, row["unit"])
     except AnalysisError as exc:

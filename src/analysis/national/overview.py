@@ -17,7 +17,6 @@ Rules, the same as the briefings':
 from __future__ import annotations
 
 import functools
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +28,9 @@ from analysis import config, indicators, provinces, publications, rulebook
 from analysis.briefing import metrics, tilemap
 from analysis.briefing.fmt import overview_rank
 from analysis.national import pagefacts
+from analysis.national.overview_csv import csv_name, table_csv, table_frame  # noqa: F401 (the CSV's names)
 from analysis.numbers import format_number, format_percent
-from analysis.writing import atomic_write, csv_safe
+from analysis.writing import atomic_write
 
 OVERVIEW_NAME = "overview.html"
 LANGS = ("vi", "en")
@@ -128,52 +128,6 @@ def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
 
 def overview_tables(df: pd.DataFrame, year: int) -> list[IndexTable]:
     return [index_table(df, year, k) for k in index_keys(df, year)]
-
-
-# ------------------------------------------------------------------------------------------ CSV
-
-
-def csv_name(table: IndexTable) -> str:
-    return f"overview-{table.key}.csv"
-
-
-def table_frame(table: IndexTable) -> pd.DataFrame:
-    """The table as a reviewer downloads it: one row per province, both names, ranks said plainly."""
-    ind = indicators.get(table.key)
-    r = table.rows
-    kind = r["rank_kind"].where(r["rank"].notna(), "")
-    return pd.DataFrame(
-        {
-            "year": table.year,
-            "index": table.key,
-            "index_name": ind.name_en,
-            "province_code": r["code"],
-            "province": r["name"],
-            "province_en": r["name_en"],
-            "value": r["value"],
-            "unit": ind.unit,
-            "rank": r["rank"],
-            "rank_of": r["rank_of"].where(r["rank"].notna()).astype("Int64"),
-            "rank_kind": kind,
-            "quartile_group": r["group"],
-            "previous_year": table.prev_year if table.comparable else pd.NA,
-            "previous_value": r["prev_value"] if table.comparable else pd.NA,
-            "change": r["change"],
-            "regime": table.regime,
-        }
-    )
-
-
-def table_csv(table: IndexTable) -> bytes:
-    """UTF-8 CSV (with BOM, so a spreadsheet reads the Vietnamese names right), formula text neutralised.
-
-    Numbers are rounded to 6 decimals: enough for every index, and no float noise (0.30000000000000004)."""
-    frame = table_frame(table)
-    for col in ("value", "previous_value", "change"):
-        frame[col] = pd.to_numeric(frame[col], errors="coerce").round(6)
-    buf = io.StringIO()
-    csv_safe(frame).to_csv(buf, index=False)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 # ------------------------------------------------------------------------------------------ HTML
@@ -287,19 +241,19 @@ def _view(
         held = rulebook.publisher_ranks(table.key, table.year)  # DTI ranks; we computed the rest
         notes.append(tilemap.label("rank_computed_held" if held else "rank_computed_note", lang, n=table.n))
     if not table.grouped:
-        notes.append(tilemap.label("coverage_partial", lang, n=table.n, of=table.size, year=table.year))
+        notes.append(tilemap.label("coverage_partial", lang, n=len(rows), of=table.size, year=table.year))
         pub = _publication(table)
         if pub is not None and pub.released == "top_n" and pub.top_n:
-            which = "published_top_n" if pub.complete_held else "published_top_n_partial"
-            notes.append(tilemap.label(which, lang, top=pub.top_n, n=table.n))
+            notes.extend(pagefacts.top_n_notes(table.rows, pub.top_n, pub.complete_held, lang))
         elif pub is not None and pub.released == "full" and not pub.complete_held:
             notes.append(tilemap.label("held_partial", lang))
+    notes.extend(pagefacts.conflict_notes(table.regime, table.year, table.key, lang))
     return {
         "key": table.key,
         "anchor": f"i-{table.key}",
         "name": name,
         "full_name": indicators.get(table.key).name(lang),
-        "n": table.n,
+        "n": len(rows),  # provinces shown with a score or a rank
         "size": table.size,
         "rows": rows,
         "missing": missing,
@@ -374,6 +328,7 @@ def render_overview(
         data_version=data_version,
         data_version_label=tilemap.label("data_version", lang),
         empty=empty,
+        tile_key=pagefacts.tile_key(regime, lang) if (empty or any(v["map"] for v in views)) else None,
         **pagefacts.labels(facts, lang),
     )
 

@@ -86,3 +86,96 @@ def empty_year(
         "latest": latest,
         "map": Markup(tilemap.tile_map_svg(regime, {}, lang, hrefs=hrefs, title=title, legend=False)),
     }
+
+
+def top_n_split(rows: pd.DataFrame, top: int) -> tuple[int, int, int]:
+    """(inside, outside, unplaced): how many provinces of an overview table (`rank`, `rank_low`,
+    `rank_high`, `value`) sit inside the publisher's top `top`, outside it (a province's own release
+    of a lower rank: Nghệ An PCI 2023, 44th), or cannot be placed (a value whose bounds straddle it).
+    A count says what it counts: "holds n of the top 30" never counts the 44th."""
+    inside = outside = unplaced = 0
+    for rank, low, high, value in zip(
+        rows["rank"], rows["rank_low"], rows["rank_high"], rows["value"], strict=True
+    ):
+        best = None if pd.isna(rank) else int(rank)
+        worst = best
+        if best is None and not pd.isna(low) and not pd.isna(high):
+            best, worst = int(low), int(high)
+        if best is None:
+            unplaced += int(not pd.isna(value))
+        elif worst is not None and worst <= top:
+            inside += 1
+        elif best > top:
+            outside += 1
+        else:
+            unplaced += 1
+    return inside, outside, unplaced
+
+
+def top_n_notes(rows: pd.DataFrame, top: int, complete_held: bool, lang: str) -> list[str]:
+    """The notes under a top-N table: what the publisher released and what of it the table holds."""
+    from analysis.briefing import tilemap
+
+    if complete_held:
+        return [tilemap.label("published_top_n", lang, top=top)]
+    inside, outside, unplaced = top_n_split(rows, top)
+    notes = [tilemap.label("published_top_n_partial", lang, top=top, n=inside)]
+    if outside:
+        notes.append(tilemap.label("outside_top_n", lang, top=top, n=outside))
+    if unplaced:
+        notes.append(tilemap.label("unplaced_top_n", lang, top=top, n=unplaced))
+    return notes
+
+
+def conflict_notes(regime: str, year: int, key: str, lang: str) -> list[str]:
+    """One note per province whose value two sources of equal standing give differently (the clean
+    stage settles neither, so the table shows "—"): both values and their sources (issue #16)."""
+    from analysis import provinces
+    from analysis.briefing import tilemap
+    from analysis.briefing.fmt import fmt_conflict
+    from analysis.clean import conflicts
+
+    out = []
+    for c in conflicts.of_cell(conflicts.load(), regime, year, key):
+        p = provinces.get(c.code, c.regime)
+        name = p.name_en if lang == "en" else p.name
+        out.append(
+            tilemap.label("conflict_note", lang, province=name, values=fmt_conflict(c.values, key, lang))
+        )
+    return out
+
+
+def tile_key(regime: str, lang: str) -> dict[str, Any]:
+    """The map's abbreviations spelled out (LCh Lai Châu, ĐNg Đà Nẵng …), for print and for readers
+    who do not hover: each tile's title gives the name on screen, this list on paper."""
+    from analysis import provinces
+    from analysis.briefing import tilemap
+
+    names = {p.code: (p.name_en if lang == "en" else p.name) for p in provinces.all_provinces(regime)}
+    pairs = sorted(((t.label, names[t.code]) for t in tilemap.tiles(regime)), key=lambda x: x[0].casefold())
+    return {"label": tilemap.label("tile_key", lang), "items": [{"abbr": a, "name": n} for a, n in pairs]}
+
+
+def check_overview(df: pd.DataFrame, table: Any) -> list[str]:
+    """The audit's check of one overview table (`overview.IndexTable`) against the clean table: every
+    province with a score or a rank of the index that year (not a snapshot) is listed with it, never
+    under "no data" (Thanh Hóa, PCI 2023: 66,79, rank 30, from the publisher's province page)."""
+    from analysis import provinces, rulebook
+
+    keys = {table.key} | ({rulebook.rank_key(table.key)} - {None})
+    rows = df[
+        (df["regime"].astype(str) == table.regime)
+        & (df["year"] == table.year)
+        & df["indicator"].isin(keys)
+        & df["value"].notna()
+    ]
+    if "period_kind" in rows:
+        rows = rows[rows["period_kind"].fillna("").astype(str) != "as_of"]
+    held = set(rows["province_code"].astype(str))
+    r = table.rows
+    shown = set(r.loc[r["value"].notna() | r["rank"].notna(), "code"].astype(str))
+    return [
+        f"overview {table.key} {table.year}: {provinces.get(code, table.regime).name} has a figure "
+        "but is listed under no data"
+        for code in sorted(held - shown)
+    ]

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+import pandas as pd
+
 from analysis import provinces
 from analysis.briefing.core import compute
-from briefing_fixtures import MERGED, NGHE_AN
+from briefing_fixtures import MERGED, NGHE_AN, figures_frame
 
 
 def svg_of(b, section: str) -> str | None:
@@ -73,11 +75,23 @@ def test_online_figure_marks_targets_or_is_absent(vi, df):
     from briefing_fixtures import with_online_2022
 
     assert "Mục tiêu quốc gia" not in strings(svg_of(vi, "online"))  # no target in force for 2018
-    d2 = with_online_2022(df)
-    svg = svg_of(compute(d2, provinces.get(NGHE_AN, "63"), 2022, "vi"), "online")
+    d2 = with_online_2022(df)  # 2022: no target in force measures these figures' denominators
+    assert "Mục tiêu quốc gia" not in strings(
+        svg_of(compute(d2, provinces.get(NGHE_AN, "63"), 2022, "vi"), "online")
+    )
+    # 2025: Decision 126's targets for dossiers filed online and procedures offered fully online
+    p34 = provinces.get(MERGED, "34")
+    d3 = figures_frame(with_2025=True)
+    own = d3[(d3["province_code"] == MERGED) & (d3["regime"] == "34")].head(1)
+    extra = [
+        own.assign(indicator=k, year=2025, value=v, unit="percent")
+        for k, v in (("online_filing_rate", 70.0), ("dvc_full_online_rate", 95.0))
+    ]
+    d3 = pd.concat([d3, *extra], ignore_index=True)
+    svg = svg_of(compute(d3, p34, 2025, "vi"), "online")
     check_svg(svg)
     drawn = strings(svg)
-    assert "Mục tiêu quốc gia" in drawn and "Nghệ An" in drawn
+    assert "Mục tiêu quốc gia" in drawn and p34.name in drawn
     other = compute(df, provinces.get("01", "63"), 2018, "vi")
     assert svg_of(other, "online") is None
 

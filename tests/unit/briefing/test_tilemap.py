@@ -94,7 +94,7 @@ def test_english_map_uses_english_names_and_legend():
     groups = {t.code: 2 for t in tiles}
     text = tilemap.tile_map_svg("34", groups, "en")
     assert "Ho Chi Minh City" in text or "Ho Chi Minh" in text
-    assert "Group 1: top quarter" in text and "Nhóm" not in text
+    assert "Group 1: best performers" in text and "Nhóm" not in text
 
 
 def test_marked_province_is_outlined_and_named_in_the_legend():

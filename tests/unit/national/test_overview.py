@@ -214,7 +214,7 @@ def test_overview_text_is_in_the_pages_language(built):
     assert "Thay đổi so với 2017" in vi and "Quảng Ninh" in vi
     assert "National overview 2018" in en and "Change since 2017" in en and "Quang Ninh" in en
     assert "PAPI publishes no ranks" in en
-    assert "Only 4 of 63 provinces have a value in 2018" in en
+    assert "Only 4 of 63 provinces have a score or a rank in 2018" in en
 
 
 def test_year_without_briefings_still_gets_a_vietnamese_overview(tmp_path, frame):
@@ -237,8 +237,8 @@ def test_equal_scores_keep_the_publishers_order_and_share_changes_are_in_points(
     assert list(t.rows["code"][:3]) == order[:3]
     par = overview.index_table(frame, 2018, "par_index")
     hanoi = par.rows[par.rows["code"] == "01"].iloc[0]
-    assert overview.fmt(hanoi["change"], "par_index", "vi", signed=True) == "+1,5 điểm %"
-    assert overview.fmt(-1.5, "par_index", "en", signed=True) == "−1.5 pp"
+    assert overview.fmt(hanoi["change"], "par_index", "vi", signed=True) == "+1,50 điểm %"
+    assert overview.fmt(-1.5, "par_index", "en", signed=True) == "−1.50 pp"
 
 
 def test_cli_overview_writes_beside_built_briefings_and_names_a_missing_table(tmp_path, frame, capsys):

@@ -111,9 +111,7 @@ def test_csv_neutralises_formula_text_and_cites(rows):
     )
     read = _read(takeaway.takeaway_csv(rows, "15", "34", "en", cites, year=2025))
     own = [r for r in read if r["indicator"] == "online_filing_rate"]
-    assert (
-        own[0]["source"].startswith("'=") and own[0]["indicator_name"] == "Share of applications filed online"
-    )
+    assert own[0]["source"].startswith("'=") and own[0]["indicator_name"] == "Share of dossiers filed online"
     pci = next(r for r in read if r["indicator"] == "pci" and r["year"] == "2018")
     assert pci["citation"].startswith("VCCI") and pci["url"] == "https://pci.example/"
     assert {r["province"] for r in read} == {"Lao Cai", "Yen Bai"}

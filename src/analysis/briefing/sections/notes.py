@@ -201,6 +201,7 @@ def html(result: DataNotes, ctx: Context) -> str:
     if n.conflicts:
         keys = ", ".join(index_name(k, lang, short=False) for k in n.conflicts)
         items.append(t("conflicts", lang, keys=keys))
+    items.extend(unsettled_notes(ctx))
     items.append(merger_note(ctx))
     if ctx.resolution_note:
         items.append(ctx.resolution_note)
@@ -215,6 +216,26 @@ def html(result: DataNotes, ctx: Context) -> str:
     link = f'<a href="{esc(slug)}.csv">{esc(slug)}.csv</a>'
     out += f'<ul class="cchc-takeaway"><li>{esc(t("takeaway_csv", lang))} {link}</li></ul>'
     return out
+
+
+def unsettled_notes(ctx: Context) -> list[str]:
+    """The province's figures of the year that sources of equal standing give differently: the clean
+    stage kept neither (the briefing shows none), and the notes name both values and sources."""
+    from analysis.briefing.fmt import fmt_conflict
+    from analysis.clean import conflicts
+
+    found = [c for c in conflicts.load() if c.code == ctx.scope.code and c.regime == ctx.scope.regime]
+    return [
+        t(
+            "conflict_unsettled",
+            ctx.lang,
+            index=index_name(c.indicator, ctx.lang, short=False),
+            year=c.year,
+            values=fmt_conflict(c.values, c.indicator, ctx.lang),
+        )
+        for c in found
+        if c.year == ctx.year
+    ]
 
 
 def render(result: DataNotes, ctx: Context) -> list:

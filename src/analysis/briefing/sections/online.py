@@ -7,17 +7,18 @@ from `data/targets.csv` (package data, not the clean table).
 
 from __future__ import annotations
 
+import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
 from analysis import indicators, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import fmt_value, heading, html_table
+from analysis.briefing.fmt import fmt_share, fmt_target, fmt_value, heading, html_table
 from analysis.briefing.labels import esc, index_name, t
-from analysis.numbers import format_number, format_percent
+from analysis.numbers import format_number
 
 NAME = "online"
 NEEDS: tuple[str, ...] = ()
@@ -84,11 +85,9 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None =
 
 
 def target_text(r: object, lang: str) -> str:
-    """A target as its decision states it: "trên 80,0 % đến năm 2020" / "above 80.0% by 2020"."""
-    goal = fmt_value(r.target, r.indicator, lang)
-    qual = getattr(r, "target_qualifier", "exact")
-    if qual in ("over", "under", "approx"):
-        goal = f"{t(qual, lang)} {goal}"
+    """A target as its decision states it, with its word and digits: "tối thiểu 80 % đến năm 2025" /
+    "at least 80% by 2025" (never "80,0 %")."""
+    goal = fmt_target(r.target, str(getattr(r, "target_qualifier", "exact")), r.indicator, lang)
     return f"{goal} {getattr(r, f'target_by_{lang}')}"
 
 
@@ -110,21 +109,27 @@ def period_text(r: object, lang: str) -> str:
     return t("period_of", lang, period=period.replace("-", "–") if kind == "span" else period)
 
 
+def said_value(r: object, lang: str) -> str:
+    """The figure as its source said it, the one rule for the table, the sentences and the bar labels:
+    the qualifier word and the digits the source wrote (the figure model's `precision`): "trên 80 %",
+    "98,55 %", never "80,0 %" or "98,6 %"."""
+    precision = getattr(r, "precision", None)
+    places = None if precision is None or pd.isna(precision) else int(precision)
+    value = fmt_value(r.value, r.indicator, lang, precision=places)
+    return f"{t(r.qualifier, lang)} {value}" if r.qualifier in QUALIFIED else value
+
+
 def value_text(r: object, lang: str) -> str:
     """An online-services value as its source gave it: qualifier word, the source's precision, the
     period when it is not the year, and "done of assigned" for tasks."""
-    precision = getattr(r, "precision", None)
-    value = fmt_value(r.value, r.indicator, lang, precision=None if pd.isna(precision) else int(precision))
-    if r.qualifier in QUALIFIED:
-        value = f"{t(r.qualifier, lang)} {value}"
+    value = said_value(r, lang)
     if not pd.isna(r.done_of):
-        share = format_percent(100 * float(r.value) / float(r.done_of), lang, 1)
         value = t(
             "done_of",
             lang,
             done=format_number(float(r.value), lang, 0),
             total=format_number(float(r.done_of), lang, 0),
-            share=share,
+            share=fmt_share(float(r.value), float(r.done_of), lang),
         )
     if "mỗi năm" in str(getattr(r, "note", "") or ""):  # a yearly amount says so (figure model)
         value = f"{value} {t('per_year', lang)}"
@@ -224,10 +229,12 @@ def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
         ind = indicators.catalogue().get(r.indicator)
         if pd.notna(r.done_of) and r.done_of:
             label = f"{index_name(r.indicator, lang, short=False)} ({r.value:.0f}/{r.done_of:.0f})"
-            bars.append((label, 100 * float(r.value) / float(r.done_of), None, ""))
+            share = 100 * float(r.value) / float(r.done_of)
+            bars.append((label, share, None, fmt_share(float(r.value), float(r.done_of), lang)))
         elif ind is not None and ind.unit == "percent":
-            qual = r.qualifier if r.qualifier in QUALIFIED else ""
-            bars.append((index_name(r.indicator, lang, short=False), float(r.value), r.target, qual))
+            bars.append(
+                (index_name(r.indicator, lang, short=False), float(r.value), r.target, said_value(r, lang))
+            )
     if len(bars) < 2:  # one bar is no chart: the table above already says it in words
         return None
     with draw.style():
@@ -238,10 +245,9 @@ def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
         vals = [v for _, v, _, _ in bars]
         ax.barh(y, [100] * len(bars), color="#eef1f4", height=0.6, zorder=0)
         ax.barh(y, vals, color=draw.HIGHLIGHT, height=0.6, zorder=1)
-        for i, (_, v, target, qual) in enumerate(bars):
-            said = format_percent(float(v), lang, 1)
+        for i, (_, v, target, said) in enumerate(bars):
             ax.annotate(
-                f"{t(qual, lang)} {said}" if qual else said,  # the source's "over"/"about" kept
+                said,  # as the table says it: the source's word and digits
                 (min(v, 100), i),
                 xytext=(3, 0),
                 textcoords="offset points",
@@ -267,3 +273,29 @@ def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
             handles.append(Line2D([], [], color=draw.TARGET, linewidth=1.8, label=t("target", lang)))
         fig.legend(handles=handles, loc="upper center", ncols=2, frameon=False)
         return draw.to_svg(fig)
+
+
+def check_said(
+    result: pd.DataFrame, lang: str, said: Callable[[object, str], str] | None = None
+) -> list[str]:
+    """The audit's check of the online figures as printed (issue #16, reviewer's cases): each shows
+    the digits its source wrote (not 98,6 for 98,55, not 80,0 for 80) and a change of rank its
+    direction. Call: `for m in online.check_said(res["online"], lang): yield "figure_meaning", m`."""
+    out = []
+    sep = "," if lang == "vi" else "."
+    say = said or value_text  # the printer checked (the table's, which the bar labels share)
+    for r in result.itertuples(index=False):
+        text = say(r, lang)
+        if str(r.indicator).endswith("_rank_change"):
+            words = (t("places_up", lang, n=""), t("places_down", lang, n=""), t("places_same", lang))
+            if not any(w.split()[0] in text for w in words):
+                out.append(f"{r.indicator}: {text!r} does not say the direction of the change")
+            continue
+        precision = getattr(r, "precision", None)
+        if not pd.isna(r.done_of) or r.unit == "vnd" or precision is None or pd.isna(precision):
+            continue
+        digits = re.search(rf"\d{re.escape(sep)}(\d+)", text)
+        shown = len(digits.group(1)) if digits else 0
+        if shown != int(precision):
+            out.append(f"{r.indicator}: {text!r} shows {shown} decimal(s), its source wrote {int(precision)}")
+    return out

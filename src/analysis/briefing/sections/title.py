@@ -13,7 +13,7 @@ import pandas as pd
 from analysis import config, indicators, provinces, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import decimals, fmt_rank, fmt_value, heading
+from analysis.briefing.fmt import decimals, fmt_rank, fmt_target, fmt_value, heading
 from analysis.briefing.labels import briefing_title, esc, index_name, join_names, t
 from analysis.briefing.scope import province_name
 from analysis.briefing.sections import online as online_section
@@ -56,9 +56,7 @@ def headline_sentence(f: IndexFigure, lang: str, target: rulebook.Target | None 
     med = median_phrase(f, lang)
     text += f"; {med}" if med else ""
     if target is not None:
-        goal = fmt_value(target.value, f.key, lang)
-        if target.qualifier in ("over", "under", "approx"):
-            goal = f"{t(target.qualifier, lang)} {goal}"
+        goal = fmt_target(target.value, target.qualifier, f.key, lang)  # as the decision wrote it
         period, set_by = getattr(target, f"by_{lang}"), getattr(target, f"set_by_{lang}")
         text += f"; {t('target_phrase', lang, target=goal, period=period, set_by=set_by)}"
     return text + "."
