@@ -78,6 +78,7 @@ def _previous_year(df: pd.DataFrame, regime: str, year: int, key: str) -> int | 
 def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
     """Columns: code, name, name_en, slug, value, rank, rank_of, rank_given, group (1–4 or NA),
     prev_value, change; ranked provinces first (best first), then those with no value by slug."""
+    df = metrics.year_true(df, year)  # as the year's briefings see it (the rule book's year-true rule)
     regime = provinces.regime_for_year(year)
     members = provinces.all_provinces(regime)
     vals = metrics.values(df, regime, year, key)
@@ -149,6 +150,8 @@ def fmt(value: Any, key: str, lang: str, signed: bool = False) -> str:
     places = ind.precision if ind.precision is not None else (4 if (ind.max or 2) <= 1 else 2)
     text = format_percent(float(value), lang, places) if ind.unit == "percent" else None
     text = text or format_number(float(value), lang, places)
+    if signed and round(float(value), places) == 0:  # no "+0,000": a change too small to show
+        return tilemap.label("unchanged", lang)
     if signed:
         if ind.unit == "percent":  # a change of a share is in percentage points, not percent
             text = tilemap.label("points_change", lang, value=format_number(float(value), lang, places))

@@ -320,3 +320,12 @@ def test_a_bounded_rank_reads_the_same_in_the_overview_and_the_briefing(shipped_
     above = ranked[ranked["rank"] < figure.rank.low]
     position = table.rows.index[table.rows["code"] == hoa_binh.code][0]
     assert position > above.index.max() and position < ranked[ranked["rank"] > figure.rank.high].index.min()
+
+
+def test_a_change_smaller_than_the_shown_precision_is_not_signed_zero():
+    """Issue #16 review: DTI changes of −0.0005 and +0.0001 printed "0,000" and "+0,000"."""
+    for lang in ("vi", "en"):
+        for tiny in (-0.0004, 0.0001):
+            text = overview.fmt(tiny, "dti", lang, signed=True)
+            assert "0,000" not in text and "0.000" not in text and text.startswith(("không đổi", "unchanged"))
+        assert overview.fmt(0.0123, "dti", lang, signed=True).startswith("+0")

@@ -19,7 +19,7 @@ from functools import cache
 
 import pandas as pd
 
-from analysis import config, provinces, publications
+from analysis import config, provinces, publications, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
 from analysis.briefing.fmt import heading
@@ -138,6 +138,8 @@ def table(result: DataNotes) -> pd.DataFrame:
 def merger_note(ctx: Context) -> str:
     lang, s = ctx.lang, ctx.scope
     if s.regime == "63":
+        if not rulebook.merger_known(ctx.year):  # a 2023 briefing knows nothing of the 2025 merger
+            return t("regime_63", lang)
         note = t("merger_63", lang)
         if ctx.successor_name and ctx.successor_name != s.name:
             note += " " + t("merger_successor", lang, name=s.name, successor=ctx.successor_name)
