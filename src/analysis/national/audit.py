@@ -59,6 +59,7 @@ RULES: dict[str, str] = {
     "median": "medians over every province with a value; 'at' only when equal",
     "one_criterion": "strongest and weakest decided once",
     "merger": "former provinces only where a merger formed the province",
+    "overview_complete": "the overview lists every province held, with its value or rank",
 }
 FIRST_YEAR, LAST_YEAR = 2005, 2025
 LANGS = ("vi", "en")
@@ -324,6 +325,13 @@ def audit_year(
                 # each year's overview as it is year-true (the rule book's cut of that year)
                 tables[(y, k)] = national.index_table(metrics.year_true(df, y), y, k).rows
     out: list[Violation] = []
+    from analysis.briefing.sections import online
+    from analysis.national import pagefacts
+
+    if not wanted and year in {y for y, _k in tables}:  # the year's overview lists every province held
+        for t in national.overview_tables(shown, year):
+            problems = pagefacts.check_overview(shown, t)
+            out += [Violation("overview_complete", f"{year}/overview", m) for m in problems]
     for p in provinces.all_provinces(regime):
         if wanted and p.slug not in wanted and p.name not in wanted:
             continue
@@ -334,6 +342,7 @@ def audit_year(
             res = results(sub, ctx, skip=() if lang == langs[0] else ONCE)
             res |= {"_year": year, "_code": p.code, "_ctx": ctx, "_csv": csv_rows}
             found = [*check_years(res, year), *check_online(res, lang)]
+            found += [("figure_meaning", m) for m in online.check_said(res["online"], lang)]
             found += check_language(text_fragments(res, ctx), lang)
             found += [*truth.check_medians(res, shown, lang), *truth.check_criterion(res)]
             found += truth.check_merger(res, ctx, lang)

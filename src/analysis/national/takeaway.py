@@ -22,6 +22,7 @@ import pandas as pd
 from analysis import indicators, provinces, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.scope import scope_for
+from analysis.national import csvtext
 from analysis.writing import csv_safe
 
 if TYPE_CHECKING:
@@ -116,18 +117,18 @@ def takeaway_frame(
                 "indicator_name": ind.name(lang) if ind else key,
                 "year": year,
                 "value": float(r.value),
-                "unit": str(r.unit),
-                "qualifier": str(getattr(r, "qualifier", "") or ""),
+                "unit": csvtext.unit_word(r.unit, lang),  # words of the CSV's language, not our keys
+                "qualifier": csvtext.qualifier_word(getattr(r, "qualifier", "") or "exact", lang),
                 # what the source wrote: digits after the separator, the period (else the year)
                 "precision": getattr(r, "precision", None),
                 "period": str(getattr(r, "period", "") or year),
                 "rank": rank,
                 "rank_of": of,
                 "rank_kind": kind,
-                "source": str(r.source or ""),
+                "source": csvtext.source_text(r.source, cit.url if cit else ""),
                 "citation": cit.text(lang) if cit else "",
                 "url": cit.url if cit else "",
-                "note": str(getattr(r, "note", "") or ""),
+                "note": csvtext.note_text(getattr(r, "note", "") or "", lang),
             }
         )
     frame = pd.DataFrame(out, columns=COLUMNS)

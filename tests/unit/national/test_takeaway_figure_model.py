@@ -33,8 +33,12 @@ def test_the_csv_says_what_the_source_said() -> None:
     cols = takeaway.COLUMNS
     assert cols[cols.index("qualifier") : cols.index("qualifier") + 3] == ["qualifier", "precision", "period"]
     assert (got["de_an_06_tasks_done"]["period"], got["de_an_06_tasks_done"]["year"]) == ("2022-2024", "2024")
-    assert got["vneid_accounts_activated"]["qualifier"] == "over"
-    assert got["online_payment_rate"]["qualifier"] == "nearly"
+    assert got["vneid_accounts_activated"]["qualifier"] == "trên"  # words of the CSV's language
+    assert got["online_payment_rate"]["qualifier"] == "gần"
+    en = takeaway.takeaway_csv(_rows(True), "40", "63", "en", year=2024)
+    got_en = {r["indicator"]: r for r in csv.DictReader(io.StringIO(en.decode("utf-8-sig")))}
+    pay = got_en["online_payment_rate"]
+    assert (pay["qualifier"], pay["unit"]) == ("nearly", "%")
     assert got["online_payment_rate"]["precision"] == "0"
 
 
