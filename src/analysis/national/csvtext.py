@@ -12,7 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 from analysis import rulebook
-from analysis.briefing.labels import t
+from analysis.briefing.labels import labels, t
 
 # our own provenance, not the source's: report texts' file names and character offsets
 _INTERNAL = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b|\bchars? \d+\s*[-–]\s*\d+\b", re.IGNORECASE)
@@ -25,12 +25,14 @@ _CELL = re.compile(r"\.xlsx?:")  # a workbook cell reference: a name, in no lang
 def qualifier_word(qualifier: object, lang: str) -> str:
     """exact/about/nearly/over/under → chính xác/khoảng/gần/trên/dưới (exact/about/… in English)."""
     q = str(qualifier or "exact")
-    return t(f"csv_qualifier_{q}", lang)
+    key = f"csv_qualifier_{q}"
+    return t(key, lang) if key in labels() else q
 
 
 def unit_word(unit: object, lang: str) -> str:
     """The catalogue unit in words: score → điểm/points, vnd → đồng/VND, percent → %."""
-    return t(f"csv_unit_{unit}", lang)
+    key = f"csv_unit_{unit}"
+    return t(key, lang) if key in labels() else str(unit)  # a unit with no words yet stays as written
 
 
 def rank_columns(rank: rulebook.Rank, lang: str) -> dict[str, object]:
