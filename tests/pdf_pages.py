@@ -152,6 +152,18 @@ def _heading_foot(layout: Layout, heading: Heading) -> float:
     raise AssertionError(f"heading {heading.title!r} not found printed on page {heading.page}")
 
 
+def text_lines(layout: Layout, page: int) -> int:
+    """How many lines of text a page prints: its text runs grouped where they overlap in height (a
+    bullet, the cells of a table row and a line's own runs stand side by side)."""
+    lines, foot = 0, None
+    for item in sorted((i for i in layout.on(page) if i.kind == "text"), key=lambda i: i.top):
+        if foot is None or item.top >= foot - 1:
+            lines, foot = lines + 1, item.bottom
+        else:
+            foot = max(foot, item.bottom)
+    return lines
+
+
 def heading_lines(layout: Layout) -> set[Item]:
     """The text lines that are headings' own."""
     own = set()
