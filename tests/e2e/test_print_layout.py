@@ -78,6 +78,10 @@ def page_fill(image) -> float:
     return (last - top) / (bottom - top)
 
 
+def page_fills(pdf: Path, layout: Layout) -> list[float]:
+    return [page_fill(render_page(pdf, n, DPI)) for n in range(1, layout.pages + 1)]
+
+
 def short_pages(layout: Layout, fills: list[float]) -> list[str]:
     """Pages but the last filled under FULL where what opens the next page would have fitted: only a
     heading with a figure too tall for the space left may end a page early."""
@@ -270,7 +274,7 @@ def test_short_pages_sees_a_block_held_back(tmp_path):
     for name, (body, expected) in cases.items():
         layout, _ = _printed(tmp_path, body)
         pdf = tmp_path / "case.pdf"
-        fills = [page_fill(render_page(pdf, n, DPI)) for n in range(1, layout.pages + 1)]
+        fills = page_fills(pdf, layout)
         assert fills[0] < FULL and short_pages(layout, fills) == expected, name
 
 
@@ -280,8 +284,9 @@ def test_text_lines_counts_a_last_page(tmp_path):
     body = f"{filler}<ul><li>Nguồn: Bộ Nội vụ, PAR Index 2023</li><li>Báo Nghệ An, 2024</li></ul>"
     layout, _ = _printed(tmp_path, body)
     assert (layout.pages, text_lines(layout, 2)) == (2, 2)
-    layout, _ = _printed(tmp_path, TABLE.format(ROWS.replace("Dòng", "<td>Dòng</td><td>9,5")))
-    assert text_lines(layout, 1) == 5
+    rows = "".join(f"<tr><td>Dòng số {n}</td><td>9,5</td></tr>" for n in range(1, 5))
+    layout, _ = _printed(tmp_path, TABLE.format(rows))
+    assert text_lines(layout, 1) == 5  # the header and four rows
 
 
 def test_small_charts_sees_a_chart_printed_small(tmp_path):
@@ -291,10 +296,6 @@ def test_small_charts_sees_a_chart_printed_small(tmp_path):
     for width, small in (("141mm", []), ("100mm", ["figure 1 (page 1) printed at 71%"])):
         layout, _ = _printed(tmp_path, f'<h2>Hình</h2><img style="width:{width}" src="{_png(400, 200)}">')
         assert small_charts(layout, screen) == small
-
-
-def page_fills(pdf: Path, layout: Layout) -> list[float]:
-    return [page_fill(render_page(pdf, n, DPI)) for n in range(1, layout.pages + 1)]
 
 
 @pytest.mark.parametrize(("name", "year", "lang"), FIRST_PAGE)
