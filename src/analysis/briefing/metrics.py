@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 
 from analysis import indicators, publications, rulebook
+from analysis.briefing.rowrules import first_years, register_dates, snapshots, source_dates  # noqa: F401
 from analysis.briefing.scope import PRE_MERGER_REGIME, Scope
 from analysis.errors import BriefingError
 
@@ -28,6 +30,13 @@ PAPI_METHOD_BREAK = rulebook.method_breaks("papi")[0]  # for charts: where PAPI'
 Rank = rulebook.Rank
 
 Cell = tuple[str, int, str]  # (regime, year, indicator)
+
+# Speed switch: the per-frame lookups (`_table`, `_positions`) are built by grouping the columns,
+# factorized once per frame (a year cut reuses its frame's), with numpy instead of a Python loop over
+# every row. On the 40k-row clean table (CPU, after imports): _table 0.04 s -> 0.017 s, _positions
+# 0.022 s -> 0.003 s; for the 2018 cut 0.019 -> 0.009 s and 0.013 -> 0.002 s. False: the row loops
+# (the reference the tests compare against).
+FAST_LOOKUPS = True
 
 
 @cache
@@ -90,6 +99,7 @@ class _Frame:
     ranks: dict[Cell, dict[str, Rank]] = field(default_factory=dict)
     years: dict[tuple[str, str], dict[str, tuple[int, ...]]] = field(default_factory=dict)
     first: np.ndarray | None = None  # each row's first briefing year (`year_true`)
+    codes: dict[str, tuple[np.ndarray, list]] = field(default_factory=dict)  # `_codes`
     views: dict[int, pd.DataFrame] = field(default_factory=dict)  # `year_true`'s cuts by year
 
 
@@ -117,6 +127,7 @@ def share_lookups(source: pd.DataFrame, copy: pd.DataFrame) -> None:
         memo.first = first_years(source).to_numpy()
     shared = _Frame(copy, memo.table, dict(memo.series), memo.by_cell, memo.by_province)
     shared.first, shared.views = memo.first, memo.views  # the year cuts too (`year_true`)
+    shared.codes = memo.codes
     _MEMO[id(copy)] = shared
 
 
@@ -127,8 +138,12 @@ def _table(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
     the notes section lists such conflicts so the briefing says so.
     """
     memo = _frame(df)
-    if memo.table is not None:
-        return memo.table
+    if memo.table is None:
+        memo.table = _table_fast(df) if FAST_LOOKUPS else _table_loop(df)
+    return memo.table
+
+
+def _table_loop(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
     rows = df.dropna(subset=["value"])
     snap = snapshots(rows)
     if snap.any():  # a snapshot (as of a date) is never the year's index (issue #16)
@@ -144,64 +159,61 @@ def _table(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
         strict=True,
     ):
         table.setdefault((str(regime), int(year), str(key)), {}).setdefault(str(code), float(value))
-    memo.table = table
     return table
 
 
-def snapshots(rows: pd.DataFrame) -> pd.Series:
-    """Rows that are a snapshot of a running index: period as of a date (the clean stage's
-    `period_kind`); only a row without one (a frame from before the figure model) is read by its note
-    saying "snapshot". A note naming a web page's snapshot (pcivietnam.vn's profile pages) is no
-    index snapshot: the period says what the figure describes."""
-    snap = pd.Series(False, index=rows.index)
-    kind = (
-        rows["period_kind"].fillna("").astype(str)
-        if "period_kind" in rows
-        else pd.Series("", index=rows.index)
-    )
-    snap |= kind == "as_of"
-    if "note" in rows:
-        legacy = kind == ""
-        snap |= legacy & rows["note"].fillna("").astype(str).str.contains("snapshot", case=False, regex=False)
-    return snap
+def _table_fast(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
+    """`_table_loop` without the row loop: the same rows, sorted alike; the first row of each cell and
+    province wins; cells and provinces in the order the loop meets them."""
+    keep = df["value"].notna().to_numpy().copy()
+    snap = snapshots(df).to_numpy()
+    if snap.any():
+        keep &= ~(snap & df["indicator"].isin(with_ranks(headline_keys())).to_numpy())
+    pos = np.flatnonzero(keep)
+    if not len(pos):
+        return {}
+    code_ids, code_names = _codes(df, "province_code")
+    pos = pos[np.lexsort((_codes(df, "source")[0][pos], code_ids[pos]))]  # the loop's row order
+    cell_keys, cell = _group_ids([_codes(df, c) for c in ("regime", "year", "indicator")], pos)
+    pair = cell * max(len(code_names), 1) + code_ids[pos]
+    first = np.sort(np.unique(pair, return_index=True)[1])  # each (cell, province)'s first row
+    grouped = first[np.argsort(cell[first], kind="stable")]
+    names = np.asarray([str(c) for c in code_names], dtype=object)[code_ids[pos[grouped]]].tolist()
+    vals = df["value"].to_numpy(dtype=float)[pos[grouped]].tolist()
+    bounds = [0, *(np.flatnonzero(np.diff(cell[grouped])) + 1).tolist(), len(grouped)]
+    keys = [(str(r), int(y), str(k)) for r, y, k in cell_keys]
+    spans = enumerate(pairwise(bounds))
+    return {keys[g]: dict(zip(names[a:b], vals[a:b], strict=True)) for g, (a, b) in spans}
 
 
-@cache
-def register_dates() -> dict[str, str]:
-    """Address → publication date, from the register of sources the citations print
-    (`data/raw/sources/sources.csv`); {} without one. Read once per process."""
-    from analysis import config
-    from analysis.citations import read_register
-
-    register = read_register(config.RAW_DIR / config.SOURCES_REGISTER)
-    return {url: str(row.get("published", "")) for url, row in register.items() if row.get("published")}
-
-
-def source_dates(df: pd.DataFrame, register: dict[str, str] | None = None) -> pd.Series:
-    """Each row's source date ('' when undated): the date the citation prints (the register of
-    sources, `register_dates`), else the date its note gives after the article's title, else the
-    latest date another row citing the same address gives (one article, one date)."""
-    if "note" not in df or "source" not in df:
-        return pd.Series("", index=df.index, dtype=object)
-    register = register_dates() if register is None else register
-    sources = df["source"].fillna("").astype(str)
-    own = df["note"].fillna("").astype(str).map(rulebook.note_date)
-    by_source = own[own != ""].groupby(sources[own != ""]).max().to_dict()
-    shared = sources.map(lambda s: register.get(s) or by_source.get(s, "") if s else "")
-    cited = sources.map(lambda s: register.get(s, "") if s else "")
-    return cited.where(cited != "", own.where(own != "", shared))
+def _codes(df: pd.DataFrame, col: str) -> tuple[np.ndarray, list]:
+    """A column as numbers into its sorted distinct values (a missing value last), once per frame."""
+    memo = _frame(df)
+    if col not in memo.codes:
+        ids, uniq = pd.factorize(df[col], sort=True)
+        uniq = uniq.tolist()
+        if len(ids) and ids.min() < 0:
+            uniq.append(df[col].iloc[int(np.argmin(ids))])
+            ids = np.where(ids < 0, len(uniq) - 1, ids)
+        memo.codes[col] = (ids, uniq)
+    return memo.codes[col]
 
 
-def first_years(df: pd.DataFrame, register: dict[str, str] | None = None) -> pd.Series:
-    """The first briefing year that may show each row (the rule book's year-true rule)."""
-    years = df["year"].astype(int)
-    periods = df["period"].fillna("").astype(str) if "period" in df else pd.Series("", index=df.index)
-    dates = source_dates(df, register)
-    out = years.copy()
-    odd = (periods != years.astype(str)) & (periods != "") | (dates != "")  # the rest: their own year
-    for i, y, p, d in zip(df.index[odd], years[odd], periods[odd], dates[odd], strict=True):
-        out.at[i] = rulebook.first_year(int(y), p, d)
-    return out
+def _group_ids(cols: list[tuple[np.ndarray, list]], pos: np.ndarray | None = None) -> tuple[list, np.ndarray]:
+    """The distinct keys of the columns (`_codes`) taken together at rows `pos` (default: all), in
+    order of first appearance, and each row's key number (an index into them)."""
+    combined = np.zeros(len(cols[0][0]) if pos is None else len(pos), dtype=np.int64)
+    for ids, uniq in cols:
+        combined = combined * max(len(uniq), 1) + (ids if pos is None else ids[pos])
+    ids, seen = pd.factorize(combined)
+    keys = []
+    for value in np.asarray(seen).tolist():
+        parts = []
+        for _ids, uniq in reversed(cols):
+            value, i = divmod(value, max(len(uniq), 1))
+            parts.append(uniq[i])
+        keys.append(tuple(reversed(parts)))
+    return keys, ids
 
 
 def year_true(df: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -215,7 +227,9 @@ def year_true(df: pd.DataFrame, year: int) -> pd.DataFrame:
     if keep.all():
         return df
     if int(year) not in memo.views:
-        memo.views[int(year)] = df[keep]
+        memo.views[int(year)] = view = df[keep]
+        if FAST_LOOKUPS:  # the cut's columns as numbers: the frame's, at the rows kept
+            _frame(view).codes = {col: (ids[keep], uniq) for col, (ids, uniq) in memo.codes.items()}
     return memo.views[int(year)]
 
 
@@ -236,6 +250,11 @@ def values(df: pd.DataFrame, regime: str, year: int, key: str) -> pd.Series:
 
 def _positions(df: pd.DataFrame) -> _Frame:
     memo = _frame(df)
+    if memo.by_cell is None and FAST_LOOKUPS:
+        cell_keys, cell = _group_ids([_codes(df, c) for c in ("regime", "year", "indicator")])
+        memo.by_cell = _split(((str(r), int(y), str(k)) for r, y, k in cell_keys), cell)
+        who_keys, who = _group_ids([_codes(df, "province_code"), _codes(df, "regime")])
+        memo.by_province = _split(((str(c), str(r)) for c, r in who_keys), who)
     if memo.by_cell is None:
         keys = [df["regime"].astype(str).tolist(), df["year"].astype(int).tolist(), df["indicator"].tolist()]
         by_cell: dict[Cell, list[int]] = {}
@@ -248,6 +267,14 @@ def _positions(df: pd.DataFrame) -> _Frame:
         memo.by_cell = {k: np.asarray(v) for k, v in by_cell.items()}
         memo.by_province = {k: np.asarray(v) for k, v in by_province.items()}
     return memo
+
+
+def _split(keys: Iterable, ids: np.ndarray) -> dict:
+    """{key: the ascending positions of the rows with that key number}."""
+    if not len(ids):
+        return {}
+    order = np.argsort(ids, kind="stable")
+    return dict(zip(keys, np.split(order, np.flatnonzero(np.diff(ids[order])) + 1), strict=True))
 
 
 def _take(df: pd.DataFrame, parts: list[np.ndarray]) -> pd.DataFrame:

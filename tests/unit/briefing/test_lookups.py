@@ -1,0 +1,214 @@
+"""The per-frame lookups built without row loops (`metrics._table`, `metrics._positions`, the year
+cut's, `rowrules.snapshots`, `source_dates`, `first_years`) against plain row-by-row readings of
+their rules, on a small frame with conflicts, snapshots, missing values and both regimes; and the
+label placement's reuse of measured boxes against measuring afresh."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import rulebook
+from analysis.briefing import draw, metrics, rowrules
+
+PRESS = "https://press.example/par-2024"
+
+
+def _frame() -> pd.DataFrame:
+    """Rows in a shuffled source order: a conflict whose later row has the earlier source, a tie of
+    sources (the frame's order decides), an as-of snapshot of a headline index and of a count, a
+    legacy snapshot told only by its note, missing values and sources, both regimes."""
+    rows = [  # code, regime, year, indicator, value, source, note, period, period_kind
+        ("40", "63", 2023, "pci", 65.1, "z-vcci.csv", "", "2023", "year"),
+        ("40", "63", 2023, "pci", 64.0, "a-press.csv", "", "2023", "year"),  # earlier source: wins
+        ("08", "63", 2023, "pci", 61.2, "vcci.csv", "", "2023", "year"),
+        ("08", "63", 2023, "pci", 60.0, "vcci.csv", "", "2023", "year"),  # same source: first row wins
+        ("08", "63", 2023, "pci_rank", np.nan, "vcci.csv", "", "2023", "year"),  # no value
+        ("40", "63", 2024, "par_index", 88.8, PRESS, "Báo Y: PAR 2024 (2025-03); inferred", "", ""),
+        ("40", "63", 2024, "par_index", 90.1, PRESS, "snapshot of the running index", "", ""),  # legacy
+        ("40", "63", 2024, "population", 3_400_000.0, "gso.csv", "", "2024-06", "as_of"),  # kept: no index
+        ("08", "63", 2024, "pci", 62.0, "web.html", "", "2024-09", "as_of"),  # snapshot of an index: out
+        ("40", "63", 2022, "papi", 42.5, np.nan, "", "2022", "year"),  # no source: sorted last
+        ("40", "63", 2022, "papi", 41.0, "undp.csv", "", "2022", "year"),
+        ("15", "34", 2025, "sipas", 80.5, "bnv.csv", "", "2025", "year"),
+        ("15", "34", 2025, "sipas", 81.0, "bnv-2.csv", "", "2025", "year"),
+        ("08", "34", 2025, "sipas", np.nan, "bnv.csv", "", "2025", "year"),
+        ("15", "34", 2024, "dti", 0.61, "mic.csv", "", "2023-2024", "year"),  # period ends 2024
+        ("08", "63", 2021, "pci", 59.0, PRESS, "", "2021", "year"),  # dated by another row's note
+    ]
+    cols = [
+        "province_code",
+        "regime",
+        "year",
+        "indicator",
+        "value",
+        "source",
+        "note",
+        "period",
+        "period_kind",
+    ]
+    df = pd.DataFrame(rows, columns=cols)
+    df["year"] = df["year"].astype(int)
+    return df
+
+
+def _snapshot(note, kind) -> bool:
+    kind = "" if pd.isna(kind) else str(kind)
+    return kind == "as_of" or (kind == "" and "snapshot" in ("" if pd.isna(note) else str(note)).lower())
+
+
+def _table_by_rows(df: pd.DataFrame) -> dict:
+    """Every row with a value that is no snapshot of an index, by province then source (a missing
+    source last), in frame order between equals; the first of a cell and province is its value."""
+    heads = metrics.with_ranks(metrics.headline_keys())
+    rows = [
+        (r.province_code, (1, "") if pd.isna(r.source) else (0, r.source), i, r)
+        for i, r in enumerate(df.itertuples(index=False))
+        if not pd.isna(r.value) and not (_snapshot(r.note, r.period_kind) and r.indicator in heads)
+    ]
+    table: dict = {}
+    for *_, r in sorted(rows, key=lambda t: t[:3]):
+        table.setdefault((r.regime, int(r.year), r.indicator), {}).setdefault(r.province_code, float(r.value))
+    return table
+
+
+def _positions_by_rows(df: pd.DataFrame) -> tuple[dict, dict]:
+    by_cell: dict = {}
+    by_province: dict = {}
+    for i, r in enumerate(df.itertuples(index=False)):
+        by_cell.setdefault((r.regime, int(r.year), r.indicator), []).append(i)
+        by_province.setdefault((r.province_code, r.regime), []).append(i)
+    return by_cell, by_province
+
+
+def _dates_by_rows(df: pd.DataFrame, register: dict) -> list[str]:
+    own = [rulebook.note_date(n) for n in df["note"]]
+    latest: dict = {}
+    for s, d in zip(df["source"], own, strict=True):
+        if d and not pd.isna(s):
+            latest[s] = max(latest.get(s, ""), d)
+    out = []
+    for s, d in zip(df["source"], own, strict=True):
+        s = "" if pd.isna(s) else s
+        out.append(register.get(s, "") or d or register.get(s) or latest.get(s, "") if s else d)
+    return out
+
+
+def _fresh(df: pd.DataFrame) -> pd.DataFrame:
+    metrics._MEMO.pop(id(df), None)
+    return df
+
+
+@pytest.fixture(params=[True, False], ids=["fast", "loops"])
+def lookups(request, monkeypatch):
+    """Both ways of building the lookups: each must give the rows' own readings."""
+    monkeypatch.setattr(metrics, "FAST_LOOKUPS", request.param)
+    monkeypatch.setattr(rowrules, "DISTINCT_ONCE", request.param)
+    return request.param
+
+
+def _same_table(got: dict, want: dict) -> None:
+    assert list(got) == list(want)  # cells in the order the rows meet them (ranks keep ties so)
+    for cell, values in want.items():
+        assert list(got[cell].items()) == list(values.items()), cell
+
+
+def test_table_keeps_the_first_row_in_source_order_and_leaves_index_snapshots_out(lookups):
+    df = _fresh(_frame())
+    table = metrics._table(df)
+    _same_table(table, _table_by_rows(df))
+    assert table[("63", 2023, "pci")] == {"08": 61.2, "40": 64.0}
+    assert table[("63", 2024, "par_index")] == {"40": 88.8}  # the legacy snapshot left out
+    assert ("63", 2024, "pci") not in table and table[("63", 2024, "population")]
+    assert table[("63", 2022, "papi")] == {"40": 41.0}  # a row without a source comes last
+
+
+def test_positions_by_cell_and_province_are_the_rows_in_frame_order(lookups):
+    df = _fresh(_frame())
+    memo = metrics._positions(df)
+    by_cell, by_province = _positions_by_rows(df)
+    assert list(memo.by_cell) == list(by_cell) and list(memo.by_province) == list(by_province)
+    for got, want in ((memo.by_cell, by_cell), (memo.by_province, by_province)):
+        for key, rows in want.items():
+            assert got[key].tolist() == rows and got[key].dtype == np.int64, key
+    assert metrics.province_rows(df, "15", "34").equals(df.iloc[[11, 12, 14]])
+
+
+def test_source_dates_first_years_and_snapshots_read_row_by_row(lookups):
+    df = _frame()
+    register = {"gso.csv": "2024-07-01"}
+    dates = metrics.source_dates(df, register)
+    assert dates.tolist() == _dates_by_rows(df, register)
+    assert dates.iloc[15] == "2025-03"  # the press row's date reaches its other row
+    want = [
+        rulebook.first_year(int(y), str(p), d)
+        for y, p, d in zip(df["year"], df["period"], dates, strict=True)
+    ]
+    got = metrics.first_years(df, register)
+    assert got.tolist() == want and got.dtype == np.int64 and got.index.equals(df.index)
+    assert got.iloc[15] == rulebook.first_year(2021, "2021", "2025-03") and got.iloc[14] == 2024
+    snaps = metrics.snapshots(df)
+    assert snaps.tolist() == [_snapshot(n, k) for n, k in zip(df["note"], df["period_kind"], strict=True)]
+    assert snaps.index.equals(df.index) and snaps.dtype == bool
+    shuffled = df.set_index(pd.Index([5, 5, 1, 0, 9, 9, 2, 3, 4, 7, 8, 6, 10, 11, 12, 13]))
+    assert metrics.snapshots(shuffled).tolist() == snaps.tolist()  # repeated labels: by position
+
+
+def test_a_year_cut_has_the_lookups_of_its_own_rows(lookups):
+    df = _fresh(_frame())
+    metrics._table(df), metrics._positions(df)  # the frame's lookups first, as the warm-up builds them
+    cut = metrics.year_true(df, 2023)
+    shown = metrics.first_years(df).to_numpy() <= 2023
+    assert cut.equals(df[shown]) and len(cut) < len(df)
+    _same_table(metrics._table(cut), _table_by_rows(df[shown]))
+    by_cell, by_province = _positions_by_rows(df[shown])
+    memo = metrics._positions(cut)
+    assert {k: v.tolist() for k, v in memo.by_cell.items()} == by_cell
+    assert {k: v.tolist() for k, v in memo.by_province.items()} == by_province
+
+
+def test_an_empty_frame_has_empty_lookups(lookups):
+    df = _fresh(_frame().iloc[0:0])
+    assert metrics._table(df) == {} and metrics._positions(df).by_cell == {}
+    assert metrics.first_years(df).tolist() == [] and metrics.source_dates(df).tolist() == []
+
+
+def _labelled_panel():
+    """Point labels around a line, a dashed median and scatter dots: most first places are taken."""
+    fig = draw.figure(2.4, 3.2)
+    draw.margins(fig, left=0.5, right=0.1, top=0.3, bottom=0.3)
+    ax = fig.add_subplot()
+    xs = [2019, 2020, 2021, 2022, 2023]
+    ax.plot(xs, [40.0, 42.0, 41.0, 43.5, 42.8], marker="o", markersize=4)
+    ax.plot(xs, [40.6, 42.6, 41.6, 43.0, 43.3], linestyle="--", marker="_", markersize=12)
+    ax.scatter([2020.5, 2021.5, 2022.5], [41.2, 42.3, 43.1], s=20)
+    ax.set_xlim(2018.5, 2023.5)
+    ax.set_ylim(38, 46)
+    note = ax.text(2021.5, 0.97, "đổi phương pháp", transform=ax.get_xaxis_transform(), fontsize=7)
+    places = [
+        {"x": 2021.44, "y": y, "rotation": 90, "ha": "right", "va": va}
+        for y, va in ((0.97, "top"), (0.03, "bottom"))
+    ]
+    labels = [
+        ax.annotate(f"{i + 30}/63", (x, y), xytext=(0, 4), textcoords="offset points", fontsize=7)
+        for i, (x, y) in enumerate(zip(xs, [40.0, 42.0, 41.0, 43.5, 42.8], strict=True))
+    ]
+    return fig, labels, [(note, places)]
+
+
+@pytest.mark.parametrize("reuse", [True, False])
+def test_declutter_places_labels_alike_with_boxes_reused_or_measured_afresh(reuse, monkeypatch):
+    placed = {}
+    for mode in (reuse, not reuse):
+        monkeypatch.setattr(draw, "REUSE_GEOMETRY", mode)
+        with draw.style():
+            fig, labels, required = _labelled_panel()
+            kept = draw.declutter(fig, labels, required)
+            placed[mode] = (
+                [(t.get_text(), t.xyann, t.get_ha(), t.get_va()) for t in kept],
+                required[0][0].get_va(),
+                draw.to_svg(fig),
+            )
+    assert placed[True] == placed[False]
+    assert placed[True][0] and len(placed[True][0]) < 6
