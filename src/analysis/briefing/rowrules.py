@@ -88,9 +88,11 @@ def first_years(df: pd.DataFrame, register: dict[str, str] | None = None) -> pd.
     dates = source_dates(df, register)
     out = years.copy()
     if DISTINCT_ONCE:  # the same rows, without writing every year as text
-        dated = (periods != "").to_numpy()
         odd = dates.to_numpy() != ""
-        odd[dated] |= periods.to_numpy()[dated] != years.to_numpy()[dated].astype(str)
+        pids, pu = pd.factorize(periods)  # a few distinct periods and years: compare those
+        yids, yu = pd.factorize(years)
+        other = np.asarray([[p != "" and p != str(y) for y in yu.tolist()] for p in pu.tolist()], dtype=bool)
+        odd |= other[pids, yids] if len(other) else odd
         rows = zip(years[odd], periods[odd], dates[odd], strict=True)
         found = [rulebook.first_year(int(y), p, d) for y, p, d in rows]
         out.iloc[np.flatnonzero(odd)] = np.asarray(found, dtype=out.dtype)
