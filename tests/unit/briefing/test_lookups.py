@@ -212,3 +212,30 @@ def test_declutter_places_labels_alike_with_boxes_reused_or_measured_afresh(reus
             )
     assert placed[True] == placed[False]
     assert placed[True][0] and len(placed[True][0]) < 6
+
+
+def test_the_shipped_table_gives_the_same_lookups_both_ways(shipped_clean_dir, monkeypatch):
+    """The real table's 14k notes, 105 sources and conflicts: the fast lookups equal the row loops,
+    for the table and for a year cut."""
+    from analysis.briefing.core import read_figures
+
+    df = read_figures(shipped_clean_dir)
+    built = {}
+    for fast in (False, True):
+        monkeypatch.setattr(metrics, "FAST_LOOKUPS", fast)
+        monkeypatch.setattr(rowrules, "DISTINCT_ONCE", fast)
+        frame = _fresh(df.copy())
+        lookups = [(list(metrics._table(frame).items()), metrics._positions(frame).by_cell)]
+        cut = metrics.year_true(frame, 2020)  # after the frame's lookups, as in a briefing
+        lookups.append((list(metrics._table(cut).items()), metrics._positions(cut).by_cell))
+        built[fast] = [(t, {k: v.tolist() for k, v in c.items()}) for t, c in lookups] + [
+            metrics.source_dates(frame),
+            metrics.first_years(frame),
+            metrics.snapshots(frame),
+            cut.index,
+        ]
+    for got, want in zip(built[True][:2], built[False][:2], strict=True):
+        assert got[0] == want[0] and list(got[1].items()) == list(want[1].items())
+    for got, want in zip(built[True][2:], built[False][2:], strict=True):
+        assert got.equals(want) and got.dtype == want.dtype
+    assert (built[True][2] != "").sum() > 10  # dated rows were there to find
