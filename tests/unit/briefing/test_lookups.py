@@ -1,7 +1,7 @@
 """The per-frame lookups built without row loops (`metrics._table`, `metrics._positions`, the year
 cut's, `rowrules.snapshots`, `source_dates`, `first_years`) against plain row-by-row readings of
-their rules, on a small frame with conflicts, snapshots, missing values and both regimes; and the
-label placement's reuse of measured boxes against measuring afresh."""
+their rules, on a small frame with conflicts, snapshots, missing values and both regimes, and both
+ways on the shipped table."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis import rulebook
-from analysis.briefing import draw, metrics, rowrules
+from analysis.briefing import metrics, rowrules
 
 PRESS = "https://press.example/par-2024"
 
@@ -172,46 +172,6 @@ def test_an_empty_frame_has_empty_lookups(lookups):
     df = _fresh(_frame().iloc[0:0])
     assert metrics._table(df) == {} and metrics._positions(df).by_cell == {}
     assert metrics.first_years(df).tolist() == [] and metrics.source_dates(df).tolist() == []
-
-
-def _labelled_panel():
-    """Point labels around a line, a dashed median and scatter dots: most first places are taken."""
-    fig = draw.figure(2.4, 3.2)
-    draw.margins(fig, left=0.5, right=0.1, top=0.3, bottom=0.3)
-    ax = fig.add_subplot()
-    xs = [2019, 2020, 2021, 2022, 2023]
-    ax.plot(xs, [40.0, 42.0, 41.0, 43.5, 42.8], marker="o", markersize=4)
-    ax.plot(xs, [40.6, 42.6, 41.6, 43.0, 43.3], linestyle="--", marker="_", markersize=12)
-    ax.scatter([2020.5, 2021.5, 2022.5], [41.2, 42.3, 43.1], s=20)
-    ax.set_xlim(2018.5, 2023.5)
-    ax.set_ylim(38, 46)
-    note = ax.text(2021.5, 0.97, "đổi phương pháp", transform=ax.get_xaxis_transform(), fontsize=7)
-    places = [
-        {"x": 2021.44, "y": y, "rotation": 90, "ha": "right", "va": va}
-        for y, va in ((0.97, "top"), (0.03, "bottom"))
-    ]
-    labels = [
-        ax.annotate(f"{i + 30}/63", (x, y), xytext=(0, 4), textcoords="offset points", fontsize=7)
-        for i, (x, y) in enumerate(zip(xs, [40.0, 42.0, 41.0, 43.5, 42.8], strict=True))
-    ]
-    return fig, labels, [(note, places)]
-
-
-@pytest.mark.parametrize("reuse", [True, False])
-def test_declutter_places_labels_alike_with_boxes_reused_or_measured_afresh(reuse, monkeypatch):
-    placed = {}
-    for mode in (reuse, not reuse):
-        monkeypatch.setattr(draw, "REUSE_GEOMETRY", mode)
-        with draw.style():
-            fig, labels, required = _labelled_panel()
-            kept = draw.declutter(fig, labels, required)
-            placed[mode] = (
-                [(t.get_text(), t.xyann, t.get_ha(), t.get_va()) for t in kept],
-                required[0][0].get_va(),
-                draw.to_svg(fig),
-            )
-    assert placed[True] == placed[False]
-    assert placed[True][0] and len(placed[True][0]) < 6
 
 
 def test_the_shipped_table_gives_the_same_lookups_both_ways(shipped_clean_dir, monkeypatch):
