@@ -127,7 +127,7 @@ def share_lookups(source: pd.DataFrame, copy: pd.DataFrame) -> None:
         memo.first = first_years(source).to_numpy()
     shared = _Frame(copy, memo.table, dict(memo.series), memo.by_cell, memo.by_province)
     shared.first, shared.views = memo.first, memo.views  # the year cuts too (`year_true`)
-    shared.codes = memo.codes
+    shared.codes = dict(memo.codes)  # its own dict: a column a copy factorizes stays its own
     _MEMO[id(copy)] = shared
 
 
