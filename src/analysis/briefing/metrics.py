@@ -91,6 +91,7 @@ class _Frame:
     years: dict[tuple[str, str], dict[str, tuple[int, ...]]] = field(default_factory=dict)
     first: np.ndarray | None = None  # each row's first briefing year (`year_true`)
     views: dict[int, pd.DataFrame] = field(default_factory=dict)  # `year_true`'s cuts by year
+    digits: dict[Cell, dict[str, int]] | None = None  # the precision of each value `table` holds
 
 
 _MEMO: dict[int, _Frame] = {}
@@ -117,6 +118,7 @@ def share_lookups(source: pd.DataFrame, copy: pd.DataFrame) -> None:
         memo.first = first_years(source).to_numpy()
     shared = _Frame(copy, memo.table, dict(memo.series), memo.by_cell, memo.by_province)
     shared.first, shared.views = memo.first, memo.views  # the year cuts too (`year_true`)
+    shared.digits = memo.digits  # the precisions of the values shared above
     _MEMO[id(copy)] = shared
 
 
@@ -135,16 +137,24 @@ def _table(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
         rows = rows[~(snap & rows["indicator"].isin(with_ranks(headline_keys())))]
     rows = rows.sort_values(["province_code", "source"], kind="stable")
     table: dict[Cell, dict[str, float]] = {}
-    for code, regime, year, key, value in zip(
+    digits: dict[Cell, dict[str, int]] = {}
+    written = rows["precision"].tolist() if "precision" in rows else [None] * len(rows)
+    for code, regime, year, key, value, places in zip(
         rows["province_code"].tolist(),
         rows["regime"].tolist(),
         rows["year"].tolist(),
         rows["indicator"].tolist(),
         rows["value"].tolist(),
+        written,
         strict=True,
     ):
-        table.setdefault((str(regime), int(year), str(key)), {}).setdefault(str(code), float(value))
-    memo.table = table
+        cell, code = (str(regime), int(year), str(key)), str(code)
+        if code in table.setdefault(cell, {}):
+            continue  # the first row in source order is the value shown, and its precision
+        table[cell][code] = float(value)
+        if places is not None and not pd.isna(places):
+            digits.setdefault(cell, {})[code] = int(places)
+    memo.table, memo.digits = table, digits
     return table
 
 
@@ -279,6 +289,22 @@ def province_years(df: pd.DataFrame, code: str, regime: str) -> dict[str, tuple[
 
 def value_of(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> float | None:
     return _table(df).get((str(regime), int(year), key), {}).get(code)
+
+
+def cell_precisions(df: pd.DataFrame, regime: str, year: int, key: str) -> dict[str, int]:
+    """{province code: the digits its source wrote} for the values `cell_values` gives (the figure
+    model's `precision`); a province without one is absent: the catalogue's precision then applies."""
+    _table(df)
+    memo = _frame(df)
+    if memo.digits is None:  # a frame given another's table (`share_lookups`) before it was built
+        memo.table = None
+        _table(df)
+    return (memo.digits or {}).get((str(regime), int(year), key), {})
+
+
+def precision_of(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> int | None:
+    """The digits the source wrote for the value `value_of` gives; None when it did not say."""
+    return cell_precisions(df, regime, year, key).get(code)
 
 
 def national_median(df: pd.DataFrame, regime: str, year: int, key: str) -> tuple[float | None, int]:
