@@ -186,7 +186,11 @@ def peers_html(result: Ranking, ctx: Context) -> str:
         return ""
     lang, key = ctx.lang, result.key
     own = float(peers.loc[peers["highlight"], "value"].iloc[0])
-    own_digits = shown_precision(peers.loc[peers["highlight"], "precision"].iloc[0], key)
+    own_digits = (
+        shown_precision(peers.loc[peers["highlight"], "precision"].iloc[0], key)
+        if "precision" in peers
+        else None
+    )
     head = [
         (esc(t("rank", lang)), True),
         (esc(t("province", lang)), False),
@@ -196,7 +200,9 @@ def peers_html(result: Ranking, ctx: Context) -> str:
     body = []
     for r in peers.itertuples(index=False):
         name = f"<strong>{esc(r.name)}</strong>" if r.highlight else esc(r.name)
-        digits = shown_precision(r.precision, key)  # the source's, never more than the catalogue's
+        digits = shown_precision(
+            getattr(r, "precision", None), key
+        )  # the source's, never more than the catalogue's
         places = coarser(digits, own_digits, fallback=decimals(key))  # a difference: the coarser
         gap = "" if r.highlight else esc(fmt_delta(r.value - own, key, lang, precision=places))
         body.append(

@@ -75,3 +75,37 @@ def test_ranking_without_precision_keeps_the_catalogue() -> None:
     res = ranking.compute(frame, ctx)
     row = next(res.table[res.table["highlight"]].itertuples())
     assert "88,80 %" in ranking.highlight_label(row, res.key, "vi")
+
+
+def _country(key: str, own: float, own_digits: int) -> list[dict]:
+    """Every province's made-up value of `key` in 2024 (two digits), Nghệ An's with `own_digits`."""
+    out = []
+    for i, p in enumerate(provinces.all_provinces("63")):
+        value, digits = (own, own_digits) if p.code == NGHE_AN.code else (round(5 + i * 0.07, 2), 2)
+        out.append(_row(p, key, 2024, value, digits))
+    return out
+
+
+def test_subindices_papi_and_distribution_keep_the_written_digits() -> None:
+    from analysis.briefing.sections import distribution, papi, subindices
+
+    frame = pd.DataFrame(
+        _country("pci_entry_costs", 6.5, 1)  # "6,5": the catalogue shows two digits
+        + _country("pci_land_access", 7.25, 2)
+        + _country("pci", 65.5, 1)
+        + _country("papi", 43.0699, 4)  # four digits from a data set: PAPI's two shown
+        + _country("papi_participation", 5.1, 1)
+    )
+    ctx = make_context(frame, NGHE_AN, 2024, "vi")
+    sub = next(s for s in subindices.compute(frame, ctx) if s.family == "pci")
+    html = subindices.family_html(sub, "vi")
+    entry = next(r for r in html.split("<tr>") if "Chi phí gia nhập" in r)
+    assert '<td class="num">6,5</td>' in entry and "6,50" not in entry
+    assert "7,25" in html
+    detail = papi.html(papi.compute(frame, ctx), ctx)
+    assert "43,07" in detail and "43,0699" not in detail
+    dim = next(r for r in detail.split("<tr>") if "Tham gia" in r)
+    assert "5,1</td>" in dim and "5,10" not in dim
+    dist = distribution.compute(frame, ctx).table
+    own = dist[(dist["indicator"] == "pci") & dist["highlight"]].iloc[0]
+    assert own["precision"] == 1
