@@ -99,3 +99,14 @@ def test_without_a_precision_the_catalogue_stays() -> None:
     rows = [_row("par_index", 2024, 88.8, None)]
     text = _headline(rows, "vi")
     assert "88,80 %" in text
+
+
+def test_the_summary_sentence_prints_the_tables_digits() -> None:
+    from analysis.briefing.sections import title
+
+    df = pd.DataFrame([_row("par_index", 2024, 88.8, 1), _row("pci", 2024, 65.5, 1)])
+    ctx = make_context(df, NGHE_AN, 2024, "vi")
+    figures = headline.compute(headline.rows(df, ctx), ctx)
+    said = {f.key: title.headline_sentence(f, "vi") for f in figures}
+    assert "88,8 %" in said["par_index"] and "88,80" not in said["par_index"]
+    assert "65,5 điểm" in said["pci"] and "65,50" not in said["pci"]
