@@ -41,18 +41,24 @@ class Recorder:
         self.df: Any = None  # the clean table: the overview is cut from it
         self.years: list[int] = []
         self._overview: dict[int, Any] = {}  # year -> overview tables computed ahead
+        self._pages: dict[tuple, str] = {}  # overview pages rendered ahead (used if still true)
 
     def prepare(self, job: Job) -> None:
         """Work ahead while a notebook runs (the speculative executor calls it): the year's overview
-        tables (they depend on the clean table only) and the index and overview templates."""
+        tables (they depend on the clean table only), its pages as they will read once this briefing
+        is written (used only if that comes true), and the index and overview templates."""
         from analysis.national.index import index_template
-        from analysis.national.overview import overview_tables, overview_template
+        from analysis.national.overview import overview_tables, pages_ahead
 
         index_template()
         if self.df is not None and job.year in self.years and job.year not in self._overview:
             with contextlib.suppress(AnalysisError):  # then computed (and reported) at the end
-                self._overview[job.year] = overview_tables(self.df, job.year)
-            overview_template()
+                tables = self._overview[job.year] = overview_tables(self.df, job.year)
+                briefings = [*self.cache, job.rel]
+                pages = pages_ahead(
+                    self.out_dir, self.df, job.year, tables, briefings, self.version, self.formats
+                )
+                self._pages.update(pages)
 
     def _write(self, result: Result) -> Result:
         """Every format's file staged, then all renamed over the published ones (build.publish): a
@@ -104,6 +110,13 @@ class Recorder:
             from analysis.national.overview import write_overview
 
             write_overview(
-                self.out_dir, self.df, self.years, self.cache, self.version, self._overview, self.formats
+                self.out_dir,
+                self.df,
+                self.years,
+                self.cache,
+                self.version,
+                self._overview,
+                self.formats,
+                self._pages,
             )
         write_index(self.out_dir, self.cache, self.version, self.failures, final=final, formats=self.formats)

@@ -329,3 +329,26 @@ def test_a_change_smaller_than_the_shown_precision_is_not_signed_zero():
             text = overview.fmt(tiny, "dti", lang, signed=True)
             assert "0,000" not in text and "0.000" not in text and text.startswith(("không đổi", "unchanged"))
         assert overview.fmt(0.0123, "dti", lang, signed=True).startswith("+0")
+
+
+def test_pages_rendered_ahead_are_the_pages_written_and_used_only_while_still_true(tmp_path, frame):
+    """The one-briefing build renders the overview while its notebook runs (`pages_ahead`), as it
+    will read once the briefing is on disk; `write_overview` uses such a page only where its inputs
+    came true, else renders again."""
+    tables = overview.overview_tables(frame, 2018)
+    ahead = overview.pages_ahead(tmp_path, frame, 2018, tables, ["2018/vi/nghe-an"], "v1")
+    assert len(ahead) == 1  # Vietnamese only: the one briefing is Vietnamese
+
+    def write(cache: dict, pages: dict) -> str:
+        overview.write_overview(tmp_path, frame, [2018], cache, "v1", {2018: tables}, ahead=pages)
+        return overview.overview_path(tmp_path, 2018, "vi").read_text(encoding="utf-8")
+
+    page = tmp_path / "2018" / "vi" / "nghe-an.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("x", encoding="utf-8")
+    cache = {"2018/vi/nghe-an": {}}
+    assert write(cache, {}) == next(iter(ahead.values()))  # the same page, rendered ahead or at the end
+    marked = {key: "<!-- ahead -->" for key in ahead}
+    assert write(cache, marked) == "<!-- ahead -->"  # and the page rendered ahead is the one written
+    page.unlink()  # the briefing failed: its link must not appear, so the page is rendered again
+    assert write(cache, marked) != "<!-- ahead -->"
