@@ -70,7 +70,11 @@ def _hyperlink(paragraph: Any, text: str, url: str) -> None:
     link = OxmlElement("w:hyperlink")
     link.set(qn("r:id"), rid)
     run = paragraph.add_run(text)
-    run.style = "Hyperlink" if "Hyperlink" in [s.name for s in paragraph.part.styles] else None
+    part = paragraph.part
+    if not hasattr(part, "_cchc_hyperlink"):  # looked up once per document: a scan of every style
+        part._cchc_hyperlink = any(s.name == "Hyperlink" for s in part.styles)
+    if part._cchc_hyperlink:
+        run.style = "Hyperlink"
     run.font.underline = True
     link.append(run._r)
     paragraph._p.append(link)
@@ -178,8 +182,10 @@ class _Html(HTMLParser):
                 _hyperlink(paragraph, text, href)
                 continue
             run = paragraph.add_run(text)
-            run.bold = "b" in marks or None
-            run.italic = "i" in marks or None
+            if "b" in marks:  # set only when on: setting None still writes an empty run property
+                run.bold = True
+            if "i" in marks:
+                run.italic = True
             if "small" in marks:
                 run.font.size = Pt(8.5)
             if "code" in marks:
