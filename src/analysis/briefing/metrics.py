@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 
 from analysis import indicators, publications, rulebook
+from analysis.briefing import lookups
 from analysis.briefing.rowrules import first_years, register_dates, snapshots, source_dates  # noqa: F401
 from analysis.briefing.scope import PRE_MERGER_REGIME, Scope
 from analysis.errors import BriefingError
@@ -30,13 +30,6 @@ PAPI_METHOD_BREAK = rulebook.method_breaks("papi")[0]  # for charts: where PAPI'
 Rank = rulebook.Rank
 
 Cell = tuple[str, int, str]  # (regime, year, indicator)
-
-# Speed switch: the per-frame lookups (`_table`, `_positions`) are built by grouping the columns,
-# factorized once per frame (a year cut reuses its frame's), with numpy instead of a Python loop over
-# every row. On the 40k-row clean table (CPU, after imports): _table 0.04 s -> 0.017 s, _positions
-# 0.022 s -> 0.003 s; for the 2018 cut 0.019 -> 0.009 s and 0.013 -> 0.002 s. False: the row loops
-# (the reference the tests compare against).
-FAST_LOOKUPS = True
 
 
 @cache
@@ -101,6 +94,7 @@ class _Frame:
     first: np.ndarray | None = None  # each row's first briefing year (`year_true`)
     codes: dict[str, tuple[np.ndarray, list]] = field(default_factory=dict)  # `_codes`
     views: dict[int, pd.DataFrame] = field(default_factory=dict)  # `year_true`'s cuts by year
+    digits: dict[Cell, dict[str, int]] | None = None  # the precision of each value `table` holds
 
 
 _MEMO: dict[int, _Frame] = {}
@@ -127,93 +121,29 @@ def share_lookups(source: pd.DataFrame, copy: pd.DataFrame) -> None:
         memo.first = first_years(source).to_numpy()
     shared = _Frame(copy, memo.table, dict(memo.series), memo.by_cell, memo.by_province)
     shared.first, shared.views = memo.first, memo.views  # the year cuts too (`year_true`)
+    shared.digits = memo.digits  # the precisions of the values shared above
     shared.codes = dict(memo.codes)  # its own dict: a column a copy factorizes stays its own
     _MEMO[id(copy)] = shared
 
 
 def _table(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
-    """(regime, year, indicator) → {province code: value}, built once per frame.
+    """(regime, year, indicator) → {province code: value}, built once per frame (`lookups.table`).
 
     When a province has two rows (a conflict the clean stage kept), the first in source order wins;
     the notes section lists such conflicts so the briefing says so.
     """
     memo = _frame(df)
     if memo.table is None:
-        memo.table = _table_fast(df) if FAST_LOOKUPS else _table_loop(df)
+        memo.table, memo.digits = lookups.table(df, with_ranks(headline_keys()), lambda col: _codes(df, col))
     return memo.table
 
 
-def _table_loop(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
-    rows = df.dropna(subset=["value"])
-    snap = snapshots(rows)
-    if snap.any():  # a snapshot (as of a date) is never the year's index (issue #16)
-        rows = rows[~(snap & rows["indicator"].isin(with_ranks(headline_keys())))]
-    rows = rows.sort_values(["province_code", "source"], kind="stable")
-    table: dict[Cell, dict[str, float]] = {}
-    for code, regime, year, key, value in zip(
-        rows["province_code"].tolist(),
-        rows["regime"].tolist(),
-        rows["year"].tolist(),
-        rows["indicator"].tolist(),
-        rows["value"].tolist(),
-        strict=True,
-    ):
-        table.setdefault((str(regime), int(year), str(key)), {}).setdefault(str(code), float(value))
-    return table
-
-
-def _table_fast(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
-    """`_table_loop` without the row loop: the same rows, sorted alike; the first row of each cell and
-    province wins; cells and provinces in the order the loop meets them."""
-    keep = df["value"].notna().to_numpy().copy()
-    snap = snapshots(df).to_numpy()
-    if snap.any():
-        keep &= ~(snap & df["indicator"].isin(with_ranks(headline_keys())).to_numpy())
-    pos = np.flatnonzero(keep)
-    if not len(pos):
-        return {}
-    code_ids, code_names = _codes(df, "province_code")
-    pos = pos[np.lexsort((_codes(df, "source")[0][pos], code_ids[pos]))]  # the loop's row order
-    cell_keys, cell = _group_ids([_codes(df, c) for c in ("regime", "year", "indicator")], pos)
-    pair = cell * max(len(code_names), 1) + code_ids[pos]
-    first = np.sort(np.unique(pair, return_index=True)[1])  # each (cell, province)'s first row
-    grouped = first[np.argsort(cell[first], kind="stable")]
-    names = np.asarray([str(c) for c in code_names], dtype=object)[code_ids[pos[grouped]]].tolist()
-    vals = df["value"].to_numpy(dtype=float)[pos[grouped]].tolist()
-    bounds = [0, *(np.flatnonzero(np.diff(cell[grouped])) + 1).tolist(), len(grouped)]
-    keys = [(str(r), int(y), str(k)) for r, y, k in cell_keys]
-    spans = enumerate(pairwise(bounds))
-    return {keys[g]: dict(zip(names[a:b], vals[a:b], strict=True)) for g, (a, b) in spans}
-
-
 def _codes(df: pd.DataFrame, col: str) -> tuple[np.ndarray, list]:
-    """A column as numbers into its sorted distinct values (a missing value last), once per frame."""
+    """A column as numbers (`lookups.factorize`), once per frame."""
     memo = _frame(df)
     if col not in memo.codes:
-        ids, uniq = pd.factorize(df[col], sort=True)
-        uniq = uniq.tolist()
-        if len(ids) and ids.min() < 0:
-            uniq.append(df[col].iloc[int(np.argmin(ids))])
-            ids = np.where(ids < 0, len(uniq) - 1, ids)
-        memo.codes[col] = (ids, uniq)
+        memo.codes[col] = lookups.factorize(df[col])
     return memo.codes[col]
-
-
-def _group_ids(cols: list[tuple[np.ndarray, list]], pos: np.ndarray | None = None) -> tuple[list, np.ndarray]:
-    """The distinct keys of the columns (`_codes`) taken together at rows `pos` (default: all), in
-    order of first appearance, and each row's key number (an index into them)."""
-    combined = np.zeros(len(cols[0][0]) if pos is None else len(pos), dtype=np.int64)
-    for ids, uniq in cols:
-        combined = combined * max(len(uniq), 1) + (ids if pos is None else ids[pos])
-    ids, seen = pd.factorize(combined)
-    keys = []
-    for value in np.asarray(seen).tolist():
-        parts = []
-        for _ids, uniq in reversed(cols):
-            value, i = divmod(value, max(len(uniq), 1))
-            parts.append(uniq[i])
-        keys.append(tuple(reversed(parts)))
-    return keys, ids
 
 
 def year_true(df: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -228,7 +158,7 @@ def year_true(df: pd.DataFrame, year: int) -> pd.DataFrame:
         return df
     if int(year) not in memo.views:
         memo.views[int(year)] = view = df[keep]
-        if FAST_LOOKUPS:  # the cut's columns as numbers: the frame's, at the rows kept
+        if lookups.FAST:  # the cut's columns as numbers: the frame's, at the rows kept
             _frame(view).codes = {col: (ids[keep], uniq) for col, (ids, uniq) in memo.codes.items()}
     return memo.views[int(year)]
 
@@ -250,31 +180,9 @@ def values(df: pd.DataFrame, regime: str, year: int, key: str) -> pd.Series:
 
 def _positions(df: pd.DataFrame) -> _Frame:
     memo = _frame(df)
-    if memo.by_cell is None and FAST_LOOKUPS:
-        cell_keys, cell = _group_ids([_codes(df, c) for c in ("regime", "year", "indicator")])
-        memo.by_cell = _split(((str(r), int(y), str(k)) for r, y, k in cell_keys), cell)
-        who_keys, who = _group_ids([_codes(df, "province_code"), _codes(df, "regime")])
-        memo.by_province = _split(((str(c), str(r)) for c, r in who_keys), who)
     if memo.by_cell is None:
-        keys = [df["regime"].astype(str).tolist(), df["year"].astype(int).tolist(), df["indicator"].tolist()]
-        by_cell: dict[Cell, list[int]] = {}
-        by_province: dict[tuple[str, str], list[int]] = {}
-        for pos, (regime, year, key, code) in enumerate(
-            zip(*keys, df["province_code"].tolist(), strict=True)
-        ):
-            by_cell.setdefault((regime, year, str(key)), []).append(pos)
-            by_province.setdefault((str(code), regime), []).append(pos)
-        memo.by_cell = {k: np.asarray(v) for k, v in by_cell.items()}
-        memo.by_province = {k: np.asarray(v) for k, v in by_province.items()}
+        memo.by_cell, memo.by_province = lookups.positions(df, lambda col: _codes(df, col))
     return memo
-
-
-def _split(keys: Iterable, ids: np.ndarray) -> dict:
-    """{key: the ascending positions of the rows with that key number}."""
-    if not len(ids):
-        return {}
-    order = np.argsort(ids, kind="stable")
-    return dict(zip(keys, np.split(order, np.flatnonzero(np.diff(ids[order])) + 1), strict=True))
 
 
 def _take(df: pd.DataFrame, parts: list[np.ndarray]) -> pd.DataFrame:
@@ -306,6 +214,22 @@ def province_years(df: pd.DataFrame, code: str, regime: str) -> dict[str, tuple[
 
 def value_of(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> float | None:
     return _table(df).get((str(regime), int(year), key), {}).get(code)
+
+
+def cell_precisions(df: pd.DataFrame, regime: str, year: int, key: str) -> dict[str, int]:
+    """{province code: the digits its source wrote} for the values `cell_values` gives (the figure
+    model's `precision`); a province without one is absent: the catalogue's precision then applies."""
+    _table(df)
+    memo = _frame(df)
+    if memo.digits is None:  # a frame given another's table (`share_lookups`) before it was built
+        memo.table = None
+        _table(df)
+    return (memo.digits or {}).get((str(regime), int(year), key), {})
+
+
+def precision_of(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> int | None:
+    """The digits the source wrote for the value `value_of` gives; None when it did not say."""
+    return cell_precisions(df, regime, year, key).get(code)
 
 
 def national_median(df: pd.DataFrame, regime: str, year: int, key: str) -> tuple[float | None, int]:

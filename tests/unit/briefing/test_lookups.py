@@ -1,7 +1,7 @@
-"""The per-frame lookups built without row loops (`metrics._table`, `metrics._positions`, the year
-cut's, `rowrules.snapshots`, `source_dates`, `first_years`) against plain row-by-row readings of
-their rules, on a small frame with conflicts, snapshots, missing values and both regimes, and both
-ways on the shipped table."""
+"""The per-frame lookups built without row loops (`lookups`: `metrics._table` with its digits,
+`metrics._positions`, the year cut's; `rowrules.snapshots`, `source_dates`, `first_years`) against
+plain row-by-row readings of their rules, on a small frame with conflicts, snapshots, missing
+values and both regimes, and both ways on the shipped table."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis import rulebook
-from analysis.briefing import metrics, rowrules
+from analysis.briefing import lookups, metrics, rowrules
 
 PRESS = "https://press.example/par-2024"
 
@@ -50,6 +50,9 @@ def _frame() -> pd.DataFrame:
     ]
     df = pd.DataFrame(rows, columns=cols)
     df["year"] = df["year"].astype(int)
+    # the digits each source wrote; Đà Nẵng's (08) PCI 2023 does not say: that cell's digits come
+    # after those of the cells the table lists after it
+    df["precision"] = [1, 1, np.nan, 1, np.nan, 1, 1, 0, 1, 1, 1, 1, 1, np.nan, 2, 0]
     return df
 
 
@@ -58,9 +61,10 @@ def _snapshot(note, kind) -> bool:
     return kind == "as_of" or (kind == "" and "snapshot" in ("" if pd.isna(note) else str(note)).lower())
 
 
-def _table_by_rows(df: pd.DataFrame) -> dict:
+def _table_by_rows(df: pd.DataFrame) -> tuple[dict, dict]:
     """Every row with a value that is no snapshot of an index, by province then source (a missing
-    source last), in frame order between equals; the first of a cell and province is its value."""
+    source last), in frame order between equals; the first of a cell and province is its value,
+    and its digits when it says."""
     heads = metrics.with_ranks(metrics.headline_keys())
     rows = [
         (r.province_code, (1, "") if pd.isna(r.source) else (0, r.source), i, r)
@@ -68,9 +72,14 @@ def _table_by_rows(df: pd.DataFrame) -> dict:
         if not pd.isna(r.value) and not (_snapshot(r.note, r.period_kind) and r.indicator in heads)
     ]
     table: dict = {}
+    digits: dict = {}
     for *_, r in sorted(rows, key=lambda t: t[:3]):
-        table.setdefault((r.regime, int(r.year), r.indicator), {}).setdefault(r.province_code, float(r.value))
-    return table
+        cell = (r.regime, int(r.year), r.indicator)
+        if r.province_code not in table.setdefault(cell, {}):
+            table[cell][r.province_code] = float(r.value)
+            if not pd.isna(r.precision):
+                digits.setdefault(cell, {})[r.province_code] = int(r.precision)
+    return table, digits
 
 
 def _positions_by_rows(df: pd.DataFrame) -> tuple[dict, dict]:
@@ -101,30 +110,35 @@ def _fresh(df: pd.DataFrame) -> pd.DataFrame:
 
 
 @pytest.fixture(params=[True, False], ids=["fast", "loops"])
-def lookups(request, monkeypatch):
+def both_ways(request, monkeypatch):
     """Both ways of building the lookups: each must give the rows' own readings."""
-    monkeypatch.setattr(metrics, "FAST_LOOKUPS", request.param)
+    monkeypatch.setattr(lookups, "FAST", request.param)
     monkeypatch.setattr(rowrules, "DISTINCT_ONCE", request.param)
     return request.param
 
 
-def _same_table(got: dict, want: dict) -> None:
-    assert list(got) == list(want)  # cells in the order the rows meet them (ranks keep ties so)
-    for cell, values in want.items():
-        assert list(got[cell].items()) == list(values.items()), cell
+def _same_table(df: pd.DataFrame, want: tuple[dict, dict]) -> None:
+    """The frame's table and digits are `want`'s, in its orders (ranks keep ties in that order)."""
+    got = (metrics._table(df), metrics._frame(df).digits)
+    for mine, theirs in zip(got, want, strict=True):
+        assert list(mine) == list(theirs)
+        for cell, values in theirs.items():
+            assert list(mine[cell].items()) == list(values.items()), cell
 
 
-def test_table_keeps_the_first_row_in_source_order_and_leaves_index_snapshots_out(lookups):
+def test_table_keeps_the_first_row_in_source_order_and_leaves_index_snapshots_out(both_ways):
     df = _fresh(_frame())
+    _same_table(df, _table_by_rows(df))
     table = metrics._table(df)
-    _same_table(table, _table_by_rows(df))
+    assert list(metrics._frame(df).digits)[:2] == [("63", 2021, "pci"), ("34", 2025, "sipas")]
+    assert metrics.cell_precisions(df, "63", 2023, "pci") == {"40": 1}  # 08's row did not say
     assert table[("63", 2023, "pci")] == {"08": 61.2, "40": 64.0}
     assert table[("63", 2024, "par_index")] == {"40": 88.8}  # the legacy snapshot left out
     assert ("63", 2024, "pci") not in table and table[("63", 2024, "population")]
     assert table[("63", 2022, "papi")] == {"40": 41.0}  # a row without a source comes last
 
 
-def test_positions_by_cell_and_province_are_the_rows_in_frame_order(lookups):
+def test_positions_by_cell_and_province_are_the_rows_in_frame_order(both_ways):
     df = _fresh(_frame())
     memo = metrics._positions(df)
     by_cell, by_province = _positions_by_rows(df)
@@ -135,7 +149,7 @@ def test_positions_by_cell_and_province_are_the_rows_in_frame_order(lookups):
     assert metrics.province_rows(df, "15", "34").equals(df.iloc[[11, 12, 14]])
 
 
-def test_source_dates_first_years_and_snapshots_read_row_by_row(lookups):
+def test_source_dates_first_years_and_snapshots_read_row_by_row(both_ways):
     df = _frame()
     register = {"gso.csv": "2024-07-01"}
     dates = metrics.source_dates(df, register)
@@ -155,20 +169,20 @@ def test_source_dates_first_years_and_snapshots_read_row_by_row(lookups):
     assert metrics.snapshots(shuffled).tolist() == snaps.tolist()  # repeated labels: by position
 
 
-def test_a_year_cut_has_the_lookups_of_its_own_rows(lookups):
+def test_a_year_cut_has_the_lookups_of_its_own_rows(both_ways):
     df = _fresh(_frame())
     metrics._table(df), metrics._positions(df)  # the frame's lookups first, as the warm-up builds them
     cut = metrics.year_true(df, 2023)
     shown = metrics.first_years(df).to_numpy() <= 2023
     assert cut.equals(df[shown]) and len(cut) < len(df)
-    _same_table(metrics._table(cut), _table_by_rows(df[shown]))
+    _same_table(cut, _table_by_rows(df[shown]))
     by_cell, by_province = _positions_by_rows(df[shown])
     memo = metrics._positions(cut)
     assert {k: v.tolist() for k, v in memo.by_cell.items()} == by_cell
     assert {k: v.tolist() for k, v in memo.by_province.items()} == by_province
 
 
-def test_an_empty_frame_has_empty_lookups(lookups):
+def test_an_empty_frame_has_empty_lookups(both_ways):
     df = _fresh(_frame().iloc[0:0])
     assert metrics._table(df) == {} and metrics._positions(df).by_cell == {}
     assert metrics.first_years(df).tolist() == [] and metrics.source_dates(df).tolist() == []
@@ -182,20 +196,27 @@ def test_the_shipped_table_gives_the_same_lookups_both_ways(shipped_clean_dir, m
     df = read_figures(shipped_clean_dir)
     built = {}
     for fast in (False, True):
-        monkeypatch.setattr(metrics, "FAST_LOOKUPS", fast)
+        monkeypatch.setattr(lookups, "FAST", fast)
         monkeypatch.setattr(rowrules, "DISTINCT_ONCE", fast)
         frame = _fresh(df.copy())
-        lookups = [(list(metrics._table(frame).items()), metrics._positions(frame).by_cell)]
-        cut = metrics.year_true(frame, 2020)  # after the frame's lookups, as in a briefing
-        lookups.append((list(metrics._table(cut).items()), metrics._positions(cut).by_cell))
-        built[fast] = [(t, {k: v.tolist() for k, v in c.items()}) for t, c in lookups] + [
+        found = []
+        for f in (frame, metrics.year_true(frame, 2020)):  # the cut after its frame's lookups
+            found.append(
+                (
+                    list(metrics._table(f).items()),
+                    list(metrics._frame(f).digits.items()),
+                    [(k, v.tolist()) for k, v in metrics._positions(f).by_cell.items()],
+                )
+            )
+        cut = metrics.year_true(frame, 2020)
+        built[fast] = [
+            *found,
             metrics.source_dates(frame),
             metrics.first_years(frame),
             metrics.snapshots(frame),
             cut.index,
         ]
-    for got, want in zip(built[True][:2], built[False][:2], strict=True):
-        assert got[0] == want[0] and list(got[1].items()) == list(want[1].items())
+    assert built[True][:2] == built[False][:2] and built[True][0][1]  # digits there to compare
     for got, want in zip(built[True][2:], built[False][2:], strict=True):
         assert got.equals(want) and got.dtype == want.dtype
     assert (built[True][2] != "").sum() > 10  # dated rows were there to find
