@@ -13,7 +13,7 @@ from analysis.briefing.core import read_figures
 from analysis.briefing.labels import t
 from analysis.briefing.sections.headline import Headline, IndexFigure
 from analysis.cli import main
-from analysis.national import audit
+from analysis.national import audit, csvtext
 from analysis.national import audit_truth as truth
 
 PUB, COMP = rulebook.PUBLISHED, rulebook.COMPUTED
@@ -194,8 +194,11 @@ def test_a_snapshot_is_never_the_years_index(shipped):
 
 def test_a_bounded_rank_the_overview_leaves_blank_is_caught():
     # Hòa Bình, PAR Index 2023: the briefing said "33–62 (by score)", the overview showed nothing
-    bounded = fig("par_index", 2023, rulebook.Rank(None, 63, "", 33, 62), value=None, regime="63")
+    rank = rulebook.Rank(None, 63, "", 33, 62)  # bounded by the score: a score is held
+    bounded = fig("par_index", 2023, rank, value=86.8, regime="63")
     res = _res([bounded]) | {"_code": "17"}
+    cell = {"province_code": "17", "regime": "63", "year": 2023, "indicator": "par_index"}
+    csv_rows = pd.DataFrame([cell | csvtext.rank_columns(rank, "vi")])  # the CSV says the bounds too
 
     def overview(low, high):
         row = {
@@ -208,8 +211,8 @@ def test_a_bounded_rank_the_overview_leaves_blank_is_caught():
         }
         return {(2023, "par_index"): pd.DataFrame([row])}
 
-    assert rules(audit.check_same_rank(res, pd.DataFrame(), overview(pd.NA, pd.NA))) == ["same_rank"]
-    assert not list(audit.check_same_rank(res, pd.DataFrame(), overview(33, 62)))
+    assert rules(audit.check_same_rank(res, csv_rows, overview(pd.NA, pd.NA))) == ["same_rank"]
+    assert not list(audit.check_same_rank(res, csv_rows, overview(33, 62)))
 
 
 # ------------------------------------------------ the review of 2023–2025 (Lào Cai, Nghệ An, Hòa Bình)

@@ -21,7 +21,7 @@ from analysis.build import build, executors, runner
 from analysis.build.jobs import make_job
 from analysis.build.worker import Builder
 from analysis.errors import AnalysisError
-from analysis.national import overview
+from analysis.national import overview_files
 from analysis.national.takeaway import takeaway_csv
 from analysis.outputs import as_pdf, printcopy, svgraster
 from analysis.outputs.as_csv import CsvFormat
@@ -206,9 +206,9 @@ def test_a_csv_that_cannot_be_cut_ahead_fails_its_briefing_at_the_csv_step(tmp_p
 
 def test_overview_tables_given_ahead_are_used_and_missing_years_computed(tmp_path):
     df = build.read_figures(write_figures(tmp_path / "clean").parent)
-    computed = overview.write_overview(tmp_path / "a", df, [2018], {})
+    computed = overview_files.write_overview(tmp_path / "a", df, [2018], {})
     assert any(p.suffix == ".csv" for p in computed)  # the PCI table of the fixture
-    given = overview.write_overview(tmp_path / "b", df, [2018], {}, tables_by_year={2018: []})
+    given = overview_files.write_overview(tmp_path / "b", df, [2018], {}, tables_by_year={2018: []})
     assert [p.suffix for p in given] == [".html"]  # no table given, none written: the given ones are used
 
 

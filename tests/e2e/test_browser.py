@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from analysis.build import build
-from analysis.national import overview
+from analysis.national import overview_files
 
 pytestmark = pytest.mark.slow
 
@@ -56,7 +56,7 @@ def site(sync_api, shipped_clean_dir, tmp_path_factory) -> tuple[Path, int]:
     cache = build.load_cache(out)
     years = sorted({int(e["year"]) for e in cache.values()})
     assert len(years) == 1 and (out / f"{years[0]}/vi/{SLUG}.html").exists()
-    overview.write_overview(out, df, years, cache)
+    overview_files.write_overview(out, df, years, cache)
     return out, years[0]
 
 
@@ -105,7 +105,7 @@ def _no_request_left(requests: list[str], blocked: list[str]) -> None:
 
 def test_overview_in_chromium_offline_every_tile_named_and_linked_to_a_briefing(site, browser, tmp_path):
     out, year = site
-    path = overview.overview_path(out, year, "vi")
+    path = overview_files.overview_path(out, year, "vi")
     page, requests, blocked = _open(browser, path)
     assert page.title().startswith("Toàn cảnh cả nước")
     maps = page.locator("svg.tilemap")

@@ -89,16 +89,43 @@ def fmt_share(part: float, whole: float, lang: str) -> str:
     return format_percent(share, lang, 0 if written_digits(share, 1) == 0 else 1)
 
 
-def fmt_delta(delta: float | None, key: str, lang: str) -> str:
-    """A signed change (+1,25 / −0,40), in the indicator's own precision; percent changes in points."""
+def places_of(precision: object) -> int | None:
+    """A row's `precision` cell as digits, None when the source's digits are not recorded."""
+    return None if precision is None or pd.isna(precision) else int(precision)
+
+
+def shown_precision(precision: object, key: str) -> int | None:
+    """The digits an index value prints: those its source wrote (the row's `precision`), never more
+    than the catalogue shows (a workbook's float cell counts 14 "written" digits: 43,07, not
+    43,069900000000004); None when the row does not say (the catalogue's then)."""
+    places = places_of(precision)
+    return None if places is None else min(places, decimals(key))
+
+
+def coarser(*precisions: object, fallback: int | None = None) -> int | None:
+    """The precision a difference of values may show: the coarser of theirs (88,8 − 87,35 → 1 digit);
+    a value without one counts as `fallback` (the catalogue's); None when none is recorded."""
+    given = [places_of(x) for x in precisions]
+    if all(p is None for p in given):
+        return None
+    known = [p if p is not None else fallback for p in given]
+    return min(p for p in known if p is not None)
+
+
+def fmt_delta(delta: float | None, key: str, lang: str, precision: int | None = None) -> str:
+    """A signed change (+1,25 / −0,40), in the indicator's own precision; percent changes in points.
+
+    `precision`: the coarser of the two values' written digits (`coarser`), else the catalogue's."""
     if is_nan(delta):
         return "—"
     ind = indicators.catalogue().get(key)
     places = 1 if ind is not None and ind.unit == "percent" else decimals(key)
+    places = places if precision is None else int(precision)
     delta = float(delta)
     # ±0 only for no change: a change that vanishes at the indicator's precision gets the digits
     # that show it (−0,002), never "±0" (the rule book compares unrounded values)
-    while round(abs(delta), places) == 0 and places < decimals(key) + 3:
+    most = max(places, decimals(key)) + 3
+    while round(abs(delta), places) == 0 and places < most:
         places += 1
     if round(abs(delta), places) == 0:
         return "±0"

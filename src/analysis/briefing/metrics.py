@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import indicators, publications, rulebook
+from analysis.briefing import lookups
+from analysis.briefing.rowrules import first_years, register_dates, snapshots, source_dates  # noqa: F401
 from analysis.briefing.scope import PRE_MERGER_REGIME, Scope
 from analysis.errors import BriefingError
 
@@ -90,7 +92,9 @@ class _Frame:
     ranks: dict[Cell, dict[str, Rank]] = field(default_factory=dict)
     years: dict[tuple[str, str], dict[str, tuple[int, ...]]] = field(default_factory=dict)
     first: np.ndarray | None = None  # each row's first briefing year (`year_true`)
+    codes: dict[str, tuple[np.ndarray, list]] = field(default_factory=dict)  # `_codes`
     views: dict[int, pd.DataFrame] = field(default_factory=dict)  # `year_true`'s cuts by year
+    digits: dict[Cell, dict[str, int]] | None = None  # the precision of each value `table` holds
 
 
 _MEMO: dict[int, _Frame] = {}
@@ -117,91 +121,29 @@ def share_lookups(source: pd.DataFrame, copy: pd.DataFrame) -> None:
         memo.first = first_years(source).to_numpy()
     shared = _Frame(copy, memo.table, dict(memo.series), memo.by_cell, memo.by_province)
     shared.first, shared.views = memo.first, memo.views  # the year cuts too (`year_true`)
+    shared.digits = memo.digits  # the precisions of the values shared above
+    shared.codes = dict(memo.codes)  # its own dict: a column a copy factorizes stays its own
     _MEMO[id(copy)] = shared
 
 
 def _table(df: pd.DataFrame) -> dict[Cell, dict[str, float]]:
-    """(regime, year, indicator) → {province code: value}, built once per frame.
+    """(regime, year, indicator) → {province code: value}, built once per frame (`lookups.table`).
 
     When a province has two rows (a conflict the clean stage kept), the first in source order wins;
     the notes section lists such conflicts so the briefing says so.
     """
     memo = _frame(df)
-    if memo.table is not None:
-        return memo.table
-    rows = df.dropna(subset=["value"])
-    snap = snapshots(rows)
-    if snap.any():  # a snapshot (as of a date) is never the year's index (issue #16)
-        rows = rows[~(snap & rows["indicator"].isin(with_ranks(headline_keys())))]
-    rows = rows.sort_values(["province_code", "source"], kind="stable")
-    table: dict[Cell, dict[str, float]] = {}
-    for code, regime, year, key, value in zip(
-        rows["province_code"].tolist(),
-        rows["regime"].tolist(),
-        rows["year"].tolist(),
-        rows["indicator"].tolist(),
-        rows["value"].tolist(),
-        strict=True,
-    ):
-        table.setdefault((str(regime), int(year), str(key)), {}).setdefault(str(code), float(value))
-    memo.table = table
-    return table
+    if memo.table is None:
+        memo.table, memo.digits = lookups.table(df, with_ranks(headline_keys()), lambda col: _codes(df, col))
+    return memo.table
 
 
-def snapshots(rows: pd.DataFrame) -> pd.Series:
-    """Rows that are a snapshot of a running index: period as of a date (the clean stage's
-    `period_kind`); only a row without one (a frame from before the figure model) is read by its note
-    saying "snapshot". A note naming a web page's snapshot (pcivietnam.vn's profile pages) is no
-    index snapshot: the period says what the figure describes."""
-    snap = pd.Series(False, index=rows.index)
-    kind = (
-        rows["period_kind"].fillna("").astype(str)
-        if "period_kind" in rows
-        else pd.Series("", index=rows.index)
-    )
-    snap |= kind == "as_of"
-    if "note" in rows:
-        legacy = kind == ""
-        snap |= legacy & rows["note"].fillna("").astype(str).str.contains("snapshot", case=False, regex=False)
-    return snap
-
-
-@cache
-def register_dates() -> dict[str, str]:
-    """Address → publication date, from the register of sources the citations print
-    (`data/raw/sources/sources.csv`); {} without one. Read once per process."""
-    from analysis import config
-    from analysis.citations import read_register
-
-    register = read_register(config.RAW_DIR / config.SOURCES_REGISTER)
-    return {url: str(row.get("published", "")) for url, row in register.items() if row.get("published")}
-
-
-def source_dates(df: pd.DataFrame, register: dict[str, str] | None = None) -> pd.Series:
-    """Each row's source date ('' when undated): the date the citation prints (the register of
-    sources, `register_dates`), else the date its note gives after the article's title, else the
-    latest date another row citing the same address gives (one article, one date)."""
-    if "note" not in df or "source" not in df:
-        return pd.Series("", index=df.index, dtype=object)
-    register = register_dates() if register is None else register
-    sources = df["source"].fillna("").astype(str)
-    own = df["note"].fillna("").astype(str).map(rulebook.note_date)
-    by_source = own[own != ""].groupby(sources[own != ""]).max().to_dict()
-    shared = sources.map(lambda s: register.get(s) or by_source.get(s, "") if s else "")
-    cited = sources.map(lambda s: register.get(s, "") if s else "")
-    return cited.where(cited != "", own.where(own != "", shared))
-
-
-def first_years(df: pd.DataFrame, register: dict[str, str] | None = None) -> pd.Series:
-    """The first briefing year that may show each row (the rule book's year-true rule)."""
-    years = df["year"].astype(int)
-    periods = df["period"].fillna("").astype(str) if "period" in df else pd.Series("", index=df.index)
-    dates = source_dates(df, register)
-    out = years.copy()
-    odd = (periods != years.astype(str)) & (periods != "") | (dates != "")  # the rest: their own year
-    for i, y, p, d in zip(df.index[odd], years[odd], periods[odd], dates[odd], strict=True):
-        out.at[i] = rulebook.first_year(int(y), p, d)
-    return out
+def _codes(df: pd.DataFrame, col: str) -> tuple[np.ndarray, list]:
+    """A column as numbers (`lookups.factorize`), once per frame."""
+    memo = _frame(df)
+    if col not in memo.codes:
+        memo.codes[col] = lookups.factorize(df[col])
+    return memo.codes[col]
 
 
 def year_true(df: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -215,7 +157,9 @@ def year_true(df: pd.DataFrame, year: int) -> pd.DataFrame:
     if keep.all():
         return df
     if int(year) not in memo.views:
-        memo.views[int(year)] = df[keep]
+        memo.views[int(year)] = view = df[keep]
+        if lookups.FAST:  # the cut's columns as numbers: the frame's, at the rows kept
+            _frame(view).codes = {col: (ids[keep], uniq) for col, (ids, uniq) in memo.codes.items()}
     return memo.views[int(year)]
 
 
@@ -237,16 +181,7 @@ def values(df: pd.DataFrame, regime: str, year: int, key: str) -> pd.Series:
 def _positions(df: pd.DataFrame) -> _Frame:
     memo = _frame(df)
     if memo.by_cell is None:
-        keys = [df["regime"].astype(str).tolist(), df["year"].astype(int).tolist(), df["indicator"].tolist()]
-        by_cell: dict[Cell, list[int]] = {}
-        by_province: dict[tuple[str, str], list[int]] = {}
-        for pos, (regime, year, key, code) in enumerate(
-            zip(*keys, df["province_code"].tolist(), strict=True)
-        ):
-            by_cell.setdefault((regime, year, str(key)), []).append(pos)
-            by_province.setdefault((str(code), regime), []).append(pos)
-        memo.by_cell = {k: np.asarray(v) for k, v in by_cell.items()}
-        memo.by_province = {k: np.asarray(v) for k, v in by_province.items()}
+        memo.by_cell, memo.by_province = lookups.positions(df, lambda col: _codes(df, col))
     return memo
 
 
@@ -279,6 +214,22 @@ def province_years(df: pd.DataFrame, code: str, regime: str) -> dict[str, tuple[
 
 def value_of(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> float | None:
     return _table(df).get((str(regime), int(year), key), {}).get(code)
+
+
+def cell_precisions(df: pd.DataFrame, regime: str, year: int, key: str) -> dict[str, int]:
+    """{province code: the digits its source wrote} for the values `cell_values` gives (the figure
+    model's `precision`); a province without one is absent: the catalogue's precision then applies."""
+    _table(df)
+    memo = _frame(df)
+    if memo.digits is None:  # a frame given another's table (`share_lookups`) before it was built
+        memo.table = None
+        _table(df)
+    return (memo.digits or {}).get((str(regime), int(year), key), {})
+
+
+def precision_of(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> int | None:
+    """The digits the source wrote for the value `value_of` gives; None when it did not say."""
+    return cell_precisions(df, regime, year, key).get(code)
 
 
 def national_median(df: pd.DataFrame, regime: str, year: int, key: str) -> tuple[float | None, int]:

@@ -48,7 +48,8 @@ class Recorder:
         tables (they depend on the clean table only), its pages as they will read once this briefing
         is written (used only if that comes true), and the index and overview templates."""
         from analysis.national.index import index_template
-        from analysis.national.overview import overview_tables, pages_ahead
+        from analysis.national.overview import overview_tables
+        from analysis.national.overview_files import pages_ahead
 
         index_template()
         if self.df is not None and job.year in self.years and job.year not in self._overview:
@@ -107,7 +108,7 @@ class Recorder:
 
         save_cache(self.out_dir, self.cache, self.memo, self.scope)
         if final and self.df is not None and self.years:
-            from analysis.national.overview import write_overview
+            from analysis.national.overview_files import write_overview
 
             write_overview(
                 self.out_dir,

@@ -47,22 +47,17 @@ if TYPE_CHECKING:
 KERNEL_NAME = "python3"
 INJECTED_TAG = "injected-parameters"
 
-# A speed trick of the warm kernel, switchable here. IPython's `%reset -f` ends with a full garbage
-# collection over everything the kernel holds (pandas, matplotlib, the cached clean table): 0.15-0.4 s
-# of the kernel's CPU per briefing, a fifth of a year build's CPU (measured over 40 briefings, 39 s
-# against 25 s). With it on, the objects of the warm-up (imports, the table) are frozen out of the
-# collector once (`gc.freeze`), and the reset clears namespace and output cache as `%reset -f` does,
-# then collects the young generations only (where the last briefing's cycles are, unless its own
-# allocations already aged them, and then the automatic collector frees them); the collector is
-# re-enabled at each reset, in case a notebook turned it off (tests/behaviour/test_warm_kernel_memory.py).
+# Speed tricks of the warm kernel, each switchable here (tests/behaviour/test_warm_kernel_memory.py).
+# LEAN_RESET: `%reset -f` ends with a full collection over all the kernel holds, 0.15-0.4 s of CPU per
+# briefing (40 briefings: 39 s against 25 s). Instead the warm-up's objects are frozen out of the
+# collector once (`gc.freeze`); the reset clears namespace and output cache, collects the young
+# generations only (where a briefing's cycles are; older ones the automatic collector frees) and
+# turns the collector back on in case a notebook turned it off. QUIET_WARM_UP: the warm-up's imports
+# trigger full collections over a growing heap (up to 0.1 s of CPU on the one-briefing path): the
+# collector is off while it runs and on again after, whatever it did.
 LEAN_RESET = True
-_FREEZE_CODE = '__import__("gc").freeze()\n'
-# A speed trick of the warm-up, switchable here. Importing pandas, matplotlib and seaborn and reading
-# the clean table allocates about a million objects, and the automatic collector walks all of them
-# three times on the way (0.15-0.2 s of a cold briefing's 1 s warm-up, on the path every one-briefing
-# build waits for). With it on, the collector is off while the warm-up runs (it builds no garbage
-# cycles worth collecting) and back on after it, whatever the warm-up did.
 QUIET_WARM_UP = True
+_FREEZE_CODE = '__import__("gc").freeze()\n'
 _RESET_CALL = (
     """\
 def _cchc_reset(gc=__import__("gc")):
@@ -166,8 +161,7 @@ def call_code(func: Callable[..., Any], *args: Any) -> str:
 
 
 def warm_cell(warm_code: str) -> str:
-    """The kernel's first cell: `warm_code`, under the warm-up's speed tricks (QUIET_WARM_UP, LEAN_RESET),
-    the collector on again at its end even when the warm-up raised."""
+    """The first cell: `warm_code` under QUIET_WARM_UP and LEAN_RESET (collector on even if it raised)."""
     body = (warm_code or "pass").rstrip("\n") + "\n"
     if not QUIET_WARM_UP:
         return body + (_FREEZE_CODE if LEAN_RESET else "")

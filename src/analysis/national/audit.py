@@ -47,6 +47,7 @@ from analysis.briefing import core, metrics, sections
 from analysis.briefing.context import Context, make_context
 from analysis.briefing.labels import t
 from analysis.errors import AnalysisError
+from analysis.national import csvtext
 
 RULES: dict[str, str] = {
     "rank_kind_base": "each rank has its kind and base",
@@ -264,8 +265,11 @@ def text_fragments(res: dict[str, Any], ctx: Context) -> list[str]:
 # ------------------------------------------------------------------------------------------ same rank
 
 
-def _csv_rank(csv_rows: pd.DataFrame, code: str, regime: str, year: int, key: str) -> tuple | None:
-    """(rank, of, kind) of the figure's row in the take-away CSV of the briefing's year; None if absent."""
+def _csv_rank(
+    csv_rows: pd.DataFrame, code: str, regime: str, year: int, key: str, lang: str = "vi"
+) -> tuple | None:
+    """(rank, of, kind, low, high) of the figure's row in the take-away CSV of the briefing's year, its
+    kind read back from the CSV's word (`csvtext.kind_of`: published, computed, bounded); None if absent."""
     if csv_rows.empty:
         return None
     hit = csv_rows[
@@ -277,19 +281,26 @@ def _csv_rank(csv_rows: pd.DataFrame, code: str, regime: str, year: int, key: st
     if hit.empty:
         return None
     r = hit.iloc[0]
-    return (_opt(r["rank"]), _opt(r["rank_of"]), str(r["rank_kind"] or ""))
+    kind = csvtext.kind_of(r["rank_kind"], lang)
+    return (_opt(r["rank"]), _opt(r["rank_of"]), kind, _opt(r.get("rank_low")), _opt(r.get("rank_high")))
 
 
 def check_same_rank(res: dict[str, Any], csv_rows: pd.DataFrame, overview: dict) -> Iterator[tuple[str, str]]:
-    """The headline's rank against its CSV's (the take-away frame of its year) and the overview's."""
+    """The headline's rank against its CSV's (the take-away frame of its year, written in the
+    briefing's first language) and the overview's: the same rank, base and kind (published, computed,
+    or bounded by score with the same bounds)."""
+    lang = getattr(res.get("_ctx"), "lang", "vi")
     for f in res["headline"]:
         if f.member or (f.rank.rank is None and not f.rank.bounded):
             continue
+        low, high = (f.rank.low, f.rank.high) if f.rank.bounded else (None, None)
+        said = (f.rank.rank, f.rank.of, csvtext.page_kind(f.rank), low, high)
+        # a score's row carries the rank in the CSV; a rank alone is its own row (the rank key's)
+        row_key = f.key if f.value is not None else rulebook.rank_key(f.key)
+        got = _csv_rank(csv_rows, res["_code"], f.regime, f.year, row_key, lang) if row_key else said
+        if got != said:
+            yield "same_rank", f"{f.key} {f.year}: briefing {said}, CSV {got}"
         want = (f.rank.rank, f.rank.of, f.rank.kind)
-        if f.value is not None:  # a score's row carries the rank in the CSV (a rank alone is its own row)
-            got = _csv_rank(csv_rows, res["_code"], f.regime, f.year, f.key)
-            if got != want:
-                yield "same_rank", f"{f.key} {f.year}: briefing {want}, CSV {got}"
         tab = overview.get((f.year, f.key))
         if tab is not None and f.regime == rulebook.year_regime(f.year):
             row = tab[tab["code"] == res["_code"]]

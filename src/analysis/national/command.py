@@ -14,7 +14,7 @@ def overview_command(clean: Path, out: Path, years_text: str, files: Sequence[tu
     `files`: the briefing files to link (the command line passes the formats')."""
     import pandas as pd
 
-    from analysis.national.overview import write_overview
+    from analysis.national.overview_files import write_overview
     from analysis.selection import parse_years
 
     if not (clean / "figures.parquet").exists():

@@ -95,10 +95,19 @@ def note_text(note: object, lang: str) -> str:
     return "; ".join(keep)
 
 
+BOUNDED = "bounded"  # no rank, bounds by score: the page's "33–62 (by score)"
+
+
+def page_kind(rank: rulebook.Rank) -> str:
+    """What the page says a rank is: the rule book's kind (published / computed), BOUNDED for a rank
+    bounded by score, "" for none; what `kind_of` reads back from the CSV."""
+    return BOUNDED if rank.bounded else rank.kind
+
+
 def kind_of(word: object, lang: str) -> str:
-    """The rule book's kind (published / computed / "" for a bound or none) of a `rank_kind` word
-    written by `rank_columns`, for the audit's same-rank check of the CSV."""
-    for kind in (rulebook.PUBLISHED, rulebook.COMPUTED):
+    """The kind (published / computed / BOUNDED / "" for none) of a `rank_kind` word written by
+    `rank_columns`, for the audit's same-rank check of the CSV against the page (`page_kind`)."""
+    for kind in (rulebook.PUBLISHED, rulebook.COMPUTED, BOUNDED):
         if str(word or "") == t(f"csv_rank_{kind}", lang):
             return kind
     return ""

@@ -56,7 +56,10 @@ def write_index(
 
     `formats`: (label, suffix) of each file a briefing has (the build passes its formats'); a
     briefing is listed when every one of them is on disk."""
-    from analysis.national.overview import LANGS, overview_links  # here: pandas only once a page is written
+    from analysis.national.overview_files import (
+        LANGS,
+        overview_links,
+    )  # here: pandas only once a page is written
     from analysis.writing import atomic_write
 
     by_year: dict[int, dict[str, dict[str, Any]]] = {}

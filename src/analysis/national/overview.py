@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -30,7 +29,6 @@ from analysis.briefing.fmt import overview_rank
 from analysis.national import pagefacts
 from analysis.national.overview_csv import csv_name, table_csv, table_frame  # noqa: F401 (the CSV's names)
 from analysis.numbers import format_number, format_percent
-from analysis.writing import atomic_write
 
 OVERVIEW_NAME = "overview.html"
 LANGS = ("vi", "en")
@@ -337,122 +335,3 @@ def render_overview(
 
 
 # ------------------------------------------------------------------------------------------ files
-
-
-def available_briefings(
-    out_dir: Path, briefings: Mapping[str, Mapping[str, Any]] | Iterable[str]
-) -> dict[int, set]:
-    """Year → {(lang, slug)} of briefings whose HTML is on disk.
-
-    `briefings` is the build cache (`"year/lang/slug"` → entry) or any iterable of such keys.
-    """
-    out: dict[int, set[tuple[str, str]]] = {}
-    for rel in briefings:
-        parts = str(rel).split("/")
-        if len(parts) != 3 or not parts[0].isdigit():
-            continue
-        year, lang, slug = int(parts[0]), parts[1], parts[2]
-        if (Path(out_dir) / f"{rel}.html").exists():
-            out.setdefault(year, set()).add((lang, slug))
-    return out
-
-
-def overview_path(out_dir: Path, year: int, lang: str) -> Path:
-    return Path(out_dir) / str(year) / lang / OVERVIEW_NAME
-
-
-def _page_inputs(
-    year: int,
-    lang: str,
-    available: set,
-    data_version: str,
-    langs: Sequence[str],
-    files: Sequence[tuple[str, str]],
-) -> tuple:
-    """Everything an overview page depends on besides the clean table and its tables: a page
-    rendered ahead is used only when these are the same at the end (and the same day)."""
-    import datetime
-
-    return (year, lang, frozenset(available), data_version, tuple(langs), tuple(files), datetime.date.today())
-
-
-def _year_langs(available: set) -> list[str]:
-    return [lang for lang in LANGS if any(lg == lang for lg, _ in available)] or ["vi"]
-
-
-def pages_ahead(
-    out_dir: Path,
-    df: pd.DataFrame,
-    year: int,
-    tables: list[IndexTable],
-    briefings: Iterable[str],
-    data_version: str = "",
-    files: Sequence[tuple[str, str]] = DEFAULT_FILES,
-) -> dict[tuple, str]:
-    """The year's overview pages as they will read once `briefings` ("year/lang/slug", the ones
-    being built) are on disk beside those already there: rendered while a notebook runs (the
-    one-briefing build), used by `write_overview` only if its inputs turn out the same."""
-    found = available_briefings(out_dir, [r for r in briefings if str(r).startswith(f"{year}/")])
-    available = set(found.get(year, set()))
-    for rel in briefings:
-        parts = str(rel).split("/")
-        if len(parts) == 3 and parts[0] == str(year):
-            available.add((parts[1], parts[2]))
-    langs = _year_langs(available)
-    out = {}
-    for lang in langs:
-        facts = pagefacts.facts(df, tables, year, lang, index_keys)
-        page = render_overview(tables, year, lang, available, data_version, langs, files, facts)
-        out[_page_inputs(year, lang, available, data_version, langs, files)] = page
-    return out
-
-
-def write_overview(
-    out_dir: Path,
-    df: pd.DataFrame,
-    years: Iterable[int],
-    briefings: Mapping[str, Mapping[str, Any]] | Iterable[str],
-    data_version: str = "",
-    tables_by_year: Mapping[int, list[IndexTable]] | None = None,
-    files: Sequence[tuple[str, str]] = DEFAULT_FILES,
-    ahead: Mapping[tuple, str] | None = None,
-) -> list[Path]:
-    """Write each year's overview page (in every language a briefing of that year exists in, else
-    Vietnamese) and one CSV per index table; returns the paths written. Atomic writes.
-
-    `tables_by_year` holds `overview_tables(df, year)` computed earlier (the one-briefing build
-    computes them while its kernel runs); missing years are computed here. `ahead`: pages rendered
-    earlier (`pages_ahead`), each used only where its inputs are this page's. `files`: (label,
-    suffix) of the briefing files to link, the page first (the build passes its formats')."""
-    out_dir = Path(out_dir)
-    found = available_briefings(out_dir, briefings)
-    written: list[Path] = []
-    for year in sorted({int(y) for y in years}):
-        tables = (tables_by_year or {}).get(year)
-        if tables is None:
-            tables = overview_tables(df, year)
-        available = found.get(year, set())
-        langs = _year_langs(available)
-        for table in tables:
-            path = out_dir / str(year) / csv_name(table)
-            atomic_write(path, table_csv(table))
-            written.append(path)
-        for lang in langs:
-            path = overview_path(out_dir, year, lang)
-            page = (ahead or {}).get(_page_inputs(year, lang, available, data_version, langs, files))
-            if page is None:
-                facts = pagefacts.facts(df, tables, year, lang, index_keys)
-                page = render_overview(tables, year, lang, available, data_version, langs, files, facts)
-            atomic_write(path, page)
-            written.append(path)
-    return written
-
-
-def overview_links(out_dir: Path) -> list[dict[str, Any]]:
-    """Overview pages on disk, newest year first, as links relative to `out_dir` (for the index page)."""
-    out = []
-    for path in sorted(Path(out_dir).glob(f"*/*/{OVERVIEW_NAME}"), reverse=True):
-        year, lang = path.parent.parent.name, path.parent.name
-        if year.isdigit() and lang in LANGS:
-            out.append({"year": int(year), "lang": lang, "href": f"{year}/{lang}/{OVERVIEW_NAME}"})
-    return sorted(out, key=lambda d: (-d["year"], LANGS.index(d["lang"])))

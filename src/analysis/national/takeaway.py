@@ -7,9 +7,11 @@ only from a source dated past the year's horizon), kept to the province's own an
 ranks and medians, and are not the briefing's figures. A 2023 CSV is therefore not the 2024 one.
 
 A rank is the rule book's (`analysis.rulebook`), from the briefing's rows: the publisher's with
-its base, or computed where the rows hold the complete ranked set, else none; the `rank_kind`
-column says which, so the CSV gives the rank the briefing gives. Every text cell is neutralised
-against spreadsheet formulas.
+its base, or computed where the rows hold the complete ranked set, else none, or only bounds by
+score where published neighbours allow ("33–62 (by score)" on the page: `rank_low`, `rank_high`).
+Its columns are `csvtext.rank_columns`'s, the `rank_kind` a word of the CSV's language that
+`csvtext.kind_of` reads back, so the CSV gives the rank the briefing gives. Every text cell is
+neutralised against spreadsheet formulas.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ COLUMNS = [
     "precision",
     "period",
     "rank",
+    "rank_low",
+    "rank_high",
     "rank_of",
     "rank_kind",
     "source",
@@ -55,12 +59,9 @@ def _base(key: str) -> str | None:
     return rulebook.index_of_rank(key)
 
 
-def _rank(
-    rows: pd.DataFrame, code: str, regime: str, year: int, key: str
-) -> tuple[int | None, int | None, str]:
-    """(rank, of, kind) of the province on `key` that year, by the rule book, from the briefing's rows."""
-    r = metrics.rank_of(rows, code, regime, year, key)
-    return r.rank, r.of, r.kind
+def _rank(rows: pd.DataFrame, code: str, regime: str, year: int, key: str) -> rulebook.Rank:
+    """The province's rank on `key` that year, by the rule book, from the briefing's rows."""
+    return metrics.rank_of(rows, code, regime, year, key)
 
 
 def briefing_rows(table: pd.DataFrame, province_code: str, regime: str, year: int) -> pd.DataFrame:
@@ -101,7 +102,7 @@ def takeaway_frame(
         if base is not None and (code, reg, year, base) in have:
             continue  # the rank is in the rank column of its index's row
         # a published rank with no score beside it is itself a figure: its index's rank
-        rank, of, kind = _rank(rows, code, reg, year, base or key)
+        rank = _rank(rows, code, reg, year, base or key)
         ind = cat.get(key)
         cit = (
             citations.cite(str(r.source or ""), str(getattr(r, "source_ref", "") or ""))
@@ -122,9 +123,7 @@ def takeaway_frame(
                 # what the source wrote: digits after the separator, the period (else the year)
                 "precision": getattr(r, "precision", None),
                 "period": str(getattr(r, "period", "") or year),
-                "rank": rank,
-                "rank_of": of,
-                "rank_kind": kind,
+                **csvtext.rank_columns(rank, lang),  # as the page says it, bounds included
                 "source": csvtext.source_text(r.source, cit.url if cit else ""),
                 "citation": cit.text(lang) if cit else "",
                 "url": cit.url if cit else "",
@@ -136,7 +135,7 @@ def takeaway_frame(
     frame["_o"] = frame["indicator"].map(order).fillna(len(order))
     frame["_r"] = (frame["regime"] != regime).astype(int)  # the province's own regime first
     frame = frame.sort_values(["_r", "province_code", "_o", "year"], kind="stable").drop(columns=["_o", "_r"])
-    for col in ("rank", "rank_of", "precision"):
+    for col in ("rank", "rank_low", "rank_high", "rank_of", "precision"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")
     return frame.reset_index(drop=True)
 

@@ -48,6 +48,7 @@ from analysis.rulebook.ranks import (
     rank_key,
     rank_of,
     ranks,
+    stated_change_key,
 )
 from analysis.rulebook.targets import Target, target_for, targets, why_not
 from analysis.rulebook.yeartrue import HORIZON, first_year, known_by, merger_known, note_date, shown_in
@@ -92,6 +93,7 @@ __all__ = [
     "ranks",
     "shown_in",
     "standing",
+    "stated_change_key",
     "strongest_first",
     "target_for",
     "targets",

@@ -80,6 +80,21 @@ def rank_key(key: str) -> str | None:
     return None
 
 
+def stated_change_key(key: str) -> str | None:
+    """The catalogue key holding a change of rank as its source states it ("tăng 18 bậc") for this
+    index (idx766_total → idx766_rank_change), None where the catalogue has none. Such a change is
+    the source's word, not a rank of ours: where it is all a year holds, a briefing says only that
+    (no score, no rank), never "no figure found"."""
+    cat = indicators.catalogue()
+    ind = cat.get(key)
+    if ind is None or ind.is_rank or key.endswith("_rank_change"):
+        return None
+    if f"{key}_rank_change" in cat:
+        return f"{key}_rank_change"
+    fam = f"{ind.family}_rank_change"
+    return fam if ind.section == "headline" and fam in cat else None
+
+
 def index_of_rank(key: str) -> str | None:
     """The index a rank key ranks (pci_rank → pci, idx766_rank → idx766_total); None if not a rank key."""
     cat = indicators.catalogue()

@@ -61,5 +61,7 @@ def test_the_audit_reads_a_rank_kind_word_back() -> None:
             csvtext.kind_of(
                 csvtext.rank_columns(rulebook.Rank(None, 63, "", 33, 62), lang)["rank_kind"], lang
             )
-            == ""
+            == csvtext.BOUNDED
         )
+        assert csvtext.kind_of(csvtext.rank_columns(rulebook.NO_RANK, lang)["rank_kind"], lang) == ""
+        assert csvtext.page_kind(rulebook.Rank(None, 63, "", 33, 62)) == csvtext.BOUNDED

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis import provinces
-from analysis.national import overview
+from analysis.national import overview, overview_files
 
 P63 = provinces.all_provinces("63")
 P34 = provinces.all_provinces("34")
@@ -168,7 +168,7 @@ def built(tmp_path, frame):
         cache[rel] = {"year": 2018, "lang": lang, "slug": slug}
     cache["2018/en/ha-noi"] = {"year": 2018, "lang": "en", "slug": "ha-noi"}  # in the cache, not on disk
     (tmp_path / "index.html").write_text("index", encoding="utf-8")
-    written = overview.write_overview(tmp_path, frame, [2018], cache, data_version="abc123")
+    written = overview_files.write_overview(tmp_path, frame, [2018], cache, data_version="abc123")
     return tmp_path, written
 
 
@@ -183,7 +183,7 @@ def test_write_overview_writes_pages_per_language_and_a_csv_per_index(built):
         "2018/vi/overview.html",
     ]
     assert not list(out.rglob("*.part")), "atomic writes leave no temporary file"
-    assert [d["href"] for d in overview.overview_links(out)] == [
+    assert [d["href"] for d in overview_files.overview_links(out)] == [
         "2018/vi/overview.html",
         "2018/en/overview.html",
     ]
@@ -218,7 +218,7 @@ def test_overview_text_is_in_the_pages_language(built):
 
 
 def test_year_without_briefings_still_gets_a_vietnamese_overview(tmp_path, frame):
-    written = overview.write_overview(tmp_path, frame, [2025], {})
+    written = overview_files.write_overview(tmp_path, frame, [2025], {})
     assert (tmp_path / "2025" / "vi" / "overview.html") in written
     text = (tmp_path / "2025" / "vi" / "overview.html").read_text(encoding="utf-8")
     assert text.count("data-code=") == 34  # the 34-province map, no tile linked
@@ -282,7 +282,7 @@ def test_rank_only_provinces_are_listed_in_rank_order_not_as_no_data(frame):
 def test_a_year_without_index_data_says_so_draws_its_provinces_and_points_back(tmp_path, frame):
     """The 2025 overview was blank (issue #16): now it says so, draws the 34 and links 2024."""
     df = frame[frame["year"] != 2025]
-    overview.write_overview(tmp_path, df, [2025], {})
+    overview_files.write_overview(tmp_path, df, [2025], {})
     text = (tmp_path / "2025" / "vi" / "overview.html").read_text(encoding="utf-8")
     assert "Năm 2025: chưa tìm thấy trong dữ liệu chỉ số nào được công bố cho 34 tỉnh" in text
     assert text.count("data-code=") == 34
@@ -336,12 +336,12 @@ def test_pages_rendered_ahead_are_the_pages_written_and_used_only_while_still_tr
     will read once the briefing is on disk; `write_overview` uses such a page only where its inputs
     came true, else renders again."""
     tables = overview.overview_tables(frame, 2018)
-    ahead = overview.pages_ahead(tmp_path, frame, 2018, tables, ["2018/vi/nghe-an"], "v1")
+    ahead = overview_files.pages_ahead(tmp_path, frame, 2018, tables, ["2018/vi/nghe-an"], "v1")
     assert len(ahead) == 1  # Vietnamese only: the one briefing is Vietnamese
 
     def write(cache: dict, pages: dict) -> str:
-        overview.write_overview(tmp_path, frame, [2018], cache, "v1", {2018: tables}, ahead=pages)
-        return overview.overview_path(tmp_path, 2018, "vi").read_text(encoding="utf-8")
+        overview_files.write_overview(tmp_path, frame, [2018], cache, "v1", {2018: tables}, ahead=pages)
+        return overview_files.overview_path(tmp_path, 2018, "vi").read_text(encoding="utf-8")
 
     page = tmp_path / "2018" / "vi" / "nghe-an.html"
     page.parent.mkdir(parents=True)

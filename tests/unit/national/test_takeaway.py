@@ -10,9 +10,14 @@ import pytest
 
 from analysis import provinces
 from analysis.citations import Citations
-from analysis.national import takeaway
+from analysis.national import csvtext, takeaway
 
 P63 = provinces.all_provinces("63")
+
+
+def kind(row: pd.Series, lang: str = "vi") -> str:
+    """The rule book's kind of a CSV row's rank, read back from its word."""
+    return csvtext.kind_of(row["rank_kind"], lang)
 
 
 def _row(
@@ -76,10 +81,11 @@ def test_a_published_rank_sits_beside_its_score_and_a_lone_rank_is_kept(rows):
     f = takeaway.takeaway_frame(rows, "15", "34", year=2025)
     pci = f[(f["indicator"] == "pci") & (f["province_code"] == "10") & (f["year"] == 2018)].iloc[0]
     expected = 63 - [p.code for p in P63].index("10")
-    assert (pci["rank"], pci["rank_of"], pci["rank_kind"]) == (expected, 63, "published")
+    assert (pci["rank"], pci["rank_of"], kind(pci)) == (expected, 63, "published")
+    assert pci["rank_kind"] == "công bố"  # a word of the CSV's language
     assert not ((f["indicator"] == "pci_rank") & (f["year"] == 2018)).any()
     lone = f[(f["indicator"] == "pci_rank") & (f["year"] == 2021)]
-    assert len(lone) == 1 and lone.iloc[0]["rank"] == 12 and lone.iloc[0]["rank_kind"] == "published"
+    assert len(lone) == 1 and lone.iloc[0]["rank"] == 12 and kind(lone.iloc[0]) == "published"
 
 
 def test_computed_ranks_only_where_the_rows_hold_the_country(rows):
@@ -87,7 +93,7 @@ def test_computed_ranks_only_where_the_rows_hold_the_country(rows):
     land18 = f[
         (f["indicator"] == "pci_land_access") & (f["year"] == 2018) & (f["province_code"] == "10")
     ].iloc[0]
-    assert land18["rank_kind"] == "computed" and land18["rank_of"] == 63
+    assert kind(land18) == "computed" and land18["rank_of"] == 63
     values = rows[(rows["indicator"] == "pci_land_access") & (rows["year"] == 2018)]
     better = (values["value"] > values[values["province_code"] == "10"]["value"].iloc[0]).sum()
     assert land18["rank"] == better + 1
@@ -128,7 +134,7 @@ def test_a_press_rank_of_papi_is_not_taken_for_the_publishers(rows):
     papi = f[f["indicator"] == "papi"].iloc[0]
     values = rows[(rows["indicator"] == "papi") & (rows["year"] == 2018)]
     better = (values["value"] > values[values["province_code"] == "10"]["value"].iloc[0]).sum()
-    assert papi["rank_kind"] == "computed" and papi["rank"] == better + 1 != 1
+    assert kind(papi) == "computed" and papi["rank"] == better + 1 != 1
 
 
 def test_the_csv_keeps_each_figures_qualifier_precision_and_period(shipped_clean_dir):
@@ -164,3 +170,24 @@ def test_a_2023_csv_holds_nothing_after_2023(shipped_clean_dir):
 
     b23, b24 = render(2023), render(2024)
     assert b23 != b24 and "68.56" in b24.decode("utf-8-sig") and "68.56" not in b23.decode("utf-8-sig")
+
+
+def test_a_bounded_rank_reaches_the_csv_as_its_bounds_and_kind():
+    """Hòa Bình, PAR Index 2023 (issue #16): the page says "33–62 (by score)"; the CSV had an empty
+    rank beside rank_of 63. Published neighbours bound a province without a rank: its bounds go out."""
+    out = []
+    for i, p in enumerate(P63[:-1]):  # not every province's score: no rank is computed
+        out.append(_row(p.code, "63", 2023, "par_index", 95 - i * 0.2))
+        if p.code != "17" and i % 2 == 0:  # every other province's published rank: Hòa Bình has none
+            out.append(_row(p.code, "63", 2023, "par_index_rank", i + 1))
+    frame = pd.DataFrame(out).astype({"year": "int64"})
+    i = [p.code for p in P63].index("17")  # even: its neighbours' ranks i - 1 and i + 3 bound it
+    for lang, word in (("vi", "giới hạn theo điểm"), ("en", "bounded by score")):
+        f = takeaway.takeaway_frame(frame, "17", "63", lang, year=2023)
+        assert "par_index_rank" not in set(f["indicator"])
+        row = f[f["indicator"] == "par_index"].iloc[0]
+        assert pd.isna(row["rank"]) and row["rank_kind"] == word and kind(row, lang) == csvtext.BOUNDED
+        assert (row["rank_low"], row["rank_high"], row["rank_of"]) == (i, i + 2, 63)  # ranks 9 and 13 around
+        read = _read(takeaway.takeaway_csv(frame, "17", "63", lang, year=2023))
+        said = next(r for r in read if r["indicator"] == "par_index")
+        assert (said["rank"], said["rank_low"], said["rank_high"]) == ("", str(i), str(i + 2))

@@ -18,12 +18,12 @@ import pandas as pd
 
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import fmt_value, heading
+from analysis.briefing.fmt import fmt_value, heading, shown_precision
 from analysis.briefing.labels import esc, index_name, t
 
 NAME = "distribution"
 NEEDS: tuple[str, ...] = ()
-COLUMNS = ["indicator", "code", "value", "highlight"]
+COLUMNS = ["indicator", "code", "value", "highlight", "precision"]  # precision: the source's digits
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,10 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None =
         v = metrics.values(df, s.regime, ctx.year, key)
         if len(v) * 2 < size or len(v) < 4:
             continue
-        parts.append(
-            pd.DataFrame(
-                {"indicator": key, "code": v.index, "value": v.to_numpy(), "highlight": v.index == s.code}
-            )
-        )
+        digits = metrics.cell_precisions(df, s.regime, ctx.year, key)
+        part = {"indicator": key, "code": v.index, "value": v.to_numpy(), "highlight": v.index == s.code}
+        part["precision"] = pd.array([digits.get(c) for c in v.index], dtype="Int64")
+        parts.append(pd.DataFrame(part))
     tab = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     return Distribution(ctx.year, tab[COLUMNS])
 
@@ -138,9 +137,12 @@ def distribution_figure(result: Distribution, lang: str, province: str):
         own = part[part["highlight"]]
         if not own.empty:
             value = float(own["value"].iloc[0])
+            digits = (
+                shown_precision(own["precision"].iloc[0], key) if "precision" in own else None
+            )  # as the headline prints it
             ax.scatter([value], [0], s=48, c=draw.HIGHLIGHT, zorder=5, linewidths=0.6, edgecolors="white")
             label = ax.annotate(
-                f"{province}: {fmt_value(value, key, lang, with_unit=False)}",
+                f"{province}: {fmt_value(value, key, lang, with_unit=False, precision=digits)}",
                 (value, 0),
                 xytext=(0, 13),
                 textcoords="offset points",

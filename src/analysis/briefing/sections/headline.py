@@ -5,7 +5,9 @@ The briefing keeps its year. An index with a figure that year shows it — a sco
 a rank alone where the publisher's rank is all we hold (PAR Index, SIPAS). An index without one
 shows its latest earlier figure labelled with its own year, next to what was published for the
 briefing's year ("only the top 30 published", "no published figure found":
-`analysis.publications`); a province formed in 2025 shows each former province's latest figure.
+`analysis.publications`, or, where a source states only the change of rank, "only a rise of 18
+places is published", cited); a province formed in 2025 shows each former province's latest figure.
+A value prints the digits its source wrote (the row's `precision`), a change the coarser of two.
 Ranks, changes and groups are the rule book's (`analysis.rulebook`): a rank is published (of the
 publisher's base) or computed over the complete set (marked *), else absent; a change of rank only
 compares like with like; PAPI, which ranks nobody, changes in points only, and shows its quartile
@@ -25,7 +27,16 @@ import pandas as pd
 from analysis import publications, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import fmt_delta, fmt_value, heading, html_table, short_rank
+from analysis.briefing.fmt import (
+    coarser,
+    decimals,
+    fmt_delta,
+    fmt_value,
+    heading,
+    html_table,
+    short_rank,
+    shown_precision,
+)
 from analysis.briefing.labels import esc, index_name, t
 from analysis.briefing.metrics import Rank
 from analysis.briefing.sections.papi import SWATCH
@@ -55,6 +66,10 @@ class IndexFigure:
     group: publications.QuartileGroup | None = None  # PAPI's quartile group (computed)
     regime: str = ""  # the regime of the province the figure belongs to (63 for a former province)
     prev_rank_year: int | None = None  # the rank's comparison year, when not prev_year (rule book)
+    precision: int | None = None  # the digits the value's source wrote (None: the catalogue's)
+    prev_precision: int | None = None  # the same for prev_value
+    moved: int | None = None  # an earlier figure: places gained in the briefing's year, as stated
+    moved_source: str = ""  # the source of `moved`
 
     @property
     def change(self) -> float | None:
@@ -83,6 +98,8 @@ class IndexStatus:
     year: int
     status: str  # one of publications.STATUSES (never "value")
     top_n: int | None = None
+    moved: int | None = None  # places gained that year as a source states it, all it holds
+    moved_source: str = ""  # the source of `moved`
 
 
 class Headline(list):
@@ -120,7 +137,26 @@ def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
         for key in metrics.headline_keys():
             for y in _figure_years(df, code, regime, key):
                 cells |= {(regime, y, k) for k in metrics.with_ranks([key])}
+            stated = rulebook.stated_change_key(key)
+            if stated:  # a stated change of rank, for a year with no figure
+                cells.add((regime, ctx.year, stated))
     return metrics.cells(df, cells)
+
+
+def _stated_move(df: pd.DataFrame, members: list[tuple[str, str, str]], year: int, key: str) -> tuple:
+    """(places gained, source) of a change of rank a source states for the index that year (the
+    rule book's `stated_change_key`), else (None, "")."""
+    stated = rulebook.stated_change_key(key)
+    if stated is None:
+        return None, ""
+    for code, regime, _ in members:
+        moved = metrics.value_of(df, code, regime, year, stated)
+        if moved is not None:
+            own = metrics.province_rows(df, code, regime)
+            hit = own[(own["year"] == year) & (own["indicator"] == stated) & own["value"].notna()]
+            first = hit.sort_values("source", kind="stable")  # the row value_of took
+            return round(moved), str(first["source"].iloc[0]) if len(first) else ""
+    return None, ""
 
 
 def _figure(df: pd.DataFrame, code: str, regime: str, year: int, key: str, **extra) -> IndexFigure:
@@ -149,6 +185,8 @@ def _figure(df: pd.DataFrame, code: str, regime: str, year: int, key: str, **ext
         median_n=n,
         prev_year=prev_year,
         prev_value=metrics.value_of(df, code, regime, prev_year, key) if prev_year else None,
+        precision=metrics.precision_of(df, code, regime, year, key),
+        prev_precision=metrics.precision_of(df, code, regime, prev_year, key) if prev_year else None,
         prev_rank=prev_rank,
         comparable=comparable,
         group=group,
@@ -177,15 +215,17 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None =
             out.append(_figure(df, code, regime, year, key))
             continue
         status, top_n = _status(key, year)
+        moved, said_by = _stated_move(df, members, year, key)
         found = False
         for code, regime, name in members:
             earlier = [y for y in _figure_years(df, code, regime, key) if y < year]
             if earlier:
                 extra = {"earlier": True, "member": name, "status": status, "top_n": top_n}
+                extra |= {"moved": moved, "moved_source": said_by}
                 out.append(_figure(df, code, regime, earlier[-1], key, **extra))
                 found = True
         if not found:
-            missing.append(IndexStatus(key, year, status, top_n))
+            missing.append(IndexStatus(key, year, status, top_n, moved, said_by))
     return Headline(out, tuple(missing))
 
 
@@ -228,7 +268,9 @@ def rank_move(fig: IndexFigure, lang: str, with_year: bool = True) -> str:
 def change_text(f: IndexFigure, lang: str) -> str:
     """The table's change: "+4,05, tăng 16 bậc (so với 2022)"; each with its own year when the
     score and the rank are compared with different years (the rule book's previous years)."""
-    delta = fmt_delta(f.change, f.key, lang) if f.change is not None else ""
+    shown = (shown_precision(p, f.key) for p in (f.precision, f.prev_precision))
+    places = coarser(*shown, fallback=decimals(f.key))
+    delta = fmt_delta(f.change, f.key, lang, precision=places) if f.change is not None else ""
     move = rank_move(f, lang, with_year=False)
     if delta and move and f.rank_year != f.prev_year:
         return (
@@ -240,8 +282,22 @@ def change_text(f: IndexFigure, lang: str) -> str:
     return f"{said} ({t('vs_year', lang, year=year)})" if said else ""
 
 
-def status_text(status: str, key: str, year: int, top_n: int | None, lang: str) -> str:
-    """What was published for the year, in words ("only the top 30 published; … not among them")."""
+def status_text(
+    status: str, key: str, year: int, top_n: int | None, lang: str, moved: int | None = None
+) -> str:
+    """What was published for the year, in words ("only the top 30 published; … not among them";
+    where a source states only the change of rank: "only a rise of 18 places is published")."""
+    if moved is not None:
+        if moved == 0:
+            return t("status_moved_same", lang, year=year)
+        places = t("place_one" if abs(moved) == 1 else "place_many", lang)
+        return t(
+            "status_moved_up" if moved > 0 else "status_moved_down",
+            lang,
+            year=year,
+            n=abs(moved),
+            places=places,
+        )
     if status == publications.NOT_IN_TOP_N:
         return t("status_not_in_top_n", lang, n=top_n, year=year)
     if top_n:
@@ -255,7 +311,9 @@ def _note(f: IndexFigure, ctx: Context) -> str:
         swatch = f'<span class="cchc-swatch" style="{SWATCH}background:{esc(f.group.colour)}"></span>'
         parts.append(swatch + esc(t("papi_group", ctx.lang, group=f.group.label(ctx.lang))))
     if f.earlier:
-        parts.append(esc(status_text(f.status, f.key, ctx.year, f.top_n, ctx.lang)))
+        parts.append(esc(status_text(f.status, f.key, ctx.year, f.top_n, ctx.lang, f.moved)))
+        if f.moved is not None:
+            parts[-1] += _cite(f.moved_source, ctx.lang)
     else:
         published = publications.publication(f.key, f.year)
         rank = f.rank.rank if f.rank is not None else None
@@ -263,6 +321,14 @@ def _note(f: IndexFigure, ctx: Context) -> str:
         if published is not None and published.released == "top_n" and not outside:  # membership is the fact
             parts.append(esc(t("status_in_top_n", ctx.lang, n=published.top_n, year=f.year)))
     return "; ".join(parts)
+
+
+def _cite(source: str, lang: str) -> str:
+    """(nguồn: …) after a stated change of rank: the source that states it, cited as the online
+    table cites its figures (publisher, title, date, linked)."""
+    from analysis.briefing.sections.online import cited
+
+    return f" ({t('cited_as', lang, source=cited(source, lang))})" if source else ""
 
 
 def render(result: Headline, ctx: Context) -> list:
@@ -290,7 +356,7 @@ def html(result: Headline, ctx: Context) -> str:
         change = ""
         if f.prev_year is not None:
             change = change_text(f, lang) if f.comparable else t("not_comparable", lang)
-        median = "—"
+        median = "—"  # a median is ours, not a row's: the catalogue's digits
         if f.median is not None:
             median = (
                 f"{esc(fmt_value(f.median, f.key, lang, with_unit=False))} <small>(n={f.median_n})</small>"
@@ -302,7 +368,18 @@ def html(result: Headline, ctx: Context) -> str:
         body.append(
             [
                 (name, False),
-                (esc(fmt_value(f.value, f.key, lang, with_unit=False)), True),
+                (
+                    esc(
+                        fmt_value(
+                            f.value,
+                            f.key,
+                            lang,
+                            with_unit=False,
+                            precision=shown_precision(f.precision, f.key),
+                        )
+                    ),
+                    True,
+                ),
                 (esc(short_rank(f.rank, lang)), True),
                 (esc(change), False),
                 (median, True),
@@ -311,7 +388,8 @@ def html(result: Headline, ctx: Context) -> str:
         )
     groups: dict[str, list[str]] = {}  # indices with the same status share one row (a shorter table)
     for m in result.missing:
-        said = status_text(m.status, m.key, m.year, m.top_n, lang)
+        said = esc(status_text(m.status, m.key, m.year, m.top_n, lang, m.moved))
+        said += _cite(m.moved_source, lang) if m.moved is not None else ""
         groups.setdefault(said, []).append(index_name(m.key, lang))
     for said, names in groups.items():
         body.append(
@@ -321,7 +399,7 @@ def html(result: Headline, ctx: Context) -> str:
                 ("—", True),
                 ("", False),
                 ("—", True),
-                (esc(said), False),
+                (said, False),
             ]
         )
     out.append(html_table(head, body, "cchc-headline"))

@@ -27,7 +27,7 @@ import pandas as pd
 from analysis import publications, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import fmt_value, heading, html_table
+from analysis.briefing.fmt import fmt_value, heading, html_table, shown_precision
 from analysis.briefing.labels import esc, index_name, t
 from analysis.config import PACKAGE_DATA
 
@@ -57,6 +57,7 @@ class Score:
     median: float | None
     rank: int | None
     of: int
+    precision: int | None = None  # the digits the value's source wrote (None: the catalogue's)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,8 @@ def _score(df: pd.DataFrame, code: str, regime: str, year: int, key: str) -> Sco
         return None
     median, _ = metrics.national_median(df, regime, year, key)
     rank = metrics.rank_of(df, code, regime, year, key)  # PAPI ranks nobody: computed or none
-    return Score(key, value, median, rank.rank, rank.of or 0)
+    digits = metrics.precision_of(df, code, regime, year, key)
+    return Score(key, value, median, rank.rank, rank.of or 0, digits)
 
 
 def weakest_first(scores: list[Score], below_only: bool = True) -> list[Score]:
@@ -179,7 +181,14 @@ def _row(s: Score, lang: str, indent: bool) -> list[tuple[str, bool]]:
     median = "—" if s.median is None else esc(fmt_value(s.median, s.key, lang, with_unit=False))
     return [
         (f"&#8195;{name}" if indent else f"<strong>{name}</strong>", False),
-        (esc(fmt_value(s.value, s.key, lang, with_unit=False)), True),
+        (
+            esc(
+                fmt_value(
+                    s.value, s.key, lang, with_unit=False, precision=shown_precision(s.precision, s.key)
+                )
+            ),
+            True,
+        ),
         (median, True),
         (esc(_rank(s)), True),
     ]
@@ -197,7 +206,9 @@ def html(result: list[PapiDetail], ctx: Context) -> str:
             group = t("papi_group_of", lang, group=d.group.label(lang), n=d.group.of)
             swatch = f'<span class="cchc-swatch" style="{SWATCH}background:{esc(d.group.colour)}"></span> '
             group = swatch + esc(group)
-        score = esc(fmt_value(d.score.value, "papi", lang))
+        score = esc(
+            fmt_value(d.score.value, "papi", lang, precision=shown_precision(d.score.precision, "papi"))
+        )
         out.append(f"<p><strong>{esc(who)}PAPI {d.year}</strong>: {score}; {group}</p>")
         if d.weakest:
             head = [

@@ -20,7 +20,16 @@ import pandas as pd
 from analysis import indicators, provinces, publications, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import fmt_delta, fmt_value, heading, html_table, short_rank
+from analysis.briefing.fmt import (
+    coarser,
+    decimals,
+    fmt_delta,
+    fmt_value,
+    heading,
+    html_table,
+    short_rank,
+    shown_precision,
+)
 from analysis.briefing.labels import esc, index_name, join_names, t
 from analysis.briefing.metrics import Rank
 
@@ -66,7 +75,8 @@ def main_index(df: pd.DataFrame, code: str, regime: str, year: int) -> str | Non
 
 
 def ranking(df: pd.DataFrame, regime: str, year: int, key: str, highlight: str) -> pd.DataFrame:
-    """All provinces with a value, best first: code, name, value, rank (of rank_n), highlight."""
+    """All provinces with a value, best first: code, name, value, precision (the digits its source
+    wrote, <NA> when it did not say), rank (of rank_n), highlight."""
     v = metrics.values(df, regime, year, key)
     names = (
         df[(df["regime"] == regime) & df["province_code"].isin(v.index)]
@@ -75,6 +85,8 @@ def ranking(df: pd.DataFrame, regime: str, year: int, key: str, highlight: str) 
     )
     out = pd.DataFrame({"code": v.index, "value": v.to_numpy()})
     out["name"] = out["code"].map(names).fillna(out["code"]).astype(str)
+    digits = metrics.cell_precisions(df, regime, year, key)
+    out["precision"] = pd.array([digits.get(c) for c in out["code"]], dtype="Int64")
     ranks = metrics.ranks(df, regime, year, key)  # the rule book's: published, computed or none
     got = [ranks.get(c, rulebook.NO_RANK) for c in out["code"]]
     out["rank"] = pd.array([r.rank for r in got], dtype="Int64")
@@ -86,7 +98,8 @@ def ranking(df: pd.DataFrame, regime: str, year: int, key: str, highlight: str) 
     order = out.sort_values(
         ["value", "name"], ascending=[not metrics.higher_is_better(key), True], kind="stable"
     )
-    cols = ["code", "name", "value", "rank", "rank_n", "rank_kind", "rank_low", "rank_high", "highlight"]
+    cols = ["code", "name", "value", "precision", "rank", "rank_n", "rank_kind", "rank_low", "rank_high"]
+    cols.append("highlight")
     return order[cols].reset_index(drop=True)
 
 
@@ -173,6 +186,11 @@ def peers_html(result: Ranking, ctx: Context) -> str:
         return ""
     lang, key = ctx.lang, result.key
     own = float(peers.loc[peers["highlight"], "value"].iloc[0])
+    own_digits = (
+        shown_precision(peers.loc[peers["highlight"], "precision"].iloc[0], key)
+        if "precision" in peers
+        else None
+    )
     head = [
         (esc(t("rank", lang)), True),
         (esc(t("province", lang)), False),
@@ -182,12 +200,16 @@ def peers_html(result: Ranking, ctx: Context) -> str:
     body = []
     for r in peers.itertuples(index=False):
         name = f"<strong>{esc(r.name)}</strong>" if r.highlight else esc(r.name)
-        gap = "" if r.highlight else esc(fmt_delta(r.value - own, key, lang))
+        digits = shown_precision(
+            getattr(r, "precision", None), key
+        )  # the source's, never more than the catalogue's
+        places = coarser(digits, own_digits, fallback=decimals(key))  # a difference: the coarser
+        gap = "" if r.highlight else esc(fmt_delta(r.value - own, key, lang, precision=places))
         body.append(
             [
                 (esc(short_rank(rank_of_row(r), lang)), True),
                 (name, False),
-                (esc(fmt_value(r.value, key, lang, with_unit=False)), True),
+                (esc(fmt_value(r.value, key, lang, with_unit=False, precision=digits)), True),
                 (gap, True),
             ]
         )
@@ -204,7 +226,8 @@ NAME_SIZE = 7.0  # the provinces' names: 7 pt on paper (the figure is printed at
 def highlight_label(row: object, key: str, lang: str) -> str:
     """The province's label: name, value and its rank as the tables print it (42/63*: computed)."""
     said = short_rank(rank_of_row(row), lang)  # "—" when there is no rank: then none is said
-    value = fmt_value(row.value, key, lang, with_unit=False)
+    digits = shown_precision(getattr(row, "precision", None), key)
+    value = fmt_value(row.value, key, lang, with_unit=False, precision=digits)
     return f"{row.name}: {value}" + (f" ({said})" if said != "—" else "")
 
 

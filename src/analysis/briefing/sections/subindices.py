@@ -20,7 +20,15 @@ import pandas as pd
 from analysis import indicators, provinces, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import decimals, fmt_delta, fmt_value, heading, html_table, short_rank
+from analysis.briefing.fmt import (
+    decimals,
+    fmt_delta,
+    fmt_value,
+    heading,
+    html_table,
+    short_rank,
+    shown_precision,
+)
 from analysis.briefing.labels import esc, index_name, t
 from analysis.briefing.metrics import Rank
 from analysis.briefing.scope import province_name
@@ -42,6 +50,8 @@ TABLE_COLUMNS = [
     "rank_kind",
     "best",
     "best_code",
+    "precision",
+    "best_precision",
 ]
 BEST = "#2f7f6f"  # the national best's star: apart from the province red, the median ink, the region blue
 
@@ -91,6 +101,9 @@ def subindices(df: pd.DataFrame, ctx: Context, family: str) -> SubindexResult | 
                 "rank_kind": rank.kind,
                 "best": float(best),
                 "best_code": best_code,
+                # the digits the sources wrote (None: the catalogue's)
+                "precision": metrics.precision_of(df, scope.code, scope.regime, year, key),
+                "best_precision": metrics.precision_of(df, best_code, scope.regime, year, key),
             }
         )
     if len(out) < 2:
@@ -163,16 +176,18 @@ def family_html(sub: SubindexResult, lang: str, regime: str = "63", with_title: 
             name = f"<strong>{name}</strong> <small>({esc(t('strongest', lang))})</small>"
         elif r.indicator == sub.weakest:
             name = f"<strong>{name}</strong> <small>({esc(t('weakest', lang))})</small>"
+        digits = _digits(getattr(r, "precision", None), r.indicator)  # a table without: the catalogue's
+        best = _digits(getattr(r, "best_precision", None), r.indicator)
         body.append(
             [
                 (name, False),
-                (esc(fmt_value(r.value, r.indicator, lang, with_unit=False)), True),
+                (esc(fmt_value(r.value, r.indicator, lang, with_unit=False, precision=digits)), True),
                 (esc(fmt_value(r.national_median, r.indicator, lang, with_unit=False)), True),
                 (esc(fmt_value(r.region_median, r.indicator, lang, with_unit=False)), True),
-                (esc(fmt_delta(r.gap, r.indicator, lang)), True),
+                (esc(fmt_delta(r.gap, r.indicator, lang, precision=digits)), True),
                 (esc(short_rank(_rank(r), lang)), True),
                 (
-                    f"{esc(fmt_value(r.best, r.indicator, lang, with_unit=False))} "
+                    f"{esc(fmt_value(r.best, r.indicator, lang, with_unit=False, precision=best))} "
                     f"<small>{esc(best_name(r.best_code, regime, lang))}</small>",
                     True,
                 ),
@@ -184,6 +199,21 @@ def family_html(sub: SubindexResult, lang: str, regime: str = "63", with_title: 
     return out
 
 
+def _digits(precision: object, key: str) -> int | None:
+    """A value's digits as its source wrote them (never more than the catalogue's); a gap to a median
+    (ours, at the catalogue's digits) is shown at the coarser, the same."""
+    return shown_precision(None if precision is None or pd.isna(precision) else precision, key)
+
+
+def _said(r: pd.Series, key: str, lang: str) -> tuple[str, str]:
+    """(value, gap) of a sub-index row as the table prints them."""
+    digits = _digits(r.get("precision"), key)
+    return (
+        fmt_value(r["value"], key, lang, with_unit=False, precision=digits),
+        fmt_delta(r["gap"], key, lang, precision=digits),
+    )
+
+
 def sentence(sub: SubindexResult, lang: str) -> str:
     """The summary's sentence: strongest and weakest sub-index with value and gap."""
     tab = sub.table.set_index("indicator")
@@ -191,28 +221,31 @@ def sentence(sub: SubindexResult, lang: str) -> str:
         key, which = (sub.strongest, "strongest_only") if sub.strongest else (sub.weakest, "weakest_only")
         if key is None:
             return t("none_apart", lang, family=index_name(sub.family, lang), year=sub.year)
-        r = tab.loc[key]
+        v, g = _said(tab.loc[key], key, lang)
         return t(
             which,
             lang,
             family=index_name(sub.family, lang),
             year=sub.year,
             name=index_name(key, lang, short=False),
-            v=fmt_value(r["value"], key, lang, with_unit=False),
-            g=fmt_delta(r["gap"], key, lang),
+            v=v,
+            g=g,
         )
-    best, worst = tab.loc[sub.strongest], tab.loc[sub.weakest]
+    (bv, bg), (wv, wg) = (
+        _said(tab.loc[sub.strongest], sub.strongest, lang),
+        _said(tab.loc[sub.weakest], sub.weakest, lang),
+    )
     return t(
         "strongest_weakest",
         lang,
         family=index_name(sub.family, lang),
         year=sub.year,
         best=index_name(sub.strongest, lang, short=False),
-        bv=fmt_value(best["value"], sub.strongest, lang, with_unit=False),
-        bg=fmt_delta(best["gap"], sub.strongest, lang),
+        bv=bv,
+        bg=bg,
         worst=index_name(sub.weakest, lang, short=False),
-        wv=fmt_value(worst["value"], sub.weakest, lang, with_unit=False),
-        wg=fmt_delta(worst["gap"], sub.weakest, lang),
+        wv=wv,
+        wg=wg,
     )
 
 
@@ -311,8 +344,9 @@ def subindex_svg(sub: SubindexResult, lang: str, province: str, region: str = ""
                 right = False
             elif not right and blocked_left and not blocked_right:
                 right = True
+            places = _digits(getattr(r, "precision", None), k)  # as the table prints it
             ax.annotate(
-                format_number(float(v), lang, decimals(k)),
+                format_number(float(v), lang, decimals(k) if places is None else places),
                 (v, i),
                 xytext=(6 if right else -6, 0),
                 textcoords="offset points",

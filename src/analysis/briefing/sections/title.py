@@ -13,7 +13,7 @@ import pandas as pd
 from analysis import config, indicators, provinces, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import decimals, fmt_rank, fmt_target, fmt_value, heading
+from analysis.briefing.fmt import decimals, fmt_rank, fmt_target, fmt_value, heading, shown_precision
 from analysis.briefing.labels import briefing_title, esc, index_name, join_names, t
 from analysis.briefing.scope import province_name
 from analysis.briefing.sections import online as online_section
@@ -45,7 +45,8 @@ def median_phrase(fig: IndexFigure, lang: str) -> str:
 
 def headline_sentence(f: IndexFigure, lang: str, target: rulebook.Target | None = None) -> str:
     """ "PCI 2018: 65,40 điểm, hạng 12/63, tăng 3 bậc so với 2017; cao hơn trung vị cả nước (63,80)."""
-    parts = [fmt_value(f.value, f.key, lang)] if f.value is not None else []  # a rank alone (PAR Index)
+    digits = shown_precision(getattr(f, "precision", None), f.key)  # the source's, as the table prints it
+    parts = [fmt_value(f.value, f.key, lang, precision=digits)] if f.value is not None else []  # a rank alone
     if f.rank.rank is not None:
         parts.append(fmt_rank(f.rank, lang))
     move = rank_move(f, lang)

@@ -32,6 +32,7 @@ COLUMNS = [
     "rank_given",
     "rank_kind",
     "median",
+    "precision",
 ]
 
 
@@ -45,7 +46,8 @@ def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
 
 def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None = None) -> pd.DataFrame:
     """Columns: series (province name), code, regime, indicator, year, value, rank, of, rank_given,
-    median (national; None when fewer than half the provinces have data), comparable (False for PAPI
+    median (national; None when fewer than half the provinces have data), precision (the digits the
+    value's source wrote, None when it did not say), comparable (False for PAPI
     aggregates before the 2018 method change when later years exist)."""
     out_rows = []
     own = metrics.own_rows(df, ctx.scope)
@@ -70,6 +72,8 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None =
                         "rank_given": r.given,
                         "rank_kind": r.kind,
                         "median": median,
+                        # the digits the value's source wrote (None: the catalogue's)
+                        "precision": metrics.precision_of(df, m.code, m.regime, int(year), key),
                     }
                 )
     cols = [*COLUMNS, "comparable"]
@@ -120,12 +124,14 @@ def split_single(trend: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.DataFrame]]
 
 def single_sentence(r: pd.Series, lang: str, named: bool = False) -> str:
     """A one-point series in words: the index, its only year, value and rank."""
-    from analysis.briefing.fmt import fmt_value
+    from analysis.briefing.fmt import fmt_value, shown_precision
 
     rank = ""
     if not pd.isna(r["rank"]):
         rank = f"; {rank_label(r['rank'], r['of'], r['rank_kind'])}"
-    value = fmt_value(None if pd.isna(r["value"]) else float(r["value"]), str(r["indicator"]), lang)
+    key = str(r["indicator"])
+    digits = shown_precision(r.get("precision"), key)  # the source's digits, as the headline prints them
+    value = fmt_value(None if pd.isna(r["value"]) else float(r["value"]), key, lang, precision=digits)
     return t(
         "trend_one_point",
         lang,
