@@ -238,8 +238,8 @@ def _legend(
     south = [t for t in grid if t.row >= rows // 3]
     x = 2 + (1 + max(t.col for t in south)) * pitch + 8
     y = top + (rows // 3) * pitch
-    font = 11 if not size.labels else 12
-    swatch, step = (12, 17) if not size.labels else (16, 22)
+    font = 12.5 if not size.labels else 12  # the small map prints 78 mm high: 12.5 units ≈ 7.3 pt
+    swatch, step = (13, 18) if not size.labels else (16, 22)
     keys: list[tuple[int | None, str]] = [(g, label(f"group_{g}", lang)) for g in (1, 2, 3, 4)]
     if not all(groups.get(t.code) for t in grid):  # a "no data" key only where a tile needs it
         keys.append((None, label("group_none", lang)))

@@ -129,3 +129,19 @@ def test_everything_is_drawn_inside_the_viewbox(regime):
 def test_tile_labels_are_readable_on_every_colour():
     for group, fill in tilemap.GROUP_COLOURS.items():
         assert tilemap.contrast(fill, tilemap.text_colour(fill)) >= 4.5, group
+
+
+@pytest.mark.parametrize("regime", ["63", "34"])
+def test_the_small_maps_legend_prints_at_seven_points_or_more(regime):
+    """The briefing's small map prints at the height print.css gives it; its legend text must stay
+    readable there (7 pt, the floor the charts keep)."""
+    import re
+
+    css = (config.PACKAGE_DIR / "templates" / "print.css").read_text(encoding="utf-8")
+    printed_mm = float(re.search(r"\.cchc-map svg\s*\{[^}]*height:\s*([\d.]+)mm", css).group(1))
+    groups = {p.code: 1 + i % 4 for i, p in enumerate(provinces.all_provinces(regime))}
+    root = ET.fromstring(tilemap.tile_map_svg(regime, groups, "vi", small=True, marked=next(iter(groups))))
+    height = float(root.get("viewBox").split()[3])
+    legend = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "legend")
+    points = float(legend.get("font-size")) * printed_mm / height * 72 / 25.4
+    assert points >= 7, f"legend text prints at {points:.1f} pt"
