@@ -359,36 +359,3 @@ def test_the_build_command_loads_no_pandas_before_its_kernel_starts():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
-
-
-@pytest.mark.parametrize("fails", [False, True])
-def test_the_early_run_shortens_the_switch_interval_while_its_notebook_runs(tmp_path, monkeypatch, fails):
-    """build.speculative.SWITCH_INTERVAL: the notebook's thread gets the GIL back sooner while the
-    notebook runs; Python's own interval is back afterwards, also when the notebook fails."""
-    from analysis.build import speculative
-
-    assert speculative.SWITCH_INTERVAL is not None, "this test covers the shorter interval"
-    seen: list[float] = []
-
-    class Kernel:
-        def run(self, nb):
-            seen.append(sys.getswitchinterval())
-            if fails:
-                raise RuntimeError("a cell failed")
-
-        def shutdown(self):
-            pass
-
-    class Opened:
-        template, kernel, formats = nbformat.v4.new_notebook(), Kernel(), []
-
-    monkeypatch.setattr(speculative.Builder, "open", classmethod(lambda cls, *a, **k: Opened()))
-    before = sys.getswitchinterval()
-    job = make_job(provinces.resolve("Nghệ An", 2020).province, 2020, "vi", str(tmp_path))
-    request = build.BuildRequest(
-        provinces=("Nghệ An",), years=(2020,), force=True, notebook=tmp_path / "n.ipynb"
-    )
-    result = speculative.EarlyRun(request, job).wait()
-    assert seen == [speculative.SWITCH_INTERVAL] != [before]
-    assert sys.getswitchinterval() == before
-    assert isinstance(result, RuntimeError) == fails

@@ -30,13 +30,6 @@ from analysis.build.jobs import BuildRequest, Job, Result, make_job, resolve
 from analysis.build.worker import Builder
 from analysis.errors import AnalysisError
 
-# A speed trick of this executor, switchable here. While the early run's notebook executes, this
-# process's other threads (the formats' warm-up, the CSV, the overview) hold the GIL for up to
-# Python's switch interval (5 ms) each time the notebook's thread wakes for a kernel message, and a
-# notebook exchanges a few dozen. A shorter interval while the notebook runs lets that thread answer
-# sooner; the interval is restored when the early run ends.
-SWITCH_INTERVAL: float | None = 0.0005  # seconds; None: Python's own
-
 
 class EarlyRun:
     """Runs `job`'s notebook on a new kernel in a thread; `wait` gives the notebook or its error."""
@@ -64,8 +57,7 @@ class EarlyRun:
             if self._cancelled.is_set():
                 raise AnalysisError("the early run was cancelled")
             nb = parameterize(self.builder.template, self.job.parameters())
-            with _switch_interval(SWITCH_INTERVAL):
-                self.builder.kernel.run(nb)
+            self.builder.kernel.run(nb)
             self.result = nb
         except BaseException as exc:  # handed to the build thread, which reports it per briefing
             exc.notebook = nb  # type: ignore[attr-defined]  # what ran, kept for a failed cell
@@ -104,19 +96,6 @@ class EarlyRun:
             for fmt in self.builder.formats:
                 with contextlib.suppress(Exception):
                     fmt.close()
-
-
-@contextlib.contextmanager
-def _switch_interval(seconds: float | None) -> Iterator[None]:
-    import sys
-
-    saved = sys.getswitchinterval()
-    if seconds is not None:
-        sys.setswitchinterval(seconds)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(saved)
 
 
 def speculate(request: BuildRequest) -> EarlyRun | None:
