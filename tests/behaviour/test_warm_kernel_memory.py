@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.build.runner import LEAN_RESET, QUIET_WARM_UP, WarmKernel
+from analysis.build.runner import LEAN_RESET, WarmKernel
 
 MB = 2**20
 # A cycle holding 8 MB of written bytes (pages touched, so they count in the kernel's RSS).
@@ -58,16 +58,3 @@ def test_a_briefing_that_turns_the_collector_off_leaves_it_on_for_the_next(kerne
     kernel.run(_nb("import gc\ngc.disable()\nsecret = 42"))
     after = kernel.run(_nb("import gc\nprint(gc.isenabled(), 'secret' in globals())"))
     assert _stream(after).split() == ["True", "False"]
-
-
-def test_the_warm_up_runs_without_the_collector_and_leaves_it_on_even_when_it_fails(tmp_path):
-    """build.runner.QUIET_WARM_UP: the imports of the warm-up are not walked by the collector, and a
-    warm-up that raises still hands the notebook a kernel whose collector runs."""
-    assert QUIET_WARM_UP, "this test covers the quiet warm-up; with the switch off the collector runs"
-    k = WarmKernel(tmp_path, timeout=120)
-    k.start("import gc\n_during = gc.isenabled()\nraise RuntimeError('a warm-up that fails')\n")
-    try:
-        after = k.run(_nb("import gc\nprint(_during, gc.isenabled())"))
-    finally:
-        k.shutdown()
-    assert _stream(after).split() == ["False", "True"]

@@ -47,16 +47,13 @@ if TYPE_CHECKING:
 KERNEL_NAME = "python3"
 INJECTED_TAG = "injected-parameters"
 
-# Speed tricks of the warm kernel, each switchable here (tests/behaviour/test_warm_kernel_memory.py).
-# LEAN_RESET: `%reset -f` ends with a full collection over all the kernel holds, 0.15-0.4 s of CPU per
-# briefing (40 briefings: 39 s against 25 s). Instead the warm-up's objects are frozen out of the
+# A speed trick of the warm kernel, switchable here (tests/behaviour/test_warm_kernel_memory.py).
+# `%reset -f` ends with a full collection over all the kernel holds, 0.15-0.4 s of CPU per briefing
+# (40 briefings: 39 s against 25 s). With LEAN_RESET, the warm-up's objects are frozen out of the
 # collector once (`gc.freeze`); the reset clears namespace and output cache, collects the young
 # generations only (where a briefing's cycles are; older ones the automatic collector frees) and
-# turns the collector back on in case a notebook turned it off. QUIET_WARM_UP: the warm-up's imports
-# trigger full collections over a growing heap (up to 0.1 s of CPU on the one-briefing path): the
-# collector is off while it runs and on again after, whatever it did.
+# turns the collector back on in case a notebook turned it off.
 LEAN_RESET = True
-QUIET_WARM_UP = True
 _FREEZE_CODE = '__import__("gc").freeze()\n'
 _RESET_CALL = (
     """\
@@ -160,16 +157,6 @@ def call_code(func: Callable[..., Any], *args: Any) -> str:
     return f"__import__({func.__module__!r}, fromlist=['_']).{func.__qualname__}(*{args!r})\n"
 
 
-def warm_cell(warm_code: str) -> str:
-    """The first cell: `warm_code` under QUIET_WARM_UP and LEAN_RESET (collector on even if it raised)."""
-    body = (warm_code or "pass").rstrip("\n") + "\n"
-    if not QUIET_WARM_UP:
-        return body + (_FREEZE_CODE if LEAN_RESET else "")
-    after = "    " + _FREEZE_CODE if LEAN_RESET else ""
-    gc = '__import__("gc")'
-    return f"{gc}.disable()\ntry:\n    exec({body!r})\nfinally:\n{after}    {gc}.enable()\n"
-
-
 def template_index(nb: NotebookNode, executed_index: int) -> int:
     """Map an index in the parameterised notebook back to the template (the injected cell is not there)."""
     injected_before = sum(
@@ -260,7 +247,7 @@ class WarmKernel:
         kc = km.client()
         kc.start_channels()
         self._km, self._kc, self._used = km, kc, False
-        warm = warm_cell(self.warm_code)
+        warm = (self.warm_code or "pass").rstrip("\n") + "\n" + (_FREEZE_CODE if LEAN_RESET else "")
         self._warm_id = kc.execute(warm, silent=True, store_history=False)
 
     async def _await_warm(self) -> str:
