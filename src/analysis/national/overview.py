@@ -25,7 +25,7 @@ import pandas as pd
 
 from analysis import config, indicators, provinces, publications, rulebook
 from analysis.briefing import metrics, tilemap
-from analysis.briefing.fmt import overview_rank
+from analysis.briefing.fmt import coarser, overview_rank, shown_precision
 from analysis.national import pagefacts
 from analysis.national.overview_csv import csv_name, table_csv, table_frame  # noqa: F401 (the CSV's names)
 from analysis.numbers import format_number, format_percent
@@ -86,6 +86,8 @@ def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
     prev_year = _previous_year(df, regime, year, key)
     comparable = prev_year is None or rulebook.comparable_years(key, prev_year, year)
     prev = metrics.values(df, regime, prev_year, key) if prev_year is not None else pd.Series(dtype=float)
+    digits = metrics.cell_precisions(df, regime, year, key)  # what each source wrote (the figure model)
+    prev_digits = metrics.cell_precisions(df, regime, prev_year, key) if prev_year is not None else {}
     rows = []
     for p in members:
         value = vals.get(p.code)
@@ -109,6 +111,12 @@ def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
                 "group": groups.get(p.code),
                 "prev_value": prev_value,
                 "change": change,
+                "places": shown_precision(digits.get(p.code), key),  # None: the catalogue's
+                "change_places": coarser(
+                    shown_precision(digits.get(p.code), key),
+                    shown_precision(prev_digits.get(p.code), key),
+                    fallback=_places(key),
+                ),
             }
         )
     out = pd.DataFrame(rows)
@@ -120,7 +128,7 @@ def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
     out = out.drop(columns=["_has", "_r", "_v"]).reset_index(drop=True)
     for col in ("value", "prev_value", "change"):
         out[col] = out[col].astype("Float64")
-    for col in ("rank", "group", "rank_low", "rank_high"):
+    for col in ("rank", "group", "rank_low", "rank_high", "places", "change_places"):
         out[col] = out[col].astype("Int64")
     return IndexTable(key, int(year), regime, out, prev_year, comparable)
 
@@ -140,12 +148,19 @@ def short_name(key: str, lang: str) -> str:
     return name
 
 
-def fmt(value: Any, key: str, lang: str, signed: bool = False) -> str:
-    """A value in the reader's format, in the indicator's precision (catalogue `precision`)."""
+def _places(key: str) -> int:
+    """The indicator's display precision (catalogue `precision`; else by its scale)."""
+    ind = indicators.get(key)
+    return ind.precision if ind.precision is not None else (4 if (ind.max or 2) <= 1 else 2)
+
+
+def fmt(value: Any, key: str, lang: str, signed: bool = False, places: Any = None) -> str:
+    """A value in the reader's format: at `places` (the digits its source wrote, the briefings' rule:
+    fmt.shown_precision / fmt.coarser), else the indicator's precision."""
     if value is None or pd.isna(value):
         return "–"
     ind = indicators.get(key)
-    places = ind.precision if ind.precision is not None else (4 if (ind.max or 2) <= 1 else 2)
+    places = _places(key) if places is None or pd.isna(places) else int(places)
     text = format_percent(float(value), lang, places) if ind.unit == "percent" else None
     text = text or format_number(float(value), lang, places)
     if signed and round(float(value), places) == 0:  # no "+0,000": a change too small to show
@@ -183,7 +198,11 @@ def _map(table: IndexTable, lang: str, available: set[tuple[str, str]], files=DE
             hrefs[row.code] = links[0]["html"]
         if not pd.isna(row.value):
             note = tilemap.label(
-                "tile_value", lang, index=name, year=table.year, value=fmt(row.value, table.key, lang)
+                "tile_value",
+                lang,
+                index=name,
+                year=table.year,
+                value=fmt(row.value, table.key, lang, places=row.places),
             )
             if not pd.isna(row.rank):
                 which = "tile_rank" if row.rank_given else "tile_rank_computed"
@@ -222,10 +241,10 @@ def _view(
                 "rank": overview_rank(row.rank, row.rank_given, row.rank_low, row.rank_high, lang),
                 "name": display,
                 "links": links,
-                "value": "—" if pd.isna(row.value) else fmt(row.value, table.key, lang),
+                "value": "—" if pd.isna(row.value) else fmt(row.value, table.key, lang, places=row.places),
                 "group": group,
                 "group_style": f"background:{fill};color:{tilemap.text_colour(fill)}",
-                "change": fmt(row.change, table.key, lang, signed=True),
+                "change": fmt(row.change, table.key, lang, signed=True, places=row.change_places),
             }
         )
     if table.prev_year is None:

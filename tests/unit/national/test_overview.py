@@ -352,3 +352,23 @@ def test_pages_rendered_ahead_are_the_pages_written_and_used_only_while_still_tr
     assert write(cache, marked) == "<!-- ahead -->"  # and the page rendered ahead is the one written
     page.unlink()  # the briefing failed: its link must not appear, so the page is rendered again
     assert write(cache, marked) != "<!-- ahead -->"
+
+
+def test_a_value_prints_with_the_digits_its_source_wrote_and_a_change_at_the_coarser():
+    """Issue #16: the overview follows the briefings' rule (fmt.shown_precision, fmt.coarser): a PAR
+    Index of 84,0 written with one decimal is not "84,00", and its change from a two-decimal 82,55
+    shows one decimal; a row whose source did not say keeps the catalogue's digits."""
+    now = pd.DataFrame(_rows("63", 2018, "par_index", {"01": 84.0, "22": 89.61}))
+    now["precision"] = [1, pd.NA]
+    before = pd.DataFrame(_rows("63", 2017, "par_index", {"01": 82.55}))
+    before["precision"] = [2]
+    df = pd.concat([now, before], ignore_index=True).astype({"year": "int64"})
+    table = overview.index_table(df, 2018, "par_index")
+    rows = {r.code: r for r in table.rows.itertuples()}
+    shown = overview.fmt(rows["01"].value, "par_index", "vi", places=rows["01"].places)
+    assert shown == overview.fmt(84.0, "par_index", "vi", places=1) and not shown.startswith("84,00")
+    change = overview.fmt(rows["01"].change, "par_index", "vi", signed=True, places=rows["01"].change_places)
+    assert change.startswith("+1,5") and "+1,45" not in change
+    assert overview.fmt(rows["22"].value, "par_index", "vi", places=rows["22"].places) == overview.fmt(
+        89.61, "par_index", "vi"
+    )
