@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import functools
 import math
 import os
@@ -27,6 +26,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_event_loop, run_sync
 
 from analysis.build import procs
+from analysis.build.inject import INJECTED_TAG, parameterize  # noqa: F401 (the engine's callers')
 from analysis.errors import AnalysisError
 
 # jsonschema (imported by nbformat) imports `rfc3987_syntax` when it is installed, for an optional
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
 # needs jupyter_client only, and the one-briefing build starts it before anything else.
 
 KERNEL_NAME = "python3"
-INJECTED_TAG = "injected-parameters"
 
 # A speed trick of the warm kernel, switchable here (tests/behaviour/test_warm_kernel_memory.py).
 # `%reset -f` ends with a full collection over all the kernel holds, 0.15-0.4 s of CPU per briefing
@@ -124,28 +123,6 @@ class CellFailure(AnalysisError):
         tag = f" [{self.tag}]" if self.tag else ""
         where = f"cell {self.number}{tag} ({self.first_line!r}): " if self.cell_index >= 0 else ""
         return f"{where}{self.ename}: {self.evalue}"
-
-
-def parameterize(nb: NotebookNode, parameters: dict[str, Any]) -> NotebookNode:
-    """Papermill's own injection (after the cell tagged `parameters`): notebooks behave as under papermill."""
-    from papermill.parameterize import parameterize_notebook
-
-    nb = copy.deepcopy(nb)
-    for cell in nb.cells:  # papermill's loader does this; its parameterize assumes it
-        cell.metadata.setdefault("tags", [])
-    nb.metadata.setdefault("papermill", {})
-    nb = parameterize_notebook(nb, parameters, kernel_name=KERNEL_NAME, language="python")
-    return other_languages_removed(nb, str(parameters.get("lang", "")))
-
-
-def other_languages_removed(nb: NotebookNode, lang: str) -> NotebookNode:
-    """Cells tagged for another language (`lang-en` in a Vietnamese briefing) get the `remove` tag,
-    so the build neither runs nor publishes them: commentary is written once per language."""
-    for cell in nb.cells:
-        tags = cell.metadata.setdefault("tags", [])
-        if any(t.startswith("lang-") and t != f"lang-{lang}" for t in tags) and "remove" not in tags:
-            tags.append("remove")
-    return nb
 
 
 def call_code(func: Callable[..., Any], *args: Any) -> str:
