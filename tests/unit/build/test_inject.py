@@ -32,9 +32,9 @@ def _view(nb: nbformat.NotebookNode) -> list[tuple]:
 
 
 PARAMETERS = [
-    {"province": "Nghệ An", "province_code": "40", "regime": "63", "year": 2024, "lang": "vi", "clean_dir": "/d"},
-    {"province": 'Bà Rịa - "Vũng Tàu"\\', "province_code": "", "regime": "34", "year": 2025, "lang": "en",
-     "clean_dir": "/a folder/with spaces"},
+    dict(province="Nghệ An", province_code="40", regime="63", year=2024, lang="vi", clean_dir="/d"),
+    dict(province='Bà Rịa - "Vũng Tàu"\\', province_code="", regime="34", year=2025, lang="en",
+         clean_dir="/a folder/with spaces"),
 ]  # fmt: skip
 
 
