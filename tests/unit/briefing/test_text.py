@@ -95,6 +95,10 @@ def test_the_year_asked_is_kept_and_earlier_figures_say_their_year(df):
     assert b.year == 2019 and not b.ctx.fell_back
     assert "Headline indices 2019" in b.html("headline")
     assert "PCI (2018)" in plain(b.html("headline")) and "PCI 2018:" in b.summary()
+    # the notes name which indices show an earlier figure, apart from those with none at all
+    said = plain(b.html("notes"))
+    earlier = said.split("so the latest earlier one is shown (its year given):")[1].split(".")[0]
+    assert "PCI" in earlier and "PAR Index" not in earlier
 
 
 def test_merger_note_names_every_former_province(df):

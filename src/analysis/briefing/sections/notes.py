@@ -192,7 +192,9 @@ def html(result: DataNotes, ctx: Context) -> str:
         keys = ", ".join(index_name(k, lang) for k in n.missing)
         items.append(t("missing_note", lang, year=ctx.year, keys=keys))
     if n.earlier:
-        items.append(t("earlier_figures", lang, year=ctx.year))
+        items.append(
+            t("earlier_figures", lang, year=ctx.year, keys=", ".join(index_name(k, lang) for k in n.earlier))
+        )
     if n.computed_ranks:
         items.append(t("computed_ranks", lang, keys=", ".join(index_name(k, lang) for k in n.computed_ranks)))
     if n.unheld_ranks:
