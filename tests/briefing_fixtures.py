@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import provinces
+from analysis import indicators, provinces
 
 NGHE_AN = "40"
 EVIL_SOURCE = "<script>alert(1)</script> báo cáo tỉnh"
@@ -176,3 +176,24 @@ def with_online_2022(df: pd.DataFrame) -> pd.DataFrame:
     extra = own.assign(indicator="dvc_online_provision_rate", year=2022, value=91.0)
     filing = own.assign(year=2022, value=60.0)  # no target for 2022: its only one was decided in 2025
     return pd.concat([df, extra, filing], ignore_index=True)
+
+
+def figure_row(
+    p: provinces.Province, key: str, year: int, value: float, precision: int | None, source: str
+) -> dict:
+    """One clean-table row of the figure model for a province's indicator in a year (regime 63)."""
+    return {
+        "province_code": p.code,
+        "province_name": p.name,
+        "regime": "63",
+        "year": year,
+        "indicator": key,
+        "value": value,
+        "unit": indicators.get(key).unit,
+        "qualifier": "exact",
+        "source": source,
+        "note": "",
+        "precision": precision,
+        "period": str(year),
+        "period_kind": "year",
+    }

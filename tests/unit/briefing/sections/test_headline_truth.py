@@ -7,9 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import indicators, provinces
+from analysis import provinces
 from analysis.briefing.context import make_context
 from analysis.briefing.sections import headline
+from briefing_fixtures import figure_row
 
 NGHE_AN = provinces.resolve("Nghệ An", 2024).province
 
@@ -17,21 +18,7 @@ NGHE_AN = provinces.resolve("Nghệ An", 2024).province
 def _row(
     key: str, year: int, value: float, precision: int | None, source: str = "a provincial report"
 ) -> dict:
-    return {
-        "province_code": NGHE_AN.code,
-        "province_name": NGHE_AN.name,
-        "regime": "63",
-        "year": year,
-        "indicator": key,
-        "value": value,
-        "unit": indicators.get(key).unit,
-        "qualifier": "exact",
-        "source": source,
-        "note": "",
-        "precision": precision,
-        "period": str(year),
-        "period_kind": "year",
-    }
+    return figure_row(NGHE_AN, key, year, value, precision, source)
 
 
 def _headline(rows: list[dict], lang: str, year: int = 2024) -> str:

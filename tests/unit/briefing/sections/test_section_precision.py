@@ -6,30 +6,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import indicators, provinces
+from analysis import provinces
 from analysis.briefing.context import make_context
 from analysis.briefing.sections import ranking, trend
+from briefing_fixtures import figure_row
 
 NGHE_AN = provinces.resolve("Nghệ An", 2024).province
 HA_TINH = provinces.resolve("Hà Tĩnh", 2024).province
 
 
 def _row(p: provinces.Province, key: str, year: int, value: float, precision: int | None) -> dict:
-    return {
-        "province_code": p.code,
-        "province_name": p.name,
-        "regime": "63",
-        "year": year,
-        "indicator": key,
-        "value": value,
-        "unit": indicators.get(key).unit,
-        "qualifier": "exact",
-        "source": "a made-up table",
-        "note": "",
-        "precision": precision,
-        "period": str(year),
-        "period_kind": "year",
-    }
+    return figure_row(p, key, year, value, precision, "a made-up table")
 
 
 FRAME = pd.DataFrame(
