@@ -74,7 +74,10 @@ SHEETS: dict[str, dict] = {
     "dti_2022_2024": {
         "match": r"^https?://dti\.gov\.vn/",
         "meta": {
-            "publisher": "Ministry of Information and Communications (DTI)",
+            # DTI 2024 was announced (2025-10-21) by the Ministry of Science and Technology, which the
+            # Ministry of Information and Communications had merged into on 2025-03-01 (press of that day)
+            "publisher": "Ministry of Information and Communications / Ministry of Science and "
+            "Technology (DTI)",
             "title": "Provincial Digital Transformation Index (DTI) 2022-2024, total scores of the 63 "
             "provinces (a copy of the ministry's table, without its ranks)",
             "url": "https://dti.gov.vn/",

@@ -128,7 +128,7 @@ def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
     out = out.drop(columns=["_has", "_r", "_v"]).reset_index(drop=True)
     for col in ("value", "prev_value", "change"):
         out[col] = out[col].astype("Float64")
-    for col in ("rank", "group", "rank_low", "rank_high", "places", "change_places"):
+    for col in ("rank", "rank_of", "group", "rank_low", "rank_high", "places", "change_places"):
         out[col] = out[col].astype("Int64")
     return IndexTable(key, int(year), regime, out, prev_year, comparable)
 
@@ -204,9 +204,9 @@ def _map(table: IndexTable, lang: str, available: set[tuple[str, str]], files=DE
                 year=table.year,
                 value=fmt(row.value, table.key, lang, places=row.places),
             )
-            if not pd.isna(row.rank):
+            if not pd.isna(row.rank) and not pd.isna(row.rank_of):
                 which = "tile_rank" if row.rank_given else "tile_rank_computed"
-                note += "; " + tilemap.label(which, lang, rank=row.rank, of=row.rank_of)
+                note += "; " + tilemap.label(which, lang, rank=int(row.rank), of=int(row.rank_of))
             notes[row.code] = note
     title = tilemap.label("map_title", lang, index=name, year=table.year)
     return tilemap.tile_map_svg(table.regime, groups, lang, hrefs=hrefs, notes=notes, title=title)

@@ -372,3 +372,13 @@ def test_a_value_prints_with_the_digits_its_source_wrote_and_a_change_at_the_coa
     assert overview.fmt(rows["22"].value, "par_index", "vi", places=rows["22"].places) == overview.fmt(
         89.61, "par_index", "vi"
     )
+
+
+def test_map_notes_give_whole_ranks_of_whole_bases(tmp_path, frame):
+    """Issue #16 review: the PAPI map's notes read "rank 29 of 61.0 (computed)"."""
+    overview_files.write_overview(tmp_path, frame, [2018], {})
+    page = overview_files.overview_path(tmp_path, 2018, "vi").read_text(encoding="utf-8")
+    import re
+
+    bases = re.findall(r"hạng \d+/(\d+(?:[.,]\d+)?)", page)
+    assert bases and all(b.isdigit() for b in bases), sorted(set(bases))

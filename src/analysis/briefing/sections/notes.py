@@ -40,6 +40,7 @@ class DataNotes:
     comparison_sources: tuple[SourceLine, ...] = field(default=())  # other provinces' (ranks, medians)
     earlier: tuple[str, ...] = field(default=())  # headline indices shown with an earlier year's figure
     unheld_ranks: tuple[str, ...] = field(default=())  # ranks computed where the publisher's are not held
+    stated: tuple[str, ...] = field(default=())  # of `missing`, those with a stated change of rank only
 
 
 def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -98,6 +99,7 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object]) -> Data
         missing=tuple(m.key for m in getattr(figures, "missing", ()))
         or tuple(k for k in metrics.headline_keys() if k not in have),
         earlier=tuple(dict.fromkeys(f.key for f in figures if getattr(f, "earlier", False))),
+        stated=tuple(m.key for m in getattr(figures, "missing", ()) if getattr(m, "moved", None) is not None),
         computed_ranks=tuple(dict.fromkeys(f.key for f in figures if _computed(f) and not _unheld(f))),
         unheld_ranks=tuple(dict.fromkeys(f.key for f in figures if _computed(f) and _unheld(f))),
         papi_break=bool(len(papi)) and not bool(papi["comparable"].all()),
@@ -189,7 +191,8 @@ def html(result: DataNotes, ctx: Context) -> str:
     lang, n = ctx.lang, result
     items = []
     if n.missing:
-        keys = ", ".join(index_name(k, lang) for k in n.missing)
+        stated = f" ({t('stated_change_only', lang)})"  # the headline gives the change, cited
+        keys = ", ".join(index_name(k, lang) + (stated if k in n.stated else "") for k in n.missing)
         items.append(t("missing_note", lang, year=ctx.year, keys=keys))
     if n.earlier:
         items.append(

@@ -97,3 +97,15 @@ def test_the_summary_sentence_prints_the_tables_digits() -> None:
     said = {f.key: title.headline_sentence(f, "vi") for f in figures}
     assert "88,8 %" in said["par_index"] and "88,80" not in said["par_index"]
     assert "65,5 điểm" in said["pci"] and "65,50" not in said["pci"]
+
+
+def test_the_notes_do_not_call_a_stated_change_no_data_at_all() -> None:
+    """Issue #16 review: the headline gave QĐ 766's stated rise while the notes listed QĐ 766 under
+    'no value for 2024 or any earlier year' with nothing more: the notes now say what is known."""
+    from analysis.briefing.core import compute
+
+    df = pd.DataFrame([STATED, _row("pci", 2024, 65.5, 1)])
+    notes = compute(df, NGHE_AN, 2024, "vi").html("notes")
+    missing = notes.split("hay năm trước đó trong dữ liệu:")[1].split(".")[0]
+    assert "(QĐ 766) (chỉ có thay đổi thứ hạng được nêu, xem bảng chỉ số chính)" in missing
+    assert "SIPAS" in missing and "SIPAS (chỉ có" not in missing  # nothing at all for SIPAS
