@@ -259,7 +259,12 @@ def _view(
         notes.append(tilemap.label("papi_note", lang))
     if any(r["rank"].endswith("*") for r in rows):
         held = rulebook.publisher_ranks(table.key, table.year)  # DTI ranks; we computed the rest
-        notes.append(tilemap.label("rank_computed_held" if held else "rank_computed_note", lang, n=table.n))
+        until = table.year + rulebook.HORIZON  # the rule book's year-true horizon for sources
+        notes.append(
+            tilemap.label(
+                "rank_computed_held" if held else "rank_computed_note", lang, n=table.n, until=until
+            )
+        )
     if not table.grouped:
         notes.append(tilemap.label("coverage_partial", lang, n=len(rows), of=table.size, year=table.year))
         pub = _publication(table)

@@ -382,3 +382,16 @@ def test_map_notes_give_whole_ranks_of_whole_bases(tmp_path, frame):
 
     bases = re.findall(r"hạng \d+/(\d+(?:[.,]\d+)?)", page)
     assert bases and all(b.isdigit() for b in bases), sorted(set(bases))
+
+
+def test_the_computed_rank_note_says_up_to_when_published_ranks_are_shown(tmp_path):
+    """Issue #16 review: the 2023 DTI note said every published rank held is shown without `*`,
+    while ranks from an article of 2025 (past the rule book's year-true horizon) were computed."""
+    from analysis import rulebook
+
+    scores = {p.code: 0.5 + i / 200 for i, p in enumerate(P63)}
+    df = pd.DataFrame(_rows("63", 2023, "dti", scores)).astype({"year": "int64"})
+    assert rulebook.publisher_ranks("dti", 2023), "DTI publishes ranks (data/publications.csv)"
+    overview_files.write_overview(tmp_path, df, [2023], {})
+    page = overview_files.overview_path(tmp_path, 2023, "vi").read_text(encoding="utf-8")
+    assert f"từ nguồn đăng đến hết năm {2023 + rulebook.HORIZON}" in page
