@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis import indicators
+from analysis.national.csvtext import BOUNDED
 from analysis.writing import csv_safe
 
 if TYPE_CHECKING:
@@ -22,7 +23,8 @@ def table_frame(table: IndexTable) -> pd.DataFrame:
     """The table as a reviewer downloads it: one row per province, both names, ranks said plainly."""
     ind = indicators.get(table.key)
     r = table.rows
-    kind = r["rank_kind"].where(r["rank"].notna(), "")
+    bounded = r["rank"].isna() & r["rank_low"].notna()  # no rank: published neighbours bound it
+    kind = r["rank_kind"].where(r["rank"].notna(), "").mask(bounded, BOUNDED)
     return pd.DataFrame(
         {
             "year": table.year,
@@ -34,7 +36,9 @@ def table_frame(table: IndexTable) -> pd.DataFrame:
             "value": r["value"],
             "unit": ind.unit,
             "rank": r["rank"],
-            "rank_of": r["rank_of"].where(r["rank"].notna()).astype("Int64"),
+            "rank_low": r["rank_low"].where(bounded).astype("Int64"),
+            "rank_high": r["rank_high"].where(bounded).astype("Int64"),
+            "rank_of": r["rank_of"].where(r["rank"].notna() | bounded).astype("Int64"),
             "rank_kind": kind,
             "quartile_group": r["group"],
             "previous_year": table.prev_year if table.comparable else pd.NA,

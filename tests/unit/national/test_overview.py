@@ -320,6 +320,15 @@ def test_a_bounded_rank_reads_the_same_in_the_overview_and_the_briefing(shipped_
     above = ranked[ranked["rank"] < figure.rank.low]
     position = table.rows.index[table.rows["code"] == hoa_binh.code][0]
     assert position > above.index.max() and position < ranked[ranked["rank"] > figure.rank.high].index.min()
+    # and its CSV gives the same bounds, not an empty rank (the review of issue 16)
+    from analysis.national.overview_csv import table_frame
+
+    got = table_frame(table).set_index("province_code").loc[hoa_binh.code]
+    assert (got["rank_low"], got["rank_high"], got["rank_kind"]) == (
+        figure.rank.low,
+        figure.rank.high,
+        "bounded",
+    )
 
 
 def test_a_change_smaller_than_the_shown_precision_is_not_signed_zero():
