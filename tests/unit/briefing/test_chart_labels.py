@@ -160,6 +160,14 @@ def test_ranking_label_clears_everything_and_says_the_rank_as_the_tables(shipped
         assert draw.clashes(fig, solid=names) == [], (name, year, lang)
         assert fig.get_size_inches()[1] <= PRINT_MAX_INCHES
         assert min(t.get_fontsize() for t in draw.texts(fig)) >= MIN_POINTS
+        if result.median is not None:  # the dashes stay off the median's label (its dot below "ị")
+            ax = fig.axes[0]
+            fig.canvas.draw()
+            note = next(t for t in ax.texts if t.get_color() == draw.MEDIAN)  # the median's label
+            box = note.get_window_extent()
+            line_y = ax.transData.transform((0, result.median))[1]
+            gap_points = min(abs(box.y0 - line_y), abs(line_y - box.y1)) * 72 / fig.dpi
+            assert not (box.y0 <= line_y <= box.y1) and gap_points >= 1.5, (name, year, lang, gap_points)
     row = next(result.table[result.table["highlight"]].itertuples())
     said = short_rank(ranking.rank_of_row(row), lang)
     assert said.endswith("*") == (row.rank_kind != rulebook.PUBLISHED)

@@ -240,12 +240,14 @@ def _label_places(i: int, n: int) -> list[dict]:
     return out
 
 
-def _median_places(n: int, median: float) -> list[dict]:
-    """The median's label: on its line at the right end (where the stems are lowest), above then
-    below, then at the left end."""
+def _median_places(n: int, median: float, gap: float = 0.0) -> list[dict]:
+    """The median's label: just above its line at the right end (where the stems are lowest), then
+    just below, then at the left end; `gap` (data units) keeps the dashes off the letters' marks
+    below the line (the dot of "ị")."""
     out = []
     for x, ha in ((n - 0.5, "right"), (-0.5, "left")):
-        out += [{"x": x, "y": median, "ha": ha, "va": va} for va in ("bottom", "top")]
+        out += [{"x": x, "y": median + gap, "ha": ha, "va": "bottom"}]
+        out += [{"x": x, "y": median - gap, "ha": ha, "va": "top"}]
     return out
 
 
@@ -288,7 +290,8 @@ def ranking_figure(
         ax.axhline(median, color=draw.MEDIAN, linestyle="--", linewidth=0.9)
         said = f"{t('national_median', lang)}: {fmt_value(median, key, lang, with_unit=False)}"
         note = ax.text(n - 0.5, median, said, fontsize=8, color=draw.MEDIAN)
-        required.append((note, _median_places(n, median)))
+        gap = (hi - lo + pad * 4) * 0.02  # about 2.5 pt on the axis' height
+        required.append((note, _median_places(n, median, gap)))
     trans = ax.get_xaxis_transform()
     for i, (name, h) in enumerate(zip(table["name"], highlight, strict=True)):
         ax.text(
