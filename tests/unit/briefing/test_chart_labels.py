@@ -187,3 +187,41 @@ def test_distribution_label_clears_the_box_and_figures_print_at_their_size(shipp
             fig = distribution.distribution_figure(part, "vi", name)
             assert draw.clashes(fig) == [], (name, year)
             assert fig.get_size_inches()[1] <= PRINT_MAX_INCHES
+
+
+@pytest.mark.parametrize(("name", "year", "lang"), [("Nghệ An", 2024, "vi"), ("Hòa Bình", 2023, "en")])
+def test_subindex_values_clear_every_marker(shipped, name, year, lang, monkeypatch):
+    """Issue #16 review: a value between the regional median and the national best was printed
+    under the best's star ("5,32", "4.46"); it now goes past the markers beside the dot."""
+    from analysis.briefing.sections import subindices
+
+    figures = []
+    real = draw.to_svg
+    monkeypatch.setattr(draw, "to_svg", lambda fig: figures.append(fig) or real(fig))
+    b = _briefing(shipped, name, year, lang)
+    b.section("subindices")
+    assert figures, "a sub-index chart is drawn"
+    from matplotlib.colors import to_hex
+
+    for fig in figures:
+        r, ax = draw.renderer(fig), fig.axes[0]
+        values = [t for t in ax.texts if t.get_text()[:1].isdigit()]
+        assert values
+        # the stars (national best) and diamonds (regional median): their centres, 3 pt around
+        others = [
+            c.get_offsets()
+            for c in ax.collections
+            if len(c.get_offsets())
+            and to_hex(c.get_edgecolor()[0] if c.get_facecolor().size == 0 else c.get_facecolor()[0])
+            in (to_hex(subindices.BEST), to_hex(draw.REGION))
+        ]
+        assert len(others) == 2
+        points = ax.transData.transform([xy for group in others for xy in group])
+        near = 3 * fig.dpi / 72
+        hits = [
+            t.get_text()
+            for t in values
+            for x, y in points
+            if (b := draw.box(t, r)).x0 - near < x < b.x1 + near and b.y0 < y < b.y1
+        ]
+        assert hits == [], (name, year, lang)

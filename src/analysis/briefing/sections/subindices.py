@@ -344,11 +344,15 @@ def subindex_svg(sub: SubindexResult, lang: str, province: str, region: str = ""
                 right = False
             elif not right and blocked_left and not blocked_right:
                 right = True
+            anchor, gap = v, 6
+            if blocked_right and blocked_left:  # markers close on both sides: the value goes past them
+                side = [x for x in others if 0 < (x - v if right else v - x) < near]
+                anchor, gap = (max(side) if right else min(side)), 10  # clear of the marker's half-width
             places = _digits(getattr(r, "precision", None), k)  # as the table prints it
             ax.annotate(
                 format_number(float(v), lang, decimals(k) if places is None else places),
-                (v, i),
-                xytext=(6 if right else -6, 0),
+                (anchor, i),
+                xytext=(gap if right else -gap, 0),
                 textcoords="offset points",
                 ha="left" if right else "right",
                 va="center",
