@@ -300,10 +300,9 @@ def status_text(
         )
     if status == publications.NOT_IN_TOP_N:
         return t("status_not_in_top_n", lang, n=top_n, year=year)
-    until = year + rulebook.HORIZON  # what the briefing may know: the rule book's year-true horizon
     if top_n:
-        return t("status_top_n_not_found", lang, n=top_n, year=year, until=until)
-    return t("status_not_found", lang, year=year, until=until)
+        return t("status_top_n_not_found", lang, n=top_n, year=year)
+    return t("status_not_found", lang, year=year)
 
 
 def _note(f: IndexFigure, ctx: Context) -> str:
