@@ -17,7 +17,7 @@ import pytest
 
 from analysis import provinces
 from analysis.briefing import contract
-from analysis.build import build, executors, runner
+from analysis.build import build, executors, inject, runner
 from analysis.build.jobs import make_job
 from analysis.build.worker import Builder
 from analysis.errors import AnalysisError
@@ -114,7 +114,7 @@ def test_the_kernel_hands_each_finished_cell_to_the_rasters(tmp_path):
             "lang": "vi",
             "clean_dir": clean,
         }
-        nb = runner.parameterize(builder.template, params)
+        nb = inject.parameterize(builder.template, params)
         builder.kernel.run(nb)
     finally:
         builder.close()

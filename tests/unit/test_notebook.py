@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from analysis import config, nbcheck
-from analysis.build.runner import parameterize
+from analysis.build.inject import parameterize
 from analysis.outputs.as_html import prune
 
 ROOT = config.ROOT

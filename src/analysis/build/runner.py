@@ -26,7 +26,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_event_loop, run_sync
 
 from analysis.build import procs
-from analysis.build.inject import INJECTED_TAG, parameterize  # noqa: F401 (the engine's callers')
+from analysis.build.inject import INJECTED_TAG
 from analysis.errors import AnalysisError
 
 # jsonschema (imported by nbformat) imports `rfc3987_syntax` when it is installed, for an optional

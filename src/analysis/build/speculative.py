@@ -46,7 +46,7 @@ class EarlyRun:
         self.thread.start()
 
     def _main(self) -> None:
-        from analysis.build.runner import parameterize
+        from analysis.build.inject import parameterize
 
         nb = None
         try:

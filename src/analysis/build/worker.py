@@ -112,7 +112,8 @@ class Builder:
         thread there); `executed` is the notebook already run for this job (or the error it
         raised) by the speculative executor; `table` the clean table if the caller holds it;
         `ahead` formats rendered already (`render_ahead`)."""
-        from analysis.build.runner import CellFailure, parameterize
+        from analysis.build.inject import parameterize
+        from analysis.build.runner import CellFailure
 
         t0 = time.perf_counter()
         step = "execute"

@@ -25,7 +25,7 @@ import pandas as pd
 
 from analysis import config, indicators, provinces, publications, rulebook
 from analysis.briefing import metrics, tilemap
-from analysis.briefing.fmt import coarser, overview_rank, shown_precision
+from analysis.briefing.fmt import coarser, decimals, overview_rank, shown_precision
 from analysis.national import pagefacts
 from analysis.national.overview_csv import csv_name, table_csv, table_frame  # noqa: F401 (the CSV's names)
 from analysis.numbers import format_number, format_percent
@@ -115,7 +115,7 @@ def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
                 "change_places": coarser(
                     shown_precision(digits.get(p.code), key),
                     shown_precision(prev_digits.get(p.code), key),
-                    fallback=_places(key),
+                    fallback=decimals(key),
                 ),
             }
         )
@@ -148,19 +148,13 @@ def short_name(key: str, lang: str) -> str:
     return name
 
 
-def _places(key: str) -> int:
-    """The indicator's display precision (catalogue `precision`; else by its scale)."""
-    ind = indicators.get(key)
-    return ind.precision if ind.precision is not None else (4 if (ind.max or 2) <= 1 else 2)
-
-
 def fmt(value: Any, key: str, lang: str, signed: bool = False, places: Any = None) -> str:
     """A value in the reader's format: at `places` (the digits its source wrote, the briefings' rule:
-    fmt.shown_precision / fmt.coarser), else the indicator's precision."""
+    fmt.shown_precision / fmt.coarser), else the indicator's (fmt.decimals, the briefings' too)."""
     if value is None or pd.isna(value):
         return "–"
     ind = indicators.get(key)
-    places = _places(key) if places is None or pd.isna(places) else int(places)
+    places = decimals(key) if places is None or pd.isna(places) else int(places)
     text = format_percent(float(value), lang, places) if ind.unit == "percent" else None
     text = text or format_number(float(value), lang, places)
     if signed and round(float(value), places) == 0:  # no "+0,000": a change too small to show
