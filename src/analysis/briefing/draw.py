@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
 
 from analysis import indicators
+from analysis.briefing import leaders
 from analysis.briefing.display import SvgFigure  # noqa: F401  (re-exported for chart modules)
 from analysis.numbers import format_number, format_percent
 
@@ -182,26 +183,6 @@ def box(text, renderer):
     return Text.get_window_extent(text, renderer)
 
 
-def _clip(seg: tuple[float, float, float, float], box) -> tuple[float, float, float, float] | None:
-    """The part of a segment inside a box (Liang-Barsky), or None."""
-    x0, y0, x1, y1 = seg
-    dx, dy = x1 - x0, y1 - y0
-    lo, hi = 0.0, 1.0
-    for p, q in ((-dx, x0 - box.x0), (dx, box.x1 - x0), (-dy, y0 - box.y0), (dy, box.y1 - y0)):
-        if p == 0:
-            if q < 0:
-                return None
-            continue
-        r = q / p
-        if p < 0:
-            lo = max(lo, r)
-        else:
-            hi = min(hi, r)
-        if lo > hi:
-            return None
-    return (x0 + lo * dx, y0 + lo * dy, x0 + hi * dx, y0 + hi * dy)
-
-
 def segments(fig: Figure) -> list[tuple[float, float, float, float]]:
     """Every drawn line of every axes as display-space segments, clipped to its axes: plotted
     lines (a NaN is a gap), horizontal and vertical rules, line collections (stems) and the
@@ -224,7 +205,7 @@ def segments(fig: Figure) -> list[tuple[float, float, float, float]]:
                 paths += patch.get_transform().transform_path(patch.get_path()).to_polygons()
         for xy in paths:
             for (x0, y0), (x1, y1) in pairwise(xy):
-                seg = _clip((x0, y0, x1, y1), ax.bbox) if all(map(_finite, (x0, y0, x1, y1))) else None
+                seg = leaders.clip((x0, y0, x1, y1), ax.bbox) if all(map(_finite, (x0, y0, x1, y1))) else None
                 if seg is not None:
                     out.append(seg)
     return out
@@ -234,8 +215,8 @@ def _finite(v: float) -> bool:
     return v == v and abs(v) != float("inf")
 
 
-def markers(fig: Figure) -> list:
-    """Display boxes of every marker: line markers ("_" a horizontal dash) and scatter dots."""
+def markers(fig: Figure, dots: bool = True) -> list:
+    """Display boxes of every marker: line markers ("_" a horizontal dash) and (`dots`) scatter dots."""
     from matplotlib.collections import PathCollection
     from matplotlib.transforms import Bbox
 
@@ -254,7 +235,7 @@ def markers(fig: Figure) -> list:
             for x, y in _rows(line.get_transform().transform(line.get_xydata())):
                 if _finite(x) and _finite(y) and inside.contains(x, y):
                     out.append(Bbox([[x - w, y - h], [x + w, y + h]]))
-        for coll in ax.collections:
+        for coll in ax.collections if dots else ():
             if isinstance(coll, PathCollection) and coll.get_visible() and len(coll.get_offsets()):
                 sizes = coll.get_sizes()
                 pts = coll.get_offset_transform().transform(coll.get_offsets())
@@ -276,7 +257,7 @@ def hits_line(box, segs, tol: float = TOL) -> bool:
     from matplotlib.transforms import Bbox
 
     inner = Bbox([[box.x0 + tol, box.y0 + tol], [box.x1 - tol, box.y1 - tol]])
-    return inner.width > 0 and inner.height > 0 and any(_clip(s, inner) is not None for s in segs)
+    return inner.width > 0 and inner.height > 0 and any(leaders.clip(s, inner) is not None for s in segs)
 
 
 class Scene:
@@ -295,10 +276,12 @@ class Scene:
         self.boxes = [box(t, self.renderer) for t in inside if id(t) not in mine and t.get_text().strip()]
         self.segments = segments(fig)
         self.markers = markers(fig)
+        self.points = markers(fig, dots=False)  # a leader passes no series' point (dots: too dense)
         self.last, self.solid = None, [b.extents.tolist() for b in self.boxes + self.markers]  # see `cost`
 
-    def cost(self, label, inside) -> int:
-        """How many things the label's box runs into (0: it fits); `inside` is the box it must stay in."""
+    def cost(self, label, inside, lead: bool = True) -> float:
+        """How many things the label's box (and with `lead` its leader line) runs into (0: it fits);
+        `inside` is the box it must stay in."""
         mine = box(label, self.renderer)
         out = 0 if contains(inside, mine) else 100
         if REUSE_GEOMETRY:  # kept for `keep`; boxes and markers as plain numbers
@@ -307,14 +290,20 @@ class Scene:
         else:
             out += sum(boxes_overlap(mine, k, pad=-TOL) for k in self.boxes)
             out += sum(boxes_overlap(mine, m, pad=-TOL) for m in self.markers)
-        return out + (10 if hits_line(mine, self.segments) else 0)
+        out += 10 if hits_line(mine, self.segments) else 0
+        if lead and (path := leaders.leader(label, mine, self.renderer)) is not None:
+            faults = leaders.faults(*path, self.segments, self.points, self.boxes)
+            out += sum(0.5 if f == leaders.CROSSES else 10 for f in faults)  # crossing: least bad
+        return out
 
     def keep(self, label, measured: bool = False) -> None:
-        """Add the label's box to the things to avoid; `measured`: it has not moved since `cost`."""
+        """Add the label's box and leader to the things to avoid; `measured`: not moved since `cost`."""
         fresh = measured and REUSE_GEOMETRY and self.last is not None and self.last[0] is label
         mine = self.last[1] if fresh else box(label, self.renderer)
         self.boxes.append(mine)
         self.solid.append(mine.extents.tolist())
+        if (lead := leaders.leader(label, mine, self.renderer)) is not None:
+            self.segments.append(lead[0])
 
 
 def _overlaps(mine, others: list[list[float]], pad: float) -> int:
@@ -342,7 +331,9 @@ def _apply(label, cand: dict) -> None:
     label.set(**cand)
 
 
-def place(scene: Scene, label, candidates: list[dict], required: bool = False, fallback=None) -> bool:
+def place(
+    scene: Scene, label, candidates: list[dict], required: bool = False, fallback=None, lead: bool = True
+) -> bool:
     """Put the label at the first candidate (text properties; `xyann` for an annotation's offset)
     where it fits inside its axes; when none does, put it at `fallback`, or (`required`) where it
     runs into least, or else remove it. Returns whether it was placed where it fits."""
@@ -350,7 +341,7 @@ def place(scene: Scene, label, candidates: list[dict], required: bool = False, f
     best, best_cost = None, None
     for cand in candidates:
         _apply(label, cand)
-        cost = scene.cost(label, inside)
+        cost = scene.cost(label, inside, lead=lead)
         if cost == 0:
             scene.keep(label, measured=True)
             return True
@@ -387,24 +378,26 @@ def offsets(rings: tuple[float, ...] = (4.0, 13.0, 24.0, 36.0, 48.0)) -> list[di
     return out
 
 
-def declutter(fig: Figure, labels: list, required: list[tuple] = ()) -> list:
+def declutter(fig: Figure, labels: list, required: list[tuple] = (), leads: bool = False) -> list:
     """Place labels so no box overlaps another text, a line, a marker or leaves its axes.
 
     `required`: (text, candidates[, fallback]) placed first and never removed (the method-change
     note, the province's own label): where nothing fits, the fallback place (outside the axes:
     the chart keeps it clear), else the least crowded candidate. `labels`: point
     annotations in priority order, each tried at `offsets()` (or given as (label, candidates)) and
-    removed when no place fits. Returns the labels kept."""
+    removed when no place fits; each label's leader line must reach its point on a clear path
+    (`leaders.faults`), a required label's too with `leads`. Returns the labels kept."""
     items = [x if isinstance(x, tuple) else (x, offsets()) for x in labels]
     scene = Scene(fig, [t for t, *_ in required] + [t for t, _c in items])
     for text, cands, *fallback in required:
-        place(scene, text, cands, required=True, fallback=fallback[0] if fallback else None)
+        place(scene, text, cands, required=True, fallback=fallback[0] if fallback else None, lead=leads)
     return [label for label, cands in items if place(scene, label, cands)]
 
 
 def clashes(fig: Figure, tol: float = TOL, solid: list = ()) -> list[str]:
     """What a reader would see collide: two texts whose boxes overlap, a text crossed by a line,
-    a text outside the figure. Empty when the figure is clean (the tests' check).
+    a text outside the figure, a leader line not reaching its own point on a
+    clear path (`leaders.faults`). Empty when the figure is clean (the tests' check).
 
     `solid`: a row of upright names set side by side at a pitch of one em (the ranking's 63
     names: no page is wide enough for more). Their line boxes, which keep room for accents above
@@ -413,10 +406,16 @@ def clashes(fig: Figure, tol: float = TOL, solid: list = ()) -> list[str]:
     r = renderer(fig)
     row = {id(t) for t in solid}
     found = [(t, box(t, r)) for t in texts(fig)]
-    segs = segments(fig)
+    segs, marks = segments(fig), markers(fig, dots=False)
+    leads = {id(t): lead for t, b in found if (lead := leaders.leader(t, b, r)) is not None}
     out = []
     for i, (ta, a) in enumerate(found):
         name = repr(ta.get_text())
+        if id(ta) in leads:  # its leader line reaches its own point on a clear path
+            others = [b for t, b in found if t is not ta]
+            lines = segs + [lead[0] for k, lead in leads.items() if k != id(ta)]
+            faults = leaders.faults(*leads[id(ta)], lines, marks, others)
+            out += [f"{name}'s leader {f}" for f in faults if f in leaders.MISLEADS]
         if not contains(fig.bbox, a, tol=0):
             out.append(f"{name} leaves the figure")
         if hits_line(a, segs, tol):

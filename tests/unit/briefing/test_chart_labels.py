@@ -225,3 +225,68 @@ def test_subindex_values_clear_every_marker(shipped, name, year, lang, monkeypat
             if (b := draw.box(t, r)).x0 - near < x < b.x1 + near and b.y0 < y < b.y1
         ]
         assert hits == [], (name, year, lang)
+
+
+def _leaders(fig) -> list[tuple[object, tuple, tuple]]:
+    """(label, leader segment, its point) of every rank label that draws a leader line."""
+    from analysis.briefing import leaders
+
+    r = draw.renderer(fig)
+    found = []
+    for ax in fig.axes:
+        for t in ax.texts:
+            if hasattr(t, "xy") and (lead := leaders.leader(t, draw.box(t, r), r)) is not None:
+                found.append((t, *lead))
+    return found
+
+
+def test_a_leader_running_along_the_line_to_the_next_point_is_seen():
+    """The reviewer's Lào Cai 2024 PAPI "41/63*": its leader ran beside the line from its 2011 point
+    to the 2012 one, and read as pointing at 2012; one straight up to its point does not."""
+    from analysis.briefing import leaders
+
+    with draw.style():
+        fig, ax = _panel(height=3.0)
+        ax.set_ylim(30, 50)
+        ax.plot([2021.5, 2022.3], [34.0, 44.0], marker="o", markersize=4)  # steep: the leader runs beside it
+        along = ax.annotate(
+            "41/63*",
+            (2021.5, 34.0),
+            xytext=(-2, 24),
+            textcoords="offset points",
+            ha="left",
+            fontsize=7,
+            arrowprops={"arrowstyle": "-", "shrinkB": 3},
+        )
+        assert any("runs along a line from its point" in c for c in draw.clashes(fig)), draw.clashes(fig)
+        along.xyann = (0, -24)  # straight down to its point, clear of every other marker and line
+        along.set(ha="center", va="top")
+        assert [c for c in draw.clashes(fig) if "leader" in c] == []
+        ((_label, seg, point),) = _leaders(fig)
+        assert leaders.faults(seg, point, draw.segments(fig), draw.markers(fig, dots=False), []) == []
+
+
+@pytest.mark.parametrize(("name", "year"), TREND_CASES)
+def test_every_leader_line_ends_at_its_own_point(shipped, name, year):
+    """Each drawn leader ends next to its own point, nearer to it than to any other marker, and
+    passes no other marker on its way (Lào Cai 2024: "41/63*" of 2011 seemed to point at 2012)."""
+    import math
+
+    trend = _briefing(shipped, name, year, "vi").result("trend")
+    drawn, _single = trend_section.split_single(trend)
+    with draw.style():
+        fig = trend_section.trend_figure(drawn, "vi")
+        marks = draw.markers(fig, dots=False)
+        for label, seg, (px, py) in _leaders(fig):
+            ex, ey = seg[2:]
+            own = math.hypot(ex - px, ey - py)
+            others = [
+                math.hypot(ex - (m.x0 + m.x1) / 2, ey - (m.y0 + m.y1) / 2)
+                for m in marks
+                if math.hypot((m.x0 + m.x1) / 2 - px, (m.y0 + m.y1) / 2 - py) > 1
+            ]
+            assert own <= 3 * fig.dpi / 72 + 0.5 and own < min(others), label.get_text()
+        assert not [c for c in draw.clashes(fig) if "leader" in c], (name, year)
+        for ax in fig.axes:  # room made beside a latest point never shows a year after the data
+            ticks = [float(t) for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+            assert ax.get_visible() is False or max(ticks) <= drawn["year"].max(), ticks

@@ -150,12 +150,14 @@ def trend_svg(trend: pd.DataFrame, lang: str) -> str:
         return draw.to_svg(trend_figure(trend, lang))
 
 
-def trend_figure(trend: pd.DataFrame, lang: str):
+def trend_figure(trend: pd.DataFrame, lang: str, roomy: frozenset[str] = frozenset()):
     """One small panel per index: value by year (ranks written where they fit), national median
     dashed, the axis naming its unit; a missing year is a gap in the line.
 
     A merged province's history is one line per former province, each named; never an average.
-    Labels are placed where they touch no other text, line, marker or edge (`draw.declutter`).
+    Labels are placed where they touch no other text, line, marker or edge, and a moved label's
+    leader line reaches its own point on a clear path (`draw.declutter`). A panel whose latest
+    rank finds no such place is drawn again with room for it beside its point (`roomy`).
     """
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -182,7 +184,7 @@ def trend_figure(trend: pd.DataFrame, lang: str):
         s: (draw.SERIES_STYLES[i % 4], draw.SERIES_MARKERS[i % 5], draw.SERIES_COLOURS[i % 5])
         for i, s in enumerate(series)
     }
-    notes, labels = [], []
+    notes, labels, latest = [], [], {}
     for ax, key in zip(axes, keys, strict=False):
         part = trend[trend["indicator"] == key]
         med = part.dropna(subset=["median"]).drop_duplicates(["regime", "year"]).sort_values("year")
@@ -214,6 +216,7 @@ def trend_figure(trend: pd.DataFrame, lang: str):
                     zorder=3,
                 )
             for r in _rank_points(s, last_only=several):
+                latest[key, name] = len(labels)  # the points come in year order: the last one stays
                 labels.append(
                     ax.annotate(
                         rank_label(r.rank, r.of, r.rank_kind),
@@ -253,11 +256,18 @@ def trend_figure(trend: pd.DataFrame, lang: str):
         if max(years) - min(years) < fit:
             ax.set_xticks(years)
         else:  # a long series: a few round years, not one crowded label per year
-            ax.xaxis.set_major_locator(MaxNLocator(nbins=min(5, max(2, fit - 1)), integer=True))
+            locator = MaxNLocator(nbins=min(5, max(2, fit - 1)), integer=True)
+            ticks = locator.tick_values(min(years), max(years))
+            ax.set_xticks([x for x in ticks if min(years) - 0.5 <= x <= max(years)])  # no year after the data
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(round(x))))
         span = max(years) - min(years)
         pad = max(0.5, (3 - span) / 2)  # a one- or two-year panel still gets room for its labels
-        ax.set_xlim(min(years) - pad, max(years) + pad)
+        room = 0.0
+        if key in roomy:  # a rank label's width (and air) right of the latest point, in years
+            inches = (draw.WIDTH - 0.9) / (ncols + 0.36 * (ncols - 1))
+            label = draw.text_width("00/00*", 7) + 0.08
+            room = (span + 2 * pad) * label / (inches - label)
+        ax.set_xlim(min(years) - pad, max(years) + pad + room)
         ax.margins(y=0.25)
         ax.yaxis.set_major_formatter(draw.fmt_axis(key, lang))
         ax.set_ylabel(draw.unit_label(key, lang), fontsize=7.5, color=draw.MUTED)
@@ -272,8 +282,15 @@ def trend_figure(trend: pd.DataFrame, lang: str):
     handles.append(Line2D([], [], color=draw.MEDIAN, linestyle="--", label=t("national_median", lang)))
     fig.legend(handles=handles, loc="upper center", ncols=min(len(handles), 4), frameon=False)
     # the latest points' ranks first: when no place is free for both, the older one gives way
-    labels.sort(key=lambda a: -a.xy[0])
-    draw.declutter(fig, labels, notes)
+    last = {key: labels[i] for key, i in latest.items()}
+    # drawn again with room: a latest rank stays, in the least crowded place if none is free
+    must = [(a, draw.offsets()) for (key, _name), a in last.items() if key in roomy]
+    must.sort(key=lambda m: m[0].xy[0])  # a series ending early sits among the others: it goes first
+    labels = sorted((a for a in labels if all(a is not b for b, _c in must)), key=lambda a: -a.xy[0])
+    kept = {id(a) for a in draw.declutter(fig, labels, notes + must, leads=True)} | {id(a) for a, _c in must}
+    lost = frozenset(key for (key, _name), a in last.items() if id(a) not in kept)
+    if lost and not roomy:
+        return trend_figure(trend, lang, lost)
     return fig
 
 
