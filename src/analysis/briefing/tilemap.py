@@ -3,7 +3,8 @@
 Why tiles and not a geographic map: a small province (Bắc Ninh) and a large one (Nghệ An) weigh the
 same in a league table, so they get the same area here; and the grid needs no boundary file, which
 the 2025 merger would have made out of date anyway. Positions are data (`data/tiles_63.csv`,
-`tiles_34.csv`: province code, short label, row, column), placed roughly where each province lies.
+`tiles_34.csv`: province code, short label, its ASCII English form, row, column), placed roughly
+where each province lies.
 
 The SVG carries no script and loads nothing: each tile is an `<a>` to its briefing (a relative href
 given by the caller) with a `<title>` and an `aria-label` naming the province, so a screen reader,
@@ -41,6 +42,7 @@ INK, PAPER, EDGE = "#1d2733", "#ffffff", "#8a96a3"
 class Tile:
     code: str
     label: str  # the short label drawn in the tile (HN, HCM, ĐNg …)
+    label_en: str  # the English pages' label: ASCII letters only (DNg, DNo, TTH …)
     row: int
     col: int
 
@@ -72,11 +74,14 @@ def tiles(regime: str) -> tuple[Tile, ...]:
     with path.open(encoding="utf-8", newline="") as fh:
         for line, row in enumerate(csv.DictReader(fh), start=2):
             try:
-                tile = Tile(row["code"].strip(), row["label"].strip(), int(row["row"]), int(row["col"]))
-            except (KeyError, TypeError, ValueError):
+                code, vi, en = (row[k].strip() for k in ("code", "label", "label_en"))
+                tile = Tile(code, vi, en, int(row["row"]), int(row["col"]))
+            except (KeyError, TypeError, ValueError, AttributeError):
                 raise InputFileError(
-                    path, f"row {line}: needs code,label,row,col with whole numbers"
+                    path, f"row {line}: needs code,label,label_en,row,col with whole numbers"
                 ) from None
+            if not (tile.label_en.isascii() and tile.label_en.isalpha()):
+                raise InputFileError(path, f"row {line}: label_en {tile.label_en!r} is not ASCII letters")
             cell = (tile.row, tile.col)
             if cell in seen_cells:
                 raise InputFileError(
@@ -84,6 +89,10 @@ def tiles(regime: str) -> tuple[Tile, ...]:
                 )
             seen_cells[cell] = tile.code
             out.append(tile)
+    for kind in ("label", "label_en"):  # a reader tells the tiles apart by their labels
+        shown = [getattr(t, kind) for t in out]
+        if twice := sorted({x for x in shown if shown.count(x) > 1}):
+            raise InputFileError(path, f"{kind} used for more than one province: {', '.join(twice)}")
     codes = [t.code for t in out]
     expected = {p.code for p in provinces.all_provinces(regime)}
     if len(set(codes)) != len(codes) or set(codes) != expected:
@@ -190,7 +199,7 @@ def tile_map_svg(
             shape += (
                 f'<text x="{x + size.tile / 2:g}" y="{y + size.tile / 2 + size.font * 0.35:g}" '
                 f'text-anchor="middle" font-size="{size.font}"{weight} fill="{text_colour(fill)}" '
-                f'aria-hidden="true">{_esc(t.label)}</text>'
+                f'aria-hidden="true">{_esc(t.label_en if lang == "en" else t.label)}</text>'
             )
         body = f"<title>{_esc(spoken)}</title>{shape}"
         cls = "tile marked" if is_marked else "tile"

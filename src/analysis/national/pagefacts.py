@@ -152,7 +152,8 @@ def tile_key(regime: str, lang: str) -> dict[str, Any]:
     from analysis.briefing import tilemap
 
     names = {p.code: (p.name_en if lang == "en" else p.name) for p in provinces.all_provinces(regime)}
-    pairs = sorted(((t.label, names[t.code]) for t in tilemap.tiles(regime)), key=lambda x: x[0].casefold())
+    abbr = {t.code: t.label_en if lang == "en" else t.label for t in tilemap.tiles(regime)}  # as the tiles
+    pairs = sorted(((abbr[c], names[c]) for c in abbr), key=lambda x: x[0].casefold())
     return {"label": tilemap.label("tile_key", lang), "items": [{"abbr": a, "name": n} for a, n in pairs]}
 
 

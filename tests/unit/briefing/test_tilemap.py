@@ -35,6 +35,45 @@ def test_every_province_has_exactly_one_tile_and_no_two_share_a_cell(regime):
 
 
 @pytest.mark.parametrize("regime", ["63", "34"])
+def test_english_tiles_show_ascii_abbreviations_unique_per_map(regime):
+    """The English overview showed "ĐNô", "Huế" beside "Hue": each English tile is ASCII letters
+    only, tells its province apart from every other of the map, and is an abbreviation, not the
+    province's name again (the tile's title already says it)."""
+    svg = _svg(regime=regime, groups={}, lang="en", legend=False)
+    drawn = {g.get("data-code"): g.find(f".//{SVG}text").text for g in svg.iter() if g.get("data-code")}
+    names = {p.code: p.name_en for p in provinces.all_provinces(regime)}
+    assert sorted(drawn) == sorted(names)
+    assert all(t.isascii() and t.isalpha() for t in drawn.values()), drawn
+    assert len(set(drawn.values())) == len(drawn), "two provinces share an English label"
+    assert not [c for c, t in drawn.items() if t.lower() in names[c].lower().split()], drawn
+    assert drawn["48"] == "DNg" and (regime == "34" or drawn["67"] == "DNo")  # Đà Nẵng, Đắk Nông
+    from analysis.national import pagefacts
+
+    key = {i["abbr"]: i["name"] for i in pagefacts.tile_key(regime, "en")["items"]}  # spelled out below
+    assert key == {drawn[c]: names[c] for c in drawn} and "Huế" not in key
+    vi = _svg(regime=regime, groups={}, lang="vi", legend=False)
+    assert "ĐNg" in {t.text for t in vi.iter(f"{SVG}text")}  # the Vietnamese pages keep their letters
+
+
+def test_a_tile_file_with_a_label_twice_is_a_typed_error(tmp_path, monkeypatch):
+    for f in config.PACKAGE_DATA.glob("*.csv"):
+        shutil.copy(f, tmp_path / f.name)
+    rows = _rows("63")
+    rows[1]["label_en"] = rows[0]["label_en"]
+    with (tmp_path / "tiles_63.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    monkeypatch.setattr(config, "PACKAGE_DATA", tmp_path)
+    tilemap.tiles.cache_clear()
+    try:
+        with pytest.raises(InputFileError, match=r"tiles_63\.csv.*label_en used for more than one"):
+            tilemap.tiles("63")
+    finally:
+        tilemap.tiles.cache_clear()
+
+
+@pytest.mark.parametrize("regime", ["63", "34"])
 def test_grid_is_roughly_geographic(regime):
     """North above south: Hà Nội's tile above Đà Nẵng's, Đà Nẵng's above TP. Hồ Chí Minh's, Cà Mau last."""
     at = {t.code: t for t in tilemap.tiles(regime)}
