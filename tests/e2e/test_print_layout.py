@@ -58,8 +58,9 @@ FULL, FLOOR = 0.85, 2 / 3
 # A heading's space above and a figure's margins are not printed: a block pushed to the next page is
 # held to have fitted only when it would have left this much to spare.
 SPARE_MM = 10
-# The last page holds at least this many lines (a briefing never ends on a page with a line or two).
-LAST_LINES = 4
+# The last page holds at least this many lines: a real block, never a page holding two sources and
+# the download line (Lào Cai and Khánh Hòa 2023 vi, Hòa Bình 2023 and 2024 en ended so).
+LAST_LINES = 6
 # A chart's labels are drawn at 8 pt (briefing.draw): printed at 7/8 of its drawn width or more, no
 # label is under 7 pt on paper.
 MIN_SCALE = 7 / 8
