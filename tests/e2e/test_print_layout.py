@@ -48,13 +48,22 @@ ISSUE = [
     for name in ("Lào Cai", "Nghệ An", "Hòa Bình")
     for lang in ("vi", "en")
 ]
-FIRST_PAGE = [*ISSUE, ("Hà Nội", "2018", "vi"), ("Nghệ An", "2018", "vi"), ("Hà Nội", "2024", "vi")]
+FIRST_PAGE = [
+    *ISSUE,
+    ("Hà Nội", "2018", "vi"),
+    ("Nghệ An", "2018", "vi"),
+    ("Hà Nội", "2024", "vi"),
+    ("Khánh Hòa", "2023", "vi"),  # page 1 ended at 75 % where the ranking chart came first
+    ("Phú Thọ", "2024", "en"),  # at 74 %
+]
 # Every page but the last at least FULL, unless the next page opens with a heading and a figure that
-# did not fit below (`short_pages`); and never under FLOOR, whatever follows: page 1 of a 2023-2024
-# briefing ends after the headline table, 20-30 % above its foot, where the ranking chart with its
-# heading (about 85 mm) does not fit. The built briefings' pages but the last run 0.69-0.99; those
-# under FULL are each ended by such a heading and figure.
+# did not fit below (`short_pages`); and never under FLOOR, whatever follows. The built briefings'
+# pages but the last run 0.69-0.99; those under FULL are each ended by such a heading and figure.
 FULL, FLOOR = 0.85, 2 / 3
+# Page 1 at least FULL_FIRST, whatever follows: below the headline table the ranking section opens
+# with its regional peers' table, which breaks between rows (print.css), no longer with its 85 mm
+# chart, which did not fit there and ended page 1 at 69-86 % (Lào Cai 2023: 74 %).
+FULL_FIRST = FULL
 # A heading's space above and a figure's margins are not printed: a block pushed to the next page is
 # held to have fitted only when it would have left this much to spare.
 SPARE_MM = 10
@@ -301,14 +310,14 @@ def test_small_charts_sees_a_chart_printed_small(tmp_path):
 
 @pytest.mark.parametrize(("name", "year", "lang"), FIRST_PAGE)
 def test_first_page_is_filled(reports, name, year, lang):
-    """Page 1 at least FULL, or ended by a heading with a figure that does not fit; never under FLOOR."""
+    """Page 1 at least FULL_FIRST (no heading with a figure excuses it), and not ended early."""
     pdf = briefing_pdf(reports, name, year, lang)
     layout = read_layout(pdf)
     if layout.pages == 1:
         return
     fills = [page_fill(render_page(pdf, n, DPI)) for n in (1, 2)]
     case = f"{name} {year} {lang}"
-    assert fills[0] >= FLOOR, f"{case}: page 1 is only {fills[0]:.0%} filled"
+    assert fills[0] >= FULL_FIRST, f"{case}: page 1 is only {fills[0]:.0%} filled"
     assert not short_pages(layout, fills), f"{case}: {short_pages(layout, fills)}"
 
 

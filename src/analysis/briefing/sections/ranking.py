@@ -156,7 +156,7 @@ def render(result: Ranking, ctx: Context) -> list:
 
     lang = ctx.lang
     title = f"{t('ranking', lang)}: {index_name(result.key, lang)} {result.year}"
-    out: list = [heading(2, title)]
+    out: list = [f'<h2 class="cchc-ranking-head">{esc(title)}</h2>']  # print.css: a tighter top
     if result.partial:
         note = t("ranking_partial_note", lang, n=len(result.table), year=result.year, of=result.size)
         if result.top_n:
