@@ -25,7 +25,6 @@ from analysis.briefing.fmt import (
     decimals,
     fmt_delta,
     fmt_value,
-    heading,
     html_table,
     short_rank,
     shown_precision,
