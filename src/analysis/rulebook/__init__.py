@@ -41,6 +41,7 @@ from analysis.rulebook.ranks import (
     index_of_rank,
     method_breaks,
     point_change,
+    prefer_stated,
     previous_rank_year,
     previous_year,
     publisher_ranks,
@@ -49,6 +50,7 @@ from analysis.rulebook.ranks import (
     rank_of,
     ranks,
     stated_change_key,
+    stated_change_year,
 )
 from analysis.rulebook.targets import Target, target_for, targets, why_not
 from analysis.rulebook.yeartrue import HORIZON, first_year, known_by, merger_known, note_date, shown_in
@@ -83,6 +85,7 @@ __all__ = [
     "method_breaks",
     "note_date",
     "point_change",
+    "prefer_stated",
     "previous_rank_year",
     "previous_year",
     "publisher_ranks",
@@ -94,6 +97,7 @@ __all__ = [
     "shown_in",
     "standing",
     "stated_change_key",
+    "stated_change_year",
     "strongest_first",
     "target_for",
     "targets",

@@ -68,7 +68,7 @@ class IndexFigure:
     prev_rank_year: int | None = None  # the rank's comparison year, when not prev_year (rule book)
     precision: int | None = None  # the digits the value's source wrote (None: the catalogue's)
     prev_precision: int | None = None  # the same for prev_value
-    moved: int | None = None  # an earlier figure: places gained in the briefing's year, as stated
+    moved: int | None = None  # places gained in the briefing's year, as a source states it
     moved_source: str = ""  # the source of `moved`
 
     @property
@@ -82,12 +82,33 @@ class IndexFigure:
         """The year the rank is compared with: the latest earlier year with a like rank."""
         return self.prev_rank_year if self.prev_rank_year is not None else self.prev_year
 
-    @property
-    def rank_change(self) -> int | None:
-        """Places gained since `rank_year` (positive = moved up), only between like ranks."""
+    def _computed_change(self) -> int | None:
         if self.rank_year is None or self.prev_rank is None:
             return None
         return rulebook.rank_change(self.key, self.rank_year, self.prev_rank, self.year, self.rank)
+
+    @property
+    def stated(self) -> int | None:
+        """Places gained on the year before as the source states it, where the rule book prefers
+        that to a change we compute (`rulebook.prefer_stated`); None otherwise. An earlier figure's
+        `moved` is of the briefing's year, not of the figure's: its status says it."""
+        if self.earlier or self.moved is None:
+            return None
+        computed = self.rank_year if self._computed_change() is not None else None
+        return self.moved if rulebook.prefer_stated(self.year, self.rank, computed, self.moved) else None
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since `rank_year` (positive = moved up), only between like ranks; None where
+        the source's stated change is said instead (never both)."""
+        return None if self.stated is not None else self._computed_change()
+
+    @property
+    def move_year(self) -> int | None:
+        """The year the change of rank said compares with: the stated change's, else `rank_year`."""
+        if self.stated is not None:
+            return rulebook.stated_change_year(self.year)
+        return self.rank_year if self.rank_change is not None else None
 
 
 @dataclass(frozen=True)
@@ -212,7 +233,8 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None =
     for key in metrics.headline_keys():
         code, regime, _ = members[0]
         if year in _figure_years(df, code, regime, key):
-            out.append(_figure(df, code, regime, year, key))
+            moved, said_by = _stated_move(df, members[:1], year, key)
+            out.append(_figure(df, code, regime, year, key, moved=moved, moved_source=said_by))
             continue
         status, top_n = _status(key, year)
         moved, said_by = _stated_move(df, members, year, key)
@@ -241,6 +263,7 @@ def table(result: Headline) -> pd.DataFrame:
         row |= {"prev_rank": prev.get("rank"), "prev_rank_kind": prev.get("kind"), "change": f.change}
         row |= {"rank_change": f.rank_change, "rank_low": rank["low"], "rank_high": rank["high"]}
         row["prev_rank_year"] = f.rank_year if f.rank_change is not None else None
+        row["stated_rank_change"] = f.stated  # the source's word, said instead of a computed change
         row["group"] = group["group"] if group else None
         out.append(row)
     out += [asdict(m) | {"value": None} for m in result.missing]
@@ -251,18 +274,21 @@ def rank_move(fig: IndexFigure, lang: str, with_year: bool = True) -> str:
     """The rank change in words (tăng 3 bậc so với 2017 / up 3 places since 2017); empty when none."""
     if not fig.comparable:
         return t("not_comparable", lang)
-    moved = fig.rank_change
-    if moved is None or fig.rank_year is None:
+    stated = fig.stated
+    moved = stated if stated is not None else fig.rank_change
+    if moved is None or fig.move_year is None:
         return ""
     places = t("place_one" if abs(moved) == 1 else "place_many", lang)
     keys = (
         ("up_places", "down_places", "same_place") if with_year else ("up_short", "down_short", "same_short")
     )
+    if stated is not None:  # the source's word, marked as such (rulebook.prefer_stated)
+        keys = tuple(f"{k}_stated" for k in keys)
     if moved > 0:
-        return t(keys[0], lang, n=moved, year=fig.rank_year, places=places)
+        return t(keys[0], lang, n=moved, year=fig.move_year, places=places)
     if moved < 0:
-        return t(keys[1], lang, n=-moved, year=fig.rank_year, places=places)
-    return t(keys[2], lang, year=fig.rank_year)
+        return t(keys[1], lang, n=-moved, year=fig.move_year, places=places)
+    return t(keys[2], lang, year=fig.move_year)
 
 
 def change_text(f: IndexFigure, lang: str) -> str:
@@ -272,13 +298,13 @@ def change_text(f: IndexFigure, lang: str) -> str:
     places = coarser(*shown, fallback=decimals(f.key))
     delta = fmt_delta(f.change, f.key, lang, precision=places) if f.change is not None else ""
     move = rank_move(f, lang, with_year=False)
-    if delta and move and f.rank_year != f.prev_year:
+    if delta and move and f.move_year != f.prev_year:
         return (
             f"{delta} ({t('vs_year', lang, year=f.prev_year)}), "
-            f"{move} ({t('vs_year', lang, year=f.rank_year)})"
+            f"{move} ({t('vs_year', lang, year=f.move_year)})"
         )
     said = ", ".join(x for x in (delta, move) if x)
-    year = f.prev_year if delta else f.rank_year
+    year = f.prev_year if delta else f.move_year
     return f"{said} ({t('vs_year', lang, year=year)})" if said else ""
 
 
