@@ -53,7 +53,15 @@ from analysis.rulebook.ranks import (
     stated_change_year,
 )
 from analysis.rulebook.targets import Target, target_for, targets, why_not
-from analysis.rulebook.yeartrue import HORIZON, first_year, known_by, merger_known, note_date, shown_in
+from analysis.rulebook.yeartrue import (
+    HORIZON,
+    first_year,
+    known_by,
+    merger_known,
+    note_date,
+    read_until,
+    shown_in,
+)
 
 __all__ = [
     "ABOVE",
@@ -94,6 +102,7 @@ __all__ = [
     "rank_key",
     "rank_of",
     "ranks",
+    "read_until",
     "shown_in",
     "standing",
     "stated_change_key",

@@ -41,6 +41,7 @@ class DataNotes:
     earlier: tuple[str, ...] = field(default=())  # headline indices shown with an earlier year's figure
     unheld_ranks: tuple[str, ...] = field(default=())  # ranks computed where the publisher's are not held
     stated: tuple[str, ...] = field(default=())  # of `missing`, those with a stated change of rank only
+    read_until: int | None = None  # an index lacks the year's figure: sources were read to this year's end
 
 
 def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -93,7 +94,10 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object]) -> Data
     dup = dup[dup.duplicated(["province_code", "indicator"], keep=False)]
     dup = dup[dup.groupby("indicator")["value"].transform("nunique") > 1]
     papi = trend[trend["indicator"] == "papi"] if not trend.empty else trend
+    lacking = bool(getattr(figures, "missing", ())) or len(have) < len(metrics.headline_keys())
+    lacking = lacking or any(getattr(f, "earlier", False) for f in figures)
     return DataNotes(
+        read_until=rulebook.read_until(ctx.year) if lacking else None,
         sources=tuple(own_sources),
         comparison_sources=tuple(other),
         missing=tuple(m.key for m in getattr(figures, "missing", ()))
@@ -198,6 +202,8 @@ def html(result: DataNotes, ctx: Context) -> str:
         items.append(
             t("earlier_figures", lang, year=ctx.year, keys=", ".join(index_name(k, lang) for k in n.earlier))
         )
+    if n.read_until is not None:  # "not found" is as of the horizon: a later source may hold the figure
+        items.append(t("read_until", lang, until=n.read_until, year=ctx.year))
     if n.computed_ranks:
         items.append(t("computed_ranks", lang, keys=", ".join(index_name(k, lang) for k in n.computed_ranks)))
     if n.unheld_ranks:
