@@ -140,7 +140,7 @@ def _check_stated(f: Any, own: pd.DataFrame) -> Iterator[tuple[str, str]]:
     beside a rank or a change we computed, and in place of a computed change across a gap
     (`rulebook.prefer_stated`: Lào Cai's PCI 2024, "down 7 places since 2020")."""
     stated_key = rulebook.stated_change_key(f.key)
-    if f.earlier or stated_key is None:
+    if stated_key is None:
         return
     rows = own[(own["indicator"] == stated_key) & (own["year"] == f.year)]
     held = {round(float(v)) for v in rows["value"]}

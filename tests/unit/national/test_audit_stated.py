@@ -37,11 +37,11 @@ def test_the_headline_as_computed_passes() -> None:
 
 
 def test_a_computed_fall_since_2020_past_the_stated_rise_is_a_violation() -> None:
-    found = _found(lambda f: dataclasses.replace(f, moved=None))  # the section ignoring the source's word
+    found = _found(lambda f: dataclasses.replace(f, own_moved=None))  # the section ignoring the source's word
     assert [rule for rule, _ in found] == ["change_like"]
     assert "computed from 2020 past the stated change" in found[0][1]
 
 
 def test_a_stated_change_other_than_the_datas_is_a_violation() -> None:
-    found = _found(lambda f: dataclasses.replace(f, moved=5))
+    found = _found(lambda f: dataclasses.replace(f, own_moved=5))
     assert any("stated change 5, the data states [3]" in what for _, what in found)

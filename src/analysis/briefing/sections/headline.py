@@ -68,8 +68,9 @@ class IndexFigure:
     prev_rank_year: int | None = None  # the rank's comparison year, when not prev_year (rule book)
     precision: int | None = None  # the digits the value's source wrote (None: the catalogue's)
     prev_precision: int | None = None  # the same for prev_value
-    moved: int | None = None  # places gained in the briefing's year, as a source states it
+    moved: int | None = None  # an earlier figure: places gained in the briefing's year, as stated
     moved_source: str = ""  # the source of `moved`
+    own_moved: int | None = None  # places gained in the figure's own year, as a source states it
 
     @property
     def change(self) -> float | None:
@@ -92,10 +93,12 @@ class IndexFigure:
         """Places gained on the year before as the source states it, where the rule book prefers
         that to a change we compute (`rulebook.prefer_stated`); None otherwise. An earlier figure's
         `moved` is of the briefing's year, not of the figure's: its status says it."""
-        if self.earlier or self.moved is None:
+        if self.own_moved is None:
             return None
         computed = self.rank_year if self._computed_change() is not None else None
-        return self.moved if rulebook.prefer_stated(self.year, self.rank, computed, self.moved) else None
+        return (
+            self.own_moved if rulebook.prefer_stated(self.year, self.rank, computed, self.own_moved) else None
+        )
 
     @property
     def rank_change(self) -> int | None:
@@ -156,9 +159,10 @@ def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     cells: set[metrics.Cell] = set()
     for code, regime, _ in _members(ctx):
         for key in metrics.headline_keys():
+            stated = rulebook.stated_change_key(key)
             for y in _figure_years(df, code, regime, key):
                 cells |= {(regime, y, k) for k in metrics.with_ranks([key])}
-            stated = rulebook.stated_change_key(key)
+                cells |= {(regime, y, stated)} if stated else set()  # the change its source states
             if stated:  # a stated change of rank, for a year with no figure
                 cells.add((regime, ctx.year, stated))
     return metrics.cells(df, cells)
@@ -197,6 +201,7 @@ def _figure(df: pd.DataFrame, code: str, regime: str, year: int, key: str, **ext
     comparable = prev_year is None or rulebook.comparable_years(key, prev_year, year)
     prev_rank = metrics.rank_of(df, code, regime, rank_year, key) if rank_year is not None else None
     group = metrics.quartile_group(df, regime, year, code, key) if key == "papi" else None
+    own_moved, _ = _stated_move(df, [(code, regime, "")], year, key)  # the source's word, that year
     return IndexFigure(
         key=key,
         year=year,
@@ -213,6 +218,7 @@ def _figure(df: pd.DataFrame, code: str, regime: str, year: int, key: str, **ext
         group=group,
         regime=regime,
         prev_rank_year=rank_year,
+        own_moved=own_moved,
         **extra,
     )
 
@@ -233,8 +239,7 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object] | None =
     for key in metrics.headline_keys():
         code, regime, _ = members[0]
         if year in _figure_years(df, code, regime, key):
-            moved, said_by = _stated_move(df, members[:1], year, key)
-            out.append(_figure(df, code, regime, year, key, moved=moved, moved_source=said_by))
+            out.append(_figure(df, code, regime, year, key))
             continue
         status, top_n = _status(key, year)
         moved, said_by = _stated_move(df, members, year, key)

@@ -80,3 +80,16 @@ def test_a_stated_change_is_not_set_beside_a_computed_rank() -> None:
     fig, sentence, _ = _pci(rows, "vi")
     assert fig.rank.kind == "computed"
     assert fig.stated is None and "theo nguồn" not in sentence
+
+
+def test_a_2025_briefing_says_the_former_provinces_stated_change_too() -> None:
+    """Lào Cai 2025 (the new province) leads with its former provinces' latest figures: Lào Cai's
+    PCI 2024 there read "down 7 places since 2020" as well."""
+    new = provinces.resolve("Lào Cai", 2025).province
+    df = pd.DataFrame(_rows())
+    ctx = make_context(df, new, 2025, "vi")
+    result = headline.compute(headline.rows(df, ctx), ctx)
+    fig = next(f for f in result if f.key == "pci")
+    assert fig.earlier and fig.year == 2024
+    said = title.headline_sentence(fig, "vi")
+    assert "tăng 3 bậc so với 2023 (theo nguồn)" in said and "2020" not in said
