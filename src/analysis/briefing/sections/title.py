@@ -129,7 +129,7 @@ def unheld_sentences(ctx: Context) -> list[str]:
             continue
         if not rulebook.known_by(ctx.year, row["published"]):
             continue
-        said = dict(publisher=row[f"publisher_{lang}"], date=row["published"], source=row["source"])
+        said = dict(publisher=row[f"publisher_{lang}"], date=row["published"], source=row[f"source_{lang}"])
         said |= dict(site=urlsplit(row["url"]).netloc, n=len(provinces.all_provinces(row["regime"])))
         out.append(t("unheld_series", lang, index=index_name(row["index"], lang), year=row["year"], **said))
     return out

@@ -28,7 +28,7 @@ ROWS = pd.DataFrame([figure_row(OLD, "dti", 2024, 0.675, 3, "DTI 2024 (a copy of
         (
             "en",
             "DTI 2024 was published by the Ministry of Science and Technology for the 34 new provinces "
-            "(2025-10-21) but is not in our data (source: Dân trí, dantri.com.vn).",
+            "(2025-10-21) but is not in our data (source: Dan Tri, dantri.com.vn).",
         ),
     ],
 )
