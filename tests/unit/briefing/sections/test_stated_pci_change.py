@@ -48,7 +48,7 @@ def _pci(rows: list[dict], lang: str, year: int = 2024) -> tuple[headline.IndexF
         (
             "en",
             "rank 23 of 63, up 3 places on 2023 (as the source states).",
-            "+1.18, up 3 places as the source states (since 2023)",
+            "+1.18, up 3 places per the source (since 2023)",
         ),
     ],
 )
