@@ -21,8 +21,8 @@ LAO_CAI = provinces.resolve("Lào Cai", 2023).province
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("vi", "Nguồn được đọc đến hết năm 2024; số liệu năm 2023 công bố sau đó không có ở đây"),
-        ("en", "Sources are read up to the end of 2024; 2023 figures published later are not here"),
+        ("vi", "Nguồn được đọc đến hết năm 2024: số liệu năm 2023 công bố sau đó không có ở đây"),
+        ("en", "Sources are read up to the end of 2024: 2023 figures published later are not here"),
     ],
 )
 def test_a_briefing_lacking_a_years_figure_says_up_to_when_sources_are_read(lang: str, said: str) -> None:
