@@ -12,10 +12,12 @@ sections it reports on (headline, sub-indices, trend, online), whose sources it 
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -194,16 +196,28 @@ def source_items(sources: Iterable[SourceLine], lang: str = "vi") -> str:
 def html(result: DataNotes, ctx: Context) -> str:
     lang, n = ctx.lang, result
     items = []
+    # "not found" is as of the horizon (a later source may hold the figure): the first of these two
+    # notes says up to when sources are read, within its own line (the print layout counts lines)
+    until = {"until": n.read_until} if n.read_until is not None else {}
     if n.missing:
         stated = f" ({t('stated_change_only', lang)})"  # the headline gives the change, cited
         keys = ", ".join(index_name(k, lang) + (stated if k in n.stated else "") for k in n.missing)
-        items.append(t("missing_note", lang, year=ctx.year, keys=keys))
-    if n.earlier:
         items.append(
-            t("earlier_figures", lang, year=ctx.year, keys=", ".join(index_name(k, lang) for k in n.earlier))
+            t("missing_note_until" if until else "missing_note", lang, year=ctx.year, keys=keys, **until)
         )
-    if n.read_until is not None:  # "not found" is as of the horizon: a later source may hold the figure
-        items.append(t("read_until", lang, until=n.read_until, year=ctx.year))
+        until = {}
+    if n.earlier:
+        keys = ", ".join(index_name(k, lang) for k in n.earlier)
+        items.append(
+            t(
+                "earlier_figures_until" if until else "earlier_figures",
+                lang,
+                year=ctx.year,
+                keys=keys,
+                **until,
+            )
+        )
+    items += unheld_sentences(ctx)
     if n.computed_ranks:
         items.append(t("computed_ranks", lang, keys=", ".join(index_name(k, lang) for k in n.computed_ranks)))
     if n.unheld_ranks:
@@ -228,6 +242,29 @@ def html(result: DataNotes, ctx: Context) -> str:
     slug = provinces.get(ctx.scope.code, ctx.scope.regime).slug
     link = f'<a href="{esc(slug)}.csv">{esc(slug)}.csv</a>'
     out += f'<ul class="cchc-takeaway"><li>{esc(t("takeaway_csv", lang))} {link}</li></ul>'
+    return out
+
+
+@cache
+def _unheld_series() -> tuple[dict[str, str], ...]:
+    with (config.PACKAGE_DATA / "unheld_series.csv").open(encoding="utf-8", newline="") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+def unheld_sentences(ctx: Context) -> list[str]:
+    """Series a publisher released for the province's regime that we do not hold (DTI 2024 for the
+    34 provinces, `data/unheld_series.csv`): said plainly, with its source, beside the notes on what
+    the data lacks, once the briefing's year may know of it (the rule book's horizon) and the series
+    is of an earlier or the same year. (Not in the lead: a line there moves the print's page breaks.)"""
+    lang, out = ctx.lang, []
+    for row in _unheld_series():
+        if row["regime"] != ctx.scope.regime or int(row["year"]) > ctx.year:
+            continue
+        if not rulebook.known_by(ctx.year, row["published"]):
+            continue
+        said = dict(publisher=row[f"publisher_{lang}"], date=row["published"], source=row[f"source_{lang}"])
+        said |= dict(site=urlsplit(row["url"]).netloc, n=len(provinces.all_provinces(row["regime"])))
+        out.append(t("unheld_series", lang, index=index_name(row["index"], lang), year=row["year"], **said))
     return out
 
 

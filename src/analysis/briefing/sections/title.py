@@ -6,10 +6,7 @@ Rows: none of its own; it reads the results of the sections it summarises.
 
 from __future__ import annotations
 
-import csv
-import functools
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -104,34 +101,11 @@ def merger_lead(ctx: Context, figures: list[IndexFigure]) -> list[str]:
         keys = ", ".join(index_name(k, lang) for k in missing)
         cutoff = _cutoff()
         out.append(t("not_found_yet", lang, year=ctx.year, name=ctx.display_name, keys=keys, cutoff=cutoff))
-    out += unheld_sentences(ctx)
     older = [f for f in figures if f not in own]
     if older:  # former provinces only where a merger formed the province (merger_2025.csv)
         heading_key = "former_figures" if len(parts) > 1 else "earlier_own_figures"
         out.append(t(heading_key, lang, name=ctx.display_name))
         out += [headline_sentence(f, lang, _target(f)) for f in older]
-    return out
-
-
-@functools.cache
-def _unheld() -> tuple[dict[str, str], ...]:
-    with (config.PACKAGE_DATA / "unheld_series.csv").open(encoding="utf-8", newline="") as fh:
-        return tuple(csv.DictReader(fh))
-
-
-def unheld_sentences(ctx: Context) -> list[str]:
-    """Series a publisher released for the province's regime that we do not hold (DTI 2024 for the
-    34 provinces, `data/unheld_series.csv`): said plainly, with its source, once the briefing's year
-    may know of it (the rule book's horizon) and the series is of an earlier or the same year."""
-    lang, out = ctx.lang, []
-    for row in _unheld():
-        if row["regime"] != ctx.scope.regime or int(row["year"]) > ctx.year:
-            continue
-        if not rulebook.known_by(ctx.year, row["published"]):
-            continue
-        said = dict(publisher=row[f"publisher_{lang}"], date=row["published"], source=row[f"source_{lang}"])
-        said |= dict(site=urlsplit(row["url"]).netloc, n=len(provinces.all_provinces(row["regime"])))
-        out.append(t("unheld_series", lang, index=index_name(row["index"], lang), year=row["year"], **said))
     return out
 
 

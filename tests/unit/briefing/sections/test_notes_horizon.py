@@ -1,7 +1,8 @@
 """Issue #16 review: Lào Cai's 2023 briefing says no published PCI 2023 figure was found, while its
 2024 briefing shows one, from a 2025 article past the 2023 briefing's horizon. The data notes say
 up to when sources are read, in general words (nothing dated past the horizon), and the headline
-rows stay as short as they were (the print layout depends on them)."""
+rows stay as short as they were, and the notes gain no line: the words go in the note on the missing
+or earlier figures (the print layout depends on both)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ LAO_CAI = provinces.resolve("Lào Cai", 2023).province
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("vi", "Nguồn được đọc đến hết năm 2024: số liệu năm 2023 công bố sau đó không có ở đây"),
-        ("en", "Sources are read up to the end of 2024: 2023 figures published later are not here"),
+        ("vi", "Không có số liệu năm 2023 hay năm trước đó trong dữ liệu (nguồn đọc đến hết năm 2024):"),
+        ("en", "No value for 2023 or any earlier year in our data (sources read to the end of 2024):"),
     ],
 )
 def test_a_briefing_lacking_a_years_figure_says_up_to_when_sources_are_read(lang: str, said: str) -> None:
@@ -41,4 +42,14 @@ def test_a_briefing_with_every_index_of_its_year_has_no_such_sentence() -> None:
         for key in metrics.headline_keys()
     ]
     notes = compute(pd.DataFrame(rows), LAO_CAI, 2023, "vi").html("notes")
-    assert "Nguồn được đọc đến hết năm" not in notes
+    assert "nguồn đọc đến hết năm" not in notes
+
+
+def test_with_only_earlier_figures_the_earlier_note_says_it_once() -> None:
+    rows = [
+        figure_row(LAO_CAI, key, 2022, 70.0 if key != "dti" else 0.7, 1, "a publisher's table")
+        for key in metrics.headline_keys()
+    ]
+    notes = compute(pd.DataFrame(rows), LAO_CAI, 2023, "vi").html("notes")
+    assert "Không có số liệu năm 2023 trong dữ liệu (nguồn đọc đến hết năm 2024), nên trình bày" in notes
+    assert notes.count("nguồn đọc đến hết năm") == 1
