@@ -117,7 +117,8 @@ def test_an_early_process_started_in_another_folder_is_ended(tmp_path):
 
 
 @pytest.mark.slow
-def test_one_forced_briefing_runs_on_the_kernel_started_first(tmp_path, monkeypatch):
+@pytest.mark.parametrize("force", [True, False], ids=["forced-speculative", "not-forced-local"])
+def test_one_briefing_runs_on_the_kernel_started_first(tmp_path, monkeypatch, force):
     from jupyter_client.provisioning import LocalProvisioner
 
     from analysis.build import build
@@ -144,7 +145,7 @@ def test_one_forced_briefing_runs_on_the_kernel_started_first(tmp_path, monkeypa
     clean, out = tmp_path / "clean", tmp_path / "out"
     write_figures(clean)
     nb = notebook(tmp_path / "nb.ipynb")
-    req = BuildRequest.from_cli("nghe an", "2018", "vi", 0, True, clean, out, notebook=nb, progress=False)
+    req = BuildRequest.from_cli("nghe an", "2018", "vi", 0, force, clean, out, notebook=nb, progress=False)
     assert build.run_reports(req) == 0
     assert (out / "2018/vi/nghe-an.pdf").exists()
     assert len(spawned) == 1 and spawned[0] is not None
