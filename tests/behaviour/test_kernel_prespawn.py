@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.build import prespawn
+from analysis.build import batch_kernel, prespawn
 from analysis.build.runner import WarmKernel
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="the head start is POSIX-only")
@@ -38,7 +38,7 @@ def test_spawn_starts_the_native_kernel_from_a_private_connection_file(tmp_path)
     early = prespawn.spawn(tmp_path)
     assert early is not None
     try:
-        assert early.cmd == [sys.executable, "-m", "ipykernel_launcher", "-f", early.connection_file]
+        assert early.cmd == [sys.executable, "-m", batch_kernel.MODULE, "-f", early.connection_file]
         assert early.process.poll() is None and early.cwd == str(tmp_path)
         mode = stat.S_IMODE(os.stat(early.connection_file).st_mode)
         assert mode & 0o077 == 0  # the key is readable by its owner only
@@ -117,7 +117,8 @@ def test_an_early_process_started_in_another_folder_is_ended(tmp_path):
 
 
 @pytest.mark.slow
-def test_one_forced_briefing_runs_on_the_kernel_started_first(tmp_path, monkeypatch):
+@pytest.mark.parametrize("force", [True, False], ids=["forced-speculative", "not-forced-local"])
+def test_one_briefing_runs_on_the_kernel_started_first(tmp_path, monkeypatch, force):
     from jupyter_client.provisioning import LocalProvisioner
 
     from analysis.build import build
@@ -144,10 +145,33 @@ def test_one_forced_briefing_runs_on_the_kernel_started_first(tmp_path, monkeypa
     clean, out = tmp_path / "clean", tmp_path / "out"
     write_figures(clean)
     nb = notebook(tmp_path / "nb.ipynb")
-    req = BuildRequest.from_cli("nghe an", "2018", "vi", 0, True, clean, out, notebook=nb, progress=False)
+    req = BuildRequest.from_cli("nghe an", "2018", "vi", 0, force, clean, out, notebook=nb, progress=False)
     assert build.run_reports(req) == 0
     assert (out / "2018/vi/nghe-an.pdf").exists()
     assert len(spawned) == 1 and spawned[0] is not None
     assert launched == []  # jupyter_client launched no kernel of its own: it adopted the early one
     assert _gone(spawned[0].process) and not Path(spawned[0].connection_file).exists()
     assert kernels(os.getpid()) == []
+
+
+def test_the_build_kernel_runs_without_a_debugger_and_the_switch_restores_the_standard_one(
+    tmp_path, monkeypatch
+):
+    probe = _nb(
+        "import sys, ipykernel.debugger as d\n"
+        "print(sys.argv[0].endswith('batch_kernel.py'), d._is_debugpy_available,\n"
+        "      sys.modules.get('debugpy') is None)"
+    )
+    kernel = WarmKernel(tmp_path, timeout=120)
+    try:
+        kernel.start("pass\n")
+        assert _stream(kernel.run(probe)).split() == ["True", "False", "True"]
+    finally:
+        kernel.shutdown()
+    monkeypatch.setattr(batch_kernel, "ENABLED", False)
+    kernel = WarmKernel(tmp_path, timeout=120)
+    try:
+        kernel.start("pass\n")
+        assert _stream(kernel.run(probe)).split()[0] == "False"  # ipykernel_launcher's own kernel
+    finally:
+        kernel.shutdown()

@@ -21,14 +21,13 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from analysis.build import procs
+from analysis.build import batch_kernel, procs
 
 PRESPAWN = True
 
@@ -97,9 +96,9 @@ def _free_ports(ip: str, n: int) -> list[int]:
             s.close()
 
 
-def spawn(cwd: str | os.PathLike[str], kernel_name: str = "python3") -> Prespawned | None:
-    """Start the native Python kernel in `cwd` now; None where switched off, on other systems
-    than POSIX, or if anything fails (jupyter_client then launches the kernel as usual)."""
+def spawn(cwd: str | os.PathLike[str]) -> Prespawned | None:
+    """Start the build's kernel (build.batch_kernel) in `cwd` now; None where switched off, on
+    other systems than POSIX, or if anything fails (jupyter_client then launches it as usual)."""
     if not PRESPAWN or os.name != "posix":
         return None
     path = ""
@@ -111,12 +110,12 @@ def spawn(cwd: str | os.PathLike[str], kernel_name: str = "python3") -> Prespawn
             "key": str(uuid.uuid4()),
             "transport": "tcp",
             "signature_scheme": "hmac-sha256",
-            "kernel_name": kernel_name,
+            "kernel_name": batch_kernel.kernel_name(),
         }
         fd, path = tempfile.mkstemp(prefix="kernel-cchc-", suffix=".json")  # private: mode 0600
         with os.fdopen(fd, "w") as f:
             json.dump(info, f)
-        cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", path]
+        cmd = batch_kernel.argv(path)
         env = kernel_env(os.environ)
         process = subprocess.Popen(
             cmd,
@@ -138,11 +137,11 @@ def spawn(cwd: str | os.PathLike[str], kernel_name: str = "python3") -> Prespawn
         return None
 
 
-def adopting_manager(early: Prespawned, kernel_name: str) -> Any:
-    """A jupyter_client AsyncKernelManager connected as `early`'s connection file says, which
-    adopts `early` as its kernel process when its own launch would have started the same kernel,
-    and otherwise ends it and launches its own."""
-    km = _adopting_class()(kernel_name=kernel_name, cache_ports=False)  # keep the ports loaded here
+def adopting_manager(early: Prespawned, manager_kwargs: Mapping[str, Any]) -> Any:
+    """A jupyter_client AsyncKernelManager (made with `manager_kwargs`) connected as `early`'s
+    connection file says, which adopts `early` as its kernel process when its own launch would
+    have started the same kernel, and otherwise ends it and launches its own."""
+    km = _adopting_class()(**manager_kwargs, cache_ports=False)  # keep the ports loaded here
     km.load_connection_info(early.info)
     km.prespawned = early
     return km

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_event_loop, run_sync
 
-from analysis.build import prespawn, procs
+from analysis.build import batch_kernel, prespawn, procs
 from analysis.build.inject import INJECTED_TAG
 from analysis.build.prespawn import Prespawned
 from analysis.errors import AnalysisError
@@ -44,8 +44,6 @@ if TYPE_CHECKING:
 
 # nbclient and nbformat are imported where a notebook runs, not at module level: starting the kernel
 # needs jupyter_client only, and the one-briefing build starts it before anything else.
-
-KERNEL_NAME = "python3"
 
 # A speed trick of the warm kernel, switchable here (tests/behaviour/test_warm_kernel_memory.py).
 # `%reset -f` ends with a full collection over all the kernel holds, 0.15-0.4 s of CPU per briefing
@@ -231,10 +229,10 @@ class WarmKernel:
 
     async def _start(self) -> None:
         if self._early is not None and self._early.cwd == str(self.cwd):
-            km = prespawn.adopting_manager(self._early, KERNEL_NAME)
+            km = prespawn.adopting_manager(self._early, batch_kernel.manager_kwargs())
         else:
             self._forget_early(kill=True)
-            km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+            km = AsyncKernelManager(**batch_kernel.manager_kwargs())
         await km.start_kernel(
             cwd=str(self.cwd),
             stdout=subprocess.DEVNULL,
@@ -293,7 +291,7 @@ class WarmKernel:
         client = _build_client()(
             nb,
             km=self._km,
-            kernel_name=KERNEL_NAME,
+            kernel_name=batch_kernel.kernel_name(),
             timeout=self.timeout,
             timeout_func=self._cell_timeout if self._deadline else None,
             startup_timeout=self.startup_timeout,
