@@ -253,15 +253,15 @@ def trend_figure(trend: pd.DataFrame, lang: str, roomy: frozenset[str] = frozens
             }
             notes.append((note, _note_places(ax, brk), title_place))
         years = sorted(part["year"].unique())
-        if max(years) - min(years) < fit:
+        span = max(years) - min(years)
+        pad = max(0.5, (3 - span) / 2)  # a one- or two-year panel still gets room for its labels
+        if span < fit:
             ax.set_xticks(years)
         else:  # a long series: a few round years, not one crowded label per year
             locator = MaxNLocator(nbins=min(5, max(2, fit - 1)), integer=True)
-            ticks = locator.tick_values(min(years), max(years))
-            ax.set_xticks([x for x in ticks if min(years) - 0.5 <= x <= max(years)])  # no year after the data
+            lo, hi = min(years) - pad, max(years) + pad  # the ticks of the panel without room (below)
+            ax.set_xticks([x for x in locator.tick_values(lo, hi) if lo <= x <= hi])  # none after the data
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(round(x))))
-        span = max(years) - min(years)
-        pad = max(0.5, (3 - span) / 2)  # a one- or two-year panel still gets room for its labels
         room = 0.0
         if key in roomy:  # a rank label's width (and air) right of the latest point, in years
             inches = (draw.WIDTH - 0.9) / (ncols + 0.36 * (ncols - 1))
