@@ -1,0 +1,77 @@
+"""Nghệ An's online-services table (issue #16 review): each label says what its source's figure
+covers, no narrower and no wider. The 2024 Đề án 06 review counts social-insurance *and
+unemployment* benefits, and pensions *and monthly allowances*, in its two "paid to accounts"
+shares; the 2025 review gives an *average* cut in processing time. The rows carry indicators named
+for exactly that scope, and the section prints those names."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+
+from analysis import config, indicators, provinces
+from analysis.briefing.core import compute, read_figures
+
+SHEET = config.FIGURES_DIR / "extracted_reports.csv"
+# (report, year, indicator, value, words the source's clause has, in the label of each language)
+CASES = [
+    ("003", 2024, "social_insurance_unemployment_via_account_rate", 98.55, ["thất nghiệp"], ["unemployment"]),
+    ("003", 2024, "pension_monthly_allowance_via_account_rate", 92.3, ["hàng tháng"], ["monthly"]),
+    ("000", 2025, "procedures_time_cut_avg_rate", 35, ["bình quân"], ["Average"]),
+]
+SCOPE_VI = {
+    "thất nghiệp": r"thất nghiệp",
+    "hàng tháng": r"h[àằ]ng tháng",
+    "bình quân": r"bình quân|trung bình",
+}
+
+
+def _sheet() -> list[dict[str, str]]:
+    with SHEET.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize(("report", "year", "key", "value", "vi", "en"), CASES)
+def test_each_row_of_the_sheet_names_its_figures_whole_scope(report, year, key, value, vi, en) -> None:
+    (row,) = [r for r in _sheet() if r["source"].startswith(report) and r["indicator"] == key]
+    assert (int(row["year"]), float(row["value"])) == (year, value)
+    ind = indicators.get(key)
+    for word in vi:
+        assert re.search(SCOPE_VI[word], ind.name("vi")), ind.name("vi")
+    for word in en:
+        assert word in ind.name("en"), ind.name("en")
+
+
+@pytest.mark.parametrize(("report", "year", "key", "value", "vi", "en"), CASES)
+def test_the_scope_words_are_the_sources_own(report, year, key, value, vi, en) -> None:
+    """The words the labels carry are in the source's clause around the figure (not our invention)."""
+    texts = sorted(config.CORPUS_DIR.glob(f"{report}_*.txt"))
+    if not texts:
+        pytest.skip("../shared/corpus/reports is not on this machine")
+    (row,) = [r for r in _sheet() if r["source"].startswith(report) and r["indicator"] == key]
+    start, end = (int(n) for n in re.search(r"chars (\d+)-(\d+)", row["note"]).groups())
+    text = texts[0].read_text(encoding="utf-8")
+    clause = text[max(0, start - 40) : end + 90]
+    for word in vi:
+        assert re.search(SCOPE_VI[word], clause), (key, clause)
+
+
+def test_the_narrow_labels_are_not_on_these_figures(shipped_clean_dir) -> None:
+    """The briefing's online table prints the scoped names, never the narrower ones."""
+    from analysis.briefing.sections import online
+
+    df = read_figures(shipped_clean_dir)
+    for year, wanted, narrow in (
+        (2024, {CASES[0][2], CASES[1][2]}, {"social_benefit_via_account_rate", "pension_via_account_rate"}),
+        (2025, {CASES[2][2]}, {"procedures_time_cut_rate"}),
+    ):
+        province = provinces.resolve("Nghệ An", year).province
+        for lang in ("vi", "en"):
+            b = compute(df, province, year, lang)
+            keys = set(b.results["online"]["indicator"])
+            assert wanted <= keys and not keys & narrow, (year, keys)
+            html = online.html(b.results["online"], b.ctx)
+            for key in wanted:
+                assert indicators.get(key).name(lang) in html, key
