@@ -239,13 +239,17 @@ def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
         return None
     with draw.style():
         bars = bars[::-1]
-        fig = draw.figure(0.34 * len(bars) + 0.75)
+        labels = [textwrap.fill(n, 40) for n, _, _, _ in bars]
+        # a label of three lines or more takes more than one bar's room: its slot grows with it, so no
+        # label runs into its neighbour's (Nghệ An 2024: the two "paid to accounts" shares)
+        slots = [max(1.0, 0.5 * (label.count("\n") + 1)) for label in labels]
+        y = [sum(slots[:i]) + slots[i] / 2 - 0.5 for i in range(len(slots))]
+        fig = draw.figure(0.34 * sum(slots) + 0.75)
         ax = fig.add_subplot()
-        y = list(range(len(bars)))
         vals = [v for _, v, _, _ in bars]
         ax.barh(y, [100] * len(bars), color="#eef1f4", height=0.6, zorder=0)
         ax.barh(y, vals, color=draw.HIGHLIGHT, height=0.6, zorder=1)
-        for i, (_, v, target, said) in enumerate(bars):
+        for i, (_, v, target, said) in zip(y, bars, strict=True):
             ax.annotate(
                 said,  # as the table says it: the source's word and digits
                 (min(v, 100), i),
@@ -257,8 +261,8 @@ def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
             )
             if target is not None and pd.notna(target):
                 ax.plot([target, target], [i - 0.38, i + 0.38], color=draw.TARGET, linewidth=1.8, zorder=2)
-        labels = [textwrap.fill(n, 40) for n, _, _, _ in bars]
         ax.set_yticks(y)
+        ax.set_ylim(-0.6, sum(slots) - 0.4)
         ax.set_yticklabels(labels)
         draw.margins(
             fig, left=max(draw.text_width(n, 8) for n in labels) + 0.15, right=0.15, top=0.4, bottom=0.3

@@ -75,3 +75,21 @@ def test_the_narrow_labels_are_not_on_these_figures(shipped_clean_dir) -> None:
             html = online.html(b.results["online"], b.ctx)
             for key in wanted:
                 assert indicators.get(key).name(lang) in html, key
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_longer_labels_do_not_run_into_each_other(shipped_clean_dir, lang, monkeypatch) -> None:
+    """The scoped names wrap to three lines; each bar's room grows with its label (the English chart
+    of Nghệ An 2024 printed the two "paid to accounts" labels over each other)."""
+    from analysis.briefing import draw
+    from analysis.briefing.sections import online
+
+    figures = []
+    real = draw.to_svg
+    monkeypatch.setattr(draw, "to_svg", lambda fig: figures.append(fig) or real(fig))
+    b = compute(read_figures(shipped_clean_dir), provinces.resolve("Nghệ An", 2024).province, 2024, lang)
+    assert online.online_svg(b.results["online"], lang, "Nghệ An")
+    (fig,) = figures
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert max(label.count("\n") for label in labels) >= (2 if lang == "en" else 1)  # long labels wrap
+    assert draw.clashes(fig) == []
