@@ -94,7 +94,10 @@ def test_a_copy_whose_original_address_is_unknown_still_says_it_is_a_copy(mirror
     assert demo.publisher == "en.baodanang.vn" and demo.original_url == ""
     assert demo.text("en") == "en.baodanang.vn, a copy on demo1022.hasontech.vn"
     unknown = Citations.load(mirrored).cite("https://vietnam.vn/en/unknown-origin", "press.csv:row 4")
-    assert unknown.text("en") == "vietnam.vn, a site republishing other outlets' articles, original not named"
+    assert (
+        unknown.text("en")
+        == "vietnam.vn, a site republishing other outlets' articles, original not identified"
+    )
 
 
 def test_a_site_that_is_not_a_mirror_is_cited_as_the_publisher(mirrored) -> None:
@@ -131,6 +134,6 @@ def test_every_shipped_page_on_a_republishing_site_is_cited_as_a_copy() -> None:
     assert len(on_mirrors) >= 5
     for url in on_mirrors:
         cit = cites.cite(url, "research_press.csv:row 2")
-        assert cit.copy_host and ("a copy on" in cit.text("en") or "original not named" in cit.text("en")), (
-            url
-        )
+        assert cit.copy_host and (
+            "a copy on" in cit.text("en") or "original not identified" in cit.text("en")
+        ), url
