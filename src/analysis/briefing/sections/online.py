@@ -21,6 +21,8 @@ from analysis.briefing.labels import esc, index_name, t
 from analysis.numbers import format_number
 
 NAME = "online"
+# characters per line of a bar label: the longest names (what a source counts, said whole) take two lines
+LABEL_WIDTH = 46
 NEEDS: tuple[str, ...] = ()
 # "Tasks done of assigned": (done key, assigned key, not-done key or None).
 TASK_PAIRS: tuple[tuple[str, str, str | None], ...] = (
@@ -218,6 +220,15 @@ def render(result: pd.DataFrame, ctx: Context) -> list:
     return [heading(2, title), figure, table_html(result, ctx)]
 
 
+def _balanced(label: str, width: int = LABEL_WIDTH) -> str:
+    """The label in as few lines as `width` allows, of even length (no lone last word)."""
+    lines = len(textwrap.wrap(label, width)) or 1
+    for w in range(-(-len(label) // lines), width + 1):
+        if len(textwrap.wrap(label, w)) == lines:
+            return textwrap.fill(label, w)
+    return textwrap.fill(label, width)
+
+
 def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
     """Percent figures (and tasks done of assigned) as bars, with national targets marked."""
     from matplotlib.lines import Line2D
@@ -239,7 +250,7 @@ def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
         return None
     with draw.style():
         bars = bars[::-1]
-        labels = [textwrap.fill(n, 40) for n, _, _, _ in bars]
+        labels = [_balanced(n) for n, _, _, _ in bars]
         # a label of three lines or more takes more than one bar's room: its slot grows with it, so no
         # label runs into its neighbour's (Nghệ An 2024: the two "paid to accounts" shares)
         slots = [max(1.0, 0.5 * (label.count("\n") + 1)) for label in labels]
