@@ -116,7 +116,10 @@ def cmdline(pid: int) -> str:
 
 
 def kernels(root: int) -> list[int]:
-    return [p for p in descendants(root) if "ipykernel" in cmdline(p)]
+    """The Jupyter kernels under `root`: the build's own (build.batch_kernel) or ipykernel's."""
+    from analysis.build import batch_kernel
+
+    return [p for p in descendants(root) if any(m in cmdline(p) for m in ("ipykernel", batch_kernel.MODULE))]
 
 
 def wait_for(check, timeout: float = 90.0, every: float = 0.2):

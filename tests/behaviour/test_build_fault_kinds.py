@@ -140,7 +140,7 @@ def test_a_briefings_own_failure_names_its_cell_and_removes_only_its_files(tmp_p
 
 def test_an_early_run_whose_kernel_cannot_start_keeps_the_published_briefing(tmp_path, capsys, monkeypatch):
     # one briefing, forced, its year given: the speculative executor starts the kernel before the plan
-    from analysis.build import runner
+    from analysis.build import batch_kernel
 
     clean, out = tmp_path / "clean", tmp_path / "out"
     write_figures(clean)
@@ -151,7 +151,8 @@ def test_an_early_run_whose_kernel_cannot_start_keeps_the_published_briefing(tmp
     before = _published(out)
     assert any(p.name == "nghe-an.html" for p in before)
     capsys.readouterr()
-    monkeypatch.setattr(runner, "KERNEL_NAME", "no-such-kernel")  # a kernelspec gone from the machine
+    monkeypatch.setattr(batch_kernel, "ENABLED", False)  # the standard kernel spec, then...
+    monkeypatch.setattr(batch_kernel, "STANDARD", "no-such-kernel")  # ...gone from the machine
     assert main(args) == 1
     err = capsys.readouterr().err
     assert err.count("their published files kept") == 1  # said once, as the machine's fault

@@ -65,13 +65,13 @@ def read_table(clean_dir: str | Path) -> pd.DataFrame:
 
 def warm_up(clean_dir: str | None = None) -> None:
     """Run in a new kernel before its first briefing: import what the notebook imports (pandas,
-    matplotlib, seaborn, the library) and read the clean table into the library's per-file cache,
+    matplotlib, the library) and read the clean table into the library's per-file cache,
     while the build does its own work. Binds no name in the kernel's namespace; a failure here is
     left for the briefing itself to report."""
     import contextlib
     import importlib
 
-    for module in ("IPython.display", "analysis.briefing.core", "analysis.briefing.draw", "seaborn"):
+    for module in ("IPython.display", "analysis.briefing.core", "analysis.briefing.draw"):
         with contextlib.suppress(Exception):
             importlib.import_module(module)
     if clean_dir is not None:

@@ -78,7 +78,12 @@ class LocalExecutor:
             self._temp = procs.private_temp()
             self._temp.__enter__()
             try:
-                builder = Builder.open(Path(request.notebook), request.time_limits, clean_dir(request))
+                from analysis.build import prespawn  # its kernel first, before jupyter_client loads
+
+                early = prespawn.spawn(Path(request.notebook).parent.resolve())
+                builder = Builder.open(
+                    Path(request.notebook), request.time_limits, clean_dir(request), prespawned=early
+                )
             except BaseException:
                 self._temp.__exit__(None, None, None)
                 raise

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_event_loop, run_sync
 
-from analysis.build import procs
+from analysis.build import batch_kernel, prespawn, procs
 from analysis.build.inject import INJECTED_TAG
+from analysis.build.prespawn import Prespawned
 from analysis.errors import AnalysisError
 
 # jsonschema (imported by nbformat) imports `rfc3987_syntax` when it is installed, for an optional
@@ -43,8 +44,6 @@ if TYPE_CHECKING:
 
 # nbclient and nbformat are imported where a notebook runs, not at module level: starting the kernel
 # needs jupyter_client only, and the one-briefing build starts it before anything else.
-
-KERNEL_NAME = "python3"
 
 # A speed trick of the warm kernel, switchable here (tests/behaviour/test_warm_kernel_memory.py).
 # `%reset -f` ends with a full collection over all the kernel holds, 0.15-0.4 s of CPU per briefing
@@ -188,6 +187,7 @@ class WarmKernel:
         self._kc: Any = None
         self._used = False
         self._warm_id: str | None = None
+        self._early: Prespawned | None = None  # a kernel started before this object (build.prespawn)
         self.warm_code = ""
         self.restarts = 0
         # Called with each executed cell (nbclient's `on_cell_executed`): the build starts the
@@ -200,21 +200,39 @@ class WarmKernel:
         process = getattr(getattr(self._km, "provisioner", None), "process", None)
         return getattr(process, "pid", None)
 
-    def start(self, warm_code: str | None = None) -> None:
+    def start(self, warm_code: str | None = None, prespawned: Prespawned | None = None) -> None:
         """Start the kernel now and queue `warm_code` on it without waiting for either.
 
         The caller goes on with its own work (planning, loading the exporters) on the other core
         while the kernel boots and imports; `run` waits for the warm-up to finish. The kernel gets a
         parent-death signal, so it ends with the process that started it, however that ends.
+        `prespawned`: a kernel already started for this one (build.prespawn), adopted if it is
+        the kernel jupyter_client would start here, else ended.
         """
         if self._km is not None:
+            if prespawned is not None:
+                prespawned.discard()
             return
         if warm_code is not None:
             self.warm_code = warm_code
-        run_sync(self._start)()
+        self._early = prespawned
+        try:
+            run_sync(self._start)()
+        except BaseException:
+            self._forget_early(kill=True)
+            raise
+
+    def _forget_early(self, kill: bool = False) -> None:
+        early, self._early = self._early, None
+        if early is not None:
+            early.discard() if kill else early.forget_file()
 
     async def _start(self) -> None:
-        km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        if self._early is not None and self._early.cwd == str(self.cwd):
+            km = prespawn.adopting_manager(self._early, batch_kernel.manager_kwargs())
+        else:
+            self._forget_early(kill=True)
+            km = AsyncKernelManager(**batch_kernel.manager_kwargs())
         await km.start_kernel(
             cwd=str(self.cwd),
             stdout=subprocess.DEVNULL,
@@ -262,6 +280,7 @@ class WarmKernel:
         except queue.Empty:
             await kc.wait_for_ready(timeout=self.startup_timeout)
         self._warm_id = None
+        self._forget_early()  # the kernel answered: it has read its connection file
         return status
 
     def _client(self, nb: NotebookNode, **hooks: Any) -> NotebookClient:
@@ -272,7 +291,7 @@ class WarmKernel:
         client = _build_client()(
             nb,
             km=self._km,
-            kernel_name=KERNEL_NAME,
+            kernel_name=batch_kernel.kernel_name(),
             timeout=self.timeout,
             timeout_func=self._cell_timeout if self._deadline else None,
             startup_timeout=self.startup_timeout,
@@ -386,6 +405,7 @@ class WarmKernel:
         """Stop the kernel now: kill its process first (nothing of it is kept, and jupyter_client's
         polite shutdown polls for 0.1 s), then let jupyter_client release the channels and files."""
         pid = self.pid
+        self._forget_early(kill=self._km is None)
         km, kc = self._km, self._kc
         process = getattr(getattr(km, "provisioner", None), "process", None)
         if process is not None:

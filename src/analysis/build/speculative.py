@@ -10,8 +10,9 @@ notebook; if it disagrees, the early run is discarded, nothing of it is written,
 runs on a local executor. The formats that need no notebook (the CSV) and the build's own work
 ahead (the overview's tables) are done on this thread while the kernel runs.
 
-The kernel is started by, and belongs to, the early thread: its parent-death signal follows that
-thread, which lives until the kernel is shut down.
+The kernel's process is started first of all, by this process's main thread, with the standard
+library alone (build.prespawn); the early thread's kernel manager adopts it. Its parent-death
+signal follows the main thread, so it ends with the build however that ends.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from analysis.build import publish
+from analysis.build import prespawn, publish
 from analysis.build.executors import Hints, LocalExecutor, warm_in_thread
 from analysis.build.jobs import BuildRequest, Job, Result, make_job, resolve
 from analysis.build.worker import Builder
@@ -34,8 +35,9 @@ from analysis.errors import AnalysisError
 class EarlyRun:
     """Runs `job`'s notebook on a new kernel in a thread; `wait` gives the notebook or its error."""
 
-    def __init__(self, request: BuildRequest, job: Job):
+    def __init__(self, request: BuildRequest, job: Job, prespawned: prespawn.Prespawned | None = None):
         self.request, self.job = request, job
+        self._prespawned = prespawned
         self.builder: Builder | None = None
         self.result: Any = None
         self._opened = threading.Event()
@@ -49,10 +51,16 @@ class EarlyRun:
         from analysis.build.inject import parameterize
 
         nb = None
+        early, self._prespawned = self._prespawned, None
         try:
             self.builder = Builder.open(
-                Path(self.request.notebook), self.request.time_limits, self.job.clean_dir, self._started.set
+                Path(self.request.notebook),
+                self.request.time_limits,
+                self.job.clean_dir,
+                self._started.set,
+                prespawned=early,
             )
+            early = None  # the builder's kernel owns it now
             self._opened.set()
             if self._cancelled.is_set():
                 raise AnalysisError("the early run was cancelled")
@@ -63,6 +71,8 @@ class EarlyRun:
             exc.notebook = nb  # type: ignore[attr-defined]  # what ran, kept for a failed cell
             self.result = exc
         finally:
+            if early is not None:  # Builder.open failed before its kernel took the process
+                early.discard()
             self._started.set()
             self._opened.set()
             self._done.set()
@@ -106,7 +116,8 @@ def speculate(request: BuildRequest) -> EarlyRun | None:
     except (AnalysisError, ValueError):
         return None
     clean_dir = str(Path(request.clean_dir).resolve())
-    return EarlyRun(request, make_job(sel.province, sel.year, request.langs[0], clean_dir, sel.asked))
+    job = make_job(sel.province, sel.year, request.langs[0], clean_dir, sel.asked)
+    return EarlyRun(request, job, prespawn.spawn(Path(request.notebook).parent.resolve()))
 
 
 class SpeculativeExecutor:

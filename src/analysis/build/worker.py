@@ -19,11 +19,14 @@ import signal
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis.build import dataversion, limits, procs, publish
 from analysis.build.jobs import Job, Result, failed_notebook
 from analysis.outputs.format import Briefing, Format
+
+if TYPE_CHECKING:
+    from analysis.build.prespawn import Prespawned
 
 
 class Builder:
@@ -46,15 +49,17 @@ class Builder:
         clean_dir: str | None = None,
         started: Callable[[], Any] | None = None,
         formats: Sequence[str] | None = None,
+        prespawned: Prespawned | None = None,
     ) -> Builder:
         """Read the template and start its kernel now, warming it (the briefing's contract says
         how: imports and the clean table of `clean_dir`); `started` is called as soon as the
-        kernel's process runs. `formats` names the formats to render (default: all)."""
+        kernel's process runs. `formats` names the formats to render (default: all).
+        `prespawned`: a kernel process already started for it (build.prespawn)."""
         from analysis.briefing import contract
         from analysis.build.runner import WarmKernel, call_code
 
         kernel = WarmKernel(cwd=Path(notebook).parent, timeout=timeout)
-        kernel.start(call_code(contract.warm_up, clean_dir))
+        kernel.start(call_code(contract.warm_up, clean_dir), prespawned=prespawned)
         if started is not None:
             started()
         try:

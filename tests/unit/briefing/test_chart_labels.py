@@ -225,3 +225,34 @@ def test_subindex_values_clear_every_marker(shipped, name, year, lang, monkeypat
             if (b := draw.box(t, r)).x0 - near < x < b.x1 + near and b.y0 < y < b.y1
         ]
         assert hits == [], (name, year, lang)
+
+
+def test_swarm_dots_never_overlap_and_sit_as_near_the_axis_as_they_can():
+    import numpy as np
+
+    d = 2.8
+    apart = np.array([0.0, 10.0, 20.0])  # far apart: all on the axis
+    assert list(distribution.swarm_offsets(apart, d)) == [0.0, 0.0, 0.0]
+    same = np.array([5.0, 5.0, 5.0])  # one value three times: the axis, then just above and below
+    assert sorted(distribution.swarm_offsets(same, d)) == pytest.approx([-d, 0.0, d])
+    rng = np.random.default_rng(7)
+    x = np.concatenate([rng.normal(250, 60, 60), np.full(5, 250.0)])  # points across a chart
+    y = distribution.swarm_offsets(x, d)
+    gaps = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :]) + np.eye(len(x)) * 1e9
+    assert gaps.min() >= d - 1e-6  # no two dots overlap
+    five = distribution.swarm_offsets(np.full(5, 1.0), d)  # one value five times: a column, no gaps
+    assert sorted(five) == pytest.approx([-2 * d, -d, 0.0, d, 2 * d])
+
+
+def test_the_distribution_box_spans_every_province_and_shows_each_dot(shipped):
+    result = _briefing(shipped, "Nghệ An", 2024, "vi").result("distribution")
+    part = distribution.figure_parts(result)[0]
+    with draw.style():
+        fig = distribution.distribution_figure(part, "vi", "Nghệ An")
+    for ax, key in zip(fig.axes, part.keys, strict=True):
+        rows = part.table[part.table["indicator"] == key]
+        others = rows.loc[~rows["highlight"], "value"].to_numpy(dtype=float)
+        dots = [c.get_offsets() for c in ax.collections if len(c.get_offsets()) == len(others)]
+        assert dots and sorted(dots[0][:, 0]) == pytest.approx(sorted(others))  # one dot per province
+        ends = [x for line in ax.lines for x in line.get_xdata()]
+        assert (min(ends), max(ends)) == pytest.approx((rows["value"].min(), rows["value"].max()))

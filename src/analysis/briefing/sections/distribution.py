@@ -1,19 +1,23 @@
 """Among all provinces: each headline index of the year as the distribution of every province's value
-(seaborn: a box for the middle half and a swarm of dots, one per province), the province in red.
+(a box for the middle half and a swarm of dots, one per province), the province in red.
 
 A statistical plot serves here where a hand-made one would not: the box shows the spread and the
 median, the swarm every province, and the red dot where this one stands, on every index at once.
 Only indices with values for at least half the provinces are drawn (a top-N list has no spread).
+
+Drawn with matplotlib alone (`ax.boxplot` and `swarm_offsets` below), as seaborn's box and swarm
+plots drew it before: importing seaborn and its plotting layer cost every briefing's kernel about
+0.13 s, one of the largest steps left on the one-briefing build's path (docs/performance.md).
 
 Rows: every province's value of each headline index the province has in the year shown.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.briefing import metrics
@@ -104,11 +108,68 @@ def distribution_svg(result: Distribution, lang: str, province: str) -> str:
         return draw.to_svg(distribution_figure(result, lang, province))
 
 
-def distribution_figure(result: Distribution, lang: str, province: str):
-    """One row per index: seaborn box + swarm of all provinces, the province a red dot with its value.
-    Callers hold `draw.style()`."""
-    import seaborn as sns
+DOT = 2.8  # the other provinces' dots: diameter in points
+YLIM = (0.45, -0.95)  # the box at 0, with room above it for the province's label, inside the axes
+SWARM_HALF_HEIGHT = 0.33  # data units: the swarm keeps within the box's band
 
+
+def swarm_offsets(x: np.ndarray, diameter: float) -> np.ndarray:
+    """Vertical offsets (same units as `x` and `diameter`) that lay dots of `diameter` along `x`
+    without overlapping: in order of `x`, each dot takes the free height nearest the axis, among
+    the axis itself and the heights just clear of each neighbour already placed."""
+    order = np.argsort(x, kind="stable")
+    xs, ys = [], []
+    out = np.zeros(len(x))
+    for i in order:
+        xi = float(x[i])
+        near = [(xj, yj) for xj, yj in zip(xs, ys, strict=True) if abs(xi - xj) < diameter]
+        reach = [(yj, (diameter**2 - (xi - xj) ** 2) ** 0.5) for xj, yj in near]
+        candidates = sorted({0.0, *(yj + sign * h for yj, h in reach for sign in (1, -1))}, key=abs)
+        y = next(c for c in candidates if all(abs(c - yj) >= h - 1e-9 for yj, h in reach))
+        xs.append(xi)
+        ys.append(y)
+        out[i] = y
+    return out
+
+
+def _box_and_swarm(ax, values: np.ndarray, others: np.ndarray) -> None:
+    """The box (whiskers to the extremes: the dots show every province) and the others' swarm."""
+    from analysis.briefing import draw
+
+    line = {"color": draw.MUTED, "linewidth": 0.8}
+    ax.boxplot(
+        values,
+        positions=[0],
+        orientation="horizontal",
+        widths=0.55,
+        whis=(0, 100),
+        showfliers=False,
+        patch_artist=True,
+        boxprops={"facecolor": "#eef1f4", "edgecolor": draw.MUTED, "linewidth": 0.8},
+        medianprops=line,
+        whiskerprops=line,
+        capprops=line,
+        capwidths=0.28,
+    )
+    lo, hi = float(values.min()), float(values.max())
+    pad = 0.05 * (hi - lo) if hi > lo else max(abs(lo) * 0.05, 0.5)
+    ax.set_xlim(lo - pad, hi + pad)
+    if len(others):
+        # Lay the dots out in points (the axes' size is final: margins are set in inches), then
+        # back to data units for y; where too many share a value, they stay in the band, touching.
+        fig = ax.get_figure()
+        box = ax.get_position()
+        width_pt = box.width * fig.get_figwidth() * 72
+        height_pt = box.height * fig.get_figheight() * 72
+        x_pt = (others - (lo - pad)) / (hi - lo + 2 * pad) * width_pt
+        y = swarm_offsets(x_pt, DOT) * (abs(YLIM[0] - YLIM[1]) / height_pt)
+        y = np.clip(y, -SWARM_HALF_HEIGHT, SWARM_HALF_HEIGHT)
+        ax.scatter(others, y, s=DOT**2, c="#7d8893", linewidths=0, zorder=3)
+
+
+def distribution_figure(result: Distribution, lang: str, province: str):
+    """One row per index: box + swarm of all provinces, the province a red dot with its value.
+    Callers hold `draw.style()`."""
     from analysis.briefing import draw
 
     keys = result.keys
@@ -118,22 +179,8 @@ def distribution_figure(result: Distribution, lang: str, province: str):
     required = []
     for ax, key in zip(axes, keys, strict=True):
         part = result.table[result.table["indicator"] == key]
-        others = part[~part["highlight"]]
-        with warnings.catch_warnings():  # seaborn 0.13.2 calls bxp(vert=...), deprecated in mpl 3.11
-            warnings.filterwarnings("ignore", "vert: bool was deprecated", DeprecationWarning)
-            sns.boxplot(
-                x=part["value"],
-                ax=ax,
-                width=0.55,
-                whis=(0, 100),  # the whiskers span every province: the dots show them all
-                color="#eef1f4",
-                linecolor=draw.MUTED,
-                linewidth=0.8,
-                fliersize=0,
-            )
-        with warnings.catch_warnings():  # a crowded swarm overlaps a few dots: fine here
-            warnings.simplefilter("ignore", UserWarning)
-            sns.swarmplot(x=others["value"], ax=ax, color="#7d8893", size=2.8)
+        values = part["value"].to_numpy(dtype=float)
+        _box_and_swarm(ax, values, part.loc[~part["highlight"], "value"].to_numpy(dtype=float))
         own = part[part["highlight"]]
         if not own.empty:
             value = float(own["value"].iloc[0])
@@ -152,7 +199,7 @@ def distribution_figure(result: Distribution, lang: str, province: str):
             )
             required.append((label, _label_places()))
         ax.set_xlabel(draw.unit_label(key, lang), fontsize=7.5, color=draw.MUTED)
-        ax.set_ylim(0.45, -0.95)  # room above the box for the province's label, inside the axes
+        ax.set_ylim(*YLIM)
         ax.set_yticks([])
         ax.spines["left"].set_visible(False)
         ax.xaxis.set_major_formatter(draw.fmt_axis(key, lang))
