@@ -132,3 +132,28 @@ def check_previous(res: dict[str, Any], shown: pd.DataFrame) -> Iterator[tuple[s
                 prev = metrics.rank_of(shown, codes[0], f.regime, y, f.key)
                 if rulebook.rank_change(f.key, y, prev, f.year, f.rank) is not None:
                     yield "change_like", f"{f.key} {f.year}: rank compared with {f.rank_year}, past {y}"
+        yield from _check_stated(f, own)
+
+
+def _check_stated(f: Any, own: pd.DataFrame) -> Iterator[tuple[str, str]]:
+    """A change of rank a source states ("up 3 places on 2023") is said as the source's word, never
+    beside a rank or a change we computed, and in place of a computed change across a gap
+    (`rulebook.prefer_stated`: Lào Cai's PCI 2024, "down 7 places since 2020")."""
+    stated_key = rulebook.stated_change_key(f.key)
+    if stated_key is None:
+        return
+    rows = own[(own["indicator"] == stated_key) & (own["year"] == f.year)]
+    held = {round(float(v)) for v in rows["value"]}
+    said = getattr(f, "stated", None)
+    if said is not None:
+        if f.rank.kind == rulebook.COMPUTED or f.rank_change is not None:
+            yield "change_like", f"{f.key} {f.year}: stated change {said} beside a computed rank or change"
+        if said not in held:
+            yield "change_like", f"{f.key} {f.year}: stated change {said}, the data states {sorted(held)}"
+    elif (
+        held
+        and f.rank.kind != rulebook.COMPUTED
+        and f.rank_change is not None
+        and (f.rank_year < rulebook.stated_change_year(f.year))
+    ):
+        yield "change_like", f"{f.key} {f.year}: computed from {f.rank_year} past the stated change {held}"

@@ -75,7 +75,10 @@ def _previous_year(df: pd.DataFrame, regime: str, year: int, key: str) -> int | 
 
 def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
     """Columns: code, name, name_en, slug, value, rank, rank_of, rank_given, group (1–4 or NA),
-    prev_value, change; ranked provinces first (best first), then those with no value by slug."""
+    prev_value, change, prev_late; ranked provinces first (best first), then those with no value by slug.
+
+    `prev_late`: the previous year's value comes from a source dated past that year's horizon, so
+    that year's overview (and briefing) did not show it (Long An's SIPAS 2023, from a 2025 article)."""
     df = metrics.year_true(df, year)  # as the year's briefings see it (the rule book's year-true rule)
     regime = provinces.regime_for_year(year)
     members = provinces.all_provinces(regime)
@@ -86,6 +89,9 @@ def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
     prev_year = _previous_year(df, regime, year, key)
     comparable = prev_year is None or rulebook.comparable_years(key, prev_year, year)
     prev = metrics.values(df, regime, prev_year, key) if prev_year is not None else pd.Series(dtype=float)
+    seen = {}  # the previous year's values as its own overview showed them (the same year-true rule)
+    if prev_year is not None:
+        seen = metrics.cell_values(metrics.year_true(df, prev_year), regime, prev_year, key)
     digits = metrics.cell_precisions(df, regime, year, key)  # what each source wrote (the figure model)
     prev_digits = metrics.cell_precisions(df, regime, prev_year, key) if prev_year is not None else {}
     rows = []
@@ -111,6 +117,7 @@ def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
                 "group": groups.get(p.code),
                 "prev_value": prev_value,
                 "change": change,
+                "prev_late": change is not None and p.code not in seen,
                 "places": shown_precision(digits.get(p.code), key),  # None: the catalogue's
                 "change_places": coarser(
                     shown_precision(digits.get(p.code), key),
@@ -246,6 +253,11 @@ def _view(
     else:
         change_head = tilemap.label("change", lang, prev=table.prev_year)
     notes = []
+    late = table.rows[table.rows["prev_late"]]
+    if len(late) and table.prev_year is not None:  # a change against a value that year's page lacks
+        names = ", ".join(late["name_en" if lang == "en" else "name"])
+        until = rulebook.read_until(table.prev_year)
+        notes.append(tilemap.label("prev_late", lang, prev=table.prev_year, until=until, names=names))
     if not table.comparable:
         reason = tilemap.label("papi_break", lang)
         notes.append(f"{change_head}: {tilemap.label('not_comparable', lang, reason=reason)}.")

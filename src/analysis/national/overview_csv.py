@@ -43,6 +43,8 @@ def table_frame(table: IndexTable) -> pd.DataFrame:
             "quartile_group": r["group"],
             "previous_year": table.prev_year if table.comparable else pd.NA,
             "previous_value": r["prev_value"] if table.comparable else pd.NA,
+            # the previous value's source is dated past that year's horizon: that year's page lacks it
+            "previous_value_late": r["prev_late"],
             "change": r["change"],
             "regime": table.regime,
         }

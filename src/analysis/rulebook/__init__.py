@@ -41,6 +41,7 @@ from analysis.rulebook.ranks import (
     index_of_rank,
     method_breaks,
     point_change,
+    prefer_stated,
     previous_rank_year,
     previous_year,
     publisher_ranks,
@@ -49,9 +50,18 @@ from analysis.rulebook.ranks import (
     rank_of,
     ranks,
     stated_change_key,
+    stated_change_year,
 )
 from analysis.rulebook.targets import Target, target_for, targets, why_not
-from analysis.rulebook.yeartrue import HORIZON, first_year, known_by, merger_known, note_date, shown_in
+from analysis.rulebook.yeartrue import (
+    HORIZON,
+    first_year,
+    known_by,
+    merger_known,
+    note_date,
+    read_until,
+    shown_in,
+)
 
 __all__ = [
     "ABOVE",
@@ -83,6 +93,7 @@ __all__ = [
     "method_breaks",
     "note_date",
     "point_change",
+    "prefer_stated",
     "previous_rank_year",
     "previous_year",
     "publisher_ranks",
@@ -91,9 +102,11 @@ __all__ = [
     "rank_key",
     "rank_of",
     "ranks",
+    "read_until",
     "shown_in",
     "standing",
     "stated_change_key",
+    "stated_change_year",
     "strongest_first",
     "target_for",
     "targets",

@@ -95,6 +95,26 @@ def stated_change_key(key: str) -> str | None:
     return fam if ind.section == "headline" and fam in cat else None
 
 
+def stated_change_year(year: int) -> int:
+    """The year a stated change of rank compares with: a `*_rank_change` of year Y is the places
+    gained on Y − 1, as its source states it ("tăng 3 bậc so với năm 2023")."""
+    return int(year) - 1
+
+
+def prefer_stated(year: int, rank: Rank, computed_from: int | None, stated: int | None) -> bool:
+    """Whether a briefing states the source's change of rank on the previous year rather than one it
+    computes (issue #16: Lào Cai's PCI 2024, "up 3 places on 2023" in the article we cite, was "down
+    7 places since 2020" from the published ranks of 2020 and 2024, the 2023 one not being held).
+
+    The source's word wins where we would compare across a gap (`computed_from` earlier than the
+    previous year) or not at all; two published ranks a year apart say the same thing and stand.
+    It is never said beside a rank we computed: the stated change is of the publisher's rank, and a
+    computed rank with it would read as its arithmetic."""
+    if stated is None or rank.kind == COMPUTED:
+        return False
+    return computed_from is None or int(computed_from) < stated_change_year(year)
+
+
 def index_of_rank(key: str) -> str | None:
     """The index a rank key ranks (pci_rank → pci, idx766_rank → idx766_total); None if not a rank key."""
     cat = indicators.catalogue()

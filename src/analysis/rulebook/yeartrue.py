@@ -35,10 +35,16 @@ def date_year(date: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def read_until(briefing_year: int) -> int:
+    """The last year whose sources the briefing of `briefing_year` reads (its horizon's end): a figure
+    of that year published later is in later years' briefings only, and the briefing says so."""
+    return int(briefing_year) + HORIZON
+
+
 def known_by(briefing_year: int, date: str) -> bool:
     """Whether a source or event of this date is known to the briefing of `briefing_year`."""
     y = date_year(date)
-    return y is None or y <= int(briefing_year) + HORIZON
+    return y is None or y <= read_until(briefing_year)
 
 
 def merger_known(briefing_year: int) -> bool:

@@ -70,6 +70,7 @@ class IndexFigure:
     prev_precision: int | None = None  # the same for prev_value
     moved: int | None = None  # an earlier figure: places gained in the briefing's year, as stated
     moved_source: str = ""  # the source of `moved`
+    own_moved: int | None = None  # places gained in the figure's own year, as a source states it
 
     @property
     def change(self) -> float | None:
@@ -82,12 +83,35 @@ class IndexFigure:
         """The year the rank is compared with: the latest earlier year with a like rank."""
         return self.prev_rank_year if self.prev_rank_year is not None else self.prev_year
 
-    @property
-    def rank_change(self) -> int | None:
-        """Places gained since `rank_year` (positive = moved up), only between like ranks."""
+    def _computed_change(self) -> int | None:
         if self.rank_year is None or self.prev_rank is None:
             return None
         return rulebook.rank_change(self.key, self.rank_year, self.prev_rank, self.year, self.rank)
+
+    @property
+    def stated(self) -> int | None:
+        """Places gained on the year before as the source states it, where the rule book prefers
+        that to a change we compute (`rulebook.prefer_stated`); None otherwise. An earlier figure's
+        `moved` is of the briefing's year, not of the figure's: its status says it."""
+        if self.own_moved is None:
+            return None
+        computed = self.rank_year if self._computed_change() is not None else None
+        return (
+            self.own_moved if rulebook.prefer_stated(self.year, self.rank, computed, self.own_moved) else None
+        )
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since `rank_year` (positive = moved up), only between like ranks; None where
+        the source's stated change is said instead (never both)."""
+        return None if self.stated is not None else self._computed_change()
+
+    @property
+    def move_year(self) -> int | None:
+        """The year the change of rank said compares with: the stated change's, else `rank_year`."""
+        if self.stated is not None:
+            return rulebook.stated_change_year(self.year)
+        return self.rank_year if self.rank_change is not None else None
 
 
 @dataclass(frozen=True)
@@ -135,9 +159,10 @@ def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     cells: set[metrics.Cell] = set()
     for code, regime, _ in _members(ctx):
         for key in metrics.headline_keys():
+            stated = rulebook.stated_change_key(key)
             for y in _figure_years(df, code, regime, key):
                 cells |= {(regime, y, k) for k in metrics.with_ranks([key])}
-            stated = rulebook.stated_change_key(key)
+                cells |= {(regime, y, stated)} if stated else set()  # the change its source states
             if stated:  # a stated change of rank, for a year with no figure
                 cells.add((regime, ctx.year, stated))
     return metrics.cells(df, cells)
@@ -176,6 +201,7 @@ def _figure(df: pd.DataFrame, code: str, regime: str, year: int, key: str, **ext
     comparable = prev_year is None or rulebook.comparable_years(key, prev_year, year)
     prev_rank = metrics.rank_of(df, code, regime, rank_year, key) if rank_year is not None else None
     group = metrics.quartile_group(df, regime, year, code, key) if key == "papi" else None
+    own_moved, _ = _stated_move(df, [(code, regime, "")], year, key)  # the source's word, that year
     return IndexFigure(
         key=key,
         year=year,
@@ -192,6 +218,7 @@ def _figure(df: pd.DataFrame, code: str, regime: str, year: int, key: str, **ext
         group=group,
         regime=regime,
         prev_rank_year=rank_year,
+        own_moved=own_moved,
         **extra,
     )
 
@@ -241,6 +268,7 @@ def table(result: Headline) -> pd.DataFrame:
         row |= {"prev_rank": prev.get("rank"), "prev_rank_kind": prev.get("kind"), "change": f.change}
         row |= {"rank_change": f.rank_change, "rank_low": rank["low"], "rank_high": rank["high"]}
         row["prev_rank_year"] = f.rank_year if f.rank_change is not None else None
+        row["stated_rank_change"] = f.stated  # the source's word, said instead of a computed change
         row["group"] = group["group"] if group else None
         out.append(row)
     out += [asdict(m) | {"value": None} for m in result.missing]
@@ -251,18 +279,21 @@ def rank_move(fig: IndexFigure, lang: str, with_year: bool = True) -> str:
     """The rank change in words (tăng 3 bậc so với 2017 / up 3 places since 2017); empty when none."""
     if not fig.comparable:
         return t("not_comparable", lang)
-    moved = fig.rank_change
-    if moved is None or fig.rank_year is None:
+    stated = fig.stated
+    moved = stated if stated is not None else fig.rank_change
+    if moved is None or fig.move_year is None:
         return ""
     places = t("place_one" if abs(moved) == 1 else "place_many", lang)
     keys = (
         ("up_places", "down_places", "same_place") if with_year else ("up_short", "down_short", "same_short")
     )
+    if stated is not None:  # the source's word, marked as such (rulebook.prefer_stated)
+        keys = tuple(f"{k}_stated" for k in keys)
     if moved > 0:
-        return t(keys[0], lang, n=moved, year=fig.rank_year, places=places)
+        return t(keys[0], lang, n=moved, year=fig.move_year, places=places)
     if moved < 0:
-        return t(keys[1], lang, n=-moved, year=fig.rank_year, places=places)
-    return t(keys[2], lang, year=fig.rank_year)
+        return t(keys[1], lang, n=-moved, year=fig.move_year, places=places)
+    return t(keys[2], lang, year=fig.move_year)
 
 
 def change_text(f: IndexFigure, lang: str) -> str:
@@ -272,13 +303,13 @@ def change_text(f: IndexFigure, lang: str) -> str:
     places = coarser(*shown, fallback=decimals(f.key))
     delta = fmt_delta(f.change, f.key, lang, precision=places) if f.change is not None else ""
     move = rank_move(f, lang, with_year=False)
-    if delta and move and f.rank_year != f.prev_year:
+    if delta and move and f.move_year != f.prev_year:
         return (
             f"{delta} ({t('vs_year', lang, year=f.prev_year)}), "
-            f"{move} ({t('vs_year', lang, year=f.rank_year)})"
+            f"{move} ({t('vs_year', lang, year=f.move_year)})"
         )
     said = ", ".join(x for x in (delta, move) if x)
-    year = f.prev_year if delta else f.rank_year
+    year = f.prev_year if delta else f.move_year
     return f"{said} ({t('vs_year', lang, year=year)})" if said else ""
 
 

@@ -12,10 +12,12 @@ sections it reports on (headline, sub-indices, trend, online), whose sources it 
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -41,6 +43,7 @@ class DataNotes:
     earlier: tuple[str, ...] = field(default=())  # headline indices shown with an earlier year's figure
     unheld_ranks: tuple[str, ...] = field(default=())  # ranks computed where the publisher's are not held
     stated: tuple[str, ...] = field(default=())  # of `missing`, those with a stated change of rank only
+    read_until: int | None = None  # an index lacks the year's figure: sources were read to this year's end
 
 
 def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -93,7 +96,10 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object]) -> Data
     dup = dup[dup.duplicated(["province_code", "indicator"], keep=False)]
     dup = dup[dup.groupby("indicator")["value"].transform("nunique") > 1]
     papi = trend[trend["indicator"] == "papi"] if not trend.empty else trend
+    lacking = bool(getattr(figures, "missing", ())) or len(have) < len(metrics.headline_keys())
+    lacking = lacking or any(getattr(f, "earlier", False) for f in figures)
     return DataNotes(
+        read_until=rulebook.read_until(ctx.year) if lacking else None,
         sources=tuple(own_sources),
         comparison_sources=tuple(other),
         missing=tuple(m.key for m in getattr(figures, "missing", ()))
@@ -190,14 +196,28 @@ def source_items(sources: Iterable[SourceLine], lang: str = "vi") -> str:
 def html(result: DataNotes, ctx: Context) -> str:
     lang, n = ctx.lang, result
     items = []
+    # "not found" is as of the horizon (a later source may hold the figure): the first of these two
+    # notes says up to when sources are read, within its own line (the print layout counts lines)
+    until = {"until": n.read_until} if n.read_until is not None else {}
     if n.missing:
         stated = f" ({t('stated_change_only', lang)})"  # the headline gives the change, cited
         keys = ", ".join(index_name(k, lang) + (stated if k in n.stated else "") for k in n.missing)
-        items.append(t("missing_note", lang, year=ctx.year, keys=keys))
-    if n.earlier:
         items.append(
-            t("earlier_figures", lang, year=ctx.year, keys=", ".join(index_name(k, lang) for k in n.earlier))
+            t("missing_note_until" if until else "missing_note", lang, year=ctx.year, keys=keys, **until)
         )
+        until = {}
+    if n.earlier:
+        keys = ", ".join(index_name(k, lang) for k in n.earlier)
+        items.append(
+            t(
+                "earlier_figures_until" if until else "earlier_figures",
+                lang,
+                year=ctx.year,
+                keys=keys,
+                **until,
+            )
+        )
+    items += unheld_sentences(ctx)
     if n.computed_ranks:
         items.append(t("computed_ranks", lang, keys=", ".join(index_name(k, lang) for k in n.computed_ranks)))
     if n.unheld_ranks:
@@ -222,6 +242,29 @@ def html(result: DataNotes, ctx: Context) -> str:
     slug = provinces.get(ctx.scope.code, ctx.scope.regime).slug
     link = f'<a href="{esc(slug)}.csv">{esc(slug)}.csv</a>'
     out += f'<ul class="cchc-takeaway"><li>{esc(t("takeaway_csv", lang))} {link}</li></ul>'
+    return out
+
+
+@cache
+def _unheld_series() -> tuple[dict[str, str], ...]:
+    with (config.PACKAGE_DATA / "unheld_series.csv").open(encoding="utf-8", newline="") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+def unheld_sentences(ctx: Context) -> list[str]:
+    """Series a publisher released for the province's regime that we do not hold (DTI 2024 for the
+    34 provinces, `data/unheld_series.csv`): said plainly, with its source, beside the notes on what
+    the data lacks, once the briefing's year may know of it (the rule book's horizon) and the series
+    is of an earlier or the same year. (Not in the lead: a line there moves the print's page breaks.)"""
+    lang, out = ctx.lang, []
+    for row in _unheld_series():
+        if row["regime"] != ctx.scope.regime or int(row["year"]) > ctx.year:
+            continue
+        if not rulebook.known_by(ctx.year, row["published"]):
+            continue
+        said = dict(publisher=row[f"publisher_{lang}"], date=row["published"], source=row[f"source_{lang}"])
+        said |= dict(site=urlsplit(row["url"]).netloc, n=len(provinces.all_provinces(row["regime"])))
+        out.append(t("unheld_series", lang, index=index_name(row["index"], lang), year=row["year"], **said))
     return out
 
 

@@ -1,0 +1,55 @@
+"""Issue #16 review: Lào Cai's 2023 briefing says no published PCI 2023 figure was found, while its
+2024 briefing shows one, from a 2025 article past the 2023 briefing's horizon. The data notes say
+up to when sources are read, in general words (nothing dated past the horizon), and the headline
+rows stay as short as they were, and the notes gain no line: the words go in the note on the missing
+or earlier figures (the print layout depends on both)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import provinces, rulebook
+from analysis.briefing import metrics
+from analysis.briefing.core import compute
+from briefing_fixtures import figure_row
+
+LAO_CAI = provinces.resolve("Lào Cai", 2023).province
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("vi", "Không có số liệu năm 2023 hay năm trước đó trong dữ liệu (nguồn đọc đến hết năm 2024):"),
+        ("en", "No value for 2023 or any earlier year in our data (sources read to the end of 2024):"),
+    ],
+)
+def test_a_briefing_lacking_a_years_figure_says_up_to_when_sources_are_read(lang: str, said: str) -> None:
+    df = pd.DataFrame([figure_row(LAO_CAI, "pci", 2022, 68.2, 2, "VCCI, PCI 2022")])
+    built = compute(df, LAO_CAI, 2023, lang)
+    notes = built.html("notes")
+    assert said in notes
+    line = next(li for li in notes.split("<li>") if said in li)
+    assert max(int(y) for y in re.findall(r"\b(\d{4})\b", line)) == rulebook.read_until(2023) == 2024
+    assert "2024" not in built.html("headline")  # the rows do not grow
+
+
+def test_a_briefing_with_every_index_of_its_year_has_no_such_sentence() -> None:
+    rows = [
+        figure_row(LAO_CAI, key, 2023, 70.0 if key != "dti" else 0.7, 1, "a publisher's table")
+        for key in metrics.headline_keys()
+    ]
+    notes = compute(pd.DataFrame(rows), LAO_CAI, 2023, "vi").html("notes")
+    assert "nguồn đọc đến hết năm" not in notes
+
+
+def test_with_only_earlier_figures_the_earlier_note_says_it_once() -> None:
+    rows = [
+        figure_row(LAO_CAI, key, 2022, 70.0 if key != "dti" else 0.7, 1, "a publisher's table")
+        for key in metrics.headline_keys()
+    ]
+    notes = compute(pd.DataFrame(rows), LAO_CAI, 2023, "vi").html("notes")
+    assert "Không có số liệu năm 2023 trong dữ liệu (nguồn đọc đến hết năm 2024), nên trình bày" in notes
+    assert notes.count("nguồn đọc đến hết năm") == 1
