@@ -6,7 +6,10 @@ site, publisher, date, a title), so a briefing cites the article, not our intern
 whose sheet gathers many sources (the research sheets) cite the row's own URL, its site as the
 publisher, with the article's own title and date where the register of those addresses
 (`data/raw/sources/sources.csv`, kept by hand from stored copies of the pages) records them: the
-title stays as written, in quotes, marked when its language is not the reader's. `source_list`
+title stays as written, in quotes, marked when its language is not the reader's. A page on a site
+that republishes other outlets' articles (`data/mirror_hosts.csv`: vietnam.vn, …) is cited as a copy:
+the original's publisher (the register's), "a copy on <site>", and the original's address where the
+register holds it (its `original_url`), never as if the copying site had published it. `source_list`
 condenses a briefing's citations into one line per publisher and index ("VCCI, PCI 2005–2020"),
 the notes section's source list.
 """
@@ -29,7 +32,8 @@ from analysis.errors import InputFileError, UnknownIndicatorError
 
 REPORT_FILE = re.compile(r"(?P<stem>[\w.-]+)\.txt\b")
 PER_ROW = "each row's source column"  # what a many-source sheet's sidecar says in place of a URL
-REGISTER_COLUMNS = ("url", "site", "publisher", "title", "title_lang", "published", "checked")
+REGISTER_COLUMNS = ("url", "site", "publisher", "title", "title_lang", "published", "checked", "original_url")
+OPTIONAL_COLUMNS = ("original_url",)  # a register without it has no copy with a known original
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class Citation:
     sheet_title: str = ""  # the title of the sheet the row comes from (a per-row title varies by year)
     title_lang: str = ""  # the language of an article's own title (from the register); "" otherwise
     article: bool = False  # title and date are the article's own (the register's), not a sheet's
+    copy_host: str = ""  # the site republishing another outlet's article (`url` is its copy there)
 
     def title_text(self, lang: str = "en") -> str:
         """The title as the reader sees it: an article's own title quoted as written (marked when in
@@ -56,18 +61,40 @@ class Citation:
         """An article's date reads as its publication date ("published 2024-08"); a sheet's as given."""
         return published(self.date, lang) if self.article else localise(self.date, lang)
 
+    def copy_text(self, lang: str = "en") -> str:
+        """ "a copy on vietnam.vn" for an article read on a republishing site; "" otherwise."""
+        if not self.copy_host:
+            return ""
+        key = "copy_on" if self.publisher != self.copy_host else "copy_on_unnamed"
+        return _words()[key][lang].format(host=self.copy_host)
+
     def text(self, lang: str = "en") -> str:
-        """One line: publisher, title, date, in the reader's language (the address is given separately)."""
-        parts = (localise(self.publisher, lang), self.title_text(lang), self.date_text(lang))
-        return ", ".join(p for p in parts if p)
+        """One line: publisher, title, date, in the reader's language (the address is given separately);
+        an article's copy says so, with the original's address where the register holds it."""
+        parts = (
+            localise(self.publisher, lang),
+            self.title_text(lang),
+            self.date_text(lang),
+            self.copy_text(lang),
+        )
+        out = ", ".join(p for p in parts if p)
+        if self.copy_host and self.original_url:
+            out += f" ({_words()['original'][lang]}: {self.original_url})"
+        return out
 
     def short(self, lang: str = "en") -> str:
-        """Publisher and date only, for a table cell (the notes give the full citation)."""
-        return ", ".join(p for p in (localise(self.publisher, lang), self.date_text(lang)) if p)
+        """Publisher and date only, for a table cell (the notes give the full citation); a copy says so."""
+        parts = (localise(self.publisher, lang), self.date_text(lang), self.copy_text(lang))
+        return ", ".join(p for p in parts if p)
 
     @property
     def is_copy(self) -> bool:
         return bool(self.original_url) and _site(self.original_url) != _site(self.url)
+
+    def copy_label(self, lang: str = "en") -> str:
+        """What the original's address is, beside the copy's: an article's original ("bản gốc"), or ""
+        for a copy of a publisher's table (the notes' own words say that)."""
+        return _words()["original"][lang] if self.copy_host and self.is_copy else ""
 
 
 @cache
@@ -194,14 +221,17 @@ class Citations:
             if known is not None:  # a copy of a publisher's own table: cite the publisher
                 return Citation(known["publisher"], known["title"], url=source, source_quality=quality)
             art = self.articles.get(source, {})  # what the register found of the article; never guessed
+            mirror = _site(source) if _site(source) in _mirror_hosts() else ""
             return Citation(
                 publisher=art.get("publisher") or _site(source),
                 title=art.get("title", ""),
                 date=art.get("published", ""),
                 url=source,
                 source_quality=quality or "press",
+                original_url=art.get("original_url", "") if mirror else "",
                 title_lang=art.get("title_lang", "") if art.get("title") else "",
                 article=bool(art.get("title") or art.get("published")),
+                copy_host=mirror,
             )
         if sheet:
             publisher = str(sheet.get("publisher", ""))
@@ -234,7 +264,8 @@ def read_register(path: Path) -> dict[str, dict]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
-            missing = [c for c in REGISTER_COLUMNS if c not in (reader.fieldnames or ())]
+            need = [c for c in REGISTER_COLUMNS if c not in OPTIONAL_COLUMNS]
+            missing = [c for c in need if c not in (reader.fieldnames or ())]
             if missing:
                 raise InputFileError(path, f"the register lacks the column(s) {', '.join(missing)}")
             rows = list(reader)
@@ -247,6 +278,9 @@ def read_register(path: Path) -> dict[str, dict]:
             raise InputFileError(path, f"row {n}: {url!r} is not an address")
         if bool((row.get("title") or "").strip()) != bool((row.get("title_lang") or "").strip()):
             raise InputFileError(path, f"row {n}: a title needs its language (title_lang), and only a title")
+        original = (row.get("original_url") or "").strip()
+        if original and not _is_url(original):
+            raise InputFileError(path, f"row {n}: original_url {original!r} is not an address")
         out[url] = {k: (v or "").strip() for k, v in row.items() if k}
     return out
 
@@ -256,6 +290,13 @@ def _known_sources() -> tuple[dict[str, str], ...]:
     """Addresses of publishers' tables that many-source sheets cite row by row (data file), longest first."""
     with (config.PACKAGE_DATA / "source_publishers.csv").open(encoding="utf-8", newline="") as fh:
         return tuple(sorted(csv.DictReader(fh), key=lambda r: -len(r["prefix"])))
+
+
+@cache
+def _mirror_hosts() -> frozenset[str]:
+    """Sites that republish other outlets' articles (data file): a page there is cited as a copy."""
+    with (config.PACKAGE_DATA / "mirror_hosts.csv").open(encoding="utf-8", newline="") as fh:
+        return frozenset(r["host"].strip().removeprefix("www.") for r in csv.DictReader(fh))
 
 
 @cache
@@ -299,6 +340,7 @@ class SourceLine:
     title: str = ""  # an article's quoted title as it stands in `text` (to mark its language)
     title_lang: str = ""  # that title's language ("" when the line has no article title)
     years: str = ""  # the figures' years the line cites ("2021–2022"), not its sources' dates
+    copy_label: str = ""  # what `original_url` is when the line cites an article's copy ("the original")
 
 
 def source_list(
@@ -336,32 +378,40 @@ def source_list(
             title = cit.title_text(lang)
         else:
             title = localise(cit.sheet_title or cit.title, lang)
+        copy = cit.copy_text(lang)
         if press_label and publisher == press_label:
             title = ""  # many sites under one label: each article's title is the site's, not the line's
-        g = groups[(publisher, "" if report else label, report, title)]
-        g.setdefault("sites", set()).add(cit.publisher)
+            copy = ""  # … and a copy is said beside its site's name
+        g = groups[(publisher, "" if report else label, report, title, copy)]
+        site = localise(cit.publisher, lang)
+        g.setdefault("sites", set()).add(f"{site} ({cit.copy_text(lang)})" if cit.copy_host else site)
         g["years"].add(int(row.year))
         g["urls"].add(cit.url)
         g.setdefault("originals", set()).add(cit.original_url if cit.is_copy else "")
+        g["copy_label"] = g.get("copy_label") or cit.copy_label(lang)
+        g["copy"] = copy
         g["date"] = cit.date_text(lang)
         g["title"] = title
         g["quote"] = f"“{cit.title}”" if title and cit.title_lang else ""  # to mark its language
         g["title_lang"] = cit.title_lang if g["quote"] else ""
     lines = []
-    for (publisher, label, report, _), g in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+    for (publisher, label, report, *_), g in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         url = _common_address(sorted(u for u in g["urls"] if u))
         if report:
             text = ", ".join(p for p in (publisher, report, g.get("date", "")) if p)
         elif press_label and publisher == press_label:
-            sites = ", ".join(sorted(localise(x, lang) for x in g["sites"]))  # the reader can find them
+            sites = ", ".join(sorted(g["sites"]))  # the reader can find them (names already localised)
             label_n = publisher.format(n=len(g["sites"]), sites=sites)
             text = f"{label_n}, {label} {year_ranges(sorted(g['years']))}"
         else:
             text = f"{publisher}, {label} {year_ranges(sorted(g['years']))}"
-            about = ", ".join(p for p in (g["title"], g.get("date", "")) if p)
+            about = ", ".join(p for p in (g["title"], g.get("date", ""), g["copy"]) if p)
             text += f": {about}" if about else ""
         originals = sorted(o for o in g["originals"] if o)
         original = _common_address(originals) if originals and url else ""  # one page, or their site
         cited = "" if report else year_ranges(sorted(g["years"]))
-        lines.append(SourceLine(text, url, original, g.get("quote", ""), g.get("title_lang", ""), cited))
+        label_of = g["copy_label"] if original else ""
+        lines.append(
+            SourceLine(text, url, original, g.get("quote", ""), g.get("title_lang", ""), cited, label_of)
+        )
     return lines

@@ -41,7 +41,13 @@ def test_nghe_an_2024_shows_its_project_06_review_good_and_bad(built) -> None:
         pdf_text,
     )
     _in_both(re.compile(r"trên 2\.000\.000"), html_text, pdf_text)  # "hơn 02 triệu": over, not exact
-    _in_both("Tỷ lệ người nhận trợ cấp BHXH qua tài khoản", html_text, pdf_text)  # the reviewer's label
+    # labels as wide as their source's figures (the review: "and unemployment benefit", "monthly")
+    _in_both(
+        "Tỷ lệ người hưởng chế độ BHXH, trợ cấp thất nghiệp nhận chi trả qua tài khoản", html_text, pdf_text
+    )
+    _in_both(
+        "Tỷ lệ người nhận lương hưu, trợ cấp BHXH hàng tháng nhận chi trả qua tài khoản", html_text, pdf_text
+    )
     _in_both("Số thuê bao di động trên 100 dân", html_text, pdf_text)  # every accepted figure is listed
     assert "003_016e6a5699ec1371" not in html_text  # the report is cited, not our file name
     _in_both("Nghệ An tổng kết Đề án 06 năm 2024", html_text, pdf_text)  # the report's title, cited

@@ -10,8 +10,11 @@ A rank is the rule book's (`analysis.rulebook`), from the briefing's rows: the p
 its base, or computed where the rows hold the complete ranked set, else none, or only bounds by
 score where published neighbours allow ("33–62 (by score)" on the page: `rank_low`, `rank_high`).
 Its columns are `csvtext.rank_columns`'s, the `rank_kind` a word of the CSV's language that
-`csvtext.kind_of` reads back, so the CSV gives the rank the briefing gives. Every text cell is
-neutralised against spreadsheet formulas.
+`csvtext.kind_of` reads back, so the CSV gives the rank the briefing gives. A published rank read
+from another source than its score (PCI 2021 of Nghệ An: the score from a research panel's copy, which
+holds no ranks; the rank from Báo Nghệ An) names its own source in `rank_citation` and `rank_url`,
+so no row lets the score's source vouch for a rank it does not hold. Every text cell is neutralised
+against spreadsheet formulas.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ COLUMNS = [
     "rank_high",
     "rank_of",
     "rank_kind",
+    "rank_citation",
+    "rank_url",
     "source",
     "citation",
     "url",
@@ -62,6 +67,30 @@ def _base(key: str) -> str | None:
 def _rank(rows: pd.DataFrame, code: str, regime: str, year: int, key: str) -> rulebook.Rank:
     """The province's rank on `key` that year, by the rule book, from the briefing's rows."""
     return metrics.rank_of(rows, code, regime, year, key)
+
+
+def _rank_sources(own: pd.DataFrame) -> dict[tuple[str, str, int, str, int], tuple[str, str]]:
+    """(code, regime, year, rank key, rank) → (source, source_ref) of the row stating that rank."""
+    ranks = own[own["indicator"].map(lambda k: rulebook.index_of_rank(str(k)) is not None)]
+    refs = ranks["source_ref"] if "source_ref" in ranks else pd.Series("", index=ranks.index)
+    out: dict[tuple[str, str, int, str, int], tuple[str, str]] = {}
+    for r, ref in zip(ranks.itertuples(index=False), refs, strict=True):
+        key = (str(r.province_code), str(r.regime), int(r.year), str(r.indicator), round(float(r.value)))
+        out.setdefault(key, (str(r.source or ""), str(ref or "")))
+    return out
+
+
+def _rank_citation(
+    rank: rulebook.Rank, stated: tuple[str, str] | None, cit: object, citations: Citations | None, lang: str
+) -> dict[str, str]:
+    """The published rank's own source where it is not the row's (the row's citation holds no rank)."""
+    empty = {"rank_citation": "", "rank_url": ""}
+    if not rank.given or stated is None or citations is None or cit is None:
+        return empty
+    own = citations.cite(*stated)
+    if (own.url, own.text(lang)) == (cit.url, cit.text(lang)):
+        return empty
+    return {"rank_citation": own.text(lang), "rank_url": own.url}
 
 
 def briefing_rows(table: pd.DataFrame, province_code: str, regime: str, year: int) -> pd.DataFrame:
@@ -89,6 +118,7 @@ def takeaway_frame(
     own = own.sort_values(["province_code", "regime", "year", "indicator", "source"], kind="stable")
     own = own.drop_duplicates(["province_code", "regime", "year", "indicator", "value"])
     have = set(zip(own["province_code"], own["regime"], own["year"], own["indicator"], strict=True))
+    stated = _rank_sources(own)
     names = {
         (p.code, p.regime): (p.name_en if lang == "en" else p.name)
         for r in ("63", "34")
@@ -124,6 +154,13 @@ def takeaway_frame(
                 "precision": getattr(r, "precision", None),
                 "period": str(getattr(r, "period", "") or year),
                 **csvtext.rank_columns(rank, lang),  # as the page says it, bounds included
+                **_rank_citation(
+                    rank,
+                    stated.get((code, reg, year, rulebook.rank_key(base or key) or "", rank.rank or 0)),
+                    cit,
+                    citations,
+                    lang,
+                ),
                 "source": csvtext.source_text(r.source, cit.url if cit else ""),
                 "citation": cit.text(lang) if cit else "",
                 "url": cit.url if cit else "",

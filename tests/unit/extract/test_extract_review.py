@@ -43,7 +43,7 @@ def test_shipped_sheet_holds_the_review_of_texts_003_good_and_bad() -> None:
     assert rows[("de_an_06_tasks_total", "2024")]["value"] == "53"
     assert rows[("idx766_rank_change", "2024")]["value"] == "18"
     assert rows[("vneid_accounts_activated", "2024")]["qualifier"] == "over"
-    assert rows[("social_benefit_via_account_rate", "2024")]["value"] == "98.55"  # the reviewer's label
+    assert rows[("social_insurance_unemployment_via_account_rate", "2024")]["value"] == "98.55"  # its scope
     assert rows[("de_an_06_tasks_done", "2025")]["period"] == "2022-2025"  # not a 2025 count
     assert "mỗi năm" in rows[("compliance_cost_saving", "2025")]["note"]
     assert rows[("online_payment_rate", "2024")]["qualifier"] == "nearly"  # "gần 75%"

@@ -185,7 +185,7 @@ def source_items(sources: Iterable[SourceLine], lang: str = "vi") -> str:
         if s.url.startswith(("http://", "https://")):
             text = f'<a href="{esc(s.url)}">{text}</a>'
         if s.original_url.startswith(("http://", "https://")):
-            copy = t("copy_of", lang, site=s.original_url)
+            copy = s.copy_label or t("copy_of", lang, site=s.original_url)
             text += (
                 f' <small>({esc(copy)}: <a href="{esc(s.original_url)}">{esc(s.original_url)}</a>)</small>'
             )

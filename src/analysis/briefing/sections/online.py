@@ -21,6 +21,8 @@ from analysis.briefing.labels import esc, index_name, t
 from analysis.numbers import format_number
 
 NAME = "online"
+# characters per line of a bar label: the longest names (what a source counts, said whole) take two lines
+LABEL_WIDTH = 46
 NEEDS: tuple[str, ...] = ()
 # "Tasks done of assigned": (done key, assigned key, not-done key or None).
 TASK_PAIRS: tuple[tuple[str, str, str | None], ...] = (
@@ -218,6 +220,15 @@ def render(result: pd.DataFrame, ctx: Context) -> list:
     return [heading(2, title), figure, table_html(result, ctx)]
 
 
+def _balanced(label: str, width: int = LABEL_WIDTH) -> str:
+    """The label in as few lines as `width` allows, of even length (no lone last word)."""
+    lines = len(textwrap.wrap(label, width)) or 1
+    for w in range(-(-len(label) // lines), width + 1):
+        if len(textwrap.wrap(label, w)) == lines:
+            return textwrap.fill(label, w)
+    return textwrap.fill(label, width)
+
+
 def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
     """Percent figures (and tasks done of assigned) as bars, with national targets marked."""
     from matplotlib.lines import Line2D
@@ -239,13 +250,17 @@ def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
         return None
     with draw.style():
         bars = bars[::-1]
-        fig = draw.figure(0.34 * len(bars) + 0.75)
+        labels = [_balanced(n) for n, _, _, _ in bars]
+        # a label of three lines or more takes more than one bar's room: its slot grows with it, so no
+        # label runs into its neighbour's (Nghệ An 2024: the two "paid to accounts" shares)
+        slots = [max(1.0, 0.5 * (label.count("\n") + 1)) for label in labels]
+        y = [sum(slots[:i]) + slots[i] / 2 - 0.5 for i in range(len(slots))]
+        fig = draw.figure(0.34 * sum(slots) + 0.75)
         ax = fig.add_subplot()
-        y = list(range(len(bars)))
         vals = [v for _, v, _, _ in bars]
         ax.barh(y, [100] * len(bars), color="#eef1f4", height=0.6, zorder=0)
         ax.barh(y, vals, color=draw.HIGHLIGHT, height=0.6, zorder=1)
-        for i, (_, v, target, said) in enumerate(bars):
+        for i, (_, v, target, said) in zip(y, bars, strict=True):
             ax.annotate(
                 said,  # as the table says it: the source's word and digits
                 (min(v, 100), i),
@@ -257,8 +272,8 @@ def online_svg(online: pd.DataFrame, lang: str, province: str) -> str | None:
             )
             if target is not None and pd.notna(target):
                 ax.plot([target, target], [i - 0.38, i + 0.38], color=draw.TARGET, linewidth=1.8, zorder=2)
-        labels = [textwrap.fill(n, 40) for n, _, _, _ in bars]
         ax.set_yticks(y)
+        ax.set_ylim(-0.6, sum(slots) - 0.4)
         ax.set_yticklabels(labels)
         draw.margins(
             fig, left=max(draw.text_width(n, 8) for n in labels) + 0.15, right=0.15, top=0.4, bottom=0.3
