@@ -110,6 +110,18 @@ def quality_sheet(row: dict[str, str]) -> str:
     return "research_press"
 
 
+HAND = "added by hand"  # a note with these words marks a row kept by hand in the written sheet
+
+
+def hand_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of an already written sheet that were added by hand (their note says so): a new
+    run keeps them, so rewriting the sheet never drops a figure an analyst recorded."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [row for row in csv.DictReader(fh) if HAND in row.get("note", "")]
+
+
 def main() -> int:
     if not SRC.exists():
         print(f"error: {SRC} not found (the shared folder must sit beside the repo)", file=sys.stderr)
@@ -138,6 +150,9 @@ def main() -> int:
     sheets: dict[str, list[dict[str, str]]] = {stem: [] for stem in QUALITIES}
     for row in kept:
         sheets[quality_sheet(row)].append(row)
+    by_hand = {stem: hand_rows(OUT_DIR / f"{stem}.csv") for stem in sheets}
+    for stem, extra in by_hand.items():
+        sheets[stem] += [row for row in extra if row not in sheets[stem]]
     for stem, rows_out in sheets.items():
         with (OUT_DIR / f"{stem}.csv").open("w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=list(kept[0]), lineterminator="\n")
@@ -158,6 +173,10 @@ def main() -> int:
         }
         if stem == "research_press":  # rows left out of the research sheet are counted once, here
             meta |= {"rows_in_research_sheet": len(rows), "left_out": dict(left_out)}
+        old_meta = OUT_DIR / f"{stem}.meta.json"
+        if by_hand[stem] and old_meta.exists():  # what the hand rows are, as recorded with them
+            recorded = json.loads(old_meta.read_text(encoding="utf-8"))
+            meta["rows_added_by_hand"] = recorded.get("rows_added_by_hand", {})
         (OUT_DIR / f"{stem}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
     print(
         f"wrote {', '.join(f'{s}.csv ({len(r)})' for s, r in sheets.items())}; "
