@@ -143,7 +143,8 @@ RANKING_CASES = [  # the reviewer's ranking charts, and the rest of the three pr
     ("Hòa Bình", 2024, "en"),  # cut off as "…provinces with da"; "Quang Binh" clipped
     ("Nghệ An", 2023, "vi"),
     ("Nghệ An", 2024, "en"),
-    ("Hòa Bình", 2023, "vi"),
+    ("Hòa Bình", 2023, "vi"),  # its leader struck through the median's label
+    ("Hòa Bình", 2023, "en"),
 ]
 
 
@@ -321,3 +322,26 @@ def test_the_distribution_box_spans_every_province_and_shows_each_dot(shipped):
         assert dots and sorted(dots[0][:, 0]) == pytest.approx(sorted(others))  # one dot per province
         ends = [x for line in ax.lines for x in line.get_xdata()]
         assert (min(ends), max(ends)) == pytest.approx((rows["value"].min(), rows["value"].max()))
+
+
+def test_clashes_sees_a_leader_striking_through_a_text():
+    """The reviewer's Hòa Bình 2023 DTI chart: the province label's leader ran through the median's
+    label on its way down to the dot."""
+    with draw.style():
+        fig, ax = _panel(height=3.0)
+        ax.set_ylim(30, 50)
+        ax.text(2020.8, 43.0, "Trung vị: 0,685", fontsize=7)
+        label = ax.annotate(
+            "Hòa Bình: 0,615 (56/63*)",
+            (2021.5, 37.0),
+            xytext=(0, 60),
+            textcoords="offset points",
+            ha="center",
+            fontsize=7,
+            arrowprops={"arrowstyle": "-"},
+        )
+        found = draw.clashes(fig)
+        assert any("'s leader crosses a text" in c for c in found), found
+        label.xyann = (0, -30)  # below its point: the leader clears the median's label
+        label.set(va="top")
+        assert draw.clashes(fig) == []

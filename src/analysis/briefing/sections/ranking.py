@@ -254,13 +254,37 @@ def _label_places(i: int, n: int) -> list[dict]:
 
 def _median_places(n: int, median: float, gap: float = 0.0) -> list[dict]:
     """The median's label: just above its line at the right end (where the stems are lowest), then
-    just below, then at the left end; `gap` (data units) keeps the dashes off the letters' marks
+    just below, then at the left end, then further left from the right end; `gap` (data units) keeps the dashes off the letters' marks
     below the line (the dot of "ị")."""
     out = []
     for x, ha in ((n - 0.5, "right"), (-0.5, "left")):
         out += [{"x": x, "y": median + gap, "ha": ha, "va": "bottom"}]
         out += [{"x": x, "y": median - gap, "ha": ha, "va": "top"}]
+    # then further left along the line, above it: room for the province's label at the right end
+    out += [{"x": x, "y": median + gap, "ha": "right", "va": "bottom"} for x in range(n - 4, n // 2, -2)]
     return out
+
+
+def _place_pair(fig, note: tuple, label: tuple) -> None:
+    """The median's label at the first of its places that leaves the province's label a place
+    clear of it whose leader strikes through no text (Hòa Bình 2023's DTI: down through "Trung vị
+    cả nước") and passes no marker; a leader crossing lines (the median's, the stems) is allowed.
+    Where no pair fits, each label where it runs into least (`draw.declutter`)."""
+    from analysis.briefing import draw
+
+    (text, spots), (own, places) = note, label
+    for spot in spots:
+        scene = draw.Scene(fig, [text, own])
+        text.set(**spot)
+        if scene.cost(text, text.axes.bbox) > 0:
+            continue
+        scene.keep(text)
+        for place in places:
+            own.xyann = place["xyann"]
+            own.set(ha=place["ha"], va=place["va"])
+            if scene.cost(own, own.axes.bbox) < 1:  # only lines crossed (0.5)
+                return
+    draw.declutter(fig, [], [note, label], leads=True)
 
 
 def ranking_svg(
@@ -337,7 +361,10 @@ def ranking_figure(
             arrowprops={"arrowstyle": "-", "color": draw.HIGHLIGHT, "linewidth": 0.6, "shrinkA": 0},
         )
         required.append((label, _label_places(row.Index, n)))
-    draw.declutter(fig, [], required)
+    if median is not None and len(required) == 2:  # the median's label and the province's, together
+        _place_pair(fig, *required)
+    else:
+        draw.declutter(fig, [], required, leads=True)
     title = f"{index_name(key, lang)} {year} — {t('ranking', lang).lower()}"
     ax.set_title(f"{title} ({covers})" if covers else title)  # a top-N list says so
     return fig
