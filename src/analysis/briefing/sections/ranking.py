@@ -254,8 +254,8 @@ def _label_places(i: int, n: int) -> list[dict]:
 
 def _median_places(n: int, median: float, gap: float = 0.0) -> list[dict]:
     """The median's label: just above its line at the right end (where the stems are lowest), then
-    just below, then at the left end, then further left from the right end; `gap` (data units) keeps the dashes off the letters' marks
-    below the line (the dot of "ị")."""
+    just below, then at the left end, then further left from the right end; `gap` (data units) keeps
+    the dashes off the letters' marks below the line (the dot of "ị")."""
     out = []
     for x, ha in ((n - 0.5, "right"), (-0.5, "left")):
         out += [{"x": x, "y": median + gap, "ha": ha, "va": "bottom"}]
