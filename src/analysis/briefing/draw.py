@@ -134,7 +134,7 @@ def boxes_overlap(a, b, pad: float = 1.0) -> bool:
 # rule), covers no marker and stays inside its axes. Boxes come from one layout pass of an Agg
 # renderer (no drawing); `clashes` runs the same geometry as a check, for the tests.
 
-TOL = 1.0  # pixels (at 100 dpi): a box may touch a line or another box by this much
+TOL, AIR = 1.0, 2.0  # pixels (100 dpi): a box may touch another by TOL; it keeps AIR off lines, markers
 
 # Speed switch: a label's box found fitting is kept as measured (not measured again), boxes to avoid
 # are compared as plain numbers, marker points read as a plain array against the axes' box frozen
@@ -156,8 +156,7 @@ def renderer(fig: Figure, layout: bool = True):
 
 
 def texts(fig: Figure) -> list:
-    """Every text the figure draws: labels, annotations, titles, axis names, tick labels in view,
-    legend entries and the figure's own texts."""
+    """Every text drawn: labels, annotations, titles, axis names, tick labels in view, legends."""
     out = list(fig.texts)
     for leg in fig.legends:
         out += list(leg.get_texts())
@@ -277,7 +276,8 @@ class Scene:
         self.segments = segments(fig)
         self.markers = markers(fig)
         self.points = markers(fig, dots=False)  # a leader passes no series' point (dots: too dense)
-        self.last, self.solid = None, [b.extents.tolist() for b in self.boxes + self.markers]  # see `cost`
+        self.last, self.solid = None, [b.extents.tolist() for b in self.boxes]  # see `cost`
+        self.marks = [m.extents.tolist() for m in self.markers]
 
     def cost(self, label, inside, lead: bool = True) -> float:
         """How many things the label's box (and with `lead` its leader line) runs into (0: it fits);
@@ -286,11 +286,11 @@ class Scene:
         out = 0 if contains(inside, mine) else 100
         if REUSE_GEOMETRY:  # kept for `keep`; boxes and markers as plain numbers
             self.last = (label, mine)
-            out += _overlaps(mine, self.solid, pad=-TOL)
+            out += _overlaps(mine, self.solid, pad=-TOL) + _overlaps(mine, self.marks, pad=AIR)
         else:
             out += sum(boxes_overlap(mine, k, pad=-TOL) for k in self.boxes)
-            out += sum(boxes_overlap(mine, m, pad=-TOL) for m in self.markers)
-        out += 10 if hits_line(mine, self.segments) else 0
+            out += sum(boxes_overlap(mine, m, pad=AIR) for m in self.markers)
+        out += 10 if hits_line(mine, self.segments, -AIR) else 0
         if lead and (path := leaders.leader(label, mine, self.renderer)) is not None:
             faults = leaders.faults(*path, self.segments, self.points, self.boxes)
             out += sum(0.5 if f == leaders.CROSSES else 10 for f in faults)  # crossing: least bad
@@ -395,9 +395,9 @@ def declutter(fig: Figure, labels: list, required: list[tuple] = (), leads: bool
 
 
 def clashes(fig: Figure, tol: float = TOL, solid: list = ()) -> list[str]:
-    """What a reader would see collide: two texts whose boxes overlap, a text crossed by a line,
-    a text outside the figure, a leader line not reaching its own point on a
-    clear path (`leaders.faults`). Empty when the figure is clean (the tests' check).
+    """What a reader would see collide: two texts whose boxes overlap, a text on a line or a marker
+    (nearer than AIR), a text outside the figure, a leader not reaching its own point on a clear
+    path (`leaders.faults`: through no text either). Empty when clean (the tests' check).
 
     `solid`: a row of upright names set side by side at a pitch of one em (the ranking's 63
     names: no page is wide enough for more). Their line boxes, which keep room for accents above
@@ -418,8 +418,9 @@ def clashes(fig: Figure, tol: float = TOL, solid: list = ()) -> list[str]:
             out += [f"{name}'s leader {f}" for f in faults if f in leaders.MISLEADS]
         if not contains(fig.bbox, a, tol=0):
             out.append(f"{name} leaves the figure")
-        if hits_line(a, segs, tol):
+        if hits_line(a, segs, -AIR):  # a line through it, or touching it (Phú Thọ 2025's DTI "50/63*")
             out.append(f"{name} is crossed by a line")
+        out += [f"{name} touches a marker" for m in marks if boxes_overlap(a, m, pad=AIR)][:1]
         for tb, b in found[i + 1 :]:
             if id(ta) in row and id(tb) in row:
                 continue

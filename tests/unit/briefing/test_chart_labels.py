@@ -345,3 +345,21 @@ def test_clashes_sees_a_leader_striking_through_a_text():
         label.xyann = (0, -30)  # below its point: the leader clears the median's label
         label.set(va="top")
         assert draw.clashes(fig) == []
+
+
+def test_clashes_sees_a_label_touching_a_line_or_a_marker():
+    """The reviewer's Phú Thọ 2025 DTI "50/63*" lay on the orange dashed line and Hòa Bình 2023's
+    PCI "53/63*" touched the median's dash: a box less than `draw.AIR` from a line's path or a
+    marker is a clash, not only one a line runs through."""
+    with draw.style():
+        fig, ax = _panel()
+        ax.set_xlim(2020.5, 2024.0)  # room right of 2023
+        ax.axhline(44.0, linewidth=0.8)
+        on = ax.annotate("50/63*", (2021.5, 44.0), xytext=(0, 0.4), textcoords="offset points", va="bottom")
+        # "53/63*" right of the median's dash at 2023 (12 pt wide: 6 pt each side), half a pixel off it
+        by = ax.annotate("53/63*", (2023, 41.6), xytext=(6.4, 0), textcoords="offset points", va="center")
+        found = draw.clashes(fig)
+        assert any("'50/63*' is crossed by a line" in c for c in found), found
+        assert any("'53/63*' touches a marker" in c for c in found), found
+        on.xyann, by.xyann = (0, 3), (9, 0)  # 3 pt clear of each
+        assert draw.clashes(fig) == []

@@ -14,7 +14,7 @@ def _labelled_panel():
     """A crowded panel: nine point labels around a line, a dashed median and scatter dots (some
     find no place, others go further out), and a note too long for any of its places (it goes
     where it runs into least)."""
-    fig = draw.figure(1.7, 2.2)
+    fig = draw.figure(1.6, 2.2)
     draw.margins(fig, left=0.5, right=0.1, top=0.3, bottom=0.3)
     ax = fig.add_subplot()
     ax.plot(XS, YS, marker="o", markersize=4)
