@@ -7,6 +7,8 @@ tests show that it sees each kind of fault the reviewer found."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pandas as pd
 import pytest
 
@@ -363,3 +365,29 @@ def test_clashes_sees_a_label_touching_a_line_or_a_marker():
         assert any("'53/63*' touches a marker" in c for c in found), found
         on.xyann, by.xyann = (0, 3), (9, 0)  # 3 pt clear of each
         assert draw.clashes(fig) == []
+
+
+@pytest.mark.parametrize(("name", "year"), TREND_CASES)
+def test_a_trend_panel_names_its_latest_year(shipped, name, year):
+    """The reviewer's Nghệ An 2023 PCI panel ran to 2023 with ticks at 2008 and 2016 only: each
+    panel's last tick is its latest year, and no two tick labels touch."""
+    from analysis.briefing.labels import index_name
+
+    trend = _briefing(shipped, name, year, "vi").result("trend")
+    drawn, _single = trend_section.split_single(trend)
+    latest = {index_name(k, "vi"): int(p["year"].max()) for k, p in drawn.groupby("indicator")}
+    with draw.style():
+        fig = trend_section.trend_figure(drawn, "vi")
+        r = draw.renderer(fig)
+        for ax in (ax for ax in fig.axes if ax.get_visible()):
+            lo, hi = ax.get_xlim()
+            ticks = [t for t in ax.xaxis.get_majorticklabels() if lo <= t.get_position()[0] <= hi]
+            years = [int(t.get_text()) for t in ticks]
+            assert years[-1] == latest[ax.get_title(loc="left")], (
+                name,
+                year,
+                ax.get_title(loc="left"),
+                years,
+            )
+            boxes = [draw.box(t, r) for t in ticks]
+            assert not any(draw.boxes_overlap(a, b) for a, b in pairwise(boxes)), years

@@ -260,7 +260,11 @@ def trend_figure(trend: pd.DataFrame, lang: str, roomy: frozenset[str] = frozens
         else:  # a long series: a few round years, not one crowded label per year
             locator = MaxNLocator(nbins=min(5, max(2, fit - 1)), integer=True)
             lo, hi = min(years) - pad, max(years) + pad  # the ticks of the panel without room (below)
-            ax.set_xticks([x for x in locator.tick_values(lo, hi) if lo <= x <= hi])  # none after the data
+            ticks = [x for x in locator.tick_values(lo, hi) if lo <= x < max(years)]  # none after the data
+            step = ticks[1] - ticks[0] if len(ticks) > 1 else span
+            # the latest year always named (Nghệ An 2023's PCI: 2008 and 2016 only); a round year
+            # too near it to read apart gives way
+            ax.set_xticks([x for x in ticks if max(years) - x >= 0.6 * step] + [max(years)])
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(round(x))))
         room = 0.0
         if key in roomy:  # a rank label's width (and air) right of the latest point, in years
