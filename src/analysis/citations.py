@@ -218,8 +218,15 @@ class Citations:
         quality = str(sheet.get("source_quality", ""))
         if _is_url(source) and (not sheet or sheet.get("url") == PER_ROW):
             known = next((k for k in _known_sources() if source.startswith(k["prefix"])), None)
-            if known is not None:  # a copy of a publisher's own table: cite the publisher
-                return Citation(known["publisher"], known["title"], url=source, source_quality=quality)
+            if known is not None:  # a publisher's table, or a copy of it (then the publisher's own site)
+                original = (known.get("original_url") or "").strip()
+                return Citation(
+                    known["publisher"],
+                    known["title"],
+                    url=source,
+                    source_quality=quality,
+                    original_url=original,
+                )
             art = self.articles.get(source, {})  # what the register found of the article; never guessed
             mirror = _site(source) if _site(source) in _mirror_hosts() else ""
             return Citation(
@@ -287,7 +294,8 @@ def read_register(path: Path) -> dict[str, dict]:
 
 @cache
 def _known_sources() -> tuple[dict[str, str], ...]:
-    """Addresses of publishers' tables that many-source sheets cite row by row (data file), longest first."""
+    """Addresses of publishers' tables that many-source sheets cite row by row (data file), longest first;
+    a copy elsewhere names the publisher's own site (`original_url`), the notes then give both addresses."""
     with (config.PACKAGE_DATA / "source_publishers.csv").open(encoding="utf-8", newline="") as fh:
         return tuple(sorted(csv.DictReader(fh), key=lambda r: -len(r["prefix"])))
 

@@ -144,6 +144,15 @@ def parse_period(text: str) -> Period:
     )
 
 
+PER_YEAR = "mỗi năm"  # a yearly amount's words, kept in its row's note (not a period: docs/figure-model.md)
+
+
+def is_per_year(note: object) -> bool:
+    """A yearly amount ("35,5 tỷ đồng mỗi năm"): its note keeps the source's "mỗi năm". The one test of
+    it: the page, the take-away CSV and the audit all ask here."""
+    return PER_YEAR in str(note or "").lower()
+
+
 def period_kind(text: str) -> str:
     """The kind of a written period ("" when it cannot be read)."""
     try:

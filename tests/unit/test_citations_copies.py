@@ -5,6 +5,7 @@ is, and gives the original's address where the register of sources holds it."""
 from __future__ import annotations
 
 import csv
+import html as htmlmod
 from pathlib import Path
 
 import pandas as pd
@@ -137,3 +138,49 @@ def test_every_shipped_page_on_a_republishing_site_is_cited_as_a_copy() -> None:
         assert cit.copy_host and (
             "a copy on" in cit.text("en") or "original not identified" in cit.text("en")
         ), url
+
+
+def _shipped_urls(host: str) -> set[str]:
+    """Every per-row address on `host` in the shipped figure sheets."""
+    urls: set[str] = set()
+    for sheet in sorted(config.FIGURES_DIR.glob("*.csv")):
+        frame = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+        if "source" in frame:
+            urls |= {u for u in frame["source"] if host in u}
+    return urls
+
+
+def test_the_papi_report_on_a_flipbook_host_is_cited_as_a_copy_of_the_publishers_report() -> None:
+    """The reviewer's case: Lào Cai, Nghệ An and Hòa Bình 2023 cited "CECODES, RTA & UNDP, PAPI 2023:
+    Báo cáo PAPI 2023 (bản trực tuyến)" linking to fliphtml5.com as if the publisher had put it there.
+    Every fliphtml5 address we cite names the publisher, links the copy, and gives the publisher's
+    own site (papi.org.vn, the site ../shared/research names for PAPI) as the original."""
+    cites = Citations.load(config.RAW_DIR)
+    urls = _shipped_urls("fliphtml5.com")
+    assert urls  # the check ran on the shipped rows
+    for url in urls:
+        cit = cites.cite(url, "research_publisher.csv:row 254", 2023)
+        assert cit.publisher == "CECODES, RTA & UNDP" and cit.url == url, url
+        assert cit.original_url == "https://papi.org.vn" and cit.is_copy, url
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_papi_copy_reaches_the_notes_with_both_addresses(lang) -> None:
+    from analysis.briefing.sections.notes import source_items
+
+    url = "https://fliphtml5.com/vfkvv/ipje/2023_PAPI_REPORT/103"
+    rows = pd.DataFrame(
+        [
+            {
+                "source": url,
+                "source_ref": "research_publisher.csv:row 279",
+                "year": 2023,
+                "indicator": "papi_d6_public_service_delivery",
+            }
+        ]
+    )
+    (line,) = source_list(rows, Citations.load(config.RAW_DIR), lang)
+    assert line.url == url and line.original_url == "https://papi.org.vn"
+    html = source_items([line], lang)
+    copy = "bản sao bảng của nhà xuất bản" if lang == "vi" else "a copy of the publisher's table"
+    assert copy in htmlmod.unescape(html) and f'href="{url}"' in html and 'href="https://papi.org.vn"' in html

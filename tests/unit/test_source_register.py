@@ -137,3 +137,42 @@ def test_a_sources_publication_date_after_the_year_is_not_a_later_figure() -> No
 
     assert violations("2021–2022") == []
     assert [rule for rule, _ in violations("2022–2023")] == ["year_true"]
+
+
+RESEARCH = config.SHARED_DIR / "research" / "figures_2021_2025.csv"
+
+
+def _research_titles() -> dict[str, str]:
+    """address → the title the research sheet records for it (its `source_title`), where it has one."""
+    if not RESEARCH.is_file():
+        pytest.skip(f"{RESEARCH} not present (shared folder absent)")
+    with RESEARCH.open(encoding="utf-8", newline="") as fh:
+        return {
+            r["source_url"].strip(): r["source_title"].strip()
+            for r in csv.DictReader(fh)
+            if r["source_title"]
+        }
+
+
+def test_every_article_the_research_sheet_gives_a_title_has_it_in_the_register() -> None:
+    """Lào Cai 2025 cited "Sở Nội vụ Yên Bái, PAR Index 2022: đăng 2023" without the title the research
+    sheet records (issue #16 review): each article of the register the research names gets its title.
+    A data file ("not an article") has a description there, not a title."""
+    register = read_register(REGISTER)
+    titled = {u: t for u, t in _research_titles().items() if u in register}
+    assert titled  # the check ran
+    for url in titled:
+        if not register[url]["checked"].startswith("not an article"):
+            assert register[url]["title"], url
+
+
+def test_the_yen_bai_home_affairs_page_is_cited_with_its_recorded_title() -> None:
+    from analysis.citations import Citations
+
+    url = "https://sonoivu.yenbai.gov.vn:443/noidung/tintuc/Pages/chi-tiet-tin-tuc.aspx?ItemID=292&l=Tinhoatdong&lv=11"
+    research = _research_titles()[url]
+    cit = Citations.load(config.RAW_DIR).cite(url, "recent_press.csv:row 2")
+    title = research.removeprefix(f"{cit.publisher}: ")  # the sheet writes "publisher: title"
+    assert title != research and cit.title == title  # recorded as written there, "..." included
+    assert cit.text("vi") == f"Sở Nội vụ Yên Bái, “{title}”, đăng 2023"
+    assert cit.text("en").endswith(f", “{title}” (in Vietnamese), published 2023")

@@ -48,6 +48,7 @@ from analysis.briefing.context import Context, make_context
 from analysis.briefing.labels import t
 from analysis.errors import AnalysisError
 from analysis.national import csvtext
+from analysis.periods import is_per_year
 
 RULES: dict[str, str] = {
     "rank_kind_base": "each rank has its kind and base",
@@ -194,7 +195,7 @@ def check_online(res: dict[str, Any], lang: str) -> Iterator[tuple[str, str]]:
         qual = str(getattr(r, "qualifier", "exact") or "exact")
         if qual not in ("exact", "") and t(qual, lang) not in text:
             yield "figure_meaning", f"{r.indicator}: '{text}' lost its qualifier ({qual})"
-        if "mỗi năm" in str(getattr(r, "note", "") or "") and t("per_year", lang) not in text:
+        if is_per_year(getattr(r, "note", "")) and t("per_year", lang) not in text:
             yield "figure_meaning", f"{r.indicator}: '{text}' lost 'per year'"
         kind = str(getattr(r, "period_kind", "year") or "year")
         if kind not in ("year", "nan") and str(getattr(r, "period", "")) not in text:

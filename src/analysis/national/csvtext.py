@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from analysis import rulebook
 from analysis.briefing.labels import labels, t
+from analysis.periods import is_per_year
 
 # our own provenance, not the source's: report texts' file names and character offsets
 _INTERNAL = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b|\bchars? \d+\s*[-–]\s*\d+\b", re.IGNORECASE)
@@ -84,11 +85,12 @@ def _language(segment: str) -> str:
 
 def note_text(note: object, lang: str) -> str:
     """The row's note in the CSV's language: parts (split at ";") in the other language and our own
-    extraction offsets are left out; a workbook cell reference is kept (a name, in no language)."""
-    keep = []
+    extraction offsets are left out; a workbook cell reference is kept (a name, in no language). A
+    yearly amount's note says "per year" in the page's own words (label `per_year`), first, once."""
+    keep = [t("per_year", lang)] if is_per_year(note) else []
     for part in str(note or "").split(";"):
         part = part.strip()
-        if not part or _INTERNAL.search(part):
+        if not part or _INTERNAL.search(part) or is_per_year(part):
             continue
         if _CELL.search(part) or _language(part) in ("", lang):
             keep.append(part)

@@ -46,3 +46,36 @@ def test_rows_without_the_model_columns_give_the_year_and_no_precision() -> None
     f = takeaway.takeaway_frame(_rows(False), "40", "63", year=2024).set_index("indicator")
     assert f.loc["de_an_06_tasks_done", "period"] == "2024"
     assert f["precision"].isna().all()
+
+
+def test_a_yearly_amount_says_per_year_in_the_csvs_language_as_the_briefing_does() -> None:
+    """Nghệ An 2025 (issue #16 review): the briefing says "over VND 35.5 billion per year", the en CSV
+    dropped "per year" and the vi CSV kept the note's English "per year (mỗi năm)". Both now carry the
+    briefing's own label, in their language only."""
+    from analysis.briefing.labels import t
+    from analysis.briefing.sections import online
+
+    na = provinces.get("40", "63")
+    note = "extracted from 000_8afbc1230fca05e9.txt chars 4282-4294; per year (mỗi năm)"
+    row = {
+        "province_code": "40",
+        "province_name": na.name,
+        "regime": "63",
+        "year": 2025,
+        "indicator": "compliance_cost_saving",
+        "value": 35.5e9,
+        "unit": "vnd",
+        "source": "report",
+        "note": note,
+        "qualifier": "over",
+        "precision": 0,
+        "period": "2025",
+        "period_kind": "year",
+    }
+    frame = pd.DataFrame([row]).astype({"year": "int64"})
+    for lang, other in (("vi", "per year"), ("en", "mỗi năm")):
+        data = takeaway.takeaway_csv(frame, "40", "63", lang, year=2025)
+        (got,) = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+        assert got["note"] == t("per_year", lang) and other not in got["note"], lang
+        said = online.value_text(pd.Series({**row, "done_of": float("nan")}), lang)
+        assert said.endswith(got["note"]), lang  # the page's words, not a second wording

@@ -19,6 +19,7 @@ from analysis.briefing.context import Context
 from analysis.briefing.fmt import fmt_share, fmt_target, fmt_value, heading, html_table
 from analysis.briefing.labels import esc, index_name, t
 from analysis.numbers import format_number
+from analysis.periods import is_per_year
 
 NAME = "online"
 # characters per line of a bar label: the longest names (what a source counts, said whole) take two lines
@@ -133,7 +134,7 @@ def value_text(r: object, lang: str) -> str:
             total=format_number(float(r.done_of), lang, 0),
             share=fmt_share(float(r.value), float(r.done_of), lang),
         )
-    if "mỗi năm" in str(getattr(r, "note", "") or ""):  # a yearly amount says so (figure model)
+    if is_per_year(getattr(r, "note", "")):  # a yearly amount says so (figure model)
         value = f"{value} {t('per_year', lang)}"
     period = period_text(r, lang)
     return f"{value} {period}" if period else value
