@@ -162,6 +162,12 @@ def overview_rank(rank: object, given: object, low: object, high: object, lang: 
     return t("rank_between_short", lang, low=int(low), high=int(high))
 
 
+def fmt_read_to(until: int | str, lang: str) -> str:
+    """Up to when sources were read, as the rule book's `read_to` gives it: "hết năm 2024" / "the end
+    of 2024" for a year, the cut-off date as the page's stamp prints it otherwise."""
+    return t("read_to_year_end", lang, year=until) if isinstance(until, int) else str(until)
+
+
 def html_table(head: Iterable[tuple[str, bool]], rows: Iterable[Iterable[tuple[str, bool]]], cls: str) -> str:
     """A small HTML table from already-escaped cells; (text, numeric) pairs right-align numbers."""
 
