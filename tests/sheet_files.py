@@ -40,3 +40,15 @@ def figures_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "raw" / "figures"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def load_script(name: str):
+    """A script of scripts/ loaded as a module (scripts are not a package), for its tests."""
+    import importlib.util
+
+    from analysis import config
+
+    spec = importlib.util.spec_from_file_location(name, config.ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

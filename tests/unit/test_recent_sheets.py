@@ -4,13 +4,13 @@ or rejected with a reason, each sheet with its source quality, a province's rele
 from __future__ import annotations
 
 import csv
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from analysis import config
 from analysis.citations import Citations
+from sheet_files import load_script
 
 SHEETS = ("recent_publisher", "recent_secondary", "recent_province", "recent_press")
 RESEARCH = config.SHARED_DIR / "research" / "figures_2021_2025.csv"
@@ -22,12 +22,7 @@ def _rows(path):
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location(
-        "make_recent_sheets", config.ROOT / "scripts" / "make_recent_sheets.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("make_recent_sheets")
 
 
 @pytest.mark.skipif(not RESEARCH.exists(), reason="../shared/research is not on this machine")

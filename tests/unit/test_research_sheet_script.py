@@ -4,21 +4,15 @@ an analyst added by hand to a written sheet (its note says so) survives the rewr
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 
-from analysis import config
+from sheet_files import load_script
 
 HEADER = ["province", "year", "indicator", "value", "unit", "source_url", "note"]
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location(
-        "make_research_sheet", config.ROOT / "scripts" / "make_research_sheet.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("make_research_sheet")
 
 
 def _rows(path):

@@ -55,22 +55,27 @@ def test_english_tiles_show_ascii_abbreviations_unique_per_map(regime):
     assert "ĐNg" in {t.text for t in vi.iter(f"{SVG}text")}  # the Vietnamese pages keep their letters
 
 
-def test_a_tile_file_with_a_label_twice_is_a_typed_error(tmp_path, monkeypatch):
+def _tiles_error(tmp_path, monkeypatch, regime: str, rows: list[dict], match: str) -> None:
+    """The package data with `rows` as the regime's tile file: loading it raises a typed error."""
     for f in config.PACKAGE_DATA.glob("*.csv"):
         shutil.copy(f, tmp_path / f.name)
-    rows = _rows("63")
-    rows[1]["label_en"] = rows[0]["label_en"]
-    with (tmp_path / "tiles_63.csv").open("w", encoding="utf-8", newline="") as fh:
+    with (tmp_path / f"tiles_{regime}.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
     monkeypatch.setattr(config, "PACKAGE_DATA", tmp_path)
     tilemap.tiles.cache_clear()
     try:
-        with pytest.raises(InputFileError, match=r"tiles_63\.csv.*label_en used for more than one"):
-            tilemap.tiles("63")
+        with pytest.raises(InputFileError, match=match):
+            tilemap.tiles(regime)
     finally:
         tilemap.tiles.cache_clear()
+
+
+def test_a_tile_file_with_a_label_twice_is_a_typed_error(tmp_path, monkeypatch):
+    rows = _rows("63")
+    rows[1]["label_en"] = rows[0]["label_en"]
+    _tiles_error(tmp_path, monkeypatch, "63", rows, r"tiles_63\.csv.*label_en used for more than one")
 
 
 @pytest.mark.parametrize("regime", ["63", "34"])
@@ -82,21 +87,9 @@ def test_grid_is_roughly_geographic(regime):
 
 
 def test_bad_tile_file_is_a_typed_error_naming_the_file(tmp_path, monkeypatch):
-    for f in config.PACKAGE_DATA.glob("*.csv"):
-        shutil.copy(f, tmp_path / f.name)
     rows = _rows("34")
     rows[1]["row"], rows[1]["col"] = rows[0]["row"], rows[0]["col"]  # two provinces in one cell
-    with (tmp_path / "tiles_34.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    monkeypatch.setattr(config, "PACKAGE_DATA", tmp_path)
-    tilemap.tiles.cache_clear()
-    try:
-        with pytest.raises(InputFileError, match=r"tiles_34\.csv.*shares cell"):
-            tilemap.tiles("34")
-    finally:
-        tilemap.tiles.cache_clear()
+    _tiles_error(tmp_path, monkeypatch, "34", rows, r"tiles_34\.csv.*shares cell")
 
 
 # quartile groups are the rule book's: tests/unit/rulebook/test_rulebook.py
