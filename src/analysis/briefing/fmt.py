@@ -133,13 +133,21 @@ def fmt_delta(delta: float | None, key: str, lang: str, precision: int | None = 
 
 
 def fmt_rank(rank: Rank, lang: str) -> str:
-    """A rank in words, with its kind and base (the rule book's Rank): hạng 19/63, rank 4 of 61
-    provinces with data, between rank 30 and 31 (by score); "—" for none."""
+    """A rank in words, with its kind and base (the rule book's Rank): hạng 19/63, rank 4/61* of
+    provinces with data (marked as the headline table marks it), between rank 30 and 31 (by score);
+    "—" for none."""
     if rank.rank is None:
         return t("rank_between", lang, low=rank.low, high=rank.high) if rank.bounded else "—"
     if rank.of is None:
         return t("rank_published_nobase", lang, r=rank.rank)
-    return t("rank_of" if rank.given else "rank_of_computed", lang, r=rank.rank, n=rank.of)
+    label = "rank_of" if rank.given else "rank_of_computed"
+    return t(label, lang, r=rank.rank, n=rank.of, mark=rank_mark(rank.given))
+
+
+def rank_mark(given: object) -> str:
+    """The mark of a computed rank ("*", explained by the data notes' "(*)" line), "" for a published
+    one (`given`): one rule for the headline table, the summary's sentences and the overview."""
+    return "" if given else "*"
 
 
 def short_rank(rank: Rank, lang: str = "vi") -> str:
@@ -149,17 +157,23 @@ def short_rank(rank: Rank, lang: str = "vi") -> str:
         return t("rank_between_short", lang, low=rank.low, high=rank.high) if rank.bounded else "—"
     if rank.of is None:
         return str(rank.rank)
-    return f"{rank.rank}/{rank.of}" + ("" if rank.given else "*")
+    return f"{rank.rank}/{rank.of}{rank_mark(rank.given)}"
 
 
 def overview_rank(rank: object, given: object, low: object, high: object, lang: str) -> str:
     """The overview's rank cell: 19 (published), 4* (computed), 33–62 (by score) as the briefing says
     it when published neighbours bound a province without a rank, "" for none."""
     if not pd.isna(rank):
-        return f"{int(rank)}{'' if given else '*'}"
+        return f"{int(rank)}{rank_mark(given)}"
     if pd.isna(low) or pd.isna(high):
         return ""
     return t("rank_between_short", lang, low=int(low), high=int(high))
+
+
+def fmt_read_to(until: int | str, lang: str) -> str:
+    """Up to when sources were read, as the rule book's `read_to` gives it: "hết năm 2024" / "the end
+    of 2024" for a year, the cut-off date as the page's stamp prints it otherwise."""
+    return t("read_to_year_end", lang, year=until) if isinstance(until, int) else str(until)
 
 
 def html_table(head: Iterable[tuple[str, bool]], rows: Iterable[Iterable[tuple[str, bool]]], cls: str) -> str:

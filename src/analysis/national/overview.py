@@ -25,7 +25,7 @@ import pandas as pd
 
 from analysis import config, indicators, provinces, publications, rulebook
 from analysis.briefing import metrics, tilemap
-from analysis.briefing.fmt import coarser, decimals, overview_rank, shown_precision
+from analysis.briefing.fmt import coarser, decimals, fmt_read_to, overview_rank, shown_precision
 from analysis.national import pagefacts
 from analysis.national.overview_csv import csv_name, table_csv, table_frame  # noqa: F401 (the CSV's names)
 from analysis.numbers import format_number, format_percent
@@ -265,7 +265,8 @@ def _view(
         notes.append(tilemap.label("papi_note", lang))
     if any(r["rank"].endswith("*") for r in rows):
         held = rulebook.publisher_ranks(table.key, table.year)  # DTI ranks; we computed the rest
-        until = table.year + rulebook.HORIZON  # the rule book's year-true horizon for sources
+        # the rule book's year-true horizon for sources, capped at the data's cut-off
+        until = fmt_read_to(rulebook.read_to(table.year, pagefacts.cutoff()), lang)
         notes.append(
             tilemap.label(
                 "rank_computed_held" if held else "rank_computed_note", lang, n=table.n, until=until

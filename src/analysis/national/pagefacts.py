@@ -43,6 +43,11 @@ def _citations() -> Any:
     return Citations.load(config.RAW_DIR)
 
 
+def cutoff() -> str:
+    """The data's cut-off (the sidecars' latest read), as the briefings' stamp shows it."""
+    return _citations().cutoff()
+
+
 def facts(df: pd.DataFrame, tables: list, year: int, lang: str, index_keys: Callable) -> dict[str, Any]:
     """What the page states besides its tables: sources, build date, the latest year with data."""
     latest = None if tables else latest_year_with_data(df, year, index_keys)

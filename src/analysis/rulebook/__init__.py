@@ -59,6 +59,7 @@ from analysis.rulebook.yeartrue import (
     known_by,
     merger_known,
     note_date,
+    read_to,
     read_until,
     shown_in,
 )
@@ -102,6 +103,7 @@ __all__ = [
     "rank_key",
     "rank_of",
     "ranks",
+    "read_to",
     "read_until",
     "shown_in",
     "standing",

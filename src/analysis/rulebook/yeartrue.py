@@ -41,6 +41,16 @@ def read_until(briefing_year: int) -> int:
     return int(briefing_year) + HORIZON
 
 
+def read_to(briefing_year: int, cutoff: str = "") -> int | str:
+    """Up to when the briefing of `briefing_year` has read its sources, as it may say so: to the end
+    of its horizon's year (`read_until`), else, when that year has not ended by the data's cut-off
+    (`cutoff`, the date the page's stamp shows), to the cut-off date itself: a 2025 briefing built in
+    December 2026 has not read 2026's sources to the year's end."""
+    until = read_until(briefing_year)
+    cut = str(cutoff or "").strip()
+    return cut if cut[:4].isdigit() and cut < f"{until}-12-31" else until
+
+
 def known_by(briefing_year: int, date: str) -> bool:
     """Whether a source or event of this date is known to the briefing of `briefing_year`."""
     y = date_year(date)

@@ -187,3 +187,12 @@ def test_year_true_figures_sources_and_the_merger():
     assert not rulebook.shown_in(2023, 2023, "2024-01-22")  # a period ending after the year
     assert not rulebook.shown_in(2024, 2025, "2022-2025") and rulebook.shown_in(2025, 2025, "2022-2025")
     assert not rulebook.merger_known(2023) and rulebook.merger_known(2024)
+
+
+def test_sources_are_read_to_the_horizons_end_or_the_data_cut_off_if_sooner():
+    """Lào Cai 2025, built on 2026-12-05: its sources are read to that date, not to the end of 2026."""
+    assert rulebook.read_to(2025, "2026-12-05") == "2026-12-05"
+    assert rulebook.read_to(2025, "2026-11") == "2026-11"
+    assert rulebook.read_to(2024, "2026-12-05") == rulebook.read_until(2024) == 2025
+    assert rulebook.read_to(2025, "2027-01-03") == 2026
+    assert rulebook.read_to(2025, "") == 2026  # no cut-off known: the horizon's year

@@ -5,8 +5,8 @@ The briefing keeps its year. An index with a figure that year shows it — a sco
 a rank alone where the publisher's rank is all we hold (PAR Index, SIPAS). An index without one
 shows its latest earlier figure labelled with its own year, next to what was published for the
 briefing's year ("only the top 30 published", "no published figure found":
-`analysis.publications`, or, where a source states only the change of rank, "only a rise of 18
-places is published", cited); a province formed in 2025 shows each former province's latest figure.
+`analysis.publications`, or, where a source states only the change of rank, "our data hold
+only a rise of 18 places", cited); a province formed in 2025 shows each former province's latest figure.
 A value prints the digits its source wrote (the row's `precision`), a change the coarser of two.
 Ranks, changes and groups are the rule book's (`analysis.rulebook`): a rank is published (of the
 publisher's base) or computed over the complete set (marked *), else absent; a change of rank only
@@ -317,7 +317,7 @@ def status_text(
     status: str, key: str, year: int, top_n: int | None, lang: str, moved: int | None = None
 ) -> str:
     """What was published for the year, in words ("only the top 30 published; … not among them";
-    where a source states only the change of rank: "only a rise of 18 places is published")."""
+    where a source states only the change of rank: "our data hold only a rise of 18 places")."""
     if moved is not None:
         if moved == 0:
             return t("status_moved_same", lang, year=year)

@@ -24,7 +24,7 @@ import pandas as pd
 from analysis import config, provinces, publications, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import heading
+from analysis.briefing.fmt import fmt_read_to, heading
 from analysis.briefing.labels import esc, index_name, join_names, t
 from analysis.citations import Citations, SourceLine, source_list
 
@@ -43,7 +43,8 @@ class DataNotes:
     earlier: tuple[str, ...] = field(default=())  # headline indices shown with an earlier year's figure
     unheld_ranks: tuple[str, ...] = field(default=())  # ranks computed where the publisher's are not held
     stated: tuple[str, ...] = field(default=())  # of `missing`, those with a stated change of rank only
-    read_until: int | None = None  # an index lacks the year's figure: sources were read to this year's end
+    read_until: int | str | None = None  # an index lacks the year's figure: sources read to this (year's
+    # end, or the data's cut-off date when that comes first: the rule book's `read_to`)
 
 
 def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -99,7 +100,7 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object]) -> Data
     lacking = bool(getattr(figures, "missing", ())) or len(have) < len(metrics.headline_keys())
     lacking = lacking or any(getattr(f, "earlier", False) for f in figures)
     return DataNotes(
-        read_until=rulebook.read_until(ctx.year) if lacking else None,
+        read_until=rulebook.read_to(ctx.year, citations().cutoff()) if lacking else None,
         sources=tuple(own_sources),
         comparison_sources=tuple(other),
         missing=tuple(m.key for m in getattr(figures, "missing", ()))
@@ -198,7 +199,7 @@ def html(result: DataNotes, ctx: Context) -> str:
     items = []
     # "not found" is as of the horizon (a later source may hold the figure): the first of these two
     # notes says up to when sources are read, within its own line (the print layout counts lines)
-    until = {"until": n.read_until} if n.read_until is not None else {}
+    until = {"until": fmt_read_to(n.read_until, lang)} if n.read_until is not None else {}
     if n.missing:
         stated = f" ({t('stated_change_only', lang)})"  # the headline gives the change, cited
         keys = ", ".join(index_name(k, lang) + (stated if k in n.stated else "") for k in n.missing)

@@ -14,6 +14,7 @@ import pytest
 from analysis import provinces, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.core import compute
+from analysis.citations import Citations
 from briefing_fixtures import figure_row
 
 LAO_CAI = provinces.resolve("Lào Cai", 2023).province
@@ -53,3 +54,24 @@ def test_with_only_earlier_figures_the_earlier_note_says_it_once() -> None:
     notes = compute(pd.DataFrame(rows), LAO_CAI, 2023, "vi").html("notes")
     assert "Không có số liệu năm 2023 trong dữ liệu (nguồn đọc đến hết năm 2024), nên trình bày" in notes
     assert notes.count("nguồn đọc đến hết năm") == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "unsaid"),
+    [
+        ("vi", "(nguồn đọc đến 2024-06-30):", "nguồn đọc đến hết năm"),
+        ("en", "(sources read to 2024-06-30):", "sources read to the end of"),
+    ],
+)
+def test_a_horizon_not_over_by_the_data_cut_off_says_the_cut_off_date(
+    monkeypatch: pytest.MonkeyPatch, lang: str, said: str, unsaid: str
+) -> None:
+    """Issue #16 review: Lào Cai 2025, built 2026-12-05, said its sources were read "to the end of
+    2026". The horizon's end is capped at the data's cut-off, the date the page's stamp shows."""
+    monkeypatch.setattr(Citations, "cutoff", lambda self: "2024-06-30")
+    df = pd.DataFrame([figure_row(LAO_CAI, "pci", 2022, 68.2, 2, "VCCI, PCI 2022")])
+    built = compute(df, LAO_CAI, 2023, lang)
+    notes = built.html("notes")
+    assert said in notes
+    assert unsaid not in notes
+    assert "2024-06-30" in built.html("title")  # the stamp shows the same cut-off
