@@ -15,7 +15,7 @@ import pandas as pd
 from analysis import rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import heading
+from analysis.briefing.fmt import heading, rank_mark
 from analysis.briefing.labels import esc, index_name, t
 
 NAME = "trend"
@@ -300,7 +300,7 @@ def trend_figure(trend: pd.DataFrame, lang: str, roomy: frozenset[str] = frozens
 
 def rank_label(rank: float, of: float, kind: str) -> str:
     """A rank as the tables print it: 19/63 published, 4/61* computed (the rule book's kind)."""
-    return f"{int(rank)}/{int(of)}{'' if kind == rulebook.PUBLISHED else '*'}"
+    return f"{int(rank)}/{int(of)}{rank_mark(kind == rulebook.PUBLISHED)}"
 
 
 def _note_places(ax, x: float) -> list[dict]:
