@@ -228,10 +228,9 @@ class WarmKernel:
             early.discard() if kill else early.forget_file()
 
     async def _start(self) -> None:
-        if self._early is not None and self._early.cwd == str(self.cwd):
+        if self._early is not None:  # adopted only if its launch matches (folder included)
             km = prespawn.adopting_manager(self._early, batch_kernel.manager_kwargs())
         else:
-            self._forget_early(kill=True)
             km = AsyncKernelManager(**batch_kernel.manager_kwargs())
         await km.start_kernel(
             cwd=str(self.cwd),
