@@ -1,10 +1,10 @@
-"""Label placement reusing what it measured (`draw.REUSE_GEOMETRY`: a fitting label's box kept as
+"""Label placement reusing what it measured (`placement.REUSE_GEOMETRY`: a fitting label's box kept as
 measured, boxes compared as plain numbers, marker points read as plain arrays) places every label
 where measuring afresh does, and the figure's SVG is the same."""
 
 from __future__ import annotations
 
-from analysis.briefing import draw
+from analysis.briefing import draw, placement
 
 XS = [2019 + i / 2 for i in range(9)]
 YS = [40.0, 41.2, 42.0, 41.5, 41.0, 42.6, 43.5, 43.0, 42.8]
@@ -36,7 +36,7 @@ def _labelled_panel():
 def test_declutter_places_labels_alike_with_boxes_reused_or_measured_afresh(monkeypatch):
     placed = {}
     for reuse in (True, False):
-        monkeypatch.setattr(draw, "REUSE_GEOMETRY", reuse)
+        monkeypatch.setattr(placement, "REUSE_GEOMETRY", reuse)
         with draw.style():
             fig, labels, required = _labelled_panel()
             kept = draw.declutter(fig, labels, required)
