@@ -45,6 +45,7 @@ from analysis.briefing.placement import (  # noqa: F401  (labels that fit; re-ex
     place,
     renderer,
     segments,
+    spread,
     texts,
 )
 from analysis.numbers import format_number, format_percent

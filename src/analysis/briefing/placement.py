@@ -282,17 +282,11 @@ def declutter(fig: Figure, labels: list, required: list[tuple] = (), leads: bool
     return [label for label, cands in items if place(scene, label, cands)]
 
 
-def clashes(fig: Figure, tol: float = TOL, solid: list = ()) -> list[str]:
+def clashes(fig: Figure, tol: float = TOL) -> list[str]:
     """What a reader would see collide: two texts whose boxes overlap, a text on a line or a marker
     (nearer than AIR), a text outside the figure, a leader not reaching its own point on a clear
-    path (`leaders.faults`: through no text either). Empty when clean (the tests' check).
-
-    `solid`: a row of upright names set side by side at a pitch of one em (the ranking's 63
-    names: no page is wide enough for more). Their line boxes, which keep room for accents above
-    and descenders below, may touch each other; they are checked for that pitch instead, and
-    against everything else like any text."""
+    path (`leaders.faults`: through no text either). Empty when clean (the tests' check)."""
     r = renderer(fig)
-    row = {id(t) for t in solid}
     found = [(t, box(t, r)) for t in texts(fig)]
     segs, marks = segments(fig), markers(fig, dots=False)
     leads = {id(t): lead for t, b in found if (lead := leaders.leader(t, b, r)) is not None}
@@ -310,14 +304,40 @@ def clashes(fig: Figure, tol: float = TOL, solid: list = ()) -> list[str]:
             out.append(f"{name} is crossed by a line")
         out += [f"{name} touches a marker" for m in marks if boxes_overlap(a, m, pad=AIR)][:1]
         for tb, b in found[i + 1 :]:
-            if id(ta) in row and id(tb) in row:
-                continue
             if boxes_overlap(a, b, pad=-tol):
                 out.append(f"{name} overlaps {tb.get_text()!r}")
-    centres = sorted((b.x0 + b.x1) / 2 for t, b in found if id(t) in row)
-    for t in solid:
-        em = t.get_fontsize() * fig.dpi / 72
-        if any(b - a < em - tol for a, b in pairwise(centres)):
-            out.append(f"names set closer than one em ({t.get_fontsize()} pt)")
-            break
+    return out
+
+
+def spread(wanted: list[float], widths: list[float], lo: float, hi: float) -> list[float]:
+    """Centres for a row of boxes wanted at `wanted` (ascending), each `widths` wide, that no two
+    overlap and all stay within [lo, hi]; each moved as little as it can (a run of boxes that
+    would overlap is set side by side, centred on where its boxes want to be)."""
+    runs: list[list[int]] = []  # each run: indices of boxes set side by side
+    starts: list[float] = []  # each run's left edge
+
+    def width(run: list[int]) -> float:
+        return sum(widths[i] for i in run)
+
+    def best_start(run: list[int]) -> float:
+        # the left edge that puts the run's boxes, on average, where they want to be
+        offset, total = 0.0, 0.0
+        for i in run:
+            total += wanted[i] - (offset + widths[i] / 2)
+            offset += widths[i]
+        return min(max(total / len(run), lo), max(lo, hi - width(run)))
+
+    for i in range(len(wanted)):
+        runs.append([i])
+        starts.append(best_start([i]))
+        while len(runs) > 1 and starts[-2] + width(runs[-2]) > starts[-1]:
+            merged = runs.pop(-2) + runs.pop()
+            starts.pop(), starts.pop()
+            runs.append(merged)
+            starts.append(best_start(merged))
+    out = []
+    for run, start in zip(runs, starts, strict=True):
+        for i in run:
+            out.append(start + widths[i] / 2)
+            start += widths[i]
     return out

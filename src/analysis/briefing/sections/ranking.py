@@ -297,25 +297,99 @@ def ranking_svg(
         return draw.to_svg(ranking_figure(table, key, year, lang, median, covers))
 
 
+def named(table: pd.DataFrame) -> list[bool]:
+    """Which provinces the ranking chart names: the province, its regional peers (the peers' table
+    gives their values) and the first and last; not all 63 (at 7 pt, upright, 63 names need more
+    than a page's width: their boxes overlapped and their stacked accents touched)."""
+    n = len(table)
+    peer = table["peer"] if "peer" in table else pd.Series(False, index=table.index)
+    return [
+        bool(h or p or i in (0, n - 1)) for i, (h, p) in enumerate(zip(table["highlight"], peer, strict=True))
+    ]
+
+
+NAME_DROP = 0.16  # inches from the axis down to the names: room for the leaders fanning out
+
+
+def _names(fig, ax, table: pd.DataFrame, shown: list[bool], colours: list[str]) -> list:
+    """The named provinces under the axis, upright, each with a leader up to its stem's foot; where
+    neighbours are nearer than their names' width (with air), the names are set apart (in order)."""
+    from analysis.briefing import draw
+
+    trans = ax.get_xaxis_transform()
+    height = ax.get_position().height * fig.get_size_inches()[1]
+    out, wanted = [], []
+    for i, row in enumerate(table.itertuples(index=False)):
+        if not shown[i]:
+            continue
+        out.append(
+            ax.annotate(
+                row.name,
+                (i, ax.get_ylim()[0]),
+                xytext=(i, -NAME_DROP / height),
+                textcoords=trans,
+                rotation=90,
+                ha="center",
+                va="top",
+                fontsize=NAME_SIZE,
+                color=draw.MEDIAN if colours[i] == draw.OTHERS else colours[i],
+                fontweight="bold" if row.highlight else "normal",
+                annotation_clip=False,
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": "#8a96a3",
+                    "linewidth": 0.5,
+                    "shrinkA": 1,
+                    "shrinkB": 0,
+                },
+            )
+        )
+        wanted.append(float(i))
+    r = draw.renderer(fig, layout=False)
+    x0, x1 = ax.get_xlim()
+    per_px = (x1 - x0) / ax.bbox.width
+    air = NAME_SIZE * 0.35 * fig.dpi / 72  # a third of an em between two names' boxes
+    widths = [(draw.box(label, r).width + air) * per_px for label in out]
+    for label, x in zip(out, draw.spread(wanted, widths, x0, x1), strict=True):
+        label.set_x(x)  # the text's place (xyann), in data units along x
+    return out
+
+
+def _longest(names: pd.Series, size: float) -> float:
+    """The widest of the names in inches (the bold one a little wider), measured as drawn."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    font = FontProperties(family="DejaVu Sans", size=size, weight="bold")
+    measure = TextToPath().get_text_width_height_descent
+    return max(measure(name, font, ismath=False)[0] for name in names) / 72
+
+
 def ranking_figure(
     table: pd.DataFrame, key: str, year: int, lang: str, median: float | None, covers: str = ""
 ):
-    """Every province's value, best first, as dots; the province highlighted and named with its rank.
+    """Every province's value, best first, as dots; the province highlighted and named with its rank,
+    its regional peers in blue; the province, its peers and the first and last named under the axis.
 
-    Names are plain text under the axis (not tick labels: 63 tick objects cost a third of a second).
     Callers hold `draw.style()`.
     """
     from analysis.briefing import draw
 
     n = len(table)
-    bottom = draw.text_width(max(table["name"], key=len), NAME_SIZE) + 0.15
-    fig = draw.figure(1.8 + bottom)  # about 75 mm: printed at its own size (print.css)
+    shown = named(table)
+    bottom = _longest(table["name"][shown], NAME_SIZE) + NAME_DROP + 0.3  # and the axis' name
+    # at most 3.1 in (79 mm; print.css shrinks a taller figure): long names take from the dots' area
+    fig = draw.figure(min(1.8, 3.1 - bottom) + bottom)
     draw.margins(fig, left=0.7, right=0.1, top=0.3, bottom=bottom)
     ax = fig.add_subplot()
     x = list(range(n))
     values = table["value"].to_numpy()
     highlight = table["highlight"].to_numpy()
-    colours = [draw.HIGHLIGHT if h else draw.OTHERS for h in highlight]
+    peer = table["peer"].to_numpy() if "peer" in table else [False] * n
+    colours = [
+        draw.HIGHLIGHT if h else draw.REGION if p else draw.OTHERS
+        for h, p in zip(highlight, peer, strict=True)
+    ]
     lo, hi = float(values.min()), float(values.max())
     pad = (hi - lo) * 0.08 or 1.0
     ax.set_ylim(lo - pad, hi + pad * 3)
@@ -328,22 +402,11 @@ def ranking_figure(
         note = ax.text(n - 0.5, median, said, fontsize=8, color=draw.MEDIAN)
         gap = (hi - lo + pad * 4) * 0.02  # about 2.5 pt on the axis' height
         required.append((note, _median_places(n, median, gap)))
-    trans = ax.get_xaxis_transform()
-    for i, (name, h) in enumerate(zip(table["name"], highlight, strict=True)):
-        ax.text(
-            i,
-            -0.02,
-            name,
-            transform=trans,
-            rotation=90,
-            ha="center",
-            va="top",
-            fontsize=NAME_SIZE,
-            color=draw.HIGHLIGHT if h else draw.MEDIAN,
-            fontweight="bold" if h else "normal",
-        )
     ax.set_xticks([])
     ax.set_xlim(-0.7, n - 0.3)
+    _names(fig, ax, table, shown, colours)
+    ax.set_xlabel(t("ranking_axis", lang, n=n), fontsize=7.5, color=draw.MUTED, loc="left", va="bottom")
+    ax.xaxis.set_label_coords(0, -(bottom - 0.05) / (ax.get_position().height * fig.get_size_inches()[1]))
     ax.yaxis.set_major_formatter(draw.fmt_axis(key, lang))
     ax.set_ylabel(draw.unit_label(key, lang), fontsize=7.5, color=draw.MUTED)
     ax.grid(axis="y", color="#e3e7ec", linewidth=0.6)
