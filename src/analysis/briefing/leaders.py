@@ -116,8 +116,9 @@ def faults(seg: Segment, point: tuple[float, float], lines: list, marks: list, b
     px, py = point
     out = []
     for m in marks:
-        if abs((m.x0 + m.x1) / 2 - px) <= 1 and abs((m.y0 + m.y1) / 2 - py) <= 1:
-            continue  # its own marker
+        if m.x0 - 1 <= px <= m.x1 + 1 and m.y0 - 1 <= py <= m.y1 + 1:
+            continue  # its own marker, or one drawn over its point (the median's dash where the
+            # value is the median's): the leader ends there whatever way it comes
         if clip(seg, Bbox([[m.x0 - AIR, m.y0 - AIR], [m.x1 + AIR, m.y1 + AIR]])) is not None:
             out.append(PASSES)
             break

@@ -266,7 +266,9 @@ def offsets(rings: tuple[float, ...] = (4.0, 13.0, 24.0, 36.0, 48.0)) -> list[di
     return out
 
 
-def declutter(fig: Figure, labels: list, required: list[tuple] = (), leads: bool = False) -> list:
+def declutter(
+    fig: Figure, labels: list, required: list[tuple] = (), leads: bool = False, misfits: list | None = None
+) -> list:
     """Place labels so no box overlaps another text, a line, a marker or leaves its axes.
 
     `required`: (text, candidates[, fallback]) placed first and never removed (the method-change
@@ -274,11 +276,16 @@ def declutter(fig: Figure, labels: list, required: list[tuple] = (), leads: bool
     the chart keeps it clear), else the least crowded candidate. `labels`: point
     annotations in priority order, each tried at `offsets()` (or given as (label, candidates)) and
     removed when no place fits; each label's leader line must reach its point on a clear path
-    (`leaders.faults`), a required label's too with `leads`. Returns the labels kept."""
+    (`leaders.faults`), a required label's too with `leads`. Returns the labels kept; `misfits`,
+    when given, collects the required labels that found no place where they fit."""
     items = [x if isinstance(x, tuple) else (x, offsets()) for x in labels]
     scene = Scene(fig, [t for t, *_ in required] + [t for t, _c in items])
     for text, cands, *fallback in required:
-        place(scene, text, cands, required=True, fallback=fallback[0] if fallback else None, lead=leads)
+        fits = place(
+            scene, text, cands, required=True, fallback=fallback[0] if fallback else None, lead=leads
+        )
+        if not fits and misfits is not None:
+            misfits.append(text)
     return [label for label, cands in items if place(scene, label, cands)]
 
 

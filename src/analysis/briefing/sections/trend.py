@@ -150,14 +150,18 @@ def trend_svg(trend: pd.DataFrame, lang: str) -> str:
         return draw.to_svg(trend_figure(trend, lang))
 
 
-def trend_figure(trend: pd.DataFrame, lang: str, roomy: frozenset[str] = frozenset()):
+def trend_figure(
+    trend: pd.DataFrame, lang: str, roomy: frozenset[str] = frozenset(), wide: frozenset[str] = frozenset()
+):
     """One small panel per index: value by year (ranks written where they fit), national median
     dashed, the axis naming its unit; a missing year is a gap in the line.
 
     A merged province's history is one line per former province, each named; never an average.
     Labels are placed where they touch no other text, line, marker or edge, and a moved label's
     leader line reaches its own point on a clear path (`draw.declutter`). A panel whose latest
-    rank finds no such place is drawn again with room for it beside its point (`roomy`).
+    rank finds no such place is drawn again with room above and below its lines (`roomy`); the
+    x axis ends just after the last data year, but for a merged province's panel whose series'
+    latest ranks still find no clear place (`wide`).
     """
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -170,23 +174,40 @@ def trend_figure(trend: pd.DataFrame, lang: str, roomy: frozenset[str] = frozens
     # 7 pt on paper), the figure stays under the 80 mm print.css allows a figure (a third of a page).
     ncols = len(keys) if len(keys) <= 3 else 2 if len(keys) == 4 else 3
     nrows = -(-len(keys) // ncols)
-    legend_rows = -(-(trend["series"].nunique() + 1) // 4)
+    # PAPI's 2018 method change, a dotted rule, is named in the legend: in a panel a quarter of the
+    # page wide no place along the rule or beside the title was free of lines and text
+    breaks = ((trend["indicator"] == "papi") & ~trend["comparable"].astype(bool)).any()
+    legend_rows = -(-(trend["series"].nunique() + 1 + int(breaks)) // 4)
     top = 0.45 + 0.22 * legend_rows
     merged = trend["series"].nunique() > 1  # a merged province: taller panels, its labels crowd
-    fig = draw.figure(((2.2 if merged else 1.9) if nrows == 1 else 1.45) * nrows + top)
-    draw.margins(fig, left=0.75, right=0.15, top=top, bottom=0.35, hspace=0.55, wspace=0.36)
+    # Two rows (four indices: PAR Index, PCI, PAPI, DTI) lower than one: at 1.45 in a row the figure
+    # was 91 mm, shrunk to 80 mm in print, and with its heading it missed the page the sections
+    # before it left (Đồng Nai and Hà Nội 2024: page 4 ended 55-66 % full); at 1.05 in it is 70 mm.
+    fig = draw.figure(((2.2 if merged else 1.9) if nrows == 1 else 1.05) * nrows + top)
+    wspace = 0.36  # between panels: the next panel's tick labels and unit; between rows (hspace,
+    # of a panel's height) the year labels above and the title below: 0.45 in
+    draw.margins(fig, left=0.75, right=0.15, top=top, bottom=0.35, hspace=0.7, wspace=wspace)
     # as many year labels as fit under a panel (inches: the axes' width over one label and its air)
-    fit = int((draw.WIDTH - 0.9) / (ncols + 0.36 * (ncols - 1)) / (draw.text_width("2000", 8) + 0.1))
+    panel_inches = (draw.WIDTH - 0.9) / (ncols + wspace * (ncols - 1))
+    fit = int(panel_inches / (draw.text_width("2000", 8) + 0.1))
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-    trend = trend.assign(series=_series_labels(trend, lang))
+    given, trend = trend, trend.assign(series=_series_labels(trend, lang))  # drawn again from `given`
     series = list(dict.fromkeys(trend["series"]))
     style = {
         s: (draw.SERIES_STYLES[i % 4], draw.SERIES_MARKERS[i % 5], draw.SERIES_COLOURS[i % 5])
         for i, s in enumerate(series)
     }
-    notes, labels, latest = [], [], {}
+    labels, latest = [], {}
     for ax, key in zip(axes, keys, strict=False):
         part = trend[trend["indicator"] == key]
+        years = sorted(part["year"].unique())
+        span = max(years) - min(years)
+        pad = max(0.5, (3 - span) / 2)  # a one- or two-year panel still gets room for its labels
+        # and on a long axis enough that the last median dash stays inside it, with air
+        pad = max(pad, span * EDGE / (panel_inches - 2 * EDGE))
+        # a median dash at most four fifths of a year wide: on a long axis the dashes of adjacent
+        # years stay apart, and a leader can pass between them to its point
+        dash = min(12.0, 0.8 * panel_inches * 72 / (span + 2 * pad))
         med = part.dropna(subset=["median"]).drop_duplicates(["regime", "year"]).sort_values("year")
         for _group, m in med.groupby(["regime", "comparable"]):
             ax.plot(
@@ -196,7 +217,7 @@ def trend_figure(trend: pd.DataFrame, lang: str, roomy: frozenset[str] = frozens
                 linestyle="--",
                 linewidth=0.9,
                 marker="_",
-                markersize=12,
+                markersize=dash,
                 zorder=1,
             )
         several = part["series"].nunique() > 1
@@ -231,30 +252,8 @@ def trend_figure(trend: pd.DataFrame, lang: str, roomy: frozenset[str] = frozens
                         arrowprops={"arrowstyle": "-", "color": "#8a96a3", "linewidth": 0.5, "shrinkB": 3},
                     )
                 )
-        if key == "papi" and not part["comparable"].all():
-            brk = metrics.PAPI_METHOD_BREAK - 0.5
-            ax.axvline(brk, color=draw.MUTED, linestyle=":", linewidth=0.9)
-            note = ax.text(
-                brk,
-                0.03,
-                t("method_change", lang, year=metrics.PAPI_METHOD_BREAK),
-                transform=ax.get_xaxis_transform(),
-                fontsize=7,
-                color=draw.MUTED,
-            )
-            # where no place along the rule is free: beside the panel's title, right-aligned
-            title_place = {
-                "x": 1.0,
-                "y": 1.02,
-                "transform": ax.transAxes,
-                "rotation": 0,
-                "ha": "right",
-                "va": "bottom",
-            }
-            notes.append((note, _note_places(ax, brk), title_place))
-        years = sorted(part["year"].unique())
-        span = max(years) - min(years)
-        pad = max(0.5, (3 - span) / 2)  # a one- or two-year panel still gets room for its labels
+        if key == "papi" and not part["comparable"].all():  # named in the legend
+            ax.axvline(metrics.PAPI_METHOD_BREAK - 0.5, color=draw.MUTED, linestyle=":", linewidth=0.9)
         if span < fit:
             ax.set_xticks(years)
         else:  # a long series: a few round years, not one crowded label per year
@@ -266,13 +265,17 @@ def trend_figure(trend: pd.DataFrame, lang: str, roomy: frozenset[str] = frozens
             # too near it to read apart gives way
             ax.set_xticks([x for x in ticks if max(years) - x >= 0.6 * step] + [max(years)])
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(round(x))))
-        room = 0.0
-        if key in roomy:  # a rank label's width (and air) right of the latest point, in years
-            inches = (draw.WIDTH - 0.9) / (ncols + 0.36 * (ncols - 1))
-            label = draw.text_width("00/00*", 7) + 0.08
-            room = (span + 2 * pad) * label / (inches - label)
-        ax.set_xlim(min(years) - pad, max(years) + pad + room)
+        # The axis ends just after the data: a latest rank that found no place is given room above
+        # and below the lines (drawn again, `roomy`), not years of empty axis to its right.
+        ax.set_xlim(min(years) - pad, max(years) + pad)
         ax.margins(y=0.25)
+        if key in roomy:
+            lo, hi = ax.get_ylim()
+            ax.set_ylim(lo - (hi - lo) * HEADROOM, hi + (hi - lo) * HEADROOM)
+        if key in wide:  # a latest rank still without a place: half its width right of the point
+            # (several series ending together: a whole label's width, their labels side by side)
+            end = (draw.text_width("00/00*", 7) + 0.08 if several else WIDE) - EDGE  # inches added
+            ax.set_xlim(min(years) - pad, max(years) + pad + (span + 2 * pad) * end / (panel_inches - end))
         ax.yaxis.set_major_formatter(draw.fmt_axis(key, lang))
         ax.set_ylabel(draw.unit_label(key, lang), fontsize=7.5, color=draw.MUTED)
         ax.grid(axis="y", color="#e3e7ec", linewidth=0.6)
@@ -284,36 +287,60 @@ def trend_figure(trend: pd.DataFrame, lang: str, roomy: frozenset[str] = frozens
         for s in series
     ]
     handles.append(Line2D([], [], color=draw.MEDIAN, linestyle="--", label=t("national_median", lang)))
+    if breaks:
+        said = f"{index_name('papi', lang)}: {t('method_change', lang, year=metrics.PAPI_METHOD_BREAK)}"
+        handles.append(Line2D([], [], color=draw.MUTED, linestyle=":", linewidth=0.9, label=said))
     fig.legend(handles=handles, loc="upper center", ncols=min(len(handles), 4), frameon=False)
     # the latest points' ranks first: when no place is free for both, the older one gives way
     last = {key: labels[i] for key, i in latest.items()}
     # drawn again with room: a latest rank stays, in the least crowded place if none is free
-    must = [(a, draw.offsets()) for (key, _name), a in last.items() if key in roomy]
+    must = [(a, _latest_places() + draw.offsets()) for (key, _name), a in last.items() if key in roomy]
     must.sort(key=lambda m: m[0].xy[0])  # a series ending early sits among the others: it goes first
     labels = sorted((a for a in labels if all(a is not b for b, _c in must)), key=lambda a: -a.xy[0])
-    kept = {id(a) for a in draw.declutter(fig, labels, notes + must, leads=True)} | {id(a) for a, _c in must}
+    misfits: list = []
+    kept = draw.declutter(fig, labels, must, leads=True, misfits=misfits)
+    kept = {id(a) for a in kept} | {id(a) for a, _c in must}
     lost = frozenset(key for (key, _name), a in last.items() if id(a) not in kept)
     if lost and not roomy:
-        return trend_figure(trend, lang, lost)
+        return trend_figure(given, lang, lost)
+    # Where the years stand a few pixels apart (a long series in a narrow panel) or several series
+    # end together, a leader can find no clear path between the points: the axis then runs on by
+    # half a label, so that the label stands straight above or below its point.
+    crowded = frozenset(key for (key, _name), a in last.items() if any(a is m for m in misfits)) - wide
+    if crowded:
+        return trend_figure(given, lang, roomy, wide | crowded)
     return fig
+
+
+HEADROOM = 0.3  # of the y range, added above and below a panel whose latest rank found no place
+EDGE = 0.12  # inches between the last year and the axis' end: half a median dash and air
+WIDE = 0.24  # inches between them where a latest rank needs it: half the label "00/63*" and air
+
+
+def _latest_places() -> list[dict]:
+    """Where a latest rank may stand when its point's neighbourhood is full: above or below it,
+    flush with the axis' end, then up or down and to the left, further out each ring (a slanted
+    leader clears the median's dash at the same year, which a straight one would pass); never right
+    of the axis' end, which comes just after the last year."""
+    out = []
+    for d in (4.0, 8.0, 13.0, 18.0, 24.0, 30.0, 38.0, 46.0):
+        for dx, ha in (
+            (0.0, "center"),
+            (5.0, "right"),
+            (-0.5 * d, "right"),
+            (-d, "right"),
+            (-1.6 * d, "right"),
+        ):
+            out += [
+                {"xyann": (dx, d), "ha": ha, "va": "bottom"},
+                {"xyann": (dx, -d), "ha": ha, "va": "top"},
+            ]
+    return out
 
 
 def rank_label(rank: float, of: float, kind: str) -> str:
     """A rank as the tables print it: 19/63 published, 4/61* computed (the rule book's kind)."""
     return f"{int(rank)}/{int(of)}{rank_mark(kind == rulebook.PUBLISHED)}"
-
-
-def _note_places(ax, x: float) -> list[dict]:
-    """Where the method-change note may stand: along its rule (left, then right of it; at the foot,
-    the top, the middle), else level near the top, the foot or the middle of the panel."""
-    out = []
-    for y, va in ((0.03, "bottom"), (0.97, "top"), (0.5, "center")):
-        for ha, dx in (("right", -0.06), ("left", 0.06)):
-            out.append({"x": x + dx, "y": y, "rotation": 90, "ha": ha, "va": va})
-    for y, va in ((0.98, "top"), (0.02, "bottom"), (0.5, "center")):
-        for ha, dx in (("left", 0.1), ("right", -0.1)):
-            out.append({"x": x + dx, "y": y, "rotation": 0, "ha": ha, "va": va})
-    return out
 
 
 def with_gaps(seg: pd.DataFrame) -> pd.DataFrame:
