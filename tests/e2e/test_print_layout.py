@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,7 @@ from pdf_pages import (
     read_layout,
     render_page,
     row_pages,
+    squeeze,
     table_rows,
     text_lines,
 )
@@ -55,6 +57,16 @@ FIRST_PAGE = [
     ("Hà Nội", "2024", "vi"),
     ("Khánh Hòa", "2023", "vi"),  # page 1 ended at 75 % where the ranking chart came first
     ("Phú Thọ", "2024", "en"),  # at 74 %
+]
+# Tables whose cells a reader saw run together: the regional peers' "Thừa Thiên Huế" ran into its
+# value's cell (2023 and 2024, in its own briefing and Nghệ An's); "86,76 %" (Hòa Bình's PAR Index)
+# and "90,69 %" (Đồng Nai's) wrapped their "%" in the headline table.
+CELLS = [
+    ("Thừa Thiên Huế", "2024", "vi"),
+    ("Thừa Thiên Huế", "2024", "en"),
+    ("Nghệ An", "2023", "vi"),
+    ("Hòa Bình", "2023", "vi"),
+    ("Đồng Nai", "2024", "vi"),
 ]
 # Every page but the last at least FULL, unless the next page opens with a heading and a figure that
 # did not fit below (`short_pages`); and never under FLOOR, whatever follows. The built briefings'
@@ -181,6 +193,86 @@ def small_charts(layout: Layout, html: str) -> list[str]:
     ]
 
 
+class _Cells(HTMLParser):
+    """The body rows of each table of an HTML page as cells: (squeezed text, numeric, table class)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[tuple[str, bool, str]]] = []
+        self._table, self._body, self._cell, self._num = [], 0, None, False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        cls = dict(attrs).get("class") or ""
+        if tag == "table":
+            self._table.append(cls)
+        elif tag == "tbody":
+            self._body += 1
+        elif tag == "tr" and self._body:
+            self.rows.append([])
+        elif tag == "td" and self._body:
+            self._cell, self._num = [], "num" in cls.split()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._cell is not None:
+            self.rows[-1].append((squeeze("".join(self._cell)), self._num, self._table[-1]))
+            self._cell = None
+        elif tag == "tbody":
+            self._body -= 1
+        elif tag == "table" and self._table:
+            self._table.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def printed_chars(pdf: Path) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Every printed character but spaces, in the PDF's text order, with its line box (left,
+    bottom, right, top: PDFium's loose box, the same height for every character of a line)."""
+    import pypdfium2 as pdfium
+
+    doc, out = pdfium.PdfDocument(str(pdf)), []
+    try:
+        for page in doc:
+            text = page.get_textpage()
+            for i in range(text.count_chars()):
+                char = squeeze(text.get_text_range(i, 1))
+                if char:
+                    out.append((char, text.get_charbox(i, loose=True)))
+    finally:
+        doc.close()
+    return out
+
+
+# One number with its sign, unit or mark ("86,76 %", "35/63*", "−0,194"): printed on one line.
+ONE_NUMBER = re.compile(r"[−+]?\d[\d.,]*(%|/\d+\*?)?")
+
+
+def cell_faults(pdf: Path, html: str) -> list[str]:
+    """Table cells a reader sees run together: a cell's text reaching into the next cell of its row
+    (its last character right of the next one's first), a cell holding one number broken over lines."""
+    parser = _Cells()
+    parser.feed(html)
+    chars = printed_chars(pdf)
+    text = "".join(c for c, _b in chars)
+    found, cursor = [], 0
+    for row in parser.rows:
+        at = text.find("".join(t for t, _n, _c in row), cursor)
+        if at < 0:
+            continue  # a row the print splits (across pages, or around a repeated header)
+        cursor = at
+        boxes = []
+        for cell, num, _cls in row:
+            boxes.append(chars[cursor : cursor + len(cell)])
+            cursor += len(cell)
+            if num and ONE_NUMBER.fullmatch(cell) and len({round(b[1]) for _c, b in boxes[-1]}) > 1:
+                found.append(f"{cell!r} broken over lines")
+        for (cell, _n, _c), left, right in zip(row, boxes, boxes[1:], strict=False):
+            if left and right and left[-1][1][1] == right[0][1][1] and left[-1][1][2] > right[0][1][0]:
+                found.append(f"{cell!r} runs into the next cell")
+    return found
+
+
 def briefing_pdf(out: Path, name: str, year: str, lang: str) -> Path:
     slug = provinces.resolve(name, int(year)).province.slug  # Hòa Bình is in Phú Thọ's 2025 briefing
     return out / year / lang / f"{slug}.pdf"
@@ -190,9 +282,10 @@ def briefing_pdf(out: Path, name: str, year: str, lang: str) -> Path:
 def reports(shipped_clean_dir, tmp_path_factory) -> Path:
     """Every case's briefing, built once: one build per year."""
     out = tmp_path_factory.mktemp("reports")
-    for year in sorted({y for _n, y, _l in FIRST_PAGE}):
-        names = ",".join(dict.fromkeys(n for n, y, _l in FIRST_PAGE if y == year))
-        langs = ",".join(dict.fromkeys(lang for _n, y, lang in FIRST_PAGE if y == year))
+    cases = [*FIRST_PAGE, *CELLS]
+    for year in sorted({y for _n, y, _l in cases}):
+        names = ",".join(dict.fromkeys(n for n, y, _l in cases if y == year))
+        langs = ",".join(dict.fromkeys(lang for _n, y, lang in cases if y == year))
         request = build.BuildRequest.from_cli(
             names, year, langs, 2, True, shipped_clean_dir, out, progress=False
         )
@@ -339,3 +432,31 @@ def test_pages_read_true(reports, name, year, lang):
     assert not short_pages(layout, fills), f"{case}: {short_pages(layout, fills)}"
     last = text_lines(layout, layout.pages)
     assert layout.pages == 1 or last >= LAST_LINES, f"{case}: the last page holds {last} lines"
+
+
+def test_cell_faults_sees_a_name_run_into_its_neighbour_and_a_number_broken(tmp_path):
+    """A name kept on one line in a cell too narrow runs into the value beside it; a value in a cell
+    narrower than it breaks before its "%"; in cells wide enough, neither."""
+    row = (
+        "<table style='table-layout:fixed;width:{w}mm'><tbody><tr><td style='width:14mm'>5/63</td>"
+        "<td style='width:{n}mm;white-space:nowrap'>{name}</td>"
+        "<td class='num'>{value}</td></tr></tbody></table>"
+    )
+    cases = (
+        (40, 12, "Thừa Thiên Huế", "0,795", ["'ThừaThiênHuế' runs into the next cell"]),
+        (46, 12, "Huế", "86,76 %", ["'86,76%' broken over lines"]),
+        (100, 40, "Thừa Thiên Huế", "86,76 %", []),
+    )
+    for width, name_mm, name, value, expected in cases:
+        body = row.format(w=width, n=name_mm, name=name, value=value)
+        _printed(tmp_path, body)
+        assert cell_faults(tmp_path / "case.pdf", body) == expected, (name, value)
+
+
+@pytest.mark.parametrize(("name", "year", "lang"), CELLS)
+def test_table_cells_stay_apart_and_numbers_whole(reports, name, year, lang):
+    """The regional peers' names stay in their cells; a number with its unit is never broken."""
+    pdf = briefing_pdf(reports, name, year, lang)
+    html = pdf.with_suffix(".html").read_text(encoding="utf-8")
+    assert "cchc-peers" in html
+    assert not cell_faults(pdf, html), f"{name} {year} {lang}: {cell_faults(pdf, html)}"
