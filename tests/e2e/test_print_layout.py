@@ -50,6 +50,9 @@ ISSUE = [
     for name in ("Lào Cai", "Nghệ An", "Hòa Bình")
     for lang in ("vi", "en")
 ]
+# Briefings whose page 4 ended 55-66 % full (the reviewer's): the trend heading and its 91 mm
+# chart (shrunk to 80 mm) were pushed to page 5.
+PAGES = [("Đồng Nai", "2024", "vi"), ("Hà Nội", "2024", "vi")]
 FIRST_PAGE = [
     *ISSUE,
     ("Hà Nội", "2018", "vi"),
@@ -282,7 +285,7 @@ def briefing_pdf(out: Path, name: str, year: str, lang: str) -> Path:
 def reports(shipped_clean_dir, tmp_path_factory) -> Path:
     """Every case's briefing, built once: one build per year."""
     out = tmp_path_factory.mktemp("reports")
-    cases = [*FIRST_PAGE, *CELLS]
+    cases = [*FIRST_PAGE, *PAGES, *CELLS]
     for year in sorted({y for _n, y, _l in cases}):
         names = ",".join(dict.fromkeys(n for n, y, _l in cases if y == year))
         langs = ",".join(dict.fromkeys(lang for _n, y, lang in cases if y == year))
@@ -460,3 +463,18 @@ def test_table_cells_stay_apart_and_numbers_whole(reports, name, year, lang):
     html = pdf.with_suffix(".html").read_text(encoding="utf-8")
     assert "cchc-peers" in html
     assert not cell_faults(pdf, html), f"{name} {year} {lang}: {cell_faults(pdf, html)}"
+
+
+@pytest.mark.parametrize(("name", "year", "lang"), PAGES)
+def test_no_page_under_two_thirds(reports, name, year, lang):
+    """Every page but the last at least FLOOR full, no heading at a page's foot, each figure on its
+    heading's page and printed large enough to read."""
+    pdf = briefing_pdf(reports, name, year, lang)
+    layout = read_layout(pdf)
+    html = pdf.with_suffix(".html").read_text(encoding="utf-8")
+    case = f"{name} {year} {lang}"
+    fills = page_fills(pdf, layout)
+    assert all(f >= FLOOR for f in fills[:-1]), f"{case}: pages filled {[round(f, 2) for f in fills]}"
+    assert not stranded_headings(layout), f"{case}: {stranded_headings(layout)}"
+    assert not figures_away_from_heading(layout), f"{case}: {figures_away_from_heading(layout)}"
+    assert not small_charts(layout, html), f"{case}: {small_charts(layout, html)}"
