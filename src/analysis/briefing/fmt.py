@@ -26,23 +26,49 @@ def is_nan(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def scale_of(scale: object) -> int:
+    """A row's `scale` cell (the source's magnitude word as a power of ten) as an int, 0 for none."""
+    return 0 if scale is None or pd.isna(scale) else int(scale)
+
+
+def scale_word(scale: object, lang: str) -> str:
+    """The magnitude word alone ("triệu" / "million"), as the CSV's `scale` column says it; "" for none."""
+    n = scale_of(scale)
+    return t(f"scale_{n}", lang, amount="").strip() if n else ""
+
+
+def fmt_scaled(value: float, scale: int, lang: str) -> str:
+    """A count in its source's magnitude word, with exactly the digits the source wrote: 3 100 000
+    written "3,1 triệu" prints "3,1 triệu" / "3.1 million" (never "3.100.000", digits the source
+    never gave; docs/figure-model.md, `scale`)."""
+    scaled = value / 10**scale
+    return t(f"scale_{scale}", lang, amount=format_number(scaled, lang, written_digits(scaled, 3)))
+
+
 def fmt_value(
-    value: float | None, key: str, lang: str, with_unit: bool = True, precision: int | None = None
+    value: float | None,
+    key: str,
+    lang: str,
+    with_unit: bool = True,
+    precision: int | None = None,
+    scale: object = None,
 ) -> str:
     """A value formatted for the reader: 90,2 % / 90.2%, 65,40 điểm / 65.40 points, 1.234 / 1,234.
 
-    `precision`: the digits the source wrote (the figure model's column), else the catalogue's."""
+    `precision`: the digits the source wrote (the figure model's column), else the catalogue's;
+    `scale`: the magnitude word the source wrote (the row's `scale`: "3,1 triệu" stays so)."""
     if is_nan(value):
         return "—"
     value = float(value)
     ind = indicators.catalogue().get(key)
     unit = ind.unit if ind else ""
+    scale = scale_of(scale)
     if key.endswith("_rank_change"):  # places gained or lost: the direction in words, never a bare 18
         return fmt_places(value, lang)
     if unit == "percent":
         return format_percent(value, lang, decimals(key) if precision is None else precision)
     if unit == "vnd" and abs(value) >= 1e6:
-        big = abs(value) >= 1e9
+        big = scale == 9 if scale in (6, 9) else abs(value) >= 1e9  # the source's word, else the size
         scaled = value / (1e9 if big else 1e6)
         # precision counts the stored VND's decimals (a scale word adds none: docs/figure-model.md);
         # the scaled amount shows exactly the digits the stored value has (35 500 000 000 → 35,5 tỷ)
@@ -53,6 +79,8 @@ def fmt_value(
         )
         amount = format_number(scaled, lang, places)
         return t("vnd_billion" if big else "vnd_million", lang, amount=amount)
+    if scale:
+        return fmt_scaled(value, scale, lang)
     text = format_number(value, lang, decimals(key) if precision is None else precision)
     if with_unit and unit == "score" and not (ind.max is not None and ind.max <= 1):
         return f"{text} {t('points', lang)}"

@@ -51,7 +51,7 @@ REJECT_COLUMNS = [
 ]
 # Figure-sheet columns a sheet may leave out; an input without them reads as "" (exact, precision as
 # written, the period = the assessment year).
-OPTIONAL_COLUMNS = ("note", "qualifier", "precision", "period")
+OPTIONAL_COLUMNS = ("note", "qualifier", "precision", "period", "scale")
 WORKBOOK_DIR = "official"  # data/raw/official/*.xls[x]: publishers' workbooks, imported by analysis.ingest
 LOCALES = ("vi", "intl")
 

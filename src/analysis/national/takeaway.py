@@ -26,6 +26,7 @@ import pandas as pd
 
 from analysis import indicators, provinces, rulebook
 from analysis.briefing import metrics
+from analysis.briefing.fmt import scale_word
 from analysis.briefing.scope import scope_for
 from analysis.national import csvtext
 from analysis.writing import csv_safe
@@ -45,6 +46,7 @@ COLUMNS = [
     "qualifier",
     "precision",
     "period",
+    "scale",
     "rank",
     "rank_low",
     "rank_high",
@@ -153,6 +155,7 @@ def takeaway_frame(
                 # what the source wrote: digits after the separator, the period (else the year)
                 "precision": getattr(r, "precision", None),
                 "period": str(getattr(r, "period", "") or year),
+                "scale": scale_word(getattr(r, "scale", None), lang),  # "triệu": the source's word
                 **csvtext.rank_columns(rank, lang),  # as the page says it, bounds included
                 **_rank_citation(
                     rank,
