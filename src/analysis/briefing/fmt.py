@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from analysis import indicators
+from analysis import indicators, rulebook
 from analysis.briefing.labels import esc, t
 from analysis.briefing.metrics import Rank
 from analysis.numbers import format_number, format_percent
@@ -169,7 +169,20 @@ def fmt_rank(rank: Rank, lang: str) -> str:
     if rank.of is None:
         return t("rank_published_nobase", lang, r=rank.rank)
     label = "rank_of" if rank.given else "rank_of_computed"
-    return t(label, lang, r=rank.rank, n=rank.of, mark=rank_mark(rank.given))
+    said = t(label, lang, r=rank.rank, n=rank.of, mark=rank_mark(rank.given))
+    note = released_note(rank, lang)
+    return f"{said} ({note})" if note else said
+
+
+def released_note(rank: Rank, lang: str) -> str:
+    """Who released a published rank, where not the index's publisher: "theo công bố của tỉnh" / "as
+    released by the province" (the rule book's `released`: Nghệ An's PCI 2023, 44/63, outside the
+    top 30 VCCI publishes); "" otherwise. One rule for the summary, the headline table, the
+    overview's mark and the CSV's rank kind."""
+    return t("rank_by_province", lang) if getattr(rank, "released", "") == rulebook.BY_PROVINCE else ""
+
+
+RELEASED_MARK = "†"  # the overview's mark of a rank the province released, explained under its table
 
 
 def rank_mark(given: object) -> str:
@@ -188,11 +201,15 @@ def short_rank(rank: Rank, lang: str = "vi") -> str:
     return f"{rank.rank}/{rank.of}{rank_mark(rank.given)}"
 
 
-def overview_rank(rank: object, given: object, low: object, high: object, lang: str) -> str:
-    """The overview's rank cell: 19 (published), 4* (computed), 33–62 (by score) as the briefing says
-    it when published neighbours bound a province without a rank, "" for none."""
+def overview_rank(
+    rank: object, given: object, low: object, high: object, lang: str, released: object = ""
+) -> str:
+    """The overview's rank cell: 19 (published), 4* (computed), 44† (released by the province, not
+    in the publisher's list: `released_note`), 33–62 (by score) as the briefing says it when
+    published neighbours bound a province without a rank, "" for none."""
     if not pd.isna(rank):
-        return f"{int(rank)}{rank_mark(given)}"
+        by = RELEASED_MARK if released == rulebook.BY_PROVINCE else ""
+        return f"{int(rank)}{rank_mark(given)}{by}"
     if pd.isna(low) or pd.isna(high):
         return ""
     return t("rank_between_short", lang, low=int(low), high=int(high))

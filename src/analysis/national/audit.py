@@ -62,6 +62,7 @@ RULES: dict[str, str] = {
     "one_criterion": "strongest and weakest decided once",
     "merger": "former provinces only where a merger formed the province",
     "overview_complete": "the overview lists every province held, with its value or rank",
+    "released_by": "a rank the province released, not the publisher, says so where stated",
 }
 FIRST_YEAR, LAST_YEAR = 2005, 2025
 LANGS = ("vi", "en")
@@ -361,6 +362,7 @@ def audit_year(
             found += truth.check_sources(res, ctx, df, dates, year) if lang == langs[0] else []
             if lang == langs[0]:  # the CSV is the briefing's year's
                 found += [*check_ranks(res), *check_same_rank(res, csv_rows, tables)]
+                found += truth.check_released(res, ctx, lang)
                 found += truth.check_previous(res, shown)
             out += [Violation(rule, f"{year}/{lang}/{p.slug}", what) for rule, what in found]
     return out
