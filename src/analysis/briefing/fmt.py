@@ -221,6 +221,20 @@ def fmt_read_to(until: int | str, lang: str) -> str:
     return t("read_to_year_end", lang, year=until) if isinstance(until, int) else str(until)
 
 
+def fmt_unheld(series: dict[str, str], lang: str) -> str:
+    """A series published but not held (a row of `rulebook.unheld_series`), said as the briefings' notes
+    and the overview say it: "DTI 2024 for the 34 new provinces was published by … (date; source: …)"."""
+    from urllib.parse import urlsplit
+
+    from analysis import provinces
+    from analysis.briefing.labels import index_name
+
+    said = dict(publisher=series[f"publisher_{lang}"], source=series[f"source_{lang}"])
+    said |= dict(date=series["published"], site=urlsplit(series["url"]).netloc)
+    said |= dict(n=len(provinces.all_provinces(series["regime"])))
+    return t("unheld_series", lang, index=index_name(series["index"], lang), year=series["year"], **said)
+
+
 def html_table(head: Iterable[tuple[str, bool]], rows: Iterable[Iterable[tuple[str, bool]]], cls: str) -> str:
     """A small HTML table from already-escaped cells; (text, numeric) pairs right-align numbers."""
 

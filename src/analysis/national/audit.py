@@ -61,7 +61,7 @@ RULES: dict[str, str] = {
     "median": "medians over every province with a value; 'at' only when equal",
     "one_criterion": "strongest and weakest decided once",
     "merger": "former provinces only where a merger formed the province",
-    "overview_complete": "the overview lists every province held, with its value or rank",
+    "overview_complete": "the overview lists every province held, cites its sources, carries its date",
     "released_by": "a rank the province released, not the publisher, says so where stated",
 }
 FIRST_YEAR, LAST_YEAR = 2005, 2025
@@ -341,10 +341,11 @@ def audit_year(
     from analysis.briefing.sections import online
     from analysis.national import pagefacts
 
-    if not wanted and year in {y for y, _k in tables}:  # the year's overview lists every province held
-        for t in national.overview_tables(shown, year):
-            problems = pagefacts.check_overview(shown, t)
-            out += [Violation("overview_complete", f"{year}/overview", m) for m in problems]
+    if not wanted:  # the year's overview lists every province held, cites its sources, dates itself
+        year_tables = national.overview_tables(shown, year)
+        problems = [m for t in year_tables for m in pagefacts.check_overview(shown, t)]
+        problems += pagefacts.check_facts(df, year_tables, year, langs, national.index_keys)
+        out += [Violation("overview_complete", f"{year}/overview", m) for m in problems]
     for p in provinces.all_provinces(regime):
         if wanted and p.slug not in wanted and p.name not in wanted:
             continue

@@ -64,6 +64,7 @@ from analysis.rulebook.yeartrue import (
     read_to,
     read_until,
     shown_in,
+    unheld_series,
 )
 
 __all__ = [
@@ -116,6 +117,7 @@ __all__ = [
     "strongest_first",
     "target_for",
     "targets",
+    "unheld_series",
     "weakest_first",
     "why_not",
     "year_regime",

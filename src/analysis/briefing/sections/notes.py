@@ -12,12 +12,10 @@ sections it reports on (headline, sub-indices, trend, online), whose sources it 
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache
-from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -246,27 +244,14 @@ def html(result: DataNotes, ctx: Context) -> str:
     return out
 
 
-@cache
-def _unheld_series() -> tuple[dict[str, str], ...]:
-    with (config.PACKAGE_DATA / "unheld_series.csv").open(encoding="utf-8", newline="") as fh:
-        return tuple(csv.DictReader(fh))
-
-
 def unheld_sentences(ctx: Context) -> list[str]:
     """Series a publisher released for the province's regime that we do not hold (DTI 2024 for the
     34 provinces, `data/unheld_series.csv`): said plainly, with its source, beside the notes on what
     the data lacks, once the briefing's year may know of it (the rule book's horizon) and the series
     is of an earlier or the same year. (Not in the lead: a line there moves the print's page breaks.)"""
-    lang, out = ctx.lang, []
-    for row in _unheld_series():
-        if row["regime"] != ctx.scope.regime or int(row["year"]) > ctx.year:
-            continue
-        if not rulebook.known_by(ctx.year, row["published"]):
-            continue
-        said = dict(publisher=row[f"publisher_{lang}"], date=row["published"], source=row[f"source_{lang}"])
-        said |= dict(site=urlsplit(row["url"]).netloc, n=len(provinces.all_provinces(row["regime"])))
-        out.append(t("unheld_series", lang, index=index_name(row["index"], lang), year=row["year"], **said))
-    return out
+    from analysis.briefing.fmt import fmt_unheld  # the overview says it the same way
+
+    return [fmt_unheld(r, ctx.lang) for r in rulebook.unheld_series(ctx.scope.regime, ctx.year)]
 
 
 def unsettled_notes(ctx: Context) -> list[str]:
