@@ -42,7 +42,8 @@ def fmt_scaled(value: float, scale: int, lang: str) -> str:
     written "3,1 triệu" prints "3,1 triệu" / "3.1 million" (never "3.100.000", digits the source
     never gave; docs/figure-model.md, `scale`)."""
     scaled = value / 10**scale
-    return t(f"scale_{scale}", lang, amount=format_number(scaled, lang, written_digits(scaled, 3)))
+    said = t(f"scale_{scale}", lang, amount=format_number(scaled, lang, written_digits(scaled, 3)))
+    return said.replace(" ", "\u00a0")  # a narrow table column never parts "3,1" from "triệu"
 
 
 def fmt_value(
@@ -174,12 +175,15 @@ def fmt_rank(rank: Rank, lang: str) -> str:
     return f"{said} ({note})" if note else said
 
 
-def released_note(rank: Rank, lang: str) -> str:
+def released_note(rank: Rank, lang: str, year: int | None = None) -> str:
     """Who released a published rank, where not the index's publisher: "theo công bố của tỉnh" / "as
     released by the province" (the rule book's `released`: Nghệ An's PCI 2023, 44/63, outside the
     top 30 VCCI publishes); "" otherwise. One rule for the summary, the headline table, the
-    overview's mark and the CSV's rank kind."""
-    return t("rank_by_province", lang) if getattr(rank, "released", "") == rulebook.BY_PROVINCE else ""
+    overview's mark and the CSV's rank kind. With `year`, as a remark away from the rank: "thứ hạng
+    2023 theo công bố của tỉnh" / "2023 rank as released by the province"."""
+    if getattr(rank, "released", "") != rulebook.BY_PROVINCE:
+        return ""
+    return t("rank_by_province", lang) if year is None else t("rank_by_province_of", lang, year=year)
 
 
 RELEASED_MARK = "†"  # the overview's mark of a rank the province released, explained under its table

@@ -28,6 +28,11 @@ SAID = {
 }
 
 
+def _plain(text: str) -> str:
+    """The text as read (a no-break space keeps "3,1 triệu" on one line of a narrow column)."""
+    return text.replace("\u00a0", " ")
+
+
 @pytest.fixture(scope="module")
 def figures(shipped_clean_dir):
     return read_figures(shipped_clean_dir)
@@ -37,12 +42,16 @@ def figures(shipped_clean_dir):
 def test_nghe_an_2024_counts_in_millions_print_as_the_source_wrote_them(figures, lang) -> None:
     b = compute(figures, provinces.resolve("Nghệ An", 2024).province, 2024, lang)
     result = b.results["online"]
-    said = {r.indicator: online.value_text(r, lang) for r in result.itertuples(index=False)}
+    said = {r.indicator: _plain(online.value_text(r, lang)) for r in result.itertuples(index=False)}
     for key, text in SAID[lang].items():
         assert said[key] == text, key
-    html = online.table_html(result, b.ctx)
+    html = _plain(online.table_html(result, b.ctx))
     assert "3.100.000" not in html and "3,100,000" not in html and SAID[lang]["mobile_subscriptions"] in html
     assert online.check_said(result, lang) == []
+    number = {"vi": "3,1", "en": "3.1"}[lang]
+    assert f"{number}\u00a0{SAID[lang]['mobile_subscriptions'].split()[-1]}" in online.table_html(
+        result, b.ctx
+    )
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -53,7 +62,7 @@ def test_a_count_given_in_full_digits_keeps_them(figures, lang) -> None:
         for r in b.results["online"].itertuples(index=False)
         if r.indicator == "procedures_time_cut_dossiers"
     ]
-    assert online.value_text(row, lang) == {"vi": "gần 50.000", "en": "nearly 50,000"}[lang]
+    assert _plain(online.value_text(row, lang)) == {"vi": "gần 50.000", "en": "nearly 50,000"}[lang]
 
 
 def test_the_audit_flags_a_printer_that_drops_the_magnitude_word(figures) -> None:
