@@ -30,6 +30,13 @@ def test_the_overview_marks_the_rank_and_explains_the_mark(figures, lang) -> Non
     assert any(n.startswith("†") for n in view["notes"])
 
 
+def test_the_overview_csv_says_who_released_the_rank(figures) -> None:
+    frame = overview.table_frame(overview.index_table(figures, 2023, "pci"))
+    row = frame[frame["province_code"] == NGHE_AN.code].iloc[0]
+    assert (row["rank"], row["rank_kind"], row["rank_released_by"]) == (44, rulebook.PUBLISHED, "province")
+    assert set(frame.loc[frame["province_code"] != NGHE_AN.code, "rank_released_by"]) == {""}
+
+
 @pytest.mark.parametrize(("lang", "word"), [("vi", "do tỉnh công bố"), ("en", "published by the province")])
 def test_the_csv_names_the_province_as_the_ranks_source(figures, lang, word) -> None:
     frame = takeaway_frame(figures, NGHE_AN.code, "63", lang, year=2023)
