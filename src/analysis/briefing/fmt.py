@@ -175,15 +175,16 @@ def fmt_rank(rank: Rank, lang: str) -> str:
     return f"{said} ({note})" if note else said
 
 
-def released_note(rank: Rank, lang: str, year: int | None = None) -> str:
+def released_note(rank: Rank, lang: str, remark: bool = False) -> str:
     """Who released a published rank, where not the index's publisher: "theo công bố của tỉnh" / "as
     released by the province" (the rule book's `released`: Nghệ An's PCI 2023, 44/63, outside the
     top 30 VCCI publishes); "" otherwise. One rule for the summary, the headline table, the
-    overview's mark and the CSV's rank kind. With `year`, as a remark away from the rank: "thứ hạng
-    2023 theo công bố của tỉnh" / "2023 rank as released by the province"."""
+    overview's mark and the CSV's rank kind. As a `remark` away from the rank (the headline table's
+    last column, whose row names the year): "hạng do tỉnh công bố" / "rank released by the province"
+    (short: a longer remark moves the print's page breaks)."""
     if getattr(rank, "released", "") != rulebook.BY_PROVINCE:
         return ""
-    return t("rank_by_province", lang) if year is None else t("rank_by_province_of", lang, year=year)
+    return t("rank_by_province_remark" if remark else "rank_by_province", lang)
 
 
 RELEASED_MARK = "†"  # the overview's mark of a rank the province released, explained under its table

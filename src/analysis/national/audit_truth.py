@@ -180,7 +180,7 @@ def check_released(res: dict[str, Any], ctx: Context, lang: str) -> Iterator[tup
         if note not in title.headline_sentence(f, lang):
             yield "released_by", f"{f.key} {f.year}: the summary states rank {f.rank.rank} without '{note}'"
         table = table if table is not None else headline.html(res["headline"], ctx)
-        if note not in table:
+        if released_note(f.rank, lang, remark=True) not in table:
             yield "released_by", f"{f.key} {f.year}: the headline table states rank {f.rank.rank} without it"
         if csv_rows is not None and len(csv_rows) and not f.member:
             key = f.key if f.value is not None else rulebook.rank_key(f.key)

@@ -53,7 +53,7 @@ def test_the_audit_passes_the_briefing_and_flags_a_rank_stated_without_its_note(
     assert "released_by" in audit.RULES
     from analysis.briefing.sections import headline
 
-    monkeypatch.setattr(headline, "released_note", lambda *a: "")  # the table before the note
+    monkeypatch.setattr(headline, "released_note", lambda *a, **k: "")  # the table before the note
     found = [what for rule, what in audit_truth.check_released(res, b.ctx, "vi") if rule == "released_by"]
     assert any("headline table" in w for w in found), found
     csv_rows["rank_kind"] = t("csv_rank_published", "vi")  # the CSV before: plain "công bố"
