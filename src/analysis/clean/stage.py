@@ -46,6 +46,7 @@ REJECT_COLUMNS = [
     "qualifier",
     "precision",
     "period",
+    "scale",
     "source",
     "reason",
 ]
@@ -264,7 +265,18 @@ def reject_frame(
         return [shown(v) for v in sub[name]] if name in sub else [""] * len(positions)
 
     out = {"file": column("file"), "row": column("source_ref"), "column": columns}
-    for c in ("province", "year", "indicator", "value", "unit", "qualifier", "precision", "period", "source"):
+    for c in (
+        "province",
+        "year",
+        "indicator",
+        "value",
+        "unit",
+        "qualifier",
+        "precision",
+        "period",
+        "scale",
+        "source",
+    ):
         out[c] = column(c)
     out["reason"] = reasons
     return pd.DataFrame(out, columns=REJECT_COLUMNS)

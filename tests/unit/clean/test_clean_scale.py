@@ -48,6 +48,7 @@ def test_a_scale_that_contradicts_the_value_is_rejected_with_its_reason(tmp_path
     assert "scale column says" in reasons["vneid_accounts_activated"]
     assert "3100000" in reasons["mobile_subscriptions"]  # write it in units
     assert "'vạn'" in reasons["population_records_cleaned"]
+    assert result.rejects.set_index("indicator").loc["population_records_cleaned", "scale"] == "vạn"  # kept
 
 
 def test_the_shipped_sheet_keeps_the_scale_of_the_counts_the_reports_wrote_in_millions(
