@@ -13,8 +13,10 @@ Its columns are `csvtext.rank_columns`'s, the `rank_kind` a word of the CSV's la
 `csvtext.kind_of` reads back, so the CSV gives the rank the briefing gives. A published rank read
 from another source than its score (PCI 2021 of Nghệ An: the score from a research panel's copy, which
 holds no ranks; the rank from Báo Nghệ An) names its own source in `rank_citation` and `rank_url`,
-so no row lets the score's source vouch for a rank it does not hold. Every text cell is neutralised
-against spreadsheet formulas.
+so no row lets the score's source vouch for a rank it does not hold. A figure read from a copy of
+its publisher's table (a GitHub copy of VCCI's workbook) is cited as the page cites it: the citation
+says "bản sao trên github.com" / "a copy on github.com", `url` is the copy's address and
+`original_url` the publisher's own. Every text cell is neutralised against spreadsheet formulas.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ COLUMNS = [
     "source",
     "citation",
     "url",
+    "original_url",
     "note",
 ]
 
@@ -134,8 +137,8 @@ def takeaway_frame(
         # a published rank with no score beside it is itself a figure: its index's rank
         rank = _rank(rows, code, reg, year, base or key)
         ind = cat.get(key)
-        cit = (
-            citations.cite(str(r.source or ""), str(getattr(r, "source_ref", "") or ""))
+        cit = (  # the year's citation: a publisher may change (DTI 2024: the science ministry's)
+            citations.cite(str(r.source or ""), str(getattr(r, "source_ref", "") or ""), year)
             if citations
             else None
         )
@@ -162,8 +165,11 @@ def takeaway_frame(
                     lang,
                 ),
                 "source": csvtext.source_text(r.source, cit.url if cit else ""),
+                # as the page cites it: a copy says so and where ("bản sao trên github.com"), with
+                # the original's address beside the copy's (the page prints both)
                 "citation": cit.text(lang) if cit else "",
                 "url": cit.url if cit else "",
+                "original_url": cit.original_url if cit and cit.is_copy else "",
                 "note": csvtext.note_text(getattr(r, "note", "") or "", lang),
             }
         )
