@@ -140,6 +140,11 @@ def _words() -> dict[str, dict[str, str]]:
         return {r["key"]: {"vi": r["vi"], "en": r["en"]} for r in csv.DictReader(fh)}
 
 
+def word(key: str, lang: str) -> str:
+    """One of the citation's own words (data/citation_words.csv) in the reader's language."""
+    return _words()[key][lang]
+
+
 def quoted(title: str, title_lang: str, lang: str) -> str:
     """An article's title as written, in quotes; "(in Vietnamese)" / "(tiếng Anh)" after it when its
     language is not the reader's (a language without a name in the data file shows its code)."""
@@ -335,6 +340,7 @@ class SourceLine:
     copy_label: str = ""  # what `original_url` is beside the copy's address ("the original")
     url_note: str = ""  # what `url` is when not the page's own ("portal home page")
     stored: str = ""  # our stored copy of a report text without its own address ("stored text no. 003, …")
+    press: bool = False  # a line gathering press sites (their articles' addresses are in the take-away CSV)
 
 
 def source_list(
@@ -410,5 +416,6 @@ def source_list(
         note = next(iter(g["notes"])) if len(g["notes"]) == 1 and url else ""  # one page's, not a root's
         stored = "; ".join(sorted(x for x in g["stored"] if x))
         quote, lang_of = g.get("quote", ""), g.get("title_lang", "")
-        lines.append(SourceLine(text, url, original, quote, lang_of, cited, label_of, note, stored))
+        press = bool(press_label) and publisher == press_label
+        lines.append(SourceLine(text, url, original, quote, lang_of, cited, label_of, note, stored, press))
     return lines

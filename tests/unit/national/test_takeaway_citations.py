@@ -40,3 +40,26 @@ def test_each_dti_edition_names_its_publisher_and_a_2023_csv_never_names_most(ta
     f23 = takeaway.takeaway_frame(table, NGHE_AN, "63", "en", cites, year=2023)
     assert len(f23[f23["indicator"] == "dti"]) == 2
     assert not f23["citation"].str.contains("Science and Technology", regex=False).any()
+
+
+def test_the_csv_carries_each_press_address_the_comparison_list_only_names(table) -> None:
+    """The notes name the press sites of other provinces' figures ("báo chí và cổng thông tin (8 trang:
+    …)") and their lead line says each article's address is in the CSV: it is, row by row."""
+    from analysis import provinces
+    from analysis.briefing import core, metrics
+    from analysis.briefing.sections import notes
+
+    b = core.compute(table, provinces.get(NGHE_AN, "63"), 2024, "vi")
+    html = notes.html(b.results["notes"], b.ctx)
+    assert "địa chỉ từng bài báo: tệp CSV bên dưới" in html
+    rows = b.rows["notes"]
+    used = metrics.cells(rows, notes.used_cells(b.ctx, {n: b.results[n] for n in notes.NEEDS}))
+    others = used[~used.index.isin(metrics.own_rows(rows, b.ctx.scope).index)]
+    cites = Citations.load()
+    listed = {cites.cite(s, "", int(y)) for s, y in zip(others["source"], others["year"], strict=True)}
+    press = {c.url for c in listed if c.source_quality == "press" and c.url}
+    assert len(press) > 10  # the issue's case: dozens of articles behind a few named sites
+    f = takeaway.takeaway_frame(table, NGHE_AN, "63", "vi", cites, year=2024)
+    comparison = f[f["role"] == "nguồn so sánh (tỉnh khác)"]
+    assert press <= set(comparison["url"]) and (comparison["province_code"] != NGHE_AN).all()
+    assert f.iloc[0]["role"] == "số liệu của tỉnh"  # the province's own figures first

@@ -253,8 +253,11 @@ def html(result: DataNotes, ctx: Context) -> str:
     out = heading(2, t("notes", lang)) + f'<ul class="cchc-notes">{lis}</ul>'
     if n.sources:
         out += heading(3, t("sources", lang)) + source_items(n.sources, lang)
-    if n.comparison_sources:
-        out += heading(3, t("comparison_sources", lang)) + source_items(n.comparison_sources, lang)
+    if n.comparison_sources:  # the press sites' articles: each address is in the take-away CSV
+        lead = (
+            "comparison_sources_csv" if any(s.press for s in n.comparison_sources) else "comparison_sources"
+        )
+        out += heading(3, t(lead, lang)) + source_items(n.comparison_sources, lang)
     # The build writes the figures as <slug>.csv beside the HTML and PDF (analysis.national.takeaway).
     slug = provinces.get(ctx.scope.code, ctx.scope.regime).slug
     link = f'<a href="{esc(slug)}.csv">{esc(slug)}.csv</a>'
