@@ -320,10 +320,9 @@ def _common_address(urls: list[str]) -> str:
     """One address for a line: the URL when there is one, the site's root when all share a site."""
     if len(urls) == 1:
         return urls[0]
-    sites = {(urlparse(u).scheme, urlparse(u).hostname) for u in urls}
-    if len(sites) == 1:
-        scheme, host = sites.pop()
-        return f"{scheme}://{host}/"
+    if len({_site(u) for u in urls}) == 1:  # www.pcivietnam.vn and pcivietnam.vn are one site
+        first = urlparse(urls[0])
+        return f"{first.scheme}://{first.hostname}/"
     return ""
 
 

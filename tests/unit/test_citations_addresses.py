@@ -144,3 +144,25 @@ def test_a_report_without_an_address_is_traced_to_our_stored_copy(shipped, stem,
     rows = pd.DataFrame([{"source": f"{stem}.txt", "year": 2024, "indicator": "online_dossier_rate"}])
     (line,) = source_list(rows, shipped, "vi")
     assert f"văn bản lưu số {number}, đọc {read}" in visible(source_items([line], "vi"))
+
+
+def test_a_line_gathering_one_sites_pages_prints_that_sites_address(shipped) -> None:
+    """VCCI's province pages are cited under www.pcivietnam.vn and pcivietnam.vn: one site, so the
+    comparison list's VCCI line prints its address (it printed none)."""
+    import pandas as pd
+
+    from analysis.citations import source_list
+
+    rows = pd.DataFrame(
+        [
+            {
+                "source": "https://www.pcivietnam.vn/ho-so-tinh/pci-2021-lao-cai",
+                "year": 2021,
+                "indicator": "pci",
+            },
+            {"source": "https://pcivietnam.vn/ho-so-tinh/pci-2023-nghe-an", "year": 2023, "indicator": "pci"},
+        ]
+    )
+    (line,) = source_list(rows, shipped, "en", "press and portals ({n} sites: {sites})")
+    assert line.url == "https://pcivietnam.vn/"
+    assert "https://pcivietnam.vn/" in visible(source_items([line], "en"))
