@@ -51,7 +51,7 @@ def test_the_csv_carries_each_press_address_the_comparison_list_only_names(table
 
     b = core.compute(table, provinces.get(NGHE_AN, "63"), 2024, "vi")
     html = notes.html(b.results["notes"], b.ctx)
-    assert "địa chỉ từng bài báo: tệp CSV bên dưới" in html
+    assert "địa chỉ từng bài báo: tệp CSV" in html
     rows = b.rows["notes"]
     used = metrics.cells(rows, notes.used_cells(b.ctx, {n: b.results[n] for n in notes.NEEDS}))
     others = used[~used.index.isin(metrics.own_rows(rows, b.ctx.scope).index)]
