@@ -72,4 +72,5 @@ CLEAN_COLUMNS = [
     "precision",
     "period",
     "period_kind",
+    "scale",
 ]

@@ -41,6 +41,9 @@ SCALE_WORDS: dict[str, float] = {
     "tỷ": 1e9,
     "tỉ": 1e9,
 }
+# The magnitude a source's scale word names, as a power of ten: "3,1 triệu" is written in millions (6).
+# The clean table keeps it (`scale`), so a briefing prints "trên 3,1 triệu", not "trên 3.100.000".
+SCALE_EXPONENTS: tuple[int, ...] = (3, 6, 9)
 CURRENCY_WORDS = ("đồng", "vnđ", "vnd", "đ")
 PERCENT_WORDS = ("%", "phần trăm")
 
@@ -96,6 +99,37 @@ def qualifier_of(text: str) -> Qualifier:
     if word not in QUALIFIERS:
         raise ValueError(f"qualifier {text!r} is not one of {', '.join(QUALIFIERS)}")
     return word  # type: ignore[return-value]
+
+
+def scale_exponent(factor: float) -> int:
+    """A scale word's factor as its power of ten (1e6 → 6); 0 for none (1.0)."""
+    if factor <= 1:
+        return 0
+    exponent = round(math.log10(factor))
+    if exponent not in SCALE_EXPONENTS:
+        raise ValueError(f"scale ×{factor:,.0f} is not nghìn, triệu or tỷ")
+    return exponent
+
+
+def scale_of(text: object) -> int:
+    """A sheet's `scale` cell as a power of ten: a scale word ("triệu", "million") or the power itself
+    ("6"); 0 when empty. ValueError naming the text otherwise."""
+    word = str(text or "").strip().casefold()
+    if word in ("", "0", "nan", "none"):
+        return 0
+    if word in SCALE_WORDS:
+        return scale_exponent(SCALE_WORDS[word])
+    english = {"thousand": 3, "million": 6, "billion": 9}
+    if word in english:
+        return english[word]
+    if word.isdigit() and int(word) in SCALE_EXPONENTS:
+        return int(word)
+    raise ValueError(f"scale {text!r} is not a scale word (nghìn, triệu, tỷ) nor 3, 6 or 9")
+
+
+def scale_word(exponent: int) -> str:
+    """The Vietnamese scale word a sheet writes for a power of ten (6 → "triệu"); "" for 0."""
+    return {3: "nghìn", 6: "triệu", 9: "tỷ"}.get(int(exponent), "")
 
 
 def stored_precision(written: int, scale: float = 1.0) -> int:

@@ -28,7 +28,7 @@ from analysis.selection import check_year
 # and the note (where a figure's "per year" lives: docs/figure-model.md)
 COLUMNS = [
     *CLEAN_COLUMNS[:9],
-    *(c for c in ("note", "precision", "period", "period_kind") if c in CLEAN_COLUMNS),
+    *(c for c in ("note", "precision", "period", "period_kind", "scale") if c in CLEAN_COLUMNS),
 ]
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from analysis import indicators
+from analysis import indicators, rulebook
 from analysis.briefing.labels import esc, t
 from analysis.briefing.metrics import Rank
 from analysis.numbers import format_number, format_percent
@@ -26,23 +26,50 @@ def is_nan(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def scale_of(scale: object) -> int:
+    """A row's `scale` cell (the source's magnitude word as a power of ten) as an int, 0 for none."""
+    return 0 if scale is None or pd.isna(scale) else int(scale)
+
+
+def scale_word(scale: object, lang: str) -> str:
+    """The magnitude word alone ("triệu" / "million"), as the CSV's `scale` column says it; "" for none."""
+    n = scale_of(scale)
+    return t(f"scale_{n}", lang, amount="").strip() if n else ""
+
+
+def fmt_scaled(value: float, scale: int, lang: str) -> str:
+    """A count in its source's magnitude word, with exactly the digits the source wrote: 3 100 000
+    written "3,1 triệu" prints "3,1 triệu" / "3.1 million" (never "3.100.000", digits the source
+    never gave; docs/figure-model.md, `scale`)."""
+    scaled = value / 10**scale
+    said = t(f"scale_{scale}", lang, amount=format_number(scaled, lang, written_digits(scaled, 3)))
+    return said.replace(" ", "\u00a0")  # a narrow table column never parts "3,1" from "triệu"
+
+
 def fmt_value(
-    value: float | None, key: str, lang: str, with_unit: bool = True, precision: int | None = None
+    value: float | None,
+    key: str,
+    lang: str,
+    with_unit: bool = True,
+    precision: int | None = None,
+    scale: object = None,
 ) -> str:
     """A value formatted for the reader: 90,2 % / 90.2%, 65,40 điểm / 65.40 points, 1.234 / 1,234.
 
-    `precision`: the digits the source wrote (the figure model's column), else the catalogue's."""
+    `precision`: the digits the source wrote (the figure model's column), else the catalogue's;
+    `scale`: the magnitude word the source wrote (the row's `scale`: "3,1 triệu" stays so)."""
     if is_nan(value):
         return "—"
     value = float(value)
     ind = indicators.catalogue().get(key)
     unit = ind.unit if ind else ""
+    scale = scale_of(scale)
     if key.endswith("_rank_change"):  # places gained or lost: the direction in words, never a bare 18
         return fmt_places(value, lang)
     if unit == "percent":
         return format_percent(value, lang, decimals(key) if precision is None else precision)
     if unit == "vnd" and abs(value) >= 1e6:
-        big = abs(value) >= 1e9
+        big = scale == 9 if scale in (6, 9) else abs(value) >= 1e9  # the source's word, else the size
         scaled = value / (1e9 if big else 1e6)
         # precision counts the stored VND's decimals (a scale word adds none: docs/figure-model.md);
         # the scaled amount shows exactly the digits the stored value has (35 500 000 000 → 35,5 tỷ)
@@ -53,6 +80,8 @@ def fmt_value(
         )
         amount = format_number(scaled, lang, places)
         return t("vnd_billion" if big else "vnd_million", lang, amount=amount)
+    if scale:
+        return fmt_scaled(value, scale, lang)
     text = format_number(value, lang, decimals(key) if precision is None else precision)
     if with_unit and unit == "score" and not (ind.max is not None and ind.max <= 1):
         return f"{text} {t('points', lang)}"
@@ -141,7 +170,24 @@ def fmt_rank(rank: Rank, lang: str) -> str:
     if rank.of is None:
         return t("rank_published_nobase", lang, r=rank.rank)
     label = "rank_of" if rank.given else "rank_of_computed"
-    return t(label, lang, r=rank.rank, n=rank.of, mark=rank_mark(rank.given))
+    said = t(label, lang, r=rank.rank, n=rank.of, mark=rank_mark(rank.given))
+    note = released_note(rank, lang)
+    return f"{said} ({note})" if note else said
+
+
+def released_note(rank: Rank, lang: str, remark: bool = False) -> str:
+    """Who released a published rank, where not the index's publisher: "theo công bố của tỉnh" / "as
+    released by the province" (the rule book's `released`: Nghệ An's PCI 2023, 44/63, outside the
+    top 30 VCCI publishes); "" otherwise. One rule for the summary, the headline table, the
+    overview's mark and the CSV's rank kind. As a `remark` away from the rank (the headline table's
+    last column, whose row names the year): "hạng do tỉnh công bố" / "rank released by the province"
+    (short: a longer remark moves the print's page breaks)."""
+    if getattr(rank, "released", "") != rulebook.BY_PROVINCE:
+        return ""
+    return t("rank_by_province_remark" if remark else "rank_by_province", lang)
+
+
+RELEASED_MARK = "†"  # the overview's mark of a rank the province released, explained under its table
 
 
 def rank_mark(given: object) -> str:
@@ -160,11 +206,15 @@ def short_rank(rank: Rank, lang: str = "vi") -> str:
     return f"{rank.rank}/{rank.of}{rank_mark(rank.given)}"
 
 
-def overview_rank(rank: object, given: object, low: object, high: object, lang: str) -> str:
-    """The overview's rank cell: 19 (published), 4* (computed), 33–62 (by score) as the briefing says
-    it when published neighbours bound a province without a rank, "" for none."""
+def overview_rank(
+    rank: object, given: object, low: object, high: object, lang: str, released: object = ""
+) -> str:
+    """The overview's rank cell: 19 (published), 4* (computed), 44† (released by the province, not
+    in the publisher's list: `released_note`), 33–62 (by score) as the briefing says it when
+    published neighbours bound a province without a rank, "" for none."""
     if not pd.isna(rank):
-        return f"{int(rank)}{rank_mark(given)}"
+        by = RELEASED_MARK if released == rulebook.BY_PROVINCE else ""
+        return f"{int(rank)}{rank_mark(given)}{by}"
     if pd.isna(low) or pd.isna(high):
         return ""
     return t("rank_between_short", lang, low=int(low), high=int(high))
@@ -174,6 +224,20 @@ def fmt_read_to(until: int | str, lang: str) -> str:
     """Up to when sources were read, as the rule book's `read_to` gives it: "hết năm 2024" / "the end
     of 2024" for a year, the cut-off date as the page's stamp prints it otherwise."""
     return t("read_to_year_end", lang, year=until) if isinstance(until, int) else str(until)
+
+
+def fmt_unheld(series: dict[str, str], lang: str) -> str:
+    """A series published but not held (a row of `rulebook.unheld_series`), said as the briefings' notes
+    and the overview say it: "DTI 2024 for the 34 new provinces was published by … (date; source: …)"."""
+    from urllib.parse import urlsplit
+
+    from analysis import provinces
+    from analysis.briefing.labels import index_name
+
+    said = dict(publisher=series[f"publisher_{lang}"], source=series[f"source_{lang}"])
+    said |= dict(date=series["published"], site=urlsplit(series["url"]).netloc)
+    said |= dict(n=len(provinces.all_provinces(series["regime"])))
+    return t("unheld_series", lang, index=index_name(series["index"], lang), year=series["year"], **said)
 
 
 def html_table(head: Iterable[tuple[str, bool]], rows: Iterable[Iterable[tuple[str, bool]]], cls: str) -> str:

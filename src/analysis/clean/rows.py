@@ -95,6 +95,31 @@ def parse_precision(text: object, written: int) -> int:
     return int(float(stated))
 
 
+def parse_scale(text: object, written: float, value: float) -> int:
+    """The magnitude word the source wrote, as a power of ten (docs/figure-model.md): the value's own
+    word ("3,1 triệu") or the sheet's `scale` cell for a value already in units (3100000, "triệu");
+    0 for none. Both given must agree; a value below one of its scale word was not written in units."""
+    stated = str(text or "").strip()
+    try:
+        exponent = numbers.scale_of(stated)
+    except ValueError as exc:
+        raise RowError("scale", stated, str(exc)) from None
+    own = numbers.scale_exponent(written)
+    if exponent and own and exponent != own:
+        raise RowError(
+            "scale", stated, f"the value's own scale word is ×1e{own} but the scale column says ×1e{exponent}"
+        )
+    exponent = exponent or own
+    if exponent and abs(value) < 10**exponent:
+        raise RowError(
+            "scale",
+            stated,
+            f"the value {value:g} is less than one of its scale ×1e{exponent}: write it in units "
+            f"({value * 10**exponent:.0f}) or with its scale word in the value",
+        )
+    return exponent
+
+
 def parse_period(text: object, year: int) -> periods.Period:
     """The period the figure describes (the assessment year when the sheet states none); it must
     contain the year the figure is filed under."""
@@ -208,6 +233,7 @@ def parse_row(row: dict, locale: str, max_year: int) -> dict:
         except ValueError as exc:
             raise RowError("qualifier", stated, str(exc)) from None
     period = parse_period(row.get("period", ""), year)
+    scale = parse_scale(row.get("scale", ""), reading.scale, value)
     if not row["source"].strip():
         raise RowError(
             "source", "", "no source given: every figure needs the publication or URL it comes from"
@@ -224,6 +250,7 @@ def parse_row(row: dict, locale: str, max_year: int) -> dict:
         "precision": decimals,  # of the value as stored: "4,57 triệu" is 4 570 000, precision 0
         "period": period.text,
         "period_kind": period.kind,
+        "scale": scale,  # the source's magnitude word (6: "triệu"/million), 0 for full digits
         "source": row["source"].strip(),
         "source_ref": row["source_ref"],
         "note": row.get("note", ""),

@@ -27,7 +27,7 @@ from analysis.errors import InputFileError
 __all__ = ["OPTIONAL", "REQUIRED", "Sheet", "decode", "find_sheets", "read_provenance", "read_sheet"]
 
 REQUIRED = ("province", "year", "indicator", "value", "unit", "source")
-OPTIONAL = ("note", "qualifier", "precision", "period")
+OPTIONAL = ("note", "qualifier", "precision", "period", "scale")
 COLUMNS = REQUIRED + OPTIONAL
 SHEET_SUFFIXES = (".csv", ".xlsx", ".xls")
 PROVENANCE_FIELDS = ("publisher", "title", "url", "published", "accessed", "quality")

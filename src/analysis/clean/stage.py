@@ -46,12 +46,13 @@ REJECT_COLUMNS = [
     "qualifier",
     "precision",
     "period",
+    "scale",
     "source",
     "reason",
 ]
 # Figure-sheet columns a sheet may leave out; an input without them reads as "" (exact, precision as
 # written, the period = the assessment year).
-OPTIONAL_COLUMNS = ("note", "qualifier", "precision", "period")
+OPTIONAL_COLUMNS = ("note", "qualifier", "precision", "period", "scale")
 WORKBOOK_DIR = "official"  # data/raw/official/*.xls[x]: publishers' workbooks, imported by analysis.ingest
 LOCALES = ("vi", "intl")
 
@@ -264,7 +265,18 @@ def reject_frame(
         return [shown(v) for v in sub[name]] if name in sub else [""] * len(positions)
 
     out = {"file": column("file"), "row": column("source_ref"), "column": columns}
-    for c in ("province", "year", "indicator", "value", "unit", "qualifier", "precision", "period", "source"):
+    for c in (
+        "province",
+        "year",
+        "indicator",
+        "value",
+        "unit",
+        "qualifier",
+        "precision",
+        "period",
+        "scale",
+        "source",
+    ):
         out[c] = column(c)
     out["reason"] = reasons
     return pd.DataFrame(out, columns=REJECT_COLUMNS)

@@ -125,6 +125,7 @@ def schema() -> pa.DataFrameSchema:
             "precision": pa.Column(int, pa.Check.ge(0), required=False),
             "period": pa.Column(str, pa.Check.str_length(min_value=4), required=False),
             "period_kind": pa.Column(str, pa.Check.isin(list(periods.PERIOD_KINDS)), required=False),
+            "scale": pa.Column(int, pa.Check.isin([0, *numbers.SCALE_EXPONENTS]), required=False),
             "source": pa.Column(str, pa.Check.str_length(min_value=1)),
         },
         checks=[pa.Check(fn, name=name, error=msg) for name, (fn, _, msg) in CHECKS.items()],

@@ -31,6 +31,7 @@ SHEET_COLUMNS = (
     "qualifier",
     "precision",
     "period",
+    "scale",
 )
 ACCEPT_WORDS = frozenset({"yes", "y", "x", "1", "true", "có", "co", "ok"})
 _SOURCE_LINE = re.compile(r"^\s*(?:Nguồn tin|Nguồn)\s*:\s*(?P<src>\S.*?)\s*$", re.M | re.I)
@@ -109,6 +110,16 @@ class AcceptResult:
     left_out: list[str]  # accepted rows not written, each with its reason
 
 
+def _scale(text: str) -> str:
+    """The scale word of a candidate's text ("02 triệu" → "triệu"), "" when written in full digits."""
+    from analysis import numbers
+
+    try:
+        return numbers.scale_word(numbers.scale_exponent(numbers.parse_figure(text).scale))
+    except (AnalysisError, ValueError):
+        return ""
+
+
 def accept_rows(rows: list[dict[str, str]], candidates_path: Path) -> AcceptResult:
     """Accepted candidates → figure-sheet rows; accepted rows lacking province/year/indicator, or whose
     unit is not the indicator's, are listed with the reason instead."""
@@ -144,6 +155,7 @@ def accept_rows(rows: list[dict[str, str]], candidates_path: Path) -> AcceptResu
             "qualifier": row.get("qualifier") or "exact",
             "precision": row.get("precision", ""),
             "period": row.get("period", ""),
+            "scale": _scale(row.get("text", "")),  # "3,1 triệu": the source's word, kept
         }
         sheet.append({**base, "indicator": ind.key, "note": note})
         total = ind.key.removesuffix("_done") + "_total"
@@ -155,6 +167,7 @@ def accept_rows(rows: list[dict[str, str]], candidates_path: Path) -> AcceptResu
                     "value": row["denominator"],
                     "qualifier": "exact",
                     "precision": "0",
+                    "scale": "",
                     "note": note + " (X/Y: Y)",
                 }
             )

@@ -61,7 +61,8 @@ RULES: dict[str, str] = {
     "median": "medians over every province with a value; 'at' only when equal",
     "one_criterion": "strongest and weakest decided once",
     "merger": "former provinces only where a merger formed the province",
-    "overview_complete": "the overview lists every province held, with its value or rank",
+    "overview_complete": "the overview lists every province held, cites its sources, carries its date",
+    "released_by": "a rank the province released, not the publisher, says so where stated",
 }
 FIRST_YEAR, LAST_YEAR = 2005, 2025
 LANGS = ("vi", "en")
@@ -340,10 +341,11 @@ def audit_year(
     from analysis.briefing.sections import online
     from analysis.national import pagefacts
 
-    if not wanted and year in {y for y, _k in tables}:  # the year's overview lists every province held
-        for t in national.overview_tables(shown, year):
-            problems = pagefacts.check_overview(shown, t)
-            out += [Violation("overview_complete", f"{year}/overview", m) for m in problems]
+    if not wanted:  # the year's overview lists every province held, cites its sources, dates itself
+        year_tables = national.overview_tables(shown, year)
+        problems = [m for t in year_tables for m in pagefacts.check_overview(shown, t)]
+        problems += pagefacts.check_facts(df, year_tables, year, langs, national.index_keys)
+        out += [Violation("overview_complete", f"{year}/overview", m) for m in problems]
     for p in provinces.all_provinces(regime):
         if wanted and p.slug not in wanted and p.name not in wanted:
             continue
@@ -361,6 +363,7 @@ def audit_year(
             found += truth.check_sources(res, ctx, df, dates, year) if lang == langs[0] else []
             if lang == langs[0]:  # the CSV is the briefing's year's
                 found += [*check_ranks(res), *check_same_rank(res, csv_rows, tables)]
+                found += truth.check_released(res, ctx, lang)
                 found += truth.check_previous(res, shown)
             out += [Violation(rule, f"{year}/{lang}/{p.slug}", what) for rule, what in found]
     return out

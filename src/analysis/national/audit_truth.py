@@ -157,3 +157,34 @@ def _check_stated(f: Any, own: pd.DataFrame) -> Iterator[tuple[str, str]]:
         and (f.rank_year < rulebook.stated_change_year(f.year))
     ):
         yield "change_like", f"{f.key} {f.year}: computed from {f.rank_year} past the stated change {held}"
+
+
+def check_released(res: dict[str, Any], ctx: Context, lang: str) -> Iterator[tuple[str, str]]:
+    """A published rank the index's publisher did not release (beyond its top N: Nghệ An's PCI 2023,
+    44/63, the province's own release) carries its note wherever it is stated: the rule book marks
+    it, the summary's sentence and the headline table say it, the CSV's rank kind names the province."""
+    from analysis.briefing.fmt import released_note
+    from analysis.briefing.sections import headline, title
+
+    table = None
+    csv_rows = res.get("_csv")
+    for f in res["headline"]:
+        if f.rank.rank is None or f.rank.kind != rulebook.PUBLISHED:
+            continue
+        marked = f.rank.released == rulebook.BY_PROVINCE
+        if rulebook.released_by_province(f.key, f.year, f.rank.rank) != marked:
+            yield "released_by", f"{f.key} {f.year}: rank {f.rank.rank} released {f.rank.released!r}"
+        if not marked:
+            continue
+        note = released_note(f.rank, lang)
+        if note not in title.headline_sentence(f, lang):
+            yield "released_by", f"{f.key} {f.year}: the summary states rank {f.rank.rank} without '{note}'"
+        table = table if table is not None else headline.html(res["headline"], ctx)
+        if released_note(f.rank, lang, remark=True) not in table:
+            yield "released_by", f"{f.key} {f.year}: the headline table states rank {f.rank.rank} without it"
+        if csv_rows is not None and len(csv_rows) and not f.member:
+            key = f.key if f.value is not None else rulebook.rank_key(f.key)
+            hit = csv_rows[(csv_rows["year"] == f.year) & (csv_rows["indicator"] == key)]
+            words = set(hit["rank_kind"])
+            if words and words != {t("csv_rank_published_province", getattr(ctx, "lang", lang))}:
+                yield "released_by", f"{f.key} {f.year}: the CSV calls rank {f.rank.rank} {sorted(words)}"

@@ -41,6 +41,7 @@ def rank_columns(rank: rulebook.Rank, lang: str) -> dict[str, object]:
     A rank bounded by published neighbours ("33–62 (by score)") has no rank, its bounds instead."""
     if rank.rank is not None:
         kind = "published" if rank.given else "computed"
+        kind += "_province" if rank.released == rulebook.BY_PROVINCE else ""  # fmt.released_note
         return {
             "rank": rank.rank,
             "rank_low": None,
@@ -112,4 +113,6 @@ def kind_of(word: object, lang: str) -> str:
     for kind in (rulebook.PUBLISHED, rulebook.COMPUTED, BOUNDED):
         if str(word or "") == t(f"csv_rank_{kind}", lang):
             return kind
+    if str(word or "") == t("csv_rank_published_province", lang):  # released by the province
+        return rulebook.PUBLISHED
     return ""

@@ -113,6 +113,7 @@ def index_table(df: pd.DataFrame, year: int, key: str) -> IndexTable:
                 "rank_of": r.of,
                 "rank_given": r.given,
                 "rank_kind": r.kind,
+                "rank_released": r.released,  # the province's own release (the rule book's)
                 **dict(rank_low=r.low, rank_high=r.high),  # no rank: published neighbours bound it
                 "group": groups.get(p.code),
                 "prev_value": prev_value,
@@ -239,7 +240,9 @@ def _view(
         fill = tilemap.GROUP_COLOURS[group]
         rows.append(
             {
-                "rank": overview_rank(row.rank, row.rank_given, row.rank_low, row.rank_high, lang),
+                "rank": overview_rank(
+                    row.rank, row.rank_given, row.rank_low, row.rank_high, lang, row.rank_released
+                ),
                 "name": display,
                 "links": links,
                 "value": "—" if pd.isna(row.value) else fmt(row.value, table.key, lang, places=row.places),
@@ -272,6 +275,8 @@ def _view(
                 "rank_computed_held" if held else "rank_computed_note", lang, n=table.n, until=until
             )
         )
+    if (table.rows["rank_released"] == rulebook.BY_PROVINCE).any():  # the mark of overview_rank
+        notes.append(tilemap.label("rank_by_province", lang))
     if not table.grouped:
         notes.append(tilemap.label("coverage_partial", lang, n=len(rows), of=table.size, year=table.year))
         pub = _publication(table)

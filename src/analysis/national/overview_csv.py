@@ -40,6 +40,8 @@ def table_frame(table: IndexTable) -> pd.DataFrame:
             "rank_high": r["rank_high"].where(bounded).astype("Int64"),
             "rank_of": r["rank_of"].where(r["rank"].notna() | bounded).astype("Int64"),
             "rank_kind": kind,
+            # who released a published rank, where not the publisher: "province" (the page's 44†)
+            "rank_released_by": r["rank_released"].fillna(""),
             "quartile_group": r["group"],
             "previous_year": table.prev_year if table.comparable else pd.NA,
             "previous_value": r["prev_value"] if table.comparable else pd.NA,

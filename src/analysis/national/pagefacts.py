@@ -48,22 +48,71 @@ def cutoff() -> str:
     return _citations().cutoff()
 
 
+def year_sources(df: pd.DataFrame, year: int, lang: str) -> list[Any]:
+    """The citations of every figure of the year held for its regime's provinces: what a year without
+    index tables (2025) read, said as its briefings cite it."""
+    from analysis import rulebook
+    from analysis.briefing.labels import t
+    from analysis.citations import source_list
+
+    regime = rulebook.year_regime(year)
+    rows = df[(df["regime"].astype(str) == regime) & (df["year"] == year) & df["value"].notna()]
+    return source_list(rows, _citations(), lang, t("press_sources", lang)) if len(rows) else []
+
+
 def facts(df: pd.DataFrame, tables: list, year: int, lang: str, index_keys: Callable) -> dict[str, Any]:
-    """What the page states besides its tables: sources, build date, the latest year with data."""
+    """What the page states besides its tables: its sources (the tables' figures; for a year without
+    tables, every figure of the year held) and up to when they were read (the rule book's `read_to`,
+    as the briefings say it), the series published but not held (`rulebook.unheld_series`: DTI 2024
+    for the 34 provinces), the build date, the latest year with data."""
+    from analysis import rulebook
+    from analysis.briefing.fmt import fmt_read_to, fmt_unheld
+
+    shown = metrics.year_true(df, year)  # what the year's briefings read
     latest = None if tables else latest_year_with_data(df, year, index_keys)
+    regime = rulebook.year_regime(year)
     return {
-        "sources": sources(df, tables, lang),
+        "sources": sources(df, tables, lang) if tables else year_sources(shown, year, lang),
+        "read_to": fmt_read_to(rulebook.read_to(year, cutoff()), lang),
+        "unheld": [fmt_unheld(r, lang) for r in rulebook.unheld_series(regime, year)],
         "built": datetime.date.today().isoformat(),
         "latest": latest,
+        "year": year,
+        "tables": bool(tables),
     }
+
+
+def check_facts(df: pd.DataFrame, tables: list, year: int, langs: tuple, index_keys: Callable) -> list[str]:
+    """The audit's check of what an overview states besides its tables (issue #16): in each language it
+    cites its sources (its tables' figures; for a year without tables, each figure of the year held),
+    says up to when they were read, carries its build date and names every series published for the
+    year's provinces but not held (the 2025 overview: DTI 2024 for the 34 provinces)."""
+    from analysis import rulebook
+
+    shown = metrics.year_true(df, year)
+    held = shown[(shown["regime"].astype(str) == rulebook.year_regime(year)) & (shown["year"] == year)]
+    out = []
+    for lang in langs:
+        page = labels(facts(df, tables, year, lang, index_keys), lang)
+        missing = [k for k in ("sources_read", "built") if not page[k]]
+        if not page["sources"] and (tables or held["value"].notna().any()):
+            missing.append("sources")
+        if len(page["unheld"]) != len(rulebook.unheld_series(rulebook.year_regime(year), year)):
+            missing.append("series published but not held")
+        out += [f"overview {year} ({lang}): states no {what}" for what in missing]
+    return out
 
 
 def labels(facts: dict[str, Any], lang: str) -> dict[str, Any]:
     """The template's sources list and build date, with their labels."""
     from analysis.briefing import tilemap
 
+    said = {"until": facts.get("read_to", ""), "year": facts.get("year", "")}
+    read = "sources_read" if facts.get("tables", True) or not facts.get("sources") else "sources_read_year"
     return {
         "sources": [{"text": x.text, "url": x.url} for x in facts.get("sources", ())],
+        "sources_read": tilemap.label(read, lang, **said) if facts.get("read_to") else "",
+        "unheld": list(facts.get("unheld", ())),
         "sources_label": tilemap.label("sources", lang),
         "built": facts.get("built", ""),
         "built_label": tilemap.label("built", lang),

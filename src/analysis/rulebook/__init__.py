@@ -27,6 +27,7 @@ from analysis.rulebook.coverage import (
     year_regime,
 )
 from analysis.rulebook.ranks import (
+    BY_PROVINCE,
     COMPUTED,
     KINDS,
     NO_RANK,
@@ -49,6 +50,7 @@ from analysis.rulebook.ranks import (
     rank_key,
     rank_of,
     ranks,
+    released_by_province,
     stated_change_key,
     stated_change_year,
 )
@@ -62,12 +64,14 @@ from analysis.rulebook.yeartrue import (
     read_to,
     read_until,
     shown_in,
+    unheld_series,
 )
 
 __all__ = [
     "ABOVE",
     "AT",
     "BELOW",
+    "BY_PROVINCE",
     "COMPUTED",
     "HORIZON",
     "KINDS",
@@ -105,6 +109,7 @@ __all__ = [
     "ranks",
     "read_to",
     "read_until",
+    "released_by_province",
     "shown_in",
     "standing",
     "stated_change_key",
@@ -112,6 +117,7 @@ __all__ = [
     "strongest_first",
     "target_for",
     "targets",
+    "unheld_series",
     "weakest_first",
     "why_not",
     "year_regime",

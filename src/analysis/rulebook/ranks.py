@@ -30,6 +30,9 @@ from analysis.config import MERGER_YEAR, PACKAGE_DATA
 PUBLISHED = "published"
 COMPUTED = "computed"
 KINDS = (PUBLISHED, COMPUTED)
+# Who released a published rank, where not the index's publisher: the province itself (VCCI publishes
+# only its top 30 from 2023 and sends each province its own result; Nghệ An's PCI 2023, 44th).
+BY_PROVINCE = "province"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class Rank:
     kind: str = ""  # PUBLISHED, COMPUTED or "" (no rank)
     low: int | None = None
     high: int | None = None
+    released: str = ""  # BY_PROVINCE: a published rank the publisher's own list does not hold
 
     @property
     def given(self) -> bool:
@@ -151,6 +155,14 @@ def base(key: str, year: int) -> int | None:
     return None
 
 
+def released_by_province(key: str, year: int, rank: float) -> bool:
+    """Whether a published rank lies beyond the top N its publisher released that year (PCI 2023 and
+    2024: the top 30): the publisher did not publish it, the province released its own result, and a
+    page that states it says so (`fmt.released_note`)."""
+    pub = publications.publication(family(key), int(year))
+    return pub is not None and pub.released == "top_n" and bool(pub.top_n) and round(rank) > pub.top_n
+
+
 def publisher_ranks(key: str, year: int) -> bool:
     """Whether the publisher ranks provinces on this index that year (PAPI: no, only groups)."""
     pub = publications.publication(family(key), int(year))
@@ -188,7 +200,8 @@ def ranks(
     whole = complete(key, year, len(values))
     out: dict[str, Rank] = {}
     for code, r in pub.items():
-        out[code] = Rank(round(float(r)), n_base, PUBLISHED)
+        by = BY_PROVINCE if released_by_province(key, year, float(r)) else ""
+        out[code] = Rank(round(float(r)), n_base, PUBLISHED, released=by)
     asc = sorted(float(v) for v in values.values())
     anchors = [(float(values[c]), round(float(pub[c]))) for c in pub if c in values]
     for code, raw in values.items():

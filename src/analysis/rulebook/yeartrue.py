@@ -19,8 +19,11 @@ shares it (`analysis.briefing.metrics.source_dates` reads them from the frame).
 
 from __future__ import annotations
 
+import csv
 import re
+from functools import cache
 
+from analysis.config import PACKAGE_DATA
 from analysis.provinces import MERGER_DATE
 
 HORIZON = 1  # years after the briefing's year whose publications and events it may tell of
@@ -85,3 +88,23 @@ def first_year(year: int, period: str = "", source_date: str = "") -> int:
 def shown_in(briefing_year: int, year: int, period: str = "", source_date: str = "") -> bool:
     """The one test: may the briefing of `briefing_year` show this figure?"""
     return first_year(year, period, source_date) <= int(briefing_year)
+
+
+@cache
+def _unheld() -> tuple[dict[str, str], ...]:
+    with (PACKAGE_DATA / "unheld_series.csv").open(encoding="utf-8", newline="") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+def unheld_series(regime: str, briefing_year: int) -> tuple[dict[str, str], ...]:
+    """Series a publisher released for the regime's provinces that our data do not hold
+    (`data/unheld_series.csv`: DTI 2024 for the 34 provinces), as a page of `briefing_year` may tell
+    of them: of that year or earlier, published within its horizon. One rule for the briefings'
+    notes and the national overview."""
+    return tuple(
+        r
+        for r in _unheld()
+        if r["regime"] == str(regime)
+        and int(r["year"]) <= int(briefing_year)
+        and known_by(briefing_year, r["published"])
+    )

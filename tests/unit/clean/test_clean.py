@@ -61,7 +61,7 @@ def test_good_rows_are_kept_with_codes_units_and_refs(tmp_path):
     assert list(written.columns) == CLEAN_COLUMNS
     assert CLEAN_COLUMNS == [
         "province_code", "province_name", "regime", "year", "indicator", "value", "unit", "qualifier",
-        "source", "source_ref", "note", "precision", "period", "period_kind",
+        "source", "source_ref", "note", "precision", "period", "period_kind", "scale",
     ]  # fmt: skip
     # an old sheet without qualifier/precision/period: exact, precision as written, the year
     assert fig.loc["pci", ["qualifier", "precision", "period", "period_kind"]].tolist() == [

@@ -34,6 +34,7 @@ from analysis.briefing.fmt import (
     fmt_value,
     heading,
     html_table,
+    released_note,
     short_rank,
     shown_precision,
 )
@@ -337,7 +338,7 @@ def status_text(
 
 
 def _note(f: IndexFigure, ctx: Context) -> str:
-    parts = []
+    parts = [esc(said)] if (said := released_note(f.rank, ctx.lang, remark=True)) else []  # the rank's source
     if f.group is not None:
         swatch = f'<span class="cchc-swatch" style="{SWATCH}background:{esc(f.group.colour)}"></span>'
         parts.append(swatch + esc(t("papi_group", ctx.lang, group=f.group.label(ctx.lang))))

@@ -16,7 +16,16 @@ import pandas as pd
 from analysis import indicators, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.context import Context
-from analysis.briefing.fmt import fmt_share, fmt_target, fmt_value, heading, html_table
+from analysis.briefing.fmt import (
+    fmt_share,
+    fmt_target,
+    fmt_value,
+    heading,
+    html_table,
+    scale_of,
+    scale_word,
+    written_digits,
+)
 from analysis.briefing.labels import esc, index_name, t
 from analysis.numbers import format_number
 from analysis.periods import is_per_year
@@ -56,7 +65,7 @@ def online(df: pd.DataFrame, ctx: Context, with_targets: bool = True) -> pd.Data
     own = rows(df, ctx).dropna(subset=["value"]).drop_duplicates("indicator")
     order = {k: i for i, k in enumerate(keys)}
     out = own.assign(_o=own["indicator"].map(order)).sort_values("_o")
-    model = [c for c in ("precision", "period", "period_kind", "note") if c in out]  # the figure model's
+    model = [c for c in ("precision", "period", "period_kind", "note", "scale") if c in out]  # figure model
     out = out[["indicator", "value", "unit", "qualifier", "source", *model]].reset_index(drop=True)
     vals = dict(zip(out["indicator"], out["value"], strict=True))
     done_of = {}
@@ -114,11 +123,12 @@ def period_text(r: object, lang: str) -> str:
 
 def said_value(r: object, lang: str) -> str:
     """The figure as its source said it, the one rule for the table, the sentences and the bar labels:
-    the qualifier word and the digits the source wrote (the figure model's `precision`): "trên 80 %",
-    "98,55 %", never "80,0 %" or "98,6 %"."""
+    the qualifier word, the digits and the magnitude word the source wrote (the figure model's
+    `precision` and `scale`): "trên 80 %", "98,55 %", "trên 3,1 triệu", never "80,0 %", "98,6 %" or
+    "trên 3.100.000"."""
     precision = getattr(r, "precision", None)
     places = None if precision is None or pd.isna(precision) else int(precision)
-    value = fmt_value(r.value, r.indicator, lang, precision=places)
+    value = fmt_value(r.value, r.indicator, lang, precision=places, scale=getattr(r, "scale", None))
     return f"{t(r.qualifier, lang)} {value}" if r.qualifier in QUALIFIED else value
 
 
@@ -312,6 +322,12 @@ def check_said(
             continue
         digits = re.search(rf"\d{re.escape(sep)}(\d+)", text)
         shown = len(digits.group(1)) if digits else 0
-        if shown != int(precision):
-            out.append(f"{r.indicator}: {text!r} shows {shown} decimal(s), its source wrote {int(precision)}")
+        scale = scale_of(getattr(r, "scale", None))
+        # a figure in its magnitude word shows the digits of the scaled number ("3,1 triệu": 1)
+        wrote = written_digits(float(r.value) / 10**scale, 3) if scale else int(precision)
+        if shown != wrote:
+            out.append(f"{r.indicator}: {text!r} shows {shown} decimal(s), its source wrote {wrote}")
+        word = scale_word(scale, lang)
+        if word and word not in text:
+            out.append(f"{r.indicator}: {text!r} drops its source's magnitude word {word!r}")
     return out

@@ -1,0 +1,73 @@
+"""Every overview cites its sources, says up to when they were read and carries its build date; the
+2025 one, a year without index tables, names the sources of the 2025 figures held and says that DTI
+2024 was published for the 34 new provinces, a series our data do not hold (issue #16 review: the
+2025 overview listed no source and did not say it, while the 2025 briefings do)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from analysis.briefing.core import read_figures
+from analysis.briefing.sections.notes import unheld_sentences
+from analysis.national import overview, pagefacts
+
+WORDS = {
+    "vi": (
+        "Nguồn số liệu",
+        "Nguồn được đọc đến",
+        "Cổng Thông tin điện tử tỉnh Nghệ An",
+        "DTI 2024 cho 34 tỉnh",
+    ),
+    "en": (
+        "Sources",
+        "Sources read up to",
+        "Nghe An provincial web portal",
+        "DTI 2024 for the 34 new provinces",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def figures(shipped_clean_dir):
+    return read_figures(shipped_clean_dir)
+
+
+def _page(figures, year: int, lang: str) -> str:
+    tables = overview.overview_tables(figures, year)
+    facts = pagefacts.facts(figures, tables, year, lang, overview.index_keys)
+    return overview.render_overview(tables, year, lang, set(), facts=facts)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_2025_overview_cites_what_was_read_and_what_is_published_but_not_held(figures, lang) -> None:
+    page = _page(figures, 2025, lang)
+    for words in WORDS[lang]:
+        assert words in page, words
+    assert datetime.date.today().isoformat() in page  # the build date
+
+
+def test_the_overview_says_the_unheld_series_as_the_briefings_do(figures) -> None:
+    from analysis import provinces
+    from analysis.briefing.context import make_context
+
+    ctx = make_context(figures, provinces.resolve("Hà Nội", 2025).province, 2025, "vi")
+    (said,) = unheld_sentences(ctx)
+    assert said in _page(figures, 2025, "vi")  # one sentence, one rule (rulebook.unheld_series)
+    assert "DTI 2024" not in _page(figures, 2024, "vi").split("Nguồn số liệu")[-1]  # 63 provinces: none
+
+
+def test_an_overview_with_tables_says_up_to_when_its_sources_were_read(figures) -> None:
+    page = _page(figures, 2023, "vi")
+    assert "Nguồn được đọc đến hết năm 2024." in page  # the 2023 briefings' horizon
+
+
+def test_the_audit_flags_an_overview_without_its_sources_or_the_unheld_series(figures, monkeypatch) -> None:
+    assert pagefacts.check_facts(figures, [], 2025, ("vi", "en"), overview.index_keys) == []
+    before = {"built": "2026-12-05", "sources": [], "latest": 2024}  # what the page stated before
+    monkeypatch.setattr(pagefacts, "facts", lambda *a, **k: before)
+    found = pagefacts.check_facts(figures, [], 2025, ("vi",), overview.index_keys)
+    assert any("no sources" in f for f in found), found
+    assert any("no sources_read" in f for f in found), found
+    assert any("published but not held" in f for f in found), found
