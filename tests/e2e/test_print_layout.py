@@ -247,13 +247,15 @@ def printed_chars(pdf: Path) -> list[tuple[str, tuple[float, float, float, float
     return out
 
 
+CELL_AIR = 1.5  # points between the texts of two cells of a row, at the least
 # One number with its sign, unit or mark ("86,76 %", "35/63*", "−0,194"): printed on one line.
 ONE_NUMBER = re.compile(r"[−+]?\d[\d.,]*(%|/\d+\*?)?")
 
 
 def cell_faults(pdf: Path, html: str) -> list[str]:
     """Table cells a reader sees run together: a cell's text reaching into the next cell of its row
-    (its last character right of the next one's first), a cell holding one number broken over lines."""
+    (its last character nearer than CELL_AIR to the next one's first), a cell holding one number
+    broken over lines."""
     parser = _Cells()
     parser.feed(html)
     chars = printed_chars(pdf)
@@ -271,7 +273,8 @@ def cell_faults(pdf: Path, html: str) -> list[str]:
             if num and ONE_NUMBER.fullmatch(cell) and len({round(b[1]) for _c, b in boxes[-1]}) > 1:
                 found.append(f"{cell!r} broken over lines")
         for (cell, _n, _c), left, right in zip(row, boxes, boxes[1:], strict=False):
-            if left and right and left[-1][1][1] == right[0][1][1] and left[-1][1][2] > right[0][1][0]:
+            same_line = left and right and left[-1][1][1] == right[0][1][1]
+            if same_line and left[-1][1][2] + CELL_AIR > right[0][1][0]:
                 found.append(f"{cell!r} runs into the next cell")
     return found
 
