@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import re
 from html.parser import HTMLParser
+from itertools import combinations
 from pathlib import Path
 
 import pytest
@@ -229,53 +230,62 @@ class _Cells(HTMLParser):
             self._cell.append(data)
 
 
-def printed_chars(pdf: Path) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """Every printed character but spaces, in the PDF's text order, with its line box (left,
-    bottom, right, top: PDFium's loose box, the same height for every character of a line)."""
+def printed_chars(pdf: Path) -> list[tuple[str, int, tuple[float, float, float, float]]]:
+    """Every printed character but spaces, in the PDF's text order, with its page and line box
+    (left, bottom, right, top: PDFium's loose box, the same height for every character of a line)."""
     import pypdfium2 as pdfium
 
     doc, out = pdfium.PdfDocument(str(pdf)), []
     try:
-        for page in doc:
+        for number, page in enumerate(doc, 1):
             text = page.get_textpage()
             for i in range(text.count_chars()):
                 char = squeeze(text.get_text_range(i, 1))
                 if char:
-                    out.append((char, text.get_charbox(i, loose=True)))
+                    out.append((char, number, text.get_charbox(i, loose=True)))
     finally:
         doc.close()
     return out
 
 
-CELL_AIR = 1.5  # points between the texts of two cells of a row, at the least
+CELL_AIR = 3.0  # points (1 mm) between the texts of two cells side by side, at the least
 # One number with its sign, unit or mark ("86,76 %", "35/63*", "−0,194"): printed on one line.
 ONE_NUMBER = re.compile(r"[−+]?\d[\d.,]*(%|/\d+\*?)?")
 
 
 def cell_faults(pdf: Path, html: str) -> list[str]:
-    """Table cells a reader sees run together: a cell's text reaching into the next cell of its row
-    (its last character nearer than CELL_AIR to the next one's first), a cell holding one number
-    broken over lines."""
+    """Table cells a reader sees run together: a cell's text nearer than CELL_AIR to the text of the
+    cell beside it on its line (of its row, or of the row beside it where a table is printed in two
+    columns), a cell holding one number broken over lines."""
     parser = _Cells()
     parser.feed(html)
     chars = printed_chars(pdf)
-    text = "".join(c for c, _b in chars)
+    text = "".join(c for c, _p, _b in chars)
     found, cursor = [], 0
+    parts: list[tuple[int, float, float, float, float, str]] = []  # page, x0, x1, y0, y1, cell
     for row in parser.rows:
         at = text.find("".join(t for t, _n, _c in row), cursor)
         if at < 0:
             continue  # a row the print splits (across pages, or around a repeated header)
         cursor = at
-        boxes = []
         for cell, num, _cls in row:
-            boxes.append(chars[cursor : cursor + len(cell)])
+            mine = chars[cursor : cursor + len(cell)]
             cursor += len(cell)
-            if num and ONE_NUMBER.fullmatch(cell) and len({round(b[1]) for _c, b in boxes[-1]}) > 1:
+            if num and ONE_NUMBER.fullmatch(cell) and len({round(b[1]) for _c, _p, b in mine}) > 1:
                 found.append(f"{cell!r} broken over lines")
-        for (cell, _n, _c), left, right in zip(row, boxes, boxes[1:], strict=False):
-            same_line = left and right and left[-1][1][1] == right[0][1][1]
-            if same_line and left[-1][1][2] + CELL_AIR > right[0][1][0]:
-                found.append(f"{cell!r} runs into the next cell")
+            for page, foot in {(page, round(b[1])) for _c, page, b in mine}:  # each line of the cell
+                on = [b for _c, p, b in mine if (p, round(b[1])) == (page, foot)]
+                box = (
+                    min(b[0] for b in on),
+                    max(b[2] for b in on),
+                    min(b[1] for b in on),
+                    max(b[3] for b in on),
+                )
+                parts.append((page, *box, cell))
+    for (page, x0, x1, y0, y1, a), (other, u0, _u1, v0, v1, b) in combinations(sorted(parts), 2):
+        side_by_side = page == other and min(y1, v1) - max(y0, v0) > 0.5 * min(y1 - y0, v1 - v0)
+        if side_by_side and x0 <= u0 and x1 + CELL_AIR > u0:
+            found.append(f"{a!r} runs into {b!r}")
     return found
 
 
@@ -449,7 +459,7 @@ def test_cell_faults_sees_a_name_run_into_its_neighbour_and_a_number_broken(tmp_
         "<td class='num'>{value}</td></tr></tbody></table>"
     )
     cases = (
-        (40, 12, "Thừa Thiên Huế", "0,795", ["'ThừaThiênHuế' runs into the next cell"]),
+        (40, 12, "Thừa Thiên Huế", "0,795", ["'ThừaThiênHuế' runs into '0,795'"]),
         (46, 12, "Huế", "86,76 %", ["'86,76%' broken over lines"]),
         (100, 40, "Thừa Thiên Huế", "86,76 %", []),
     )
