@@ -78,6 +78,15 @@ SHEETS: dict[str, dict] = {
             # Ministry of Information and Communications had merged into on 2025-03-01 (press of that day)
             "publisher": "Ministry of Information and Communications / Ministry of Science and "
             "Technology (DTI)",
+            # each edition's own publisher, which a citation names (a 2023 briefing names no MoST)
+            "publisher_by_year": {
+                "2022": "Ministry of Information and Communications (DTI)",
+                "2023": "Ministry of Information and Communications (DTI)",
+                "2024": "Ministry of Science and Technology (DTI)",
+            },
+            "publisher_by_year_basis": "DTI 2022 and 2023 were published by the Ministry of Information "
+            "and Communications; the Ministry of Science and Technology took DTI over when the two "
+            "ministries merged on 2025-03-01, and published DTI 2024 in 2025",
             "title": "Provincial Digital Transformation Index (DTI) 2022-2024, total scores of the 63 "
             "provinces (a copy of the ministry's table, without its ranks)",
             "url": "https://dti.gov.vn/",

@@ -28,12 +28,15 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from analysis import config
-from analysis.errors import InputFileError, UnknownIndicatorError
+from analysis.citation_register import REGISTER_COLUMNS, read_register  # noqa: F401 (their home for callers)
+from analysis.citation_register import is_url as _is_url
+from analysis.citation_register import known_sources as _known_sources
+from analysis.citation_register import mirror_hosts as _mirror_hosts
+from analysis.citation_register import site as _site
+from analysis.errors import UnknownIndicatorError
 
 REPORT_FILE = re.compile(r"(?P<stem>[\w.-]+)\.txt\b")
 PER_ROW = "each row's source column"  # what a many-source sheet's sidecar says in place of a URL
-REGISTER_COLUMNS = ("url", "site", "publisher", "title", "title_lang", "published", "checked", "original_url")
-OPTIONAL_COLUMNS = ("original_url",)  # a register without it has no copy with a known original
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,10 @@ class Citation:
     title_lang: str = ""  # the language of an article's own title (from the register); "" otherwise
     article: bool = False  # title and date are the article's own (the register's), not a sheet's
     copy_host: str = ""  # the site republishing another outlet's article (`url` is its copy there)
+    date_kind: str = ""  # what `date` is when not the publication's ("meeting": the event it reports)
+    url_kind: str = ""  # what `url` is when not the page's own ("home_page": the site's home page)
+    stored: str = ""  # the id of our stored copy of a report text ("003"), for a reviewer to ask for
+    accessed: str = ""  # when that copy was read
 
     def title_text(self, lang: str = "en") -> str:
         """The title as the reader sees it: an article's own title quoted as written (marked when in
@@ -58,27 +65,45 @@ class Citation:
         return quoted(self.title, self.title_lang, lang) if self.title_lang else localise(self.title, lang)
 
     def date_text(self, lang: str = "en") -> str:
-        """An article's date reads as its publication date ("published 2024-08"); a sheet's as given."""
+        """An article's date reads as its publication date ("published 2024-08"); a date that is not
+        the publication's says what it is ("meeting date 2025-01-15"); a sheet's as given."""
+        if self.date and self.date_kind:
+            return _words()[f"date_{self.date_kind}"][lang].format(date=self.date)
         return published(self.date, lang) if self.article else localise(self.date, lang)
 
     def copy_text(self, lang: str = "en") -> str:
-        """ "a copy on vietnam.vn" for an article read on a republishing site; "" otherwise."""
-        if not self.copy_host:
+        """ "a copy on vietnam.vn" for an article read on a republishing site, "a copy on github.com"
+        for a publisher's table read elsewhere; "" otherwise."""
+        if self.copy_host:
+            key = "copy_on" if self.publisher != self.copy_host else "copy_on_unnamed"
+            return _words()[key][lang].format(host=self.copy_host)
+        return _words()["copy_on"][lang].format(host=_site(self.url)) if self.is_copy else ""
+
+    def url_note(self, lang: str = "en") -> str:
+        """ "portal home page" when the address is only the site's home page; "" otherwise."""
+        return _words()[self.url_kind][lang] if self.url and self.url_kind else ""
+
+    def stored_text(self, lang: str = "en") -> str:
+        """ "stored text no. 003, read 2026-12" for a report whose own address we do not hold; "" else."""
+        if not self.stored or (self.url and not self.url_kind):
             return ""
-        key = "copy_on" if self.publisher != self.copy_host else "copy_on_unnamed"
-        return _words()[key][lang].format(host=self.copy_host)
+        said = _words()["stored_text"][lang].format(id=self.stored)
+        return f"{said}, {_words()['read_on'][lang].format(date=self.accessed)}" if self.accessed else said
 
     def text(self, lang: str = "en") -> str:
         """One line: publisher, title, date, in the reader's language (the address is given separately);
-        an article's copy says so, with the original's address where the register holds it."""
+        a copy says so, with the original's address; an address that is only a home page says so; a
+        report without its own address names our stored copy of it."""
         parts = (
             localise(self.publisher, lang),
             self.title_text(lang),
             self.date_text(lang),
             self.copy_text(lang),
+            self.url_note(lang),
+            self.stored_text(lang),
         )
         out = ", ".join(p for p in parts if p)
-        if self.copy_host and self.original_url:
+        if self.is_copy:
             out += f" ({_words()['original'][lang]}: {self.original_url})"
         return out
 
@@ -92,9 +117,8 @@ class Citation:
         return bool(self.original_url) and _site(self.original_url) != _site(self.url)
 
     def copy_label(self, lang: str = "en") -> str:
-        """What the original's address is, beside the copy's: an article's original ("bản gốc"), or ""
-        for a copy of a publisher's table (the notes' own words say that)."""
-        return _words()["original"][lang] if self.copy_host and self.is_copy else ""
+        """What the original's address is, beside the copy's ("bản gốc" / "the original"); "" if no copy."""
+        return _words()["original"][lang] if self.is_copy else ""
 
 
 @cache
@@ -116,6 +140,11 @@ def _words() -> dict[str, dict[str, str]]:
         return {r["key"]: {"vi": r["vi"], "en": r["en"]} for r in csv.DictReader(fh)}
 
 
+def word(key: str, lang: str) -> str:
+    """One of the citation's own words (data/citation_words.csv) in the reader's language."""
+    return _words()[key][lang]
+
+
 def quoted(title: str, title_lang: str, lang: str) -> str:
     """An article's title as written, in quotes; "(in Vietnamese)" / "(tiếng Anh)" after it when its
     language is not the reader's (a language without a name in the data file shows its code)."""
@@ -132,20 +161,19 @@ def published(date: str, lang: str) -> str:
     return _words()["published"][lang].format(date=date) if date else ""
 
 
-def _site(url: str) -> str:
-    host = urlparse(url).hostname or ""
-    return host.removeprefix("www.").removeprefix("m.").removeprefix("lite.")
-
-
-def _is_url(text: str) -> bool:
-    return text.strip().lower().startswith(("http://", "https://"))
-
-
 def _read_json(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError, UnicodeDecodeError):
         return {}
+
+
+def _publisher_of(sheet: dict, year: int | None) -> str:
+    """The sheet's publisher, or the year's where the publisher changed over the years (a sidecar's
+    `publisher_by_year`: DTI 2022-2023 by the Ministry of Information and Communications, DTI 2024 by
+    the Ministry of Science and Technology, which took it over in 2025)."""
+    by_year = sheet.get("publisher_by_year") or {}
+    return str(by_year.get(str(int(year)), "") if year is not None else "") or str(sheet.get("publisher", ""))
 
 
 class Citations:
@@ -213,6 +241,10 @@ class Citations:
                 date=rep.get("date", ""),
                 url=rep.get("url", ""),
                 source_quality=rep.get("source_quality", "press"),
+                date_kind=str(rep.get("date_kind", "")),
+                url_kind=str(rep.get("url_kind", "")),
+                stored=str(rep.get("file") or match.group("stem")).split("_", 1)[0],
+                accessed=str(rep.get("accessed", "")),
             )
         sheet = self._sheet_of(source, source_ref, year)
         quality = str(sheet.get("source_quality", ""))
@@ -241,11 +273,12 @@ class Citations:
                 copy_host=mirror,
             )
         if sheet:
-            publisher = str(sheet.get("publisher", ""))
+            publisher = _publisher_of(sheet, year)
             if _is_url(source):
                 title, url = str(sheet.get("title", "")), source
             else:  # the row names its publication ("VCCI, Provincial Competitiveness Index 2013")
-                title = source.removeprefix(publisher).lstrip(" ,") or str(sheet.get("title", ""))
+                named = str(sheet.get("publisher", ""))
+                title = source.removeprefix(named).lstrip(" ,") or str(sheet.get("title", ""))
                 url = str(sheet.get("url", ""))
             original = str(sheet.get("publisher_site", ""))
             if sheet.get("copy_url"):  # the figures were read from a copy of the publisher's pages
@@ -261,50 +294,6 @@ class Citations:
                 sheet_title=str(sheet.get("title", "")),
             )
         return Citation(publisher=source, url=source if _is_url(source) else "")
-
-
-def read_register(path: Path) -> dict[str, dict]:
-    """The register of per-row sources (address → publisher, title, title_lang, published, checked);
-    {} when the raw folder has none. A register that cannot be read is an error naming the file."""
-    if not path.is_file():
-        return {}
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            need = [c for c in REGISTER_COLUMNS if c not in OPTIONAL_COLUMNS]
-            missing = [c for c in need if c not in (reader.fieldnames or ())]
-            if missing:
-                raise InputFileError(path, f"the register lacks the column(s) {', '.join(missing)}")
-            rows = list(reader)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputFileError(path, f"cannot read the register of sources: {exc}") from exc
-    out: dict[str, dict] = {}
-    for n, row in enumerate(rows, start=2):
-        url = (row.get("url") or "").strip()
-        if not _is_url(url):
-            raise InputFileError(path, f"row {n}: {url!r} is not an address")
-        if bool((row.get("title") or "").strip()) != bool((row.get("title_lang") or "").strip()):
-            raise InputFileError(path, f"row {n}: a title needs its language (title_lang), and only a title")
-        original = (row.get("original_url") or "").strip()
-        if original and not _is_url(original):
-            raise InputFileError(path, f"row {n}: original_url {original!r} is not an address")
-        out[url] = {k: (v or "").strip() for k, v in row.items() if k}
-    return out
-
-
-@cache
-def _known_sources() -> tuple[dict[str, str], ...]:
-    """Addresses of publishers' tables that many-source sheets cite row by row (data file), longest first;
-    a copy elsewhere names the publisher's own site (`original_url`), the notes then give both addresses."""
-    with (config.PACKAGE_DATA / "source_publishers.csv").open(encoding="utf-8", newline="") as fh:
-        return tuple(sorted(csv.DictReader(fh), key=lambda r: -len(r["prefix"])))
-
-
-@cache
-def _mirror_hosts() -> frozenset[str]:
-    """Sites that republish other outlets' articles (data file): a page there is cited as a copy."""
-    with (config.PACKAGE_DATA / "mirror_hosts.csv").open(encoding="utf-8", newline="") as fh:
-        return frozenset(r["host"].strip().removeprefix("www.") for r in csv.DictReader(fh))
 
 
 @cache
@@ -331,10 +320,9 @@ def _common_address(urls: list[str]) -> str:
     """One address for a line: the URL when there is one, the site's root when all share a site."""
     if len(urls) == 1:
         return urls[0]
-    sites = {(urlparse(u).scheme, urlparse(u).hostname) for u in urls}
-    if len(sites) == 1:
-        scheme, host = sites.pop()
-        return f"{scheme}://{host}/"
+    if len({_site(u) for u in urls}) == 1:  # www.pcivietnam.vn and pcivietnam.vn are one site
+        first = urlparse(urls[0])
+        return f"{first.scheme}://{first.hostname}/"
     return ""
 
 
@@ -348,7 +336,10 @@ class SourceLine:
     title: str = ""  # an article's quoted title as it stands in `text` (to mark its language)
     title_lang: str = ""  # that title's language ("" when the line has no article title)
     years: str = ""  # the figures' years the line cites ("2021–2022"), not its sources' dates
-    copy_label: str = ""  # what `original_url` is when the line cites an article's copy ("the original")
+    copy_label: str = ""  # what `original_url` is beside the copy's address ("the original")
+    url_note: str = ""  # what `url` is when not the page's own ("portal home page")
+    stored: str = ""  # our stored copy of a report text without its own address ("stored text no. 003, …")
+    press: bool = False  # a line gathering press sites (their articles' addresses are in the take-away CSV)
 
 
 def source_list(
@@ -397,6 +388,8 @@ def source_list(
         g["urls"].add(cit.url)
         g.setdefault("originals", set()).add(cit.original_url if cit.is_copy else "")
         g["copy_label"] = g.get("copy_label") or cit.copy_label(lang)
+        g.setdefault("notes", set()).add(cit.url_note(lang))
+        g.setdefault("stored", set()).add(cit.stored_text(lang))
         g["copy"] = copy
         g["date"] = cit.date_text(lang)
         g["title"] = title
@@ -419,7 +412,9 @@ def source_list(
         original = _common_address(originals) if originals and url else ""  # one page, or their site
         cited = "" if report else year_ranges(sorted(g["years"]))
         label_of = g["copy_label"] if original else ""
-        lines.append(
-            SourceLine(text, url, original, g.get("quote", ""), g.get("title_lang", ""), cited, label_of)
-        )
+        note = next(iter(g["notes"])) if len(g["notes"]) == 1 and url else ""  # one page's, not a root's
+        stored = "; ".join(sorted(x for x in g["stored"] if x))
+        quote, lang_of = g.get("quote", ""), g.get("title_lang", "")
+        press = bool(press_label) and publisher == press_label
+        lines.append(SourceLine(text, url, original, quote, lang_of, cited, label_of, note, stored, press))
     return lines

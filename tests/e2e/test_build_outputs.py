@@ -34,7 +34,11 @@ def test_each_briefing_ships_its_figures_as_csv_and_links_it(out):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows, "the CSV has the briefing's figures"
     assert {"indicator", "year", "value", "unit", "rank", "source", "citation"} <= set(rows[0])
-    assert {r["province_code"] for r in rows} == {"40"}  # the province's own figures only
+    own = [r for r in rows if r["role"] == "số liệu của tỉnh"]
+    assert own and {r["province_code"] for r in own} == {"40"}  # the province's own figures first …
+    assert rows[: len(own)] == own
+    others = rows[len(own) :]  # … then other provinces' press figures, each with its article's address
+    assert others and all(r["province_code"] != "40" and r["url"].startswith("http") for r in others)
     papi = [r for r in rows if r["indicator"] == "papi" and r["year"] == "2024"]
     assert papi and papi[0]["citation"], "a figure the briefing shows is cited in its CSV"
 

@@ -188,12 +188,15 @@ def test_a_copy_of_a_publishers_table_names_both_addresses(raw) -> None:
             }
         ]
     )
-    (line,) = source_list(rows, cites, "vi")
+    (line,) = source_list(rows, cites, "en")
     assert line.url == "https://github.com/someone/papi-copy" and line.original_url == "https://papi.org.vn"
     from analysis.briefing.sections.notes import source_items
 
     html = source_items([line], "en")
-    assert "a copy of the publisher" in html and 'href="https://papi.org.vn"' in html
+    assert "a copy on github.com" in html  # the line says where the copy is …
+    # … and prints both addresses: the copy's, then the publisher's own (the original)
+    said = 'https://github.com/someone/papi-copy</a> (the original: <a href="https://papi.org.vn">'
+    assert said in html
 
 
 def test_figures_read_from_a_copy_of_the_publishers_pages_cite_the_copy_and_the_pages(raw) -> None:

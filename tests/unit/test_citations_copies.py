@@ -182,5 +182,6 @@ def test_the_papi_copy_reaches_the_notes_with_both_addresses(lang) -> None:
     (line,) = source_list(rows, Citations.load(config.RAW_DIR), lang)
     assert line.url == url and line.original_url == "https://papi.org.vn"
     html = source_items([line], lang)
-    copy = "bản sao bảng của nhà xuất bản" if lang == "vi" else "a copy of the publisher's table"
-    assert copy in htmlmod.unescape(html) and f'href="{url}"' in html and 'href="https://papi.org.vn"' in html
+    copy, original = ("bản sao trên", "bản gốc") if lang == "vi" else ("a copy on", "the original")
+    assert f"{copy} fliphtml5.com" in htmlmod.unescape(html)
+    assert f'{url}</a> ({original}: <a href="https://papi.org.vn">https://papi.org.vn</a>)' in html

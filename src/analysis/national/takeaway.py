@@ -5,6 +5,9 @@ cut by the rule book's year-true rule: nothing of a later year, of a period endi
 only from a source dated past the year's horizon), kept to the province's own and, for one of the
 34, its predecessors' (their history is the briefing's): other provinces' rows are there only for
 ranks and medians, and are not the briefing's figures. A 2023 CSV is therefore not the 2024 one.
+Other provinces' rows follow only where their source is a press or portal article (column `role`:
+"nguồn so sánh (tỉnh khác)" / "comparison source (another province)"): the notes name those sites
+only, to stay short, and their lead line sends the reader here for each article's address.
 
 A rank is the rule book's (`analysis.rulebook`), from the briefing's rows: the publisher's with
 its base, or computed where the rows hold the complete ranked set, else none, or only bounds by
@@ -13,8 +16,10 @@ Its columns are `csvtext.rank_columns`'s, the `rank_kind` a word of the CSV's la
 `csvtext.kind_of` reads back, so the CSV gives the rank the briefing gives. A published rank read
 from another source than its score (PCI 2021 of Nghệ An: the score from a research panel's copy, which
 holds no ranks; the rank from Báo Nghệ An) names its own source in `rank_citation` and `rank_url`,
-so no row lets the score's source vouch for a rank it does not hold. Every text cell is neutralised
-against spreadsheet formulas.
+so no row lets the score's source vouch for a rank it does not hold. A figure read from a copy of
+its publisher's table (a GitHub copy of VCCI's workbook) is cited as the page cites it: the citation
+says "bản sao trên github.com" / "a copy on github.com", `url` is the copy's address and
+`original_url` the publisher's own. Every text cell is neutralised against spreadsheet formulas.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from analysis import indicators, provinces, rulebook
 from analysis.briefing import metrics
 from analysis.briefing.fmt import scale_word
 from analysis.briefing.scope import scope_for
+from analysis.citations import word
 from analysis.national import csvtext
 from analysis.writing import csv_safe
 
@@ -35,6 +41,7 @@ if TYPE_CHECKING:
     from analysis.citations import Citations
 
 COLUMNS = [
+    "role",
     "province_code",
     "province",
     "regime",
@@ -57,6 +64,7 @@ COLUMNS = [
     "source",
     "citation",
     "url",
+    "original_url",
     "note",
 ]
 
@@ -95,6 +103,23 @@ def _rank_citation(
     return {"rank_citation": own.text(lang), "rank_url": own.url}
 
 
+def _press_rows(rows: pd.DataFrame, citations: Citations) -> pd.DataFrame:
+    """Other provinces' figures the briefing reads whose source is a press or portal article with an
+    address: the notes name those sites only ("press and portals (8 sites: …)"), so the CSV carries
+    each article's address (the notes' lead line says so)."""
+    rows = rows.dropna(subset=["value"])
+    rows = rows.drop_duplicates(["province_code", "regime", "year", "indicator", "value", "source"])
+    refs = rows["source_ref"] if "source_ref" in rows else pd.Series("", index=rows.index)
+    keep, seen = [], {}
+    for src, ref, y in zip(rows["source"], refs, rows["year"], strict=True):
+        key = (str(src or ""), str(ref or ""), int(y))
+        if key not in seen:
+            cit = citations.cite(*key)
+            seen[key] = cit.source_quality == "press" and cit.url.startswith(("http://", "https://"))
+        keep.append(seen[key])
+    return rows[keep]
+
+
 def briefing_rows(table: pd.DataFrame, province_code: str, regime: str, year: int) -> pd.DataFrame:
     """The rows the briefing of that year reads (its rebuild key's rows): the CSV's, year-true."""
     from analysis.briefing.inputs import briefing_inputs
@@ -119,6 +144,8 @@ def takeaway_frame(
     own = metrics.own_rows(rows, scope_for(province, lang)).dropna(subset=["value"])
     own = own.sort_values(["province_code", "regime", "year", "indicator", "source"], kind="stable")
     own = own.drop_duplicates(["province_code", "regime", "year", "indicator", "value"])
+    others = _press_rows(rows[~rows.index.isin(own.index)], citations) if citations else own.iloc[0:0]
+    own = pd.concat([own.assign(role_="own"), others.assign(role_="comparison")])
     have = set(zip(own["province_code"], own["regime"], own["year"], own["indicator"], strict=True))
     stated = _rank_sources(own)
     names = {
@@ -136,13 +163,14 @@ def takeaway_frame(
         # a published rank with no score beside it is itself a figure: its index's rank
         rank = _rank(rows, code, reg, year, base or key)
         ind = cat.get(key)
-        cit = (
-            citations.cite(str(r.source or ""), str(getattr(r, "source_ref", "") or ""))
+        cit = (  # the year's citation: a publisher may change (DTI 2024: the science ministry's)
+            citations.cite(str(r.source or ""), str(getattr(r, "source_ref", "") or ""), year)
             if citations
             else None
         )
         out.append(
             {
+                "role": word(f"csv_role_{r.role_}", lang),
                 "province_code": code,
                 "province": names.get((code, reg), str(r.province_name)),
                 "regime": reg,
@@ -165,8 +193,11 @@ def takeaway_frame(
                     lang,
                 ),
                 "source": csvtext.source_text(r.source, cit.url if cit else ""),
+                # as the page cites it: a copy says so and where ("bản sao trên github.com"), with
+                # the original's address beside the copy's (the page prints both)
                 "citation": cit.text(lang) if cit else "",
                 "url": cit.url if cit else "",
+                "original_url": cit.original_url if cit and cit.is_copy else "",
                 "note": csvtext.note_text(getattr(r, "note", "") or "", lang),
             }
         )
@@ -174,7 +205,9 @@ def takeaway_frame(
     order = {k: i for i, k in enumerate(cat)}
     frame["_o"] = frame["indicator"].map(order).fillna(len(order))
     frame["_r"] = (frame["regime"] != regime).astype(int)  # the province's own regime first
-    frame = frame.sort_values(["_r", "province_code", "_o", "year"], kind="stable").drop(columns=["_o", "_r"])
+    frame["_c"] = (frame["role"] != word("csv_role_own", lang)).astype(int)  # its own figures first
+    order_by = ["_c", "_r", "province_code", "_o", "year"]
+    frame = frame.sort_values(order_by, kind="stable").drop(columns=["_o", "_r", "_c"])
     for col in ("rank", "rank_low", "rank_high", "rank_of", "precision"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")
     return frame.reset_index(drop=True)

@@ -167,12 +167,12 @@ VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫ
 
 
 def source_items(sources: Iterable[SourceLine], lang: str = "vi") -> str:
-    """Condensed source lines as a list; a line's address becomes its link (escaped like any data).
+    """Condensed source lines as a list, each with its address printed (`address`: a printed page
+    has no links to follow), escaped like any data.
 
-    A copy of a publisher's table says so, with both addresses; in an English briefing a name we
-    only have in Vietnamese stays as written, marked as the original (lang="vi"). An article's own
-    title is a <cite> in its language: quoted words, kept as written (the line says "(in Vietnamese)"
-    when that is not the reader's language)."""
+    In an English briefing a name we only have in Vietnamese stays as written, marked as the original
+    (lang="vi"). An article's own title is a <cite> in its language: quoted words, kept as written
+    (the line says "(in Vietnamese)" when that is not the reader's language)."""
     items = []
     for s in sources:
         text = esc(s.text)
@@ -181,15 +181,31 @@ def source_items(sources: Iterable[SourceLine], lang: str = "vi") -> str:
             text = text.replace(esc(s.title), f'<cite lang="{esc(s.title_lang)}">{esc(s.title)}</cite>', 1)
         if lang == "en" and VIETNAMESE.search(rest):
             text = f'<span lang="vi">{text}</span> <small>({esc(t("original_vi", lang))})</small>'
-        if s.url.startswith(("http://", "https://")):
-            text = f'<a href="{esc(s.url)}">{text}</a>'
-        if s.original_url.startswith(("http://", "https://")):
-            copy = s.copy_label or t("copy_of", lang, site=s.original_url)
-            text += (
-                f' <small>({esc(copy)}: <a href="{esc(s.original_url)}">{esc(s.original_url)}</a>)</small>'
-            )
-        items.append(f"<li>{text}</li>")
+        items.append(f"<li>{text}{address(s)}</li>")
     return f'<ul class="cchc-sources">{"".join(items)}</ul>'
+
+
+def _link(url: str) -> str:
+    return f'<a href="{esc(url)}">{esc(url)}</a>'
+
+
+def address(s: SourceLine) -> str:
+    """A line's address as visible text, small and breakable anywhere (class "url": a long address
+    wraps inside the column): a copy's own address, then the original's ("the original: …"); an
+    address that is only a portal's home page says so; a report without its own address names our
+    stored copy of it ("stored text no. 003, read 2026-12"), so a reviewer can ask for it."""
+    url = s.url if s.url.startswith(("http://", "https://")) else ""
+    about = [esc(s.url_note)] if url and s.url_note else []
+    if url and s.original_url.startswith(("http://", "https://")) and s.copy_label:
+        about.append(f"{esc(s.copy_label)}: {_link(s.original_url)}")
+    if s.stored:
+        about.append(esc(s.stored))
+    if not url and not about:
+        return ""
+    said = "; ".join(about)
+    if url:
+        said = f"{_link(url)} ({said})" if said else _link(url)
+    return f' <small class="url">{said}</small>'
 
 
 def html(result: DataNotes, ctx: Context) -> str:
@@ -235,8 +251,11 @@ def html(result: DataNotes, ctx: Context) -> str:
     out = heading(2, t("notes", lang)) + f'<ul class="cchc-notes">{lis}</ul>'
     if n.sources:
         out += heading(3, t("sources", lang)) + source_items(n.sources, lang)
-    if n.comparison_sources:
-        out += heading(3, t("comparison_sources", lang)) + source_items(n.comparison_sources, lang)
+    if n.comparison_sources:  # the press sites' articles: each address is in the take-away CSV
+        lead = (
+            "comparison_sources_csv" if any(s.press for s in n.comparison_sources) else "comparison_sources"
+        )
+        out += heading(3, t(lead, lang)) + source_items(n.comparison_sources, lang)
     # The build writes the figures as <slug>.csv beside the HTML and PDF (analysis.national.takeaway).
     slug = provinces.get(ctx.scope.code, ctx.scope.regime).slug
     link = f'<a href="{esc(slug)}.csv">{esc(slug)}.csv</a>'
