@@ -55,7 +55,7 @@ def test_the_overview_says_the_unheld_series_as_the_briefings_do(figures) -> Non
     ctx = make_context(figures, provinces.resolve("Hà Nội", 2025).province, 2025, "vi")
     (said,) = unheld_sentences(ctx)
     assert said in _page(figures, 2025, "vi")  # one sentence, one rule (rulebook.unheld_series)
-    assert "DTI 2024" not in _page(figures, 2024, "vi").split("Nguồn số liệu")[-1]  # 63 provinces: none
+    assert "34 tỉnh, thành phố mới" not in _page(figures, 2024, "vi")  # 2024, 63 provinces: none
 
 
 def test_an_overview_with_tables_says_up_to_when_its_sources_were_read(figures) -> None:
