@@ -27,7 +27,7 @@ ROWS = pd.DataFrame([figure_row(OLD, "dti", 2024, 0.675, 3, "DTI 2024 (a copy of
             "vi",
             "DTI 2024 cho 34 tỉnh, thành phố mới đã được Bộ Khoa học và Công nghệ công bố "
             "(2025-10-21; nguồn: Dân trí, dantri.com.vn), chưa có trong dữ liệu.",
-            "không có số liệu năm 2025",
+            "cũng không có số liệu năm 2025",
         ),
         (
             "en",
