@@ -104,13 +104,18 @@ def check_facts(df: pd.DataFrame, tables: list, year: int, langs: tuple, index_k
 
 
 def labels(facts: dict[str, Any], lang: str) -> dict[str, Any]:
-    """The template's sources list and build date, with their labels."""
+    """The template's sources list and build date, with their labels. The list is the briefings' own
+    (`notes.source_items`): each source with its address printed, a copy's and its original's, so a
+    printed overview cites as a printed briefing does."""
+    from markupsafe import Markup
+
     from analysis.briefing import tilemap
+    from analysis.briefing.sections.notes import source_items
 
     said = {"until": facts.get("read_to", ""), "year": facts.get("year", "")}
     read = "sources_read" if facts.get("tables", True) or not facts.get("sources") else "sources_read_year"
     return {
-        "sources": [{"text": x.text, "url": x.url} for x in facts.get("sources", ())],
+        "sources": Markup(source_items(facts["sources"], lang)) if facts.get("sources") else "",
         "sources_read": tilemap.label(read, lang, **said) if facts.get("read_to") else "",
         "unheld": list(facts.get("unheld", ())),
         "sources_label": tilemap.label("sources", lang),

@@ -58,6 +58,7 @@ def test_the_overview_says_the_unheld_series_as_the_briefings_do(figures) -> Non
     # 63 provinces: no such sentence (the page's sources may cite DTI 2024 of the 63, a line of its own
     # since each edition names its own publisher)
     assert "chưa có trong dữ liệu" not in _page(figures, 2024, "vi").split("Nguồn số liệu")[-1]
+    assert "34 tỉnh, thành phố mới" not in _page(figures, 2024, "vi")  # 2024, 63 provinces: none
 
 
 def test_an_overview_with_tables_says_up_to_when_its_sources_were_read(figures) -> None:
@@ -73,3 +74,19 @@ def test_the_audit_flags_an_overview_without_its_sources_or_the_unheld_series(fi
     assert any("no sources" in f for f in found), found
     assert any("no sources_read" in f for f in found), found
     assert any("published but not held" in f for f in found), found
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_a_printed_overview_shows_each_sources_address(figures, year: int) -> None:
+    """A printed page has no links to follow: each source's address is printed as text beside it, as
+    the briefings print theirs (the overview's list gave addresses only as links)."""
+    import re
+
+    page = _page(figures, year, "vi")
+    listed = page.split('<ul class="cchc-sources">', 1)[1].split("</ul>", 1)[0]
+    items = re.findall(r"<li>(.*?)</li>", listed, flags=re.S)
+    linked = [i for i in items if 'href="http' in i]
+    assert linked
+    for item in linked:
+        for url in re.findall(r'href="(https?://[^"]+)"', item):
+            assert f">{url}</a>" in item, item  # the address is the link's printed text

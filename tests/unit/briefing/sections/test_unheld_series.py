@@ -27,13 +27,13 @@ ROWS = pd.DataFrame([figure_row(OLD, "dti", 2024, 0.675, 3, "DTI 2024 (a copy of
             "vi",
             "DTI 2024 cho 34 tỉnh, thành phố mới đã được Bộ Khoa học và Công nghệ công bố "
             "(2025-10-21; nguồn: Dân trí, dantri.com.vn), chưa có trong dữ liệu.",
-            "Không có số liệu năm 2025 trong dữ liệu",
+            "cũng không có số liệu năm 2025",
         ),
         (
             "en",
             "DTI 2024 for the 34 new provinces was published by the Ministry of Science and Technology "
             "(2025-10-21; source: Dan Tri, dantri.com.vn), not yet in our data.",
-            "No 2025 figure in our data",
+            "Nor is there a 2025 figure",
         ),
     ],
 )
