@@ -149,7 +149,11 @@ def column_locale(values: pd.Series, stated: object, path: Path) -> tuple[str, d
 
 
 def _pre_rejects(path: Path, rejects: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame([{"file": path.name, **r} for r in rejects], columns=REJECT_COLUMNS).fillna("")
+    return (
+        pd.DataFrame([{"file": path.name, **r} for r in rejects], columns=REJECT_COLUMNS)
+        .astype(object)
+        .fillna("")
+    )
 
 
 def read_figure_sheet(path: Path) -> Input:
