@@ -268,21 +268,10 @@ def reject_frame(
     def column(name: str) -> list:
         return [shown(v) for v in sub[name]] if name in sub else [""] * len(positions)
 
-    out = {"file": column("file"), "row": column("source_ref"), "column": columns}
-    for c in (
-        "province",
-        "year",
-        "indicator",
-        "value",
-        "unit",
-        "qualifier",
-        "precision",
-        "period",
-        "scale",
-        "source",
-    ):
-        out[c] = column(c)
-    out["reason"] = reasons
+    out = {"file": column("file"), "row": column("source_ref"), "column": columns, "reason": reasons}
+    for c in REJECT_COLUMNS:
+        if c not in out:  # the raw row's own cells, as written
+            out[c] = column(c)
     return pd.DataFrame(out, columns=REJECT_COLUMNS)
 
 
