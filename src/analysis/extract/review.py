@@ -221,7 +221,21 @@ def _backup(path: Path) -> Path:
     return target
 
 
-def _meta(rows: list[dict[str, str]]) -> dict[str, str]:
+def _read_when(sources: list[str], reports_dir: Path) -> str:
+    """When the texts were read: the latest `accessed` of their own sidecars (reports/<stem>.meta.json).
+    The sheet's `accessed` feeds the data's cut-off, so it is the reading's date, not the day the
+    analyst accepted the figures (that is `accepted`); today only when no text's sidecar says."""
+    dates = []
+    for name in sources:
+        try:
+            meta = json.loads((reports_dir / f"{Path(name).stem}.meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        dates.append(str(meta.get("accessed", "")))
+    return max((d for d in dates if d[:4].isdigit()), default=date.today().isoformat())
+
+
+def _meta(rows: list[dict[str, str]], reports_dir: Path) -> dict[str, str]:
     sources = sorted(
         {m.group(1) for r in rows if (m := re.match(r"extracted from (.+?) chars ", r.get("note", "")))}
     )
@@ -230,7 +244,8 @@ def _meta(rows: list[dict[str, str]]) -> dict[str, str]:
         "title": f"Figures extracted from report texts and accepted by an analyst ({', '.join(sources)})",
         "url": "each row's source column",
         "published": "per report",
-        "accessed": date.today().isoformat(),
+        "accessed": _read_when(sources, reports_dir),
+        "accepted": date.today().isoformat(),
         "quality": "Rule-based extraction (analysis.extract), each figure reviewed and accepted by hand.",
         # A province's own report is a single-province mention: the lowest rank in duplicate settling.
         "source_quality": "press",
@@ -300,7 +315,7 @@ def accept_to_sheet(
     writer.writeheader()
     writer.writerows(merged)
     atomic_write(out, buf.getvalue())  # a sheet `make data` reads is never seen half-written
-    sidecar = json.dumps(_meta(merged), ensure_ascii=False, indent=2) + "\n"
+    sidecar = json.dumps(_meta(merged, out_dir.parent / "reports"), ensure_ascii=False, indent=2) + "\n"
     atomic_write(out.with_name(out.stem + ".meta.json"), sidecar)
     print(f"{added} figure row(s) added -> {out} ({len(merged)} rows){note}", file=sys.stderr)
     return 0

@@ -586,3 +586,29 @@ def test_accept_writes_a_sidecar_with_source_quality(tmp_path):
     accept_to_sheet(cands, tmp_path / "out")
     meta = json.loads((tmp_path / "out" / "extracted_cands.meta.json").read_text("utf-8"))
     assert meta["source_quality"] == "press"
+
+
+def test_the_accepted_sheet_says_when_its_texts_were_read_not_when_they_were_accepted(tmp_path):
+    """The sheet's `accessed` feeds the data's cut-off that every briefing prints; it was the day of
+    `analysis accept` (the 2026-12-05 briefings said "data collected up to" their own build day while
+    the texts were read in 2026-11 and 2026-12). It is now the latest date the texts' own sidecars
+    give; the acceptance day is kept as `accepted`."""
+    import datetime
+    import json
+
+    import pandas as pd
+
+    (tmp_path / "reports").mkdir()
+    text = tmp_path / "reports" / "bao_cao.txt"
+    text.write_text("Nguồn: example.gov.vn\nTỉnh Nghệ An năm 2024 hoàn thành 40/40 nhiệm vụ.\n", "utf-8")
+    (tmp_path / "reports" / "bao_cao.meta.json").write_text('{"accessed": "2021-03"}', "utf-8")
+    cands = tmp_path / "cands.csv"
+    assert extract_to_csv([text], cands) == 0
+    df = pd.read_csv(cands, dtype=str, keep_default_na=False)
+    df["accept"] = "yes"
+    df["indicator"] = "par_tasks_done"
+    df.to_csv(cands, index=False)
+    accept_to_sheet(cands, tmp_path / "figures")
+    meta = json.loads((tmp_path / "figures" / "extracted_cands.meta.json").read_text("utf-8"))
+    assert meta["accessed"] == "2021-03"
+    assert meta["accepted"] == datetime.date.today().isoformat()
