@@ -166,3 +166,15 @@ def test_a_line_gathering_one_sites_pages_prints_that_sites_address(shipped) -> 
     (line,) = source_list(rows, shipped, "en", "press and portals ({n} sites: {sites})")
     assert line.url == "https://pcivietnam.vn/"
     assert "https://pcivietnam.vn/" in visible(source_items([line], "en"))
+
+
+def test_an_untitled_article_still_names_its_publisher(shipped) -> None:
+    """Review: Hòa Bình's two English-edition articles (PAPI 2023, PAR Index 2023) printed only their
+    site's name; their stored copies carry no headline or date, but the site is Báo Hòa Bình's."""
+    with (config.RAW_DIR / config.SOURCES_REGISTER).open(encoding="utf-8", newline="") as fh:
+        urls = [r["url"] for r in csv.DictReader(fh) if r["site"] == "en.baohoabinh.com.vn"]
+    assert len(urls) == 2
+    for url in urls:
+        cit = shipped.cite(url, "research_press.csv:row 2", 2023)
+        assert cit.text("vi").startswith("Báo Hòa Bình")
+        assert cit.text("en").startswith("Hoa Binh Newspaper")

@@ -36,7 +36,7 @@ STATED = _row("idx766_rank_change", 2024, 18, 0, "Tổng kết năm của tỉnh
     [
         (
             "vi",
-            "Năm 2024: dữ liệu chỉ có thứ hạng tăng 18 bậc (không có điểm, không có hạng)",
+            "Năm 2024: dữ liệu chỉ có mức tăng 18 bậc, không có điểm và hạng của năm",
             "công bố",  # our data hold no score or rank: nothing is said of what was published
         ),
         ("en", "2024: our data hold only a rise of 18 places, no score or rank", "published"),
@@ -52,7 +52,7 @@ def test_only_a_stated_rank_change_is_said_and_cited(lang: str, said: str, not_s
 
 def test_a_fall_is_a_fall_and_no_statement_stays_not_found() -> None:
     fell = _headline([STATED | {"value": -3.0}], "vi")
-    assert "dữ liệu chỉ có thứ hạng giảm 3 bậc" in fell
+    assert "dữ liệu chỉ có mức giảm 3 bậc" in fell
     none = _headline([_row("pci", 2024, 65.5, 1)], "vi")
     row = next(r for r in none.split("<tr>") if "766" in r)
     assert "chưa tìm thấy số liệu công bố" in row and "dữ liệu chỉ có" not in row
@@ -63,7 +63,7 @@ def test_an_earlier_figure_row_says_the_years_stated_change() -> None:
     text = _headline(rows, "vi")
     row = next(r for r in text.split("<tr>") if "766" in r)
     assert "(2023)" in row and "71,25" in row
-    assert "Năm 2024: dữ liệu chỉ có thứ hạng tăng 18 bậc" in row and "chưa tìm thấy" not in row
+    assert "Năm 2024: dữ liệu chỉ có mức tăng 18 bậc" in row and "chưa tìm thấy" not in row
 
 
 def test_values_keep_their_digits_and_changes_the_coarser() -> None:
