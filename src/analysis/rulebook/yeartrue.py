@@ -108,3 +108,25 @@ def unheld_series(regime: str, briefing_year: int) -> tuple[dict[str, str], ...]
         and int(r["year"]) <= int(briefing_year)
         and known_by(briefing_year, r["published"])
     )
+
+
+@cache
+def _no_result() -> tuple[dict[str, str], ...]:
+    with (PACKAGE_DATA / "no_result.csv").open(encoding="utf-8", newline="") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+def no_result(index: str, after: int, briefing_year: int) -> dict[int, tuple[str, ...]]:
+    """Editions of `index` after the year `after` and up to the briefing's year, as that page may know
+    them, with the provinces the publisher released no result for (`data/no_result.csv`: PAPI 2024
+    has none for Vĩnh Phúc): a province shown with an earlier figure than the others says why."""
+    out: dict[int, tuple[str, ...]] = {}
+    for r in _no_result():
+        y = int(r["year"])
+        if (
+            r["index"] == index
+            and after < y <= int(briefing_year)
+            and known_by(briefing_year, r["published"])
+        ):
+            out[y] = (*out.get(y, ()), r["province"])
+    return out

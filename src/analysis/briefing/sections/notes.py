@@ -43,6 +43,8 @@ class DataNotes:
     stated: tuple[str, ...] = field(default=())  # of `missing`, those with a stated change of rank only
     read_until: int | str | None = None  # an index lacks the year's figure: sources read to this (year's
     # end, or the data's cut-off date when that comes first: the rule book's `read_to`)
+    no_result: tuple[tuple[int, str], ...] = field(default=())  # PAPI editions without a result for
+    # the province (or a former one) shown with an earlier figure: (edition, names)
 
 
 def rows(df: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -109,7 +111,24 @@ def compute(df: pd.DataFrame, ctx: Context, needs: Mapping[str, object]) -> Data
         unheld_ranks=tuple(dict.fromkeys(f.key for f in figures if _computed(f) and _unheld(f))),
         papi_break=bool(len(papi)) and not bool(papi["comparable"].all()),
         conflicts=tuple(sorted(dup["indicator"].unique())),
+        no_result=_no_result(figures, ctx),
     )
+
+
+def _no_result(figures: Iterable, ctx: Context) -> tuple[tuple[int, str], ...]:
+    """PAPI editions after a province's shown figure for which the publisher released no result for
+    it (the rule book's `no_result`): Vĩnh Phúc's PAPI 2023 in Phú Thọ's 2025 briefing beside its
+    neighbours' 2024 figures, as a reader would otherwise take it for a gap in our data."""
+    shown = {f.member: f.year for f in figures if f.key == "papi"}
+    found: dict[int, list[str]] = {}
+    for m in ctx.scope.members():
+        after = shown.get(m.name if ctx.scope.merged else "")
+        if after is None:
+            continue
+        for year, names in rulebook.no_result("papi", after, ctx.year).items():
+            if any(provinces.resolve(n, year).province.code == m.code for n in names):
+                found.setdefault(year, []).append(m.name)
+    return tuple((y, join_names(found[y], ctx.lang)) for y in sorted(found))
 
 
 def _distinct(rows: pd.DataFrame) -> pd.DataFrame:
@@ -232,6 +251,7 @@ def html(result: DataNotes, ctx: Context) -> str:
                 **until,
             )
         )
+    items += [t("no_result", lang, year=y, names=esc(names)) for y, names in n.no_result]
     items += unheld_sentences(ctx)
     if n.computed_ranks:
         items.append(t("computed_ranks", lang, keys=", ".join(index_name(k, lang) for k in n.computed_ranks)))
