@@ -224,6 +224,19 @@ def group_only(table: IndexTable) -> bool:
     return pub is not None and pub.grouping == "quartiles" and not pub.ranks_published
 
 
+def _ties_across_groups(rows: list[dict[str, Any]]) -> list[str]:
+    """Printed values shared by provinces of different groups ("43,48: Lai Châu, Hòa Bình")."""
+    by_value: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r["group"] is not None and r["value"] != "—":
+            by_value.setdefault(r["value"], []).append(r)
+    return [
+        f"{v}: {', '.join(r['name'] for r in same)}"
+        for v, same in by_value.items()
+        if len({r["group"] for r in same}) > 1
+    ]
+
+
 def _view(
     table: IndexTable, lang: str, available: set[tuple[str, str]], files=DEFAULT_FILES
 ) -> dict[str, Any]:
@@ -266,6 +279,9 @@ def _view(
         notes.append(f"{change_head}: {tilemap.label('not_comparable', lang, reason=reason)}.")
     if group_only(table):
         notes.append(tilemap.label("papi_note", lang))
+    ties = _ties_across_groups(rows)
+    if ties:  # the groups are cut on unrounded scores: say why equal printed values differ
+        notes.append(tilemap.label("rounded_ties", lang, ties="; ".join(ties)))
     if any(r["rank"].endswith("*") for r in rows):
         held = rulebook.publisher_ranks(table.key, table.year)  # DTI ranks; we computed the rest
         # the rule book's year-true horizon for sources, capped at the data's cut-off
