@@ -71,7 +71,10 @@ def test_a_worker_killed_twice_fails_its_briefing_as_environmental_and_keeps_its
     capsys.readouterr()
     assert _reports(clean, out, template, "--jobs", "2", "--force") == 1
     err = capsys.readouterr().err
-    assert "not built, their published files kept: worker died" in err
+    # the machine's fault, not the briefing's: the worker's death as seen by the pool, or (seen once
+    # under load in CI, 2026-12-05) the kernel's death as seen by a worker that outlived the kill
+    said = err.split("not built, their published files kept: ", 1)[-1]
+    assert said.startswith(("worker died", "DeadKernelError: the kernel died")), err
     nghe_an = {p: b for p, b in before.items() if p.stem == "nghe-an"}
     assert len(nghe_an) == 3 and all(p.read_bytes() == b for p, b in nghe_an.items())
     assert not list(out.rglob("*.part"))
